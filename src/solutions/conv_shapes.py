@@ -1,0 +1,128 @@
+"""Output sizes of convolutions and poolings, as numbers and as sympy formulas.
+
+One formula covers every case (per spatial dimension, as in ``torch.nn.Conv*d``)::
+
+    out = floor((n + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1
+
+With integers the functions validate their input and return ``int``; with
+sympy symbols they return the formula, so the book can print it.
+
+>>> conv_output_size(227, kernel=11, stride=4)   # AlexNet CONV1
+55
+>>> conv_output_size(27, kernel=5, padding=2)    # AlexNet CONV2
+27
+>>> conv_output_shape((32, 32), kernel=3, padding=1)
+(32, 32)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import sympy
+
+Size = int | sympy.Expr
+
+
+def _is_symbolic(value: object) -> bool:
+    return isinstance(value, sympy.Basic) and not value.is_Integer
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    """Return ``value`` as an int, or raise ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, sympy.Integer)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def conv_output_size(
+    size: Size, kernel: Size, stride: Size = 1, padding: Size = 0, dilation: Size = 1
+) -> Size:
+    """Length of a convolution's output along one dimension.
+
+    Integers are validated: ``size`` ≥ 1, ``kernel`` ≥ 1, ``stride`` ≥ 1,
+    ``padding`` ≥ 0, ``dilation`` ≥ 1, and the dilated kernel must fit in the
+    padded input. Any sympy symbol among the arguments gives the formula.
+
+    >>> conv_output_size(32, kernel=3, stride=3)
+    10
+    >>> h = sympy.Symbol("h", integer=True, positive=True)
+    >>> conv_output_size(h, kernel=3, stride=3)
+    floor(h/3)
+    >>> conv_output_size(4, kernel=7)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel: the dilated kernel (7) is larger than the padded input (4)
+    """
+    args = {"size": size, "kernel": kernel, "stride": stride, "padding": padding, "dilation": dilation}
+    if any(_is_symbolic(v) for v in args.values()):
+        for name, v in args.items():
+            if not _is_symbolic(v):
+                _check_int(name, v, 0 if name == "padding" else 1)
+        return sympy.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1
+
+    size = _check_int("size", size, 1)
+    kernel = _check_int("kernel", kernel, 1)
+    stride = _check_int("stride", stride, 1)
+    padding = _check_int("padding", padding, 0)
+    dilation = _check_int("dilation", dilation, 1)
+    span = dilation * (kernel - 1) + 1
+    if span > size + 2 * padding:
+        raise ValueError(
+            f"kernel: the dilated kernel ({span}) is larger than the padded input ({size + 2 * padding})"
+        )
+    return (size + 2 * padding - span) // stride + 1
+
+
+def _per_dim(name: str, value: Size | Sequence[Size], ndim: int) -> list[Size]:
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be an integer or a sequence of {ndim} integers, got {value!r}")
+    if isinstance(value, Sequence):
+        if len(value) != ndim:
+            raise ValueError(f"{name} has {len(value)} entries but the input has {ndim} dimensions")
+        return list(value)
+    return [value] * ndim
+
+
+def conv_output_shape(
+    input_shape: Sequence[Size],
+    kernel: Size | Sequence[Size],
+    stride: Size | Sequence[Size] = 1,
+    padding: Size | Sequence[Size] = 0,
+    dilation: Size | Sequence[Size] = 1,
+) -> tuple[Size, ...]:
+    """Spatial output shape of an N-dimensional convolution (channels excluded).
+
+    Scalars apply to every dimension, as in torch.
+
+    >>> conv_output_shape((10, 9, 5), kernel=(3, 3, 2))
+    (8, 7, 4)
+    >>> conv_output_shape((10,), kernel=(3, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel has 2 entries but the input has 1 dimensions
+    """
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence) or not input_shape:
+        raise ValueError(f"input_shape must be a non-empty sequence of sizes, got {input_shape!r}")
+    ndim = len(input_shape)
+    params = [_per_dim(n, v, ndim) for n, v in
+              (("kernel", kernel), ("stride", stride), ("padding", padding), ("dilation", dilation))]
+    return tuple(conv_output_size(n, k, s, p, d) for n, k, s, p, d in zip(input_shape, *params))
+
+
+def general_formula() -> tuple[sympy.Expr, dict[str, sympy.Symbol]]:
+    """The output-size formula with every argument a symbol, for display.
+
+    >>> expr, s = general_formula()
+    >>> expr.subs({s["n"]: 227, s["k"]: 11, s["s"]: 4, s["p"]: 0, s["d"]: 1})
+    55
+    """
+    n, k, s = sympy.symbols("n k s", integer=True, positive=True)
+    p = sympy.Symbol("p", integer=True, nonnegative=True)
+    d = sympy.Symbol("d", integer=True, positive=True)
+    expr = sympy.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1
+    return expr, {"n": n, "k": k, "s": s, "p": p, "d": d}

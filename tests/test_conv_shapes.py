@@ -1,0 +1,83 @@
+import pytest
+import sympy
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+from solutions.conv_shapes import conv_output_shape, conv_output_size, general_formula
+
+CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+@st.composite
+def conv_configs(draw):
+    ndim = draw(st.integers(1, 3))
+    dims = []
+    for _ in range(ndim):
+        kernel = draw(st.integers(1, 5))
+        dilation = draw(st.integers(1, 3))
+        padding = draw(st.integers(0, 3))
+        span = dilation * (kernel - 1) + 1
+        low = max(1, span - 2 * padding)
+        size = draw(st.integers(low, low + (10 if ndim == 3 else 20)))
+        stride = draw(st.integers(1, 4))
+        dims.append((size, kernel, stride, padding, dilation))
+    return ndim, dims
+
+
+@given(conv_configs())
+def test_size_formula_matches_torch_output_shape(config):
+    ndim, dims = config
+    sizes, kernels, strides, paddings, dilations = map(tuple, zip(*dims))
+    x = torch.zeros(1, 1, *sizes)
+    w = torch.zeros(1, 1, *kernels)
+    out = CONV[ndim](x, w, stride=strides, padding=paddings, dilation=dilations)
+    assert conv_output_shape(sizes, kernels, strides, paddings, dilations) == tuple(out.shape[2:])
+
+
+@given(st.integers(1, 50), st.integers(1, 7), st.integers(1, 5), st.integers(0, 3), st.integers(1, 3))
+def test_symbolic_formula_agrees_with_numbers(n, k, s, p, d):
+    expr, sym = general_formula()
+    if d * (k - 1) + 1 > n + 2 * p:
+        return  # not a valid convolution; covered by the error tests
+    value = expr.subs({sym["n"]: n, sym["k"]: k, sym["s"]: s, sym["p"]: p, sym["d"]: d})
+    assert value == conv_output_size(n, k, s, p, d)
+
+
+def test_alexnet_sizes():
+    assert conv_output_size(227, 11, stride=4) == 55
+    assert conv_output_size(27, 5, padding=2) == 27
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(size=4, kernel=7), "kernel"),
+    (dict(size=4, kernel=3, dilation=2), "kernel"),
+    (dict(size=10, kernel=3, stride=0), "stride"),
+    (dict(size=10, kernel=3, stride=-1), "stride"),
+    (dict(size=10, kernel=3, padding=-1), "padding"),
+    (dict(size=-5, kernel=3), "size"),
+    (dict(size=0, kernel=1), "size"),
+    (dict(size=10.0, kernel=3), "size"),
+    (dict(size=10, kernel=2.5), "kernel"),
+    (dict(size=10, kernel=True), "kernel"),
+    (dict(size=10, kernel=3, dilation=0), "dilation"),
+    (dict(size="10", kernel=3), "size"),
+])
+def test_bad_input_raises_value_error_naming_the_parameter(kwargs, name):
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        conv_output_size(**kwargs)
+
+
+def test_shape_arguments_must_match_dimensions():
+    with pytest.raises(ValueError, match="stride"):
+        conv_output_shape((10, 10), kernel=3, stride=(1, 1, 1))
+    with pytest.raises(ValueError, match="input_shape"):
+        conv_output_shape((), kernel=3)
+
+
+def test_symbols_give_a_formula():
+    h = sympy.Symbol("h", integer=True, positive=True)
+    assert conv_output_size(h, 3) == h - 2
+    with pytest.raises(ValueError, match="stride"):
+        conv_output_size(h, 3, stride=0)

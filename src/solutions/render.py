@@ -19,6 +19,11 @@ from collections.abc import Mapping, Sequence
 import sympy
 
 
+# Column headers of a per-layer table (the rows of solutions.counting.LayerRow).
+LAYER_HEADERS = ["layer", "output (C × H × W)", "weights", "biases", "BN γ, β",
+                 "BN running stats", "outputs", "connections"]
+
+
 def fmt_int(n: int) -> str:
     """Thousands separated: ``fmt_int(86784) == '86,784'``."""
     return f"{int(n):,}"

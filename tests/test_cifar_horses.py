@@ -159,7 +159,7 @@ def test_target_is_the_nearest_palette_colour():
                        [64, 0, 0]], np.uint8)           # (5, 3): 64/256 = 0.25 ties black/red
     x = np.zeros((1, 32, 32, 3), np.uint8)
     x[0, 0, :5] = pixels
-    target = ch.nearest_colour(x, palette, chunk=7)    # chunk edges inside the image
+    target = ch.nearest_colour(x, palette, chunk=4)    # 6 distinct colours: two chunks
     assert target.dtype == np.int64 and target.shape == (1, 32, 32)
     assert target[0, 0, :5].tolist() == [0, 1, 2, 3, 0]  # a tie goes to the lower index
     assert (target[0, 1:] == 0).all()

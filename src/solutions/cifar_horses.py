@@ -57,6 +57,8 @@ MAX_PIXEL = 256.0              # the starter code divides by 256, not 255
 ENV_SOURCE = "SOLUTIONS_CIFAR_SOURCE"
 REPO_ROOT = Path(__file__).resolve().parents[2]        # src/solutions/ → repository
 SHARED_NPZ = REPO_ROOT.parent / "shared" / "data" / "cifar10_horses_jpeg.npz"
+# SHA-256 of that file (shared/data/README.md): recognises the JPEG copy wherever it lies.
+SHARED_NPZ_SHA256 = "6ff9766351549e0f95c986f8b6c2371db2a9331e1071d4e5c3e581add69c1fdc"
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "cifar10"       # git-ignored download cache
 
 
@@ -110,9 +112,9 @@ def _make_data(x_train: np.ndarray, x_test: np.ndarray, source: str, description
 # ---------------------------------------------------------------------------------------------
 # The official archive: MD5 check, download, reading the pickled batches.
 
-def file_md5(path: Path) -> str:
-    """MD5 (hex) of a file, read in 1 MiB chunks."""
-    h = hashlib.md5()
+def file_digest(path: str | os.PathLike, algorithm: str = "md5") -> str:
+    """Hex digest of a file (``"md5"`` or ``"sha256"``), read in 1 MiB chunks."""
+    h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
@@ -126,7 +128,7 @@ def verify_md5(path: str | os.PathLike, expected: str = CIFAR_MD5, *, delete: bo
     a bad download is never reused; a file the user named is left alone.
     """
     path = Path(path)
-    actual = file_md5(path)
+    actual = file_digest(path, "md5")
     if actual != expected:
         if delete:
             path.unlink(missing_ok=True)
@@ -248,9 +250,13 @@ def load_horses(source: str | os.PathLike | None = None, *,
     resolved = resolve_source(source)
     if resolved.endswith(".npz"):
         x_train, x_test = read_npz(resolved)
-        description = (f"CIFAR-10 horses (label 7) from the offline JPEG copy {resolved}: "
-                       "decoded JPEGs, which are lossy, so pixels differ slightly from the "
-                       f"official {ARCHIVE_NAME} (MD5 {CIFAR_MD5}).")
+        if file_digest(resolved, "sha256") == SHARED_NPZ_SHA256:
+            description = (f"CIFAR-10 horses (label 7) from the offline JPEG copy {resolved}: "
+                           "decoded JPEGs, which are lossy, so pixels differ slightly from the "
+                           f"official {ARCHIVE_NAME} (MD5 {CIFAR_MD5}).")
+        else:   # not the known file: do not claim lossless pixels either
+            description = (f"CIFAR-10 horses (label 7) from {resolved}, an .npz of unknown "
+                           "provenance (not the shared JPEG copy, not the official archive).")
         return _make_data(x_train, x_test, resolved, description)
     if resolved == "download":
         path, where = download_archive(cache_dir), f"{CIFAR_URL} (cached at {cache_dir})"

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from solutions import alexnet_1x1, counting
+from solutions.answers import csc413_3de_values
 from solutions.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = ["book/intro", "book/conventions", "book/csc413/part1c-counting",
-         "book/cs5242/q2-conv-sizes", "book/cs5242/q3-alexnet-1x1"]
+         "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes",
+         "book/cs5242/q3-alexnet-1x1"]
 
 if not HTML.exists():
     if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") == "1":
@@ -50,3 +52,11 @@ def test_q3_shows_the_parameter_increase():
 def test_q2_shows_the_table():
     html = text("book/cs5242/q2-conv-sizes")
     assert "Conv3d(1, 1, (3, 3, 2))" in html and "lfloor" in html
+
+
+def test_3de_shows_a_glued_slope_and_its_figures():
+    html = text("book/csc413/part3de-finetuning")
+    values = csc413_3de_values()
+    assert f"{values['c3de_mlp_full_gradients']:.2f}" in html
+    assert fmt_int(values["c3de_pit_frozen"]) in html
+    assert html.count("<img") >= 2  # the two glued matplotlib figures, not their text repr

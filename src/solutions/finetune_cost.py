@@ -62,6 +62,32 @@ COMPONENTS = {
     "backward_flops": "backward FLOPs",
 }
 
+# The answer to 3(d): each component's exponent in n (n^1, n^0; None: always 0 bytes),
+# fine-tuning everything vs the last layer only.
+CLAIMED_EXPONENT = {
+    "parameters": (1, 1),          # the frozen weights are still needed for the forward pass
+    "head_parameters": (0, 0),
+    "gradients": (1, 0),
+    "sgd_state": (None, None),
+    "momentum_state": (1, 0),
+    "adam_state": (1, 0),
+    "saved_activations": (1, 0),   # a frozen prefix records no graph
+    "forward_flops": (1, 1),
+    "backward_flops": (1, 0),
+}
+SLOPE_TOLERANCE = 0.1
+
+
+def agrees(slope: float | None, exponent: int | None, tol: float = SLOPE_TOLERANCE) -> bool:
+    """Whether a measured slope matches a claimed exponent (both ``None``: a 0-byte item).
+
+    >>> agrees(0.98, 1), agrees(0.0, 1), agrees(None, None), agrees(0.0, None)
+    (True, False, True, False)
+    """
+    if slope is None or exponent is None:
+        return slope is None and exponent is None
+    return abs(slope - exponent) <= tol
+
 
 def _positive_int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -150,6 +176,11 @@ class Cost:
     saved_activations: int  # what autograd keeps for backward (parameters excluded)
     forward_flops: int
     backward_flops: int
+
+    @property
+    def adam_memory(self) -> int:
+        """Bytes held by a training step with Adam: weights, gradients, state, activations."""
+        return self.parameters + self.gradients + self.adam_state + self.saved_activations
 
 
 def flops(model: nn.Module, example: torch.Tensor) -> tuple[int, int]:
@@ -311,7 +342,7 @@ def plot_resolution_scaling(rows: Sequence[Cost], mode: str = "last_no_grad"):
     return fig
 
 
-__all__ = ["ARCHS", "COMPONENTS", "Cost", "DEPTHS", "FineTuned", "MODES", "Slope", "build",
+__all__ = ["ARCHS", "CLAIMED_EXPONENT", "COMPONENTS", "agrees", "Cost", "DEPTHS", "FineTuned", "MODES", "Slope", "build",
            "depth_sweep", "example_input", "fit_slope", "flops", "growth_per_doubling",
            "measure", "plot_depth_scaling", "plot_resolution_scaling", "resolution_sweep",
            "slopes"]

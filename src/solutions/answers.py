@@ -213,8 +213,8 @@ def _order(exponent: int | None, style: str) -> str:
     return order if style == "text" else f"${order}$"
 
 
-def _two(x: float | None) -> float | str:
-    return "none (0 bytes)" if x is None else round(x, 2)
+def _two(x: float | None) -> str:
+    return "none (0 bytes)" if x is None else f"{x:.2f}"  # as the page's glued slopes
 
 
 def csc413_3de_slope_table(arch: str = "mlp", style: str = "latex") -> str:

@@ -294,6 +294,13 @@ def growth_per_doubling(slope: float | None) -> float | None:
     return None if slope is None else round(2.0 ** slope, 4)
 
 
+def _log2_axis(ax) -> None:
+    from matplotlib.ticker import ScalarFormatter
+
+    ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_formatter(ScalarFormatter())  # 8, 16, 32 rather than 2³, 2⁴, 2⁵
+
+
 def plot_depth_scaling(rows: Sequence[Cost], modes: Sequence[str] = ("full", "last_no_grad")):
     """Log-log plots against depth: memory (left) and FLOPs (right), one row per architecture.
 
@@ -315,7 +322,7 @@ def plot_depth_scaling(rows: Sequence[Cost], modes: Sequence[str] = ("full", "la
                     ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3,
                             lw=4 - i * 0.8,  # wider first: equal curves stay visible
                             color=f"C{i}", label=f"{COMPONENTS[comp]}, {mode}")
-            ax.set_xscale("log", base=2)
+            _log2_axis(ax)
             ax.set_yscale("log")
             ax.set(xlabel="body layers n", ylabel=unit, title=f"{arch}: {title}")
             ax.legend(fontsize=7)
@@ -335,14 +342,14 @@ def plot_resolution_scaling(rows: Sequence[Cost], mode: str = "last_no_grad"):
                          if r.arch == arch and r.mode == mode)
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3,
                     lw=4.5 - i * 0.5, color=f"C{i}", label=COMPONENTS[comp])
-        ax.set_xscale("log", base=2)
+        _log2_axis(ax)
         ax.set_yscale("log")
         ax.set(xlabel="input side (pixels)", ylabel="bytes or FLOPs", title=f"{arch}, {mode}")
         ax.legend(fontsize=7)
     return fig
 
 
-__all__ = ["ARCHS", "CLAIMED_EXPONENT", "COMPONENTS", "agrees", "Cost", "DEPTHS", "FineTuned", "MODES", "Slope", "build",
-           "depth_sweep", "example_input", "fit_slope", "flops", "growth_per_doubling",
-           "measure", "plot_depth_scaling", "plot_resolution_scaling", "resolution_sweep",
-           "slopes"]
+__all__ = ["ARCHS", "CLAIMED_EXPONENT", "COMPONENTS", "Cost", "DEPTHS", "FineTuned", "MODES",
+           "Slope", "agrees", "build", "depth_sweep", "example_input", "fit_slope", "flops",
+           "growth_per_doubling", "measure", "plot_depth_scaling", "plot_resolution_scaling",
+           "resolution_sweep", "slopes"]

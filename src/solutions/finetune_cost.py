@@ -121,6 +121,10 @@ def build(arch: str, mode: str, n: int, width: int | None = None,
           resolution: int = DEFAULT_RESOLUTION, classes: int = 10) -> FineTuned:
     """The model of ``arch`` with ``n`` body layers, set up for fine-tuning ``mode``.
 
+    ``width`` is d (MLP) or c (conv); ``resolution``, the input's side, only
+    matters to the flatten head (the MLP and the fully convolutional model
+    have no parameter that depends on it).
+
     >>> m = build("conv", "last_requires_grad", n=2, width=3, resolution=5)
     >>> [p.requires_grad for p in m.parameters()]
     [False, False, False, False, True, True]

@@ -5,7 +5,7 @@ Each page's glue values and terminal tables live in ``solutions.pages.<page>``
 ``python -m solutions``.
 
 >>> sorted(ANSWERS)
-['cs5242-q2', 'cs5242-q3', 'csc413-1c']
+['cs5242-q2', 'cs5242-q3', 'csc413-1c', 'csc413-3de']
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from solutions.pages import cs5242_q2, cs5242_q3, csc413_1c
+from solutions.pages import cs5242_q2, cs5242_q3, csc413_1c, csc413_3de
 
 
 @dataclass(frozen=True)
@@ -33,4 +33,7 @@ ANSWERS = {a.id: a for a in [
            "solutions.conv_table", "book/cs5242/q2-conv-sizes.md", cs5242_q2.show, cs5242_q2.values),
     Answer("cs5242-q3", "CS5242 HW5 Q3: two 1×1 convolutions in AlexNet",
            "solutions.alexnet_1x1", "book/cs5242/q3-alexnet-1x1.md", cs5242_q3.show, cs5242_q3.values),
+    Answer("csc413-3de", "CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
+           "solutions.finetune_cost", "book/csc413/part3de-finetuning.md",
+           csc413_3de.show, csc413_3de.values),
 ]}

@@ -72,12 +72,20 @@ def glue_values(values: Mapping[str, object]) -> None:
     """Glue every value for the page (ints as ints, text as Markdown, no display).
 
     Strings become Markdown (use ``{glue:md}`key:myst```); ints and floats stay
-    numbers (use ``{glue:text}`key:,```); numpy scalars are converted first.
+    numbers (use ``{glue:text}`key:,```); numpy scalars are converted first;
+    matplotlib figures are glued (use ``{glue:figure}``) and closed, so they are
+    not shown twice.
     """
     from IPython.display import Markdown
     from myst_nb import glue
 
     for key, value in values.items():
+        if hasattr(value, "savefig"):  # a matplotlib Figure
+            import matplotlib.pyplot as plt
+
+            glue(key, value, display=False)
+            plt.close(value)
+            continue
         if hasattr(value, "item") and not isinstance(value, (str, bytes)):
             value = value.item()  # numpy scalar → Python number
         if isinstance(value, str):

@@ -1,0 +1,165 @@
+"""Fine-tuning cost: figures worked out by hand on tiny models, then the scaling laws."""
+
+import dataclasses
+
+import pytest
+
+from solutions.finetune_cost import (COMPONENTS, MODES, build, depth_sweep, fit_slope,
+                                     growth_per_doubling, measure, plot_depth_scaling,
+                                     plot_resolution_scaling, resolution_sweep, slopes)
+
+F = 4  # bytes per float32
+
+
+def linear_flops(batch, fan_in, fan_out):
+    return 2 * batch * fan_in * fan_out  # one multiply and one add per weight per example
+
+
+# ------------------------------------------------------------ by hand: MLP
+
+# mlp, n=1, width 4, 3 classes, batch 2: Linear(4, 4) (20 parameters), ReLU, Linear(4, 3) (15).
+MLP = dict(n=1, width=4, batch=2, classes=3)
+
+
+def test_mlp_full_by_hand():
+    c = measure("mlp", "full", **MLP)
+    assert c.parameters == c.gradients == c.momentum_state == F * 35
+    assert c.head_parameters == F * 15
+    assert c.sgd_state == 0
+    assert c.adam_state == F * (2 * 35 + 4)      # two moments + a one-float step per tensor (4)
+    # saved: the input (2×4) for the first weight's gradient; the ReLU output (2×4), kept once
+    # although both ReLU and the head save it
+    assert c.saved_activations == F * (2 * 4 + 2 * 4)
+    fwd1, fwd2 = linear_flops(2, 4, 4), linear_flops(2, 4, 3)
+    assert c.forward_flops == fwd1 + fwd2
+    # the head needs weight and input gradients (2×), the first layer only its weight gradient
+    # (the input does not require grad)
+    assert c.backward_flops == fwd1 + 2 * fwd2
+
+
+@pytest.mark.parametrize("mode", ["last_requires_grad", "last_no_grad"])
+def test_mlp_last_layer_by_hand(mode):
+    c = measure("mlp", mode, **MLP)
+    assert c.parameters == F * 35                # the frozen weights are still held
+    assert c.gradients == c.momentum_state == c.head_parameters == F * 15
+    assert c.adam_state == F * (2 * 15 + 2)
+    assert c.saved_activations == F * 2 * 4      # only the head's input
+    assert c.forward_flops == linear_flops(2, 4, 4) + linear_flops(2, 4, 3)
+    assert c.backward_flops == linear_flops(2, 4, 3)   # head weight gradient only
+
+
+def test_deeper_mlp_backward_is_twice_forward_but_the_first_layer():
+    c = measure("mlp", "full", n=3, width=5, batch=3, classes=2)
+    body, head = linear_flops(3, 5, 5), linear_flops(3, 5, 2)
+    assert c.forward_flops == 3 * body + head
+    assert c.backward_flops == 2 * c.forward_flops - body
+
+
+# ------------------------------------------------------------ by hand: conv
+
+# conv, n=1, 2 channels, 4×4 input, batch 1, 3 classes: Conv2d(2, 2, 3) (38), ReLU, 1×1 conv (9).
+CONV = dict(n=1, width=2, resolution=4, batch=1, classes=3)
+
+
+def test_conv_by_hand():
+    full, last = measure("conv", "full", **CONV), measure("conv", "last_no_grad", **CONV)
+    conv, head = 2 * 16 * 2 * 2 * 9, 2 * 16 * 2 * 3  # 2 × outputs × fan-in
+    assert full.parameters == last.parameters == F * (38 + 9)
+    assert (full.forward_flops, full.backward_flops) == (conv + head, conv + 2 * head)
+    assert (last.forward_flops, last.backward_flops) == (conv + head, head)
+    assert full.saved_activations == F * 2 * (2 * 16)   # input and ReLU output
+    assert last.saved_activations == F * 2 * 16
+    assert last.gradients == F * 9
+
+
+def test_flatten_head_parameters_grow_with_the_pixels():
+    for side in (3, 6):
+        c = measure("conv_flatten", "last_no_grad", n=1, width=2, resolution=side, classes=3)
+        assert c.head_parameters == c.gradients == F * (2 * side * side * 3 + 3)
+
+
+def test_no_grad_adds_nothing_for_a_frozen_prefix():
+    # autograd records no op whose inputs all have requires_grad=False, so freezing the body
+    # already drops its graph; torch.no_grad() around it changes no figure
+    for arch in ("mlp", "conv"):
+        a = measure(arch, "last_requires_grad", n=3, width=3, resolution=4)
+        b = measure(arch, "last_no_grad", n=3, width=3, resolution=4)
+        assert dataclasses.replace(a, mode="last_no_grad") == b
+
+
+# ------------------------------------------------------------ scaling
+
+def by(found, mode, component):
+    return next(s.slope for s in found if s.mode == mode and s.component == component)
+
+
+@pytest.mark.parametrize("arch", ["mlp", "conv"])
+def test_depth_slopes(arch):
+    found = slopes(depth_sweep(arch, depths=(8, 16, 32, 64), width=4, resolution=4, classes=2))
+    for mode in MODES:
+        assert by(found, mode, "parameters") == pytest.approx(1, abs=0.05)  # every mode: O(n)
+        assert by(found, mode, "forward_flops") == pytest.approx(1, abs=0.05)
+        assert by(found, mode, "sgd_state") is None                          # always 0 bytes
+        assert by(found, mode, "head_parameters") == 0.0
+    for comp in ("gradients", "momentum_state", "adam_state", "saved_activations",
+                 "backward_flops"):
+        assert by(found, "full", comp) == pytest.approx(1, abs=0.06)
+        assert by(found, "last_requires_grad", comp) == by(found, "last_no_grad", comp) == 0.0
+
+
+def test_resolution_doubling():
+    rows = resolution_sweep("conv", n=2, factors=(1, 2), base=4, width=2)
+    for mode in MODES:
+        small, big = [r for r in rows if r.mode == mode]
+        assert big.parameters == small.parameters                 # fully convolutional
+        assert big.saved_activations == 4 * small.saved_activations
+        assert big.forward_flops == 4 * small.forward_flops
+    flat = slopes(resolution_sweep("conv_flatten", n=1, factors=(1, 2, 4), base=4, width=2),
+                  x="resolution")
+    assert growth_per_doubling(by(flat, "full", "head_parameters")) == pytest.approx(4, abs=0.1)
+    assert growth_per_doubling(by(flat, "full", "saved_activations")) == 4.0
+
+
+def test_fit_slope_edge_cases():
+    assert fit_slope([1, 2, 4], [7, 7, 7]) == 0.0
+    assert fit_slope([1, 2, 4], [0, 0, 0]) is None
+    assert fit_slope([1, 10], [1, 100]) == 2.0
+    with pytest.raises(ValueError, match="positive"):
+        fit_slope([1, 2], [0, 3])
+    with pytest.raises(ValueError, match="length"):
+        fit_slope([1, 2], [3])
+
+
+def test_plots_have_a_panel_per_architecture():
+    rows = depth_sweep("mlp", depths=(1, 2), width=2) + depth_sweep("conv", depths=(1, 2), width=2)
+    fig = plot_depth_scaling(rows)
+    assert len(fig.axes) == 4
+    fig = plot_resolution_scaling(resolution_sweep("conv", n=1, factors=(1, 2), base=2, width=2))
+    assert len(fig.axes) == 1
+
+
+def test_components_are_cost_fields():
+    names = {f.name for f in dataclasses.fields(measure("mlp", "full", **MLP))}
+    assert set(COMPONENTS) <= names
+
+
+# ------------------------------------------------------------ bad input
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(n=0), "n"), (dict(n=2.0), "n"), (dict(n=True), "n"), (dict(width=0), "width"),
+    (dict(resolution=0), "resolution"), (dict(mode="frozen"), "mode"), (dict(arch="rnn"), "arch"),
+    (dict(batch=0), "batch"), (dict(classes=-1), "classes"),
+])
+def test_bad_input_names_the_parameter(kwargs, name):
+    args = dict(arch="mlp", mode="full", n=1) | kwargs
+    with pytest.raises(ValueError, match=rf"^{name} must"):
+        measure(**args)
+
+
+def test_bad_sweep_input():
+    with pytest.raises(ValueError, match="^x must"):
+        slopes([], x="width")
+    with pytest.raises(ValueError, match="^factor must"):
+        resolution_sweep("conv", factors=(0,))
+    with pytest.raises(ValueError, match="^mode must"):
+        build("conv", "partial", 1)

@@ -20,7 +20,8 @@ import argparse
 import sys
 from functools import cache
 
-from solutions.cifar_horses import HorseData, HorseTensors, cached_palette, load_horses, to_tensors
+from solutions.cifar_horses import (HorseData, HorseTensors, PaletteConfig, cached_palette,
+                                   load_horses, to_tensors)
 from solutions.colour_training import TrainConfig, summarise, train
 from solutions.results_store import (Computed, Entry, get_or_compute, load_for_book, result_key,
                                      results_root, stale_entries)
@@ -87,7 +88,10 @@ def load(name: str) -> Entry:
 def needed_keys() -> list[tuple[str, str]]:
     """(experiment, key) of every stored result the book needs, for the current code and data."""
     horses, _ = data()
-    return [(EXPERIMENT, result_key(EXPERIMENT, c, CODE, horses.sha256)) for c in RUNS.values()]
+    palette = ("cifar-palette", result_key("cifar-palette", PaletteConfig(), ["solutions.cifar_horses"],
+                                           horses.sha256))
+    return [palette] + [(EXPERIMENT, result_key(EXPERIMENT, c, CODE, horses.sha256))
+                        for c in RUNS.values()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "status":
         report = stale_entries(needed_keys())
-        names = {k: n for n, (_, k) in zip(RUNS, needed_keys())}
+        names = {k: n for n, (_, k) in zip(["palette", *RUNS], needed_keys())}
         for _, key in report.missing + report.corrupt:
             print(f"missing or corrupt: {names[key]}  ->  {command(names[key])}")
         for path in report.unneeded:

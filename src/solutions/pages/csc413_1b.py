@@ -1,0 +1,79 @@
+"""Page values for CSC413 PA2 1(b), the CNN trained with the defaults (book/csc413/part1b-cnn.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solutions import colour_experiments
+from solutions.colour_plots import curves_figure, image_grid_figure, per_colour_figure
+from solutions.colour_training import GRID_IMAGES
+from solutions.render import markdown_table
+
+def colour_evidence(result: dict, palette: np.ndarray) -> dict[str, float | int]:
+    """Numbers that say what is wrong with the colours: muted colours over-predicted, vivid ones lost.
+
+    Saturation of a palette colour = max(RGB) − min(RGB). The "vivid" colours
+    are the more saturated half of the palette. Mean saturations weight each
+    colour by its share of the predicted (or true) pixels.
+    """
+    share = result["per_colour"]
+    target = np.array(share["target_share"])
+    predicted = np.array(share["predicted_share"])
+    saturation = palette.max(axis=1) - palette.min(axis=1)
+    vivid = saturation > np.median(saturation)
+    excess = predicted - target
+    over, under = int(excess.argmax()), int(excess.argmin())
+    return {
+        "over_colour": over,
+        "over_predicted_share": float(predicted[over]),
+        "over_target_share": float(target[over]),
+        "under_colour": under,
+        "under_predicted_share": float(predicted[under]),
+        "under_target_share": float(target[under]),
+        "vivid_colours": int(vivid.sum()),
+        "vivid_target_share": float(target[vivid].sum()),
+        "vivid_predicted_share": float(predicted[vivid].sum()),
+        "top3_predicted_share": float(np.sort(predicted)[-3:].sum()),
+        "top3_target_share": float(np.sort(target)[-3:].sum()),
+        "saturation_predicted": float((predicted * saturation).sum() / predicted.sum()),
+        "saturation_target": float((target * saturation).sum() / target.sum()),
+    }
+
+
+def final_table(results: dict[str, dict]) -> str:
+    body = [[label, r["final"]["train_loss"], r["final"]["val_loss"], r["final"]["val_accuracy"],
+             r["steps"], r["final"]["seconds"]] for label, r in results.items()]
+    body = [[row[0], f"{row[1]:.4f}", f"{row[2]:.4f}", f"{row[3]:.1f}%", f"{row[4]:,}", f"{row[5]:.0f} s"]
+            for row in body]
+    return markdown_table(["model", "final train loss", "final validation loss",
+                           "validation accuracy", "optimizer steps", "wall time (CPU)"], body)
+
+
+def values() -> dict[str, object]:
+    entry = colour_experiments.load("cnn")
+    result = entry.result
+    _, tensors = colour_experiments.data()
+    palette = tensors.palette.numpy()
+    evidence = colour_evidence(result, palette)
+    grid = image_grid_figure(tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
+                             {"CNN output": entry.arrays["grid_predictions"],
+                              "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette)
+    final = result["final"]
+    config = colour_experiments.RUNS["cnn"]
+    return {
+        "b1_lr": config.learning_rate,
+        "b1_batch": config.batch_size,
+        "b1_seed": config.seed,
+        "b1_table": final_table({"CNN": result}),
+        "b1_val_loss": float(final["val_loss"]),
+        "b1_val_acc": float(final["val_accuracy"]),
+        "b1_train_loss": float(final["train_loss"]),
+        "b1_seconds": float(final["seconds"]),
+        "b1_epochs": len(result["epochs"]),
+        "b1_device": entry.metadata["device"],
+        "b1_key": entry.key[:16],
+        **{f"b1_{k}": v for k, v in evidence.items()},
+        "b1_curves_fig": curves_figure({"CNN": result}),
+        "b1_grid_fig": grid,
+        "b1_per_colour_fig": per_colour_figure(result, palette, "CNN, validation set"),
+    }

@@ -15,7 +15,7 @@ from solutions.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = ["book/intro", "book/conventions", "book/csc413/part1c-counting",
-         "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes",
+         "book/csc413/part1d-preprocessing", "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes",
          "book/cs5242/q3-alexnet-1x1"]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":

@@ -57,6 +57,7 @@ BN_MODES = ("train", "eval")
 # (a, b) shown on the page: rescalings, a shift, a sign flip, and the inversion y = 1 - x.
 CASES: tuple[tuple[float, float], ...] = ((2.0, 0.0), (0.5, 0.0), (1.0, 0.2), (-1.0, 0.0),
                                           (-1.0, 1.0))
+BATCH_SIZE = 100            # train-mode BN statistics over batches of this size, as in training
 WEIGHT_PREFIX = "weight:"   # how colour_training.summarise names the stored weights
 
 
@@ -77,6 +78,7 @@ class Effect:
     b: float
     border: int
     images: int
+    stride: int             # input pixels per output pixel (1 for the networks, 2 after a pool)
     logit_scale: float      # mean |logits| of the untransformed input: what "tiny" is relative to
     interior_max: float
     interior_mean: float
@@ -135,7 +137,7 @@ def _check(x: torch.Tensor, cases: Sequence[tuple[float, float]], bn_modes: Sequ
 
 
 def measure(model: nn.Module, x: torch.Tensor, a: float, b: float, bn_mode: str = "train",
-            border: int = 1, batch_size: int = 100, label: str | None = None) -> Effect:
+            border: int = 1, batch_size: int = BATCH_SIZE, label: str | None = None) -> Effect:
     """How the logits of ``model`` change when ``x`` (N, 1, H, W) becomes ``a·x + b``.
 
     ``bn_mode="train"`` normalises with each batch's statistics (batches of
@@ -149,7 +151,7 @@ def measure(model: nn.Module, x: torch.Tensor, a: float, b: float, bn_mode: str 
 @torch.no_grad()
 def measure_cases(model: nn.Module, x: torch.Tensor,
                   cases: Sequence[tuple[float, float]] = CASES, bn_modes: Sequence[str] = BN_MODES,
-                  border: int = 1, batch_size: int = 100, label: str | None = None) -> list[Effect]:
+                  border: int = 1, batch_size: int = BATCH_SIZE, label: str | None = None) -> list[Effect]:
     """:func:`measure` for every (BN mode, case), in that order; runs ``x`` once per mode.
 
     ``model`` may be any module from (N, 1, H, W) to (N, C, H', W'), a single
@@ -168,6 +170,7 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
             raise ValueError(f"border must leave an interior in the {tuple(before[0].shape[-2:])} "
                              f"output, got {border}")
         count = torch.bincount(dist, minlength=rings).double() * len(x)   # pixels per ring
+        stride = x.shape[-1] // before[0].shape[-1]
         scale = sum(l.abs().double().sum().item() for l in before) / (count.sum().item()
                                                                         * before[0].shape[1])
         for a, b in cases:
@@ -190,7 +193,7 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
                         float(100 * changed[rows].sum() / n))
 
             effects.append(Effect(label or type(model).__name__, mode, float(a), float(b), border,
-                                  len(x), scale, *region(slice(border, None)),
+                                  len(x), stride, scale, *region(slice(border, None)),
                                   *region(slice(0, border)), tuple((mean_sum / count).tolist())))
     return effects
 
@@ -222,16 +225,22 @@ def load_trained(name: str) -> nn.Module:
     return model_from_arrays(colour_experiments.RUNS[name], colour_experiments.load(name).arrays)
 
 
-def plot_profiles(effects: Sequence[Effect]):
-    """Mean |Δ logits| against distance from the edge, one line per effect (matplotlib Figure)."""
+def plot_profiles(effects: Sequence[Effect], labels: Sequence[str] | None = None):
+    """Mean |Δ output| / mean |output| against distance from the edge in input pixels (a Figure).
+
+    One line per effect; relative, so that a block's output and the logits share an axis.
+    """
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(6.5, 3.5), layout="constrained")
     for i, e in enumerate(effects):
-        ax.plot(range(len(e.profile)), e.profile, marker="o", ms=3, color=f"C{i}",
-                label=f"{e.model}, {e.bn_mode}-mode BN, a = {e.a:g}, b = {e.b:g}")
-    ax.axvspan(-0.5, effects[0].border - 0.5, color="0.9", label="border ring")
+        label = labels[i] if labels else f"{e.model}, {e.bn_mode}-mode BN, a = {e.a:g}, b = {e.b:g}"
+        ax.plot([d * e.stride for d in range(len(e.profile))],
+                [100 * p / e.logit_scale for p in e.profile], marker="o", ms=3, color=f"C{i}",
+                label=label)
+    ax.axvspan(-0.5, effects[0].border * effects[0].stride - 0.5, color="0.9", label="border ring")
     ax.set_yscale("log")
-    ax.set(xlabel="distance from the image edge (pixels)", ylabel="mean |Δ logits|")
+    ax.set(xlabel="distance from the image edge (input pixels)",
+           ylabel="mean |Δ output|, % of mean |output|")
     ax.legend(fontsize=8)
     return fig

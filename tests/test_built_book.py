@@ -62,3 +62,9 @@ def test_3de_shows_a_glued_slope_and_its_figures():
     assert f"{values['c3de_mlp_full_gradients']:.2f}" in html
     assert fmt_int(values["c3de_pit_frozen"]) in html
     assert html.count("<img") >= 2  # the two glued matplotlib figures, not their text repr
+
+
+def test_1d_shows_both_tables_and_the_profile_figure():
+    html = text("book/csc413/part1d-preprocessing")
+    assert html.count("% changed: interior") == 2 and "Pitfall" in html
+    assert html.count("<img") >= 1  # the glued profile figure, not its text repr

@@ -8,21 +8,23 @@ per case (``W*`` a convolution with zero padding, ``c`` its bias):
 * a > 0, b = 0: ``W*(a x) + c = a (W*x) + c``; max-pool and upsampling commute
   with a positive factor; train-mode BN subtracts the batch mean (taking ``c``
   with it) and divides by the batch std, which is ``a`` times larger. The
-  output is unchanged up to BN's ε (``var + ε`` is not ``a²(var + ε)``).
+  output is unchanged up to BN's ε (it divides by ``sqrt(a²·var + ε)``, not
+  by ``a·sqrt(var + ε)``).
 * b ≠ 0: ``W*(x + b) = W*x + b·S`` where ``S`` at each output position is the
   sum of the weights whose taps fall inside the image (:func:`padding_offset`).
   In the interior ``S`` is the sum of all weights, a per-channel constant that
   the batch mean removes; within the kernel's reach of the edge some taps read
   the zero padding, not ``b``, so the shift differs there and BN does not
-  remove it. The batch mean is taken over the border positions too, so it is
-  not exactly the interior shift: the interior moves slightly as well, and the
-  border disturbance spreads inwards through the later layers.
+  remove it. The batch mean and variance are taken over the border positions
+  too, so the whole channel is renormalised differently: the interior moves as
+  well, and the border disturbance spreads inwards through the later layers
+  (the CNN's receptive field covers nearly the whole image).
 * a < 0: max-pool is not sign-symmetric, ``maxpool(a z) = a·minpool(z)``, so
   the first block keeps other values than before; BN cannot undo that.
 * eval-mode BN uses the running statistics stored in training: it is a fixed
   affine map, so ``a`` and ``b`` pass straight through to the logits.
 * UNet: finalconv also reads the raw input (a skip with no BN), so even in
-  train mode the logits move by ``W_skip * ((a - 1) x + b)``.
+  train mode the logits move by ``W_skip * ((a - 1) x + b)`` (zero padded).
 
 :func:`measure` runs a model on ``x`` and on ``a·x + b`` and reports the
 change of the logits on the border ring and in the interior, and its profile
@@ -228,18 +230,21 @@ def load_trained(name: str) -> nn.Module:
 def plot_profiles(effects: Sequence[Effect], labels: Sequence[str] | None = None):
     """Mean |Δ output| / mean |output| against distance from the edge in input pixels (a Figure).
 
-    One line per effect; relative, so that a block's output and the logits share an axis.
+    One line per effect; relative, so that a block's output and the logits share an axis. A
+    pooled output's ring d covers input distances d·stride to d·stride + stride - 1; its point
+    sits in the middle. The shaded band is the border ring at full resolution.
     """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 3.5), layout="constrained")
     for i, e in enumerate(effects):
         label = labels[i] if labels else f"{e.model}, {e.bn_mode}-mode BN, a = {e.a:g}, b = {e.b:g}"
-        ax.plot([d * e.stride for d in range(len(e.profile))],
+        ax.plot([d * e.stride + (e.stride - 1) / 2 for d in range(len(e.profile))],
                 [100 * p / e.logit_scale for p in e.profile], marker="o", ms=3, color=f"C{i}",
                 label=label)
-    ax.axvspan(-0.5, effects[0].border * effects[0].stride - 0.5, color="0.9", label="border ring")
-    ax.set_yscale("log")
+    full = [e.border for e in effects if e.stride == 1] or [effects[0].border * effects[0].stride]
+    ax.axvspan(-0.5, full[0] - 0.5, color="0.9", label="border ring")
+    ax.set_ylim(bottom=0)
     ax.set(xlabel="distance from the image edge (input pixels)",
            ylabel="mean |Δ output|, % of mean |output|")
     ax.legend(fontsize=8)

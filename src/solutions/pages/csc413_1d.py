@@ -18,6 +18,7 @@ C1D_SHIFT = (1.0, 0.2)  # the case whose profile the figure shows
 # A short name per case, for glue keys.
 CASE_NAMES = {(2.0, 0.0): "up", (0.5, 0.0): "down", (1.0, 0.2): "shift", (-1.0, 0.0): "neg",
               (-1.0, 1.0): "inv"}
+_NAMES = {"cnn": "CNN", "unet": "UNet"}
 _FIELDS = ("interior_mean", "border_mean", "interior_max", "border_max", "interior_changed",
            "border_changed")
 
@@ -82,8 +83,8 @@ def figures() -> dict[str, object]:
     rows, first = data()
     shift = [r for r in rows if r.bn_mode == "train" and (r.a, r.b) == C1D_SHIFT]
     return {"c1d_profile_fig": input_transform.plot_profiles(
-        [first, *shift], ["CNN, first block (downconv1) output", *(f"{r.model.upper()}, logits"
-                                                                   for r in shift)])}
+        [first, *shift], ["CNN, first block (downconv1) output",
+                          *(f"{_NAMES[r.model]}, logits" for r in shift)])}
 
 
 def show(style: str = "text") -> str:

@@ -47,9 +47,11 @@ def effect_table(bn_mode: str = "train", style: str = "latex") -> str:
     rows, _ = data()
     body = [[r.model, _g(r.a), _g(r.b), _g(r.logit_scale), *(_g(getattr(r, f)) for f in _FIELDS)]
             for r in rows if r.bn_mode == bn_mode]
-    return markdown_table(["model", "a", "b", "mean |logits|", "mean |Δ|: interior",
-                           "mean |Δ|: border", "max |Δ|: interior", "max |Δ|: border",
-                           "% changed: interior", "% changed: border"], body, style)
+    headers = ["model", "a", "b", "mean |logits|", "mean |Δ|: interior", "mean |Δ|: border",
+               "max |Δ|: interior", "max |Δ|: border", "% changed: interior", "% changed: border"]
+    if style != "text":   # a bare | would end the Markdown table's cell
+        headers = [h.replace("|", "\\|") for h in headers]
+    return markdown_table(headers, body, style)
 
 
 def values() -> dict[str, object]:

@@ -106,7 +106,7 @@ def padding_offset(weight: torch.Tensor, height: int, width: int) -> torch.Tenso
     """Sum of the in-image weights at each output position, (C_out, H, W).
 
     A convolution with zero padding maps ``x + b`` to ``conv(x) + b·padding_offset``:
-    constant in the interior, smaller where taps fall on the padding. With a
+    constant in the interior, different where taps fall on the padding. With a
     3×3 kernel of ones: 9 inside, 6 on an edge, 4 in a corner.
 
     >>> padding_offset(torch.ones(1, 1, 3, 3), 3, 4)[0].tolist()

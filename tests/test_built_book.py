@@ -15,7 +15,7 @@ from solutions.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = ["book/intro", "book/conventions", "book/csc413/part1c-counting",
-         "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes",
+         "book/csc413/part1d-preprocessing", "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes",
          "book/cs5242/q3-alexnet-1x1"]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":
@@ -62,3 +62,9 @@ def test_3de_shows_a_glued_slope_and_its_figures():
     assert f"{values['c3de_mlp_full_gradients']:.2f}" in html
     assert fmt_int(values["c3de_pit_frozen"]) in html
     assert html.count("<img") >= 2  # the two glued matplotlib figures, not their text repr
+
+
+def test_1d_shows_both_tables_and_the_profile_figure():
+    html = text("book/csc413/part1d-preprocessing")
+    assert html.count("% changed: interior</p></th>") == 2 and "Pitfall" in html   # real tables
+    assert html.count("<img") >= 1  # the glued profile figure, not its text repr

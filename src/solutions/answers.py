@@ -5,7 +5,7 @@ Each page's glue values and terminal tables live in ``solutions.pages.<page>``
 ``python -m solutions``.
 
 >>> sorted(ANSWERS)
-['cs5242-q2', 'cs5242-q3', 'csc413-1c', 'csc413-3de']
+['cs5242-q2', 'cs5242-q3', 'csc413-1c', 'csc413-1d', 'csc413-3de']
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from solutions.pages import cs5242_q2, cs5242_q3, csc413_1c, csc413_3de
+from solutions.pages import cs5242_q2, cs5242_q3, csc413_1c, csc413_1d, csc413_3de
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,7 @@ ANSWERS = {a.id: a for a in [
     Answer("csc413-3de", "CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
            "solutions.finetune_cost", "book/csc413/part3de-finetuning.md",
            csc413_3de.show, csc413_3de.values),
+    Answer("csc413-1d", "CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
+           "solutions.input_transform", "book/csc413/part1d-preprocessing.md",
+           csc413_1d.show, csc413_1d.values),
 ]}

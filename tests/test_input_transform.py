@@ -1,0 +1,156 @@
+"""CSC413 1(d): y = a·x + b on randomly initialised small networks (no training, no data file)."""
+
+import copy
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from solutions.colour_models import ColourCNN, ColourUNet
+from solutions.colour_training import TrainConfig, build_model
+from solutions.input_transform import (WEIGHT_PREFIX, edge_distance, measure, measure_cases,
+                                       model_from_arrays, padding_offset)
+
+
+def small(cls, seed=0):
+    torch.manual_seed(seed)
+    return cls(num_filters=8, num_colours=6)
+
+
+def images(n=8, seed=1):
+    return torch.rand(n, 1, 32, 32, generator=torch.Generator().manual_seed(seed))
+
+
+def without_eps(model):
+    """A copy whose BatchNorms have ε ≈ 0 (torch refuses 0): then a > 0 is a symmetry in train mode."""
+    model = copy.deepcopy(model)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eps = 1e-20
+    return model
+
+
+@torch.no_grad()
+def calibrated(model, x):
+    """Running statistics of ``x`` (a forward pass in train mode, no weight changes), as after training."""
+    model = copy.deepcopy(model)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None   # cumulative average
+    model.train()(x)
+    return model.eval()
+
+
+def test_positive_scale_in_train_mode_changes_only_through_eps():
+    cnn, x = small(ColourCNN), images()
+    for a in (2.0, 0.5):
+        e = measure(cnn, x, a, 0.0, "train")
+        assert e.interior_mean < 1e-2 * e.logit_scale and e.border_mean < 1e-2 * e.logit_scale
+        exact = measure(without_eps(cnn), x, a, 0.0, "train")
+        assert exact.interior_max < 1e-4 * exact.logit_scale
+        assert exact.border_max < 1e-4 * exact.logit_scale
+        assert exact.interior_changed == exact.border_changed == 0.0
+        assert e.interior_mean > 10 * exact.interior_mean   # what is left is ε's doing
+
+
+def test_padding_offset_is_constant_inside_and_differs_at_the_edge():
+    torch.manual_seed(2)
+    w = torch.randn(4, 1, 3, 3)
+    s = padding_offset(w, 10, 12)
+    inner = s[:, 1:-1, 1:-1]
+    assert torch.allclose(inner, w.sum(dim=(1, 2, 3))[:, None, None].expand_as(inner), atol=1e-5)
+    assert torch.allclose(s[:, 0, 0], w[:, 0, 1:, 1:].sum(dim=(1, 2)), atol=1e-5)   # a corner
+
+
+def test_shift_in_train_mode_starts_at_the_border():
+    cnn, x = small(ColourCNN), images()
+    exact = without_eps(cnn)
+    first = measure(exact.downconv1, x, 1.0, 0.2, "train")   # conv → pool → BN → ReLU, 16×16
+    assert first.border_mean > 2 * first.interior_mean > 0
+    shift = measure(exact, x, 1.0, 0.2, "train")
+    scaled = measure(exact, x, 2.0, 0.0, "train")
+    assert shift.border_mean > 1e-2 * shift.logit_scale > 100 * scaled.border_mean
+    assert shift.border_changed > 0
+
+
+def test_negative_scale_changes_the_logits():
+    cnn, x = small(ColourCNN), images()
+    for b in (0.0, 1.0):
+        e = measure(cnn, x, -1.0, b, "train")
+        assert e.interior_mean > 0.1 * e.logit_scale and e.interior_changed > 10
+
+
+def test_eval_mode_passes_the_scale_through():
+    x = images()
+    cnn = calibrated(small(ColourCNN), x)
+    e = measure(cnn, x, 2.0, 0.0, "eval")
+    train = measure(cnn, x, 2.0, 0.0, "train")
+    assert e.interior_mean > 0.05 * e.logit_scale > 5 * train.interior_mean
+    assert e.interior_changed > 1
+
+
+def test_unet_skip_carries_the_scale_in_train_mode():
+    unet, x, a = without_eps(small(ColourUNet)), images(), 2.0
+    e = measure(unet, x, a, 0.0, "train")
+    # Every BN path is invariant, so Δ logits = finalconv's weights on the raw input times (a - 1).
+    w_skip = unet.finalconv.weight[:, -1:].detach()
+    expected = ((a - 1) * F.conv2d(x, w_skip, padding=1)).abs().mean(1)   # (N, H, W)
+    inside = edge_distance(32, 32) >= 1
+    assert e.interior_mean == pytest.approx(expected[:, inside].mean().item(), rel=1e-3)
+    assert e.border_mean == pytest.approx(expected[:, ~inside].mean().item(), rel=1e-3)
+    assert e.interior_mean > 0.05 * e.logit_scale and e.interior_changed > 1
+
+
+def test_model_is_left_unmodified():
+    x = images()
+    for model in (small(ColourCNN), calibrated(small(ColourUNet), x)):
+        before = {k: v.clone() for k, v in model.state_dict().items()}
+        mode = model.training
+        measure_cases(model, x, cases=[(2.0, 0.1)])
+        assert model.training == mode
+        assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_eval_mode_does_not_depend_on_batching_and_rows_are_ordered():
+    x = images(5)
+    cnn = calibrated(small(ColourCNN), x)
+    whole = measure(cnn, x, -1.0, 1.0, "eval", batch_size=5)
+    parts = measure(cnn, x, -1.0, 1.0, "eval", batch_size=2)
+    assert whole.interior_mean == pytest.approx(parts.interior_mean, rel=1e-5)
+    assert whole.border_max == pytest.approx(parts.border_max, rel=1e-5)
+    rows = measure_cases(cnn, x, cases=[(2.0, 0.0), (1.0, 0.2)], border=2, label="cnn")
+    assert [(r.bn_mode, r.a, r.b, r.border, r.model) for r in rows] == [
+        ("train", 2.0, 0.0, 2, "cnn"), ("train", 1.0, 0.2, 2, "cnn"),
+        ("eval", 2.0, 0.0, 2, "cnn"), ("eval", 1.0, 0.2, 2, "cnn")]
+    assert len(rows[0].profile) == 16
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"bn_mode": "test"}, "bn_mode"),
+    ({"border": 0}, "border"),
+    ({"border": 16}, "border"),
+    ({"x": torch.rand(2, 3, 32, 32)}, "x"),
+    ({"x": torch.rand(1, 32, 32)}, "x"),
+    ({"a": float("nan")}, "a"),
+    ({"b": float("inf")}, "b"),
+    ({"batch_size": 0}, "batch_size"),
+])
+def test_bad_input_names_the_parameter(kwargs, name):
+    args = {"model": small(ColourCNN), "x": images(2), "a": 2.0, "b": 0.0} | kwargs
+    with pytest.raises(ValueError, match=name):
+        measure(**args)
+
+
+def test_model_from_arrays_restores_the_weights():
+    config = TrainConfig(model="cnn", num_filters=2, num_colours=3, seed=5)
+    trained = build_model(config)
+    saved = {WEIGHT_PREFIX + k: v.numpy() for k, v in trained.state_dict().items()}
+    saved["grid_predictions"] = torch.zeros(1).numpy()   # other arrays of the entry are ignored
+    rebuilt = model_from_arrays(config, saved)
+    assert not rebuilt.training
+    assert all(torch.equal(v, rebuilt.state_dict()[k]) for k, v in trained.state_dict().items())
+    del saved[WEIGHT_PREFIX + "finalconv.bias"]
+    with pytest.raises(RuntimeError, match="finalconv.bias"):
+        model_from_arrays(config, saved)

@@ -14,9 +14,10 @@ from solutions.pages import csc413_3de
 from solutions.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
-PAGES = ["book/intro", "book/conventions", "book/csc413/part1c-counting",
-         "book/csc413/part1d-preprocessing", "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes",
-         "book/cs5242/q3-alexnet-1x1"]
+PAGES = ["book/intro", "book/conventions", "book/csc413/colour-data", "book/csc413/part1b-cnn",
+         "book/csc413/part1c-counting", "book/csc413/part1d-preprocessing",
+         "book/csc413/part2c-unet-vs-cnn", "book/csc413/part2d-batch-size",
+         "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes", "book/cs5242/q3-alexnet-1x1"]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":
     # A build left from older code would fail these checks for the wrong reason.
@@ -68,3 +69,18 @@ def test_1d_shows_both_tables_and_the_profile_figure():
     html = text("book/csc413/part1d-preprocessing")
     assert html.count("% changed: interior</p></th>") == 2 and "Pitfall" in html   # real tables
     assert html.count("<img") >= 1  # the glued profile figure, not its text repr
+
+
+@pytest.mark.parametrize("page, figures", [("book/csc413/colour-data", 2), ("book/csc413/part1b-cnn", 3),
+                                           ("book/csc413/part2c-unet-vs-cnn", 3),
+                                           ("book/csc413/part2d-batch-size", 4)])
+def test_colourization_pages_show_their_figures(page, figures):
+    assert text(page).count("<img") >= figures
+
+
+def test_sweep_table_shows_the_stored_results():
+    from solutions import colour_experiments
+    html = text("book/csc413/part2d-batch-size")
+    for b in colour_experiments.BATCH_SIZES:
+        final = colour_experiments.load(f"unet-b{b}").result["final"]
+        assert f"{final['val_loss']:.4f}" in html and f"{final['val_accuracy']:.1f}%" in html

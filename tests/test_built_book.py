@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from solutions import alexnet_1x1, counting
+from solutions import alexnet_1x1, bias_variance, counting, label_changing_augmentation
 from solutions.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = ["book/intro", "book/conventions", "book/csc413/part1c-counting",
-         "book/cs5242/q2-conv-sizes", "book/cs5242/q3-alexnet-1x1"]
+         "book/cs5242/q2-conv-sizes", "book/cs5242/q3-alexnet-1x1",
+         "book/cs5242/q1-augmentation", "book/cs5242/q4-bias-variance"]
 
 if not HTML.exists():
     if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") == "1":
@@ -50,3 +51,16 @@ def test_q3_shows_the_parameter_increase():
 def test_q2_shows_the_table():
     html = text("book/cs5242/q2-conv-sizes")
     assert "Conv3d(1, 1, (3, 3, 2))" in html and "lfloor" in html
+
+
+def test_q1_shows_the_six_to_nine_share_and_figures():
+    html = text("book/cs5242/q1-augmentation")
+    assert f"{100 * label_changing_augmentation.swap(6, 9).share_after:.1f}" in html
+    assert html.count("<img") >= 3   # digits, glyphs, horses
+
+
+def test_q4_shows_the_number_of_networks_and_figures():
+    html = text("book/cs5242/q4-bias-variance")
+    settings = sum(len(v) for v in bias_variance.SWEEPS.values())
+    assert fmt_int(settings * bias_variance.Experiment().members) in html
+    assert html.count("<img") >= 2   # sweeps, fits

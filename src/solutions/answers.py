@@ -5,7 +5,7 @@ Each page's glue values and terminal tables live in ``solutions.pages.<page>``
 ``python -m solutions``.
 
 >>> sorted(ANSWERS)
-['cs5242-q2', 'cs5242-q3', 'csc413-1c']
+['cs5242-q1', 'cs5242-q2', 'cs5242-q3', 'cs5242-q4', 'csc413-1c']
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solutions.pages import cs5242_q2, cs5242_q3, csc413_1c
+from solutions.pages import cs5242_q1, cs5242_q4
 
 
 @dataclass(frozen=True)
@@ -33,4 +34,9 @@ ANSWERS = {a.id: a for a in [
            "solutions.conv_table", "book/cs5242/q2-conv-sizes.md", cs5242_q2.show, cs5242_q2.values),
     Answer("cs5242-q3", "CS5242 HW5 Q3: two 1×1 convolutions in AlexNet",
            "solutions.alexnet_1x1", "book/cs5242/q3-alexnet-1x1.md", cs5242_q3.show, cs5242_q3.values),
+    Answer("cs5242-q1", "CS5242 HW5 Q1: augmentations that change the label; invariances out of reach",
+           "solutions.label_changing_augmentation", "book/cs5242/q1-augmentation.md",
+           cs5242_q1.show, cs5242_q1.values),
+    Answer("cs5242-q4", "CS5242 HW5 Q4: bias and variance measured",
+           "solutions.bias_variance", "book/cs5242/q4-bias-variance.md", cs5242_q4.show, cs5242_q4.values),
 ]}

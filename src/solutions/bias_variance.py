@@ -37,6 +37,8 @@ SWEEPS: dict[str, tuple[float, ...]] = {
     "dropout": (0.0, 0.1, 0.2, 0.3, 0.5),
     "n_train": (10, 20, 40, 80, 160, 320),
 }
+INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
+_TAILS = [(100 - INTERVAL) / 200, 1 - (100 - INTERVAL) / 200]
 TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
             "n_train": ("≈", "↓")}   # (bias², variance) as the typical answer says
 
@@ -249,12 +251,12 @@ class Sweep:
 
 
 def _estimate(samples: np.ndarray, value: float) -> Estimate:
-    low, high = np.quantile(samples, [0.05, 0.95])
+    low, high = np.quantile(samples, _TAILS)
     return Estimate(float(value), float(samples.std(ddof=1)), float(low), float(high))
 
 
 def _change(a: np.ndarray, b: np.ndarray, a0: float, b0: float) -> Change:
-    low, high = np.quantile(b - a, [0.05, 0.95])
+    low, high = np.quantile(b - a, _TAILS)
     return Change(float(b0 - a0), float(low), float(high))
 
 

@@ -41,6 +41,12 @@ from scipy import ndimage
 
 SEED = 0
 DIGIT_MAX = 16.0   # the 8×8 digits are counts 0..16 of an original 32×32 bitmap
+DIGIT_SIDE = 8
+# The safe augmentations: what handwriting itself varies, kept small at 8×8 (a pixel is 1/8 of it).
+SHIFT_PIXELS = 1
+MAX_ROTATION = 10.0      # degrees
+ELASTIC_ALPHA = 0.7      # largest displacement, pixels
+ELASTIC_SIGMA = 1.5      # smoothness of the displacement field, pixels
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,13 +260,14 @@ def crop_effect(digit: int = 8, size: int = 4, per_image: int = 10, seed: int = 
 
 def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
     """Augmentations that keep a digit's class: name → function of one 8×8 image."""
-    def one_pixel_shift(img: np.ndarray) -> np.ndarray:
-        dy, dx = rng.integers(-1, 2, size=2)
+    def small_shift(img: np.ndarray) -> np.ndarray:
+        dy, dx = rng.integers(-SHIFT_PIXELS, SHIFT_PIXELS + 1, size=2)
         return shift(img, int(dy), int(dx))
 
-    return {"shift ±1 pixel": one_pixel_shift,
-            "rotation ≤ 10°": lambda img: rotate(img, rng.uniform(-10, 10)),
-            "mild elastic": lambda img: elastic(img, rng, alpha=0.7, sigma=1.5)}
+    return {f"shift ±{SHIFT_PIXELS} pixel": small_shift,
+            f"rotation ≤ {MAX_ROTATION:g}°": lambda img: rotate(img, rng.uniform(-MAX_ROTATION,
+                                                                                 MAX_ROTATION)),
+            "mild elastic": lambda img: elastic(img, rng, alpha=ELASTIC_ALPHA, sigma=ELASTIC_SIGMA)}
 
 
 def safe_accuracies(seed: int = SEED) -> dict[str, float]:

@@ -102,6 +102,15 @@ def _width_story() -> str:
             f"both changes are outside the 90% bootstrap interval.")
 
 
+def _more_data_verdict() -> str:
+    """Whether (4)'s "bias unchanged" holds within the noise of this measurement."""
+    t = sweeps()["n_train"].bias2
+    if t.arrows == "≈":
+        return "within the noise the bias² is unchanged, as the textbook answer says"
+    return (f"the bias² changes outside the noise ({t.arrows}): the textbook's \"unchanged\" "
+            "is about the model class, not about the trained networks")
+
+
 def values() -> dict[str, object]:
     exp, base = bv.Experiment(), bv.Setting()
     sw = sweeps()
@@ -117,6 +126,7 @@ def values() -> dict[str, object]:
         "q4_measured_table": measured_table(),
         "q4_answer_table": answer_table(),
         "q4_width_story": _width_story(),
+        "q4_more_data_verdict": _more_data_verdict(),
         "q4_sweeps_fig": bv.sweeps_figure(sw),
         "q4_fits_fig": bv.fits_figure(width, (0, trough, len(width.points) - 1), exp),
     }

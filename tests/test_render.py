@@ -1,7 +1,12 @@
 import numpy as np
 import sympy
 
+from conftest import FULL
 from solutions.render import cell, fmt_int, markdown_table, math
+
+# Answers whose values train networks (cs5242-q4: 832 small MLPs, about 40 s on two cores): the
+# book builds them on every change, and the full tier checks them here; the fast tier skips them.
+TRAINING = {"cs5242-q4"}
 
 
 def test_table_alignment_and_cells():
@@ -20,5 +25,7 @@ def test_shapes_and_text_style():
 def test_every_answer_builds_its_values():
     from solutions.answers import ANSWERS
     for answer in ANSWERS.values():
+        if answer.id in TRAINING and not FULL:
+            continue
         values = answer.values()
         assert values and all(not isinstance(v, np.generic) for v in values.values())

@@ -103,6 +103,7 @@ def values() -> dict[str, object]:
         "q1_augmentation_table": augmentation_table(),
         "q1_glyph_table": glyph_table(),
         "q1_glyph_size": lca.GLYPH_SIZE,
+        "q1_iou_self": lca.iou(lca.glyph("b"), lca.glyph("b")),
         "q1_iou_bd": matches["flip_h", "b", "d"].iou,
         "q1_iou_bd_before": matches["flip_h", "b", "d"].iou_untransformed,
         "q1_iou_bp": matches["flip_v", "b", "p"].iou, "q1_iou_bq": matches["rot180", "b", "q"].iou,
@@ -113,7 +114,6 @@ def values() -> dict[str, object]:
         "q1_glyphs_fig": lca.glyphs_figure(),
         "q1_horses_fig": view_invariance.views_figure(horses[list(HORSES_SHOWN)]),
         "q1_horse_note": view_invariance.source_note(),
-        "q1_horses_shown": len(HORSES_SHOWN),
     }
 
 

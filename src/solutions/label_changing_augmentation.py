@@ -412,8 +412,11 @@ def digits_figure(seed: int = SEED, per_row: int = 6):
     return fig
 
 
-def glyphs_figure(pairs: tuple[tuple[str, str, str], ...] = GLYPH_PAIRS[:3] + GLYPH_PAIRS[5:6]
-                  + GLYPH_PAIRS[7:]):
+FIGURE_PAIRS = (("flip_h", "b", "d"), ("flip_v", "b", "p"), ("rot180", "b", "q"),
+                ("rot180", "n", "u"), ("flip_v", "M", "W"))
+
+
+def glyphs_figure(pairs: tuple[tuple[str, str, str], ...] = FIGURE_PAIRS):
     """For each pair: the glyph, its transform, the target letter, and their overlap."""
     from matplotlib.figure import Figure
 
@@ -428,7 +431,7 @@ def glyphs_figure(pairs: tuple[tuple[str, str, str], ...] = GLYPH_PAIRS[:3] + GL
         overlap[~moved & ~goal] = (1, 1, 1)
         for ax, img, title in zip(axes[r], [glyph(s), moved, goal, overlap],
                                   [s, f"{t}({s})", g, f"IoU {iou(moved, goal):.2f}"]):
-            ax.imshow(img, cmap="gray_r") if img.ndim == 2 else ax.imshow(img)
+            ax.imshow(img, cmap="gray_r" if img.ndim == 2 else None)
             ax.set_xticks([]), ax.set_yticks([])
             ax.set_title(title, fontsize=9)
     return fig

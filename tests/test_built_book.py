@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from solutions import alexnet_1x1, counting
+from solutions import alexnet_1x1, bias_variance, counting, label_changing_augmentation
 from solutions.pages import csc413_3de
 from solutions.render import fmt_int
 
@@ -17,7 +17,8 @@ HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = ["book/intro", "book/conventions", "book/csc413/colour-data", "book/csc413/part1b-cnn",
          "book/csc413/part1c-counting", "book/csc413/part1d-preprocessing",
          "book/csc413/part2c-unet-vs-cnn", "book/csc413/part2d-batch-size",
-         "book/csc413/part3de-finetuning", "book/cs5242/q2-conv-sizes", "book/cs5242/q3-alexnet-1x1"]
+         "book/csc413/part3de-finetuning", "book/cs5242/q1-augmentation", "book/cs5242/q2-conv-sizes",
+         "book/cs5242/q3-alexnet-1x1", "book/cs5242/q4-bias-variance"]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":
     # A build left from older code would fail these checks for the wrong reason.
@@ -84,3 +85,16 @@ def test_sweep_table_shows_the_stored_results():
     for b in colour_experiments.BATCH_SIZES:
         final = colour_experiments.load(f"unet-b{b}").result["final"]
         assert f"{final['val_loss']:.4f}" in html and f"{final['val_accuracy']:.1f}%" in html
+
+
+def test_q1_shows_the_six_to_nine_share_and_figures():
+    html = text("book/cs5242/q1-augmentation")
+    assert f"{100 * label_changing_augmentation.swap(6, 9).share_after:.1f}" in html
+    assert html.count("<img") >= 3   # digits, glyphs, horses
+
+
+def test_q4_shows_the_number_of_networks_and_figures():
+    html = text("book/cs5242/q4-bias-variance")
+    settings = sum(len(v) for v in bias_variance.SWEEPS.values())
+    assert fmt_int(settings * bias_variance.Experiment().members) in html
+    assert html.count("<img") >= 2   # sweeps, fits

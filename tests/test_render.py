@@ -1,7 +1,13 @@
 import numpy as np
 import sympy
 
+from conftest import FULL
 from solutions.render import cell, fmt_int, markdown_table, math
+
+# Answers whose values are slow (cs5242-q4 trains 832 small MLPs, about 40 s; the colourization
+# pages load the data set and run the trained networks): the book builds them on every change and
+# the full tier checks them here; the fast tier skips them.
+SLOW = {"cs5242-q4", "csc413-1b", "csc413-1d", "csc413-2c", "csc413-2d"}
 
 
 def test_table_alignment_and_cells():
@@ -20,5 +26,7 @@ def test_shapes_and_text_style():
 def test_every_answer_builds_its_values():
     from solutions.answers import ANSWERS
     for answer in ANSWERS.values():
+        if answer.id in SLOW and not FULL:
+            continue
         values = answer.values()
         assert values and all(not isinstance(v, np.generic) for v in values.values())

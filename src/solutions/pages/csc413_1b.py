@@ -77,3 +77,11 @@ def values() -> dict[str, object]:
         "b1_grid_fig": grid,
         "b1_per_colour_fig": per_colour_figure(result, palette, "CNN, validation set"),
     }
+
+
+def show(style: str = "text") -> str:
+    result = colour_experiments.load("cnn").result
+    _, tensors = colour_experiments.data()
+    evidence = colour_evidence(result, tensors.palette.numpy())
+    lines = [f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}" for k, v in evidence.items()]
+    return final_table({"CNN": result}) + "\n\n" + "\n".join(lines)

@@ -59,3 +59,8 @@ def values() -> dict[str, object]:
     out["c2_top3_target"] = ev["CNN"]["top3_target_share"]
     out["c2_acc_gain"] = out["c2_unet_val_acc"] - out["c2_cnn_val_acc"]
     return out
+
+
+def show(style: str = "text") -> str:
+    return final_table({"CNN": colour_experiments.load("cnn").result,
+                        "UNet": colour_experiments.load("unet").result})

@@ -119,3 +119,8 @@ def values() -> dict[str, object]:
         "d2_fastest_small": float(fastest[small]),
         "d2_fastest_large": float(fastest[large]),
     }
+
+
+def show(style: str = "text") -> str:
+    v = values()
+    return "\n\n".join([v["d2_table"], v["d2_seed_table"], v["d2_scaled_table"]])

@@ -36,6 +36,7 @@ def text(page: str) -> str:
 def test_page_has_no_raw_glue_or_broken_reference(page):
     html = text(page)
     assert "{glue" not in html and "??" not in html
+    assert "IPython.core.display" not in html and "<Figure size" not in html  # mis-pasted glue
     assert "Traceback" not in html and "output traceback" not in html and "output stderr" not in html
 
 

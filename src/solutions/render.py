@@ -68,15 +68,33 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     return "\n".join(lines)
 
 
+class GluedText:
+    """A string glued for both roles: Markdown for ``{glue:md}``, the bare text for ``{glue:text}``.
+
+    (IPython's ``Markdown`` shows as ``<IPython.core.display.Markdown object>`` under ``{glue:text}``.)
+
+    >>> repr(GluedText("cpu")), GluedText("*x*")._repr_markdown_()
+    ('cpu', '*x*')
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def glue_values(values: Mapping[str, object]) -> None:
     """Glue every value for the page (ints as ints, text as Markdown, no display).
 
-    Strings become Markdown (use ``{glue:md}`key:myst```); ints and floats stay
+    Strings become :class:`GluedText` (``{glue:md}`key:myst``` or ``{glue:text}`key```); ints and floats stay
     numbers (use ``{glue:text}`key:,```); numpy scalars are converted first;
     matplotlib figures are glued (use ``{glue:figure}``) and closed, so they are
     not shown twice.
     """
-    from IPython.display import Markdown
     from myst_nb import glue
 
     for key, value in values.items():
@@ -89,7 +107,7 @@ def glue_values(values: Mapping[str, object]) -> None:
         if hasattr(value, "item") and not isinstance(value, (str, bytes)):
             value = value.item()  # numpy scalar → Python number
         if isinstance(value, str):
-            value = Markdown(value)
+            value = GluedText(value)
         elif isinstance(value, sympy.Basic):
-            value = int(value) if value.is_Integer else Markdown(math(value))
+            value = int(value) if value.is_Integer else GluedText(math(value))
         glue(key, value, display=False)

@@ -78,6 +78,15 @@ def values() -> dict[str, object]:
     dip_text = (f"a difference of {dip:.4f}, " +
                 ("within" if dip <= loss_noise else "larger than") +
                 f" the range of {loss_noise:.4f} that changing only the seed produces here")
+    pace = min(fastest, key=fastest.get)   # the batch size with the cheapest epoch
+    lo, hi = min(LR_SCALED_BATCHES), max(LR_SCALED_BATCHES)
+    lo_loss, hi_loss = scaled[lo]["final"]["val_loss"], scaled[hi]["final"]["val_loss"]
+    scaled_text = (f"the batch-{hi} run reaches a validation loss of {hi_loss:.4f} and the batch-{lo} "
+                   f"run {lo_loss:.4f}: " + ("with the learning rate scaled, the larger batch is "
+                                              "the better one, the reverse of the fixed-rate sweep"
+                                              if hi_loss < lo_loss else
+                                              "the smaller batch stays ahead even with the "
+                                              "learning rate scaled"))
     small, large = min(BATCH_SIZES), max(BATCH_SIZES)
     base = colour_experiments.RUNS["unet"]
     return {
@@ -93,6 +102,8 @@ def values() -> dict[str, object]:
                                          {b: e.arrays["grid_predictions"] for b, e in entries.items()},
                                          tensors.y_test.numpy(), tensors.palette.numpy()),
         "d2_2020_dip_a": dip_a, "d2_2020_dip_b": dip_b, "d2_2020_dip_text": dip_text,
+        "d2_pace_batch": pace, "d2_pace_seconds": float(fastest[pace]),
+        "d2_scaled_text": scaled_text,
         "d2_small": small,
         "d2_large": large,
         "d2_steps_small": sweep[small]["steps"],

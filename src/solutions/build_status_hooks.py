@@ -69,7 +69,27 @@ def read_last(app: Sphinx, env, docnames: list[str]) -> None:
         docnames.append(page)
 
 
+def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: sphinx-thebe adds its inline configuration script twice (a
+    ``const`` declared twice is a JavaScript error on every page); keep the first copy."""
+    seen, kept = set(), []
+    for script in context.get("script_files", []):
+        ident = (str(getattr(script, "filename", script) or ""),   # None and "" both mean inline
+                 tuple(sorted(getattr(script, "attributes", {}).items())))
+        if ident in seen:
+            continue
+        seen.add(ident)
+        kept.append(script)
+    if "script_files" in context:
+        context["script_files"] = kept
+    # The theme's colour mode: left empty, the theme logs a JavaScript error ("Got invalid theme
+    # mode") on a reader's first visit; sphinx-book-theme has no option for it.
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", dedupe_scripts, priority=900)
     app.add_config_value("solutions_status_page", "book/build-status", "env")
     app.connect("builder-inited", record_start)
     app.connect("env-get-outdated", always_outdated)

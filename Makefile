@@ -19,12 +19,12 @@ MATHJAX         := $(MATHJAX_DIR)/tex-mml-chtml.js
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
                 texlive-xetex latexmk fonts-freefont-otf xindy tex-gyre poppler-utils
 TEX_COMMANDS := xelatex latexmk xindy pdftotext
-TEX_STYLES   := sphinx.sty fontspec.sty polyglossia.sty fncychap.sty tgtermes.sty \
-                amsmath.sty booktabs.sty tabulary.sty varwidth.sty framed.sty wrapfig.sty \
-                capt-of.sty needspace.sty upquote.sty titlesec.sty fvextra.sty
+TEX_STYLES   := fontspec.sty polyglossia.sty unicode-math.sty fncychap.sty amsmath.sty booktabs.sty \
+                tabulary.sty varwidth.sty framed.sty wrapfig.sty pgfplots.sty ellipse.sty \
+                changepage.sty pict2e.sty mathrsfs.sty capt-of.sty needspace.sty upquote.sty titlesec.sty
 PDF := _build/latex/book.pdf
 
-.PHONY: book pdf check-tex mathjax test test-full venv clean
+.PHONY: book pdf check-tex print-tex-packages mathjax test test-full venv clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,11 +55,15 @@ check-tex:
 	if command -v kpsewhich >/dev/null; then \
 	  for s in $(TEX_STYLES); do test -n "$$(kpsewhich $$s)" || missing="$$missing $$s"; done; \
 	else missing="$$missing kpsewhich"; fi; \
+	fc-list : family 2>/dev/null | grep -q FreeSerif || missing="$$missing FreeSerif-font"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make pdf: missing$$missing"; \
 	  echo "install the TeX toolchain (Debian/Ubuntu, about 430 MB):"; \
 	  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
 	  exit 1; fi
+
+print-tex-packages:
+	@echo $(TEX_PACKAGES)
 
 # The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): _build/latex/book.pdf.
 # LaTeX does not fail on undefined references, so the log is checked.

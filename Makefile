@@ -67,7 +67,7 @@ print-tex-packages:
 
 # The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): _build/latex/book.pdf.
 # LaTeX does not fail on undefined references, so the log is checked.
-pdf: $(STAMP) check-tex
+pdf: $(STAMP) $(MATHJAX) check-tex   # MathJax: html_extra_path must exist in every build
 	$(VENV)/bin/jupyter-book build . --builder pdflatex $(JB_FLAGS)
 	@test -s $(PDF) || { echo "no PDF at $(PDF)"; exit 1; }
 	@! grep -nE "undefined references|Reference .* undefined|Citation .* undefined|There were undefined" _build/latex/book.log \

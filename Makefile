@@ -1,4 +1,4 @@
-# The two set-up commands of the README: `make book` and `make test`.
+# The set-up commands of the README: `make book`, `make test` and `make pdf`.
 # Each creates the virtual environment and installs the pinned dependencies if absent.
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +7,24 @@ STAMP  := $(VENV)/.installed
 # Strict build: every warning (failed cell, missing glue key, broken reference) fails it.
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test test-full venv clean
+# Offline math: MathJax 3 from npm (not committed), copied into an html_extra_path folder so the
+# book loads no third-party resource. npm's default mathjax is 4.x, which fetches fonts from a CDN.
+MATHJAX_VERSION := 3.2.2
+MATHJAX_NPM     := .cache/mathjax/node_modules/mathjax/es5
+MATHJAX_DIR     := _extra/_static/mathjax
+MATHJAX         := $(MATHJAX_DIR)/tex-mml-chtml.js
+
+# The Debian packages the PDF needs (xelatex via Jupyter Book's LaTeX extension, latexmk,
+# xindy for the index, FreeFont/TeX Gyre fonts, pdftotext for the PDF test).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+                texlive-xetex latexmk fonts-freefont-otf xindy tex-gyre poppler-utils
+TEX_COMMANDS := xelatex latexmk xindy pdftotext
+TEX_STYLES   := fontspec.sty polyglossia.sty unicode-math.sty fncychap.sty amsmath.sty booktabs.sty \
+                tabulary.sty varwidth.sty framed.sty wrapfig.sty pgfplots.sty ellipse.sty \
+                changepage.sty pict2e.sty mathrsfs.sty capt-of.sty needspace.sty upquote.sty titlesec.sty
+PDF := _build/latex/book.pdf
+
+.PHONY: book pdf check-tex print-tex-packages mathjax test test-full venv clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,8 +34,45 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
+$(MATHJAX):
+	@command -v npm >/dev/null || { echo "npm is needed to install MathJax $(MATHJAX_VERSION) (Debian: apt-get install -y npm)"; exit 1; }
+	mkdir -p .cache/mathjax
+	npm install --prefix .cache/mathjax --no-save --no-package-lock --no-audit --no-fund -s mathjax@$(MATHJAX_VERSION)
+	rm -rf $(MATHJAX_DIR) && mkdir -p $(MATHJAX_DIR)/output/chtml/fonts $(MATHJAX_DIR)/input/tex
+	cp $(MATHJAX_NPM)/tex-mml-chtml.js $(MATHJAX_DIR)/
+	cp -r $(MATHJAX_NPM)/output/chtml/fonts/woff-v2 $(MATHJAX_DIR)/output/chtml/fonts/
+	cp -r $(MATHJAX_NPM)/input/tex/extensions $(MATHJAX_DIR)/input/tex/   # what \require/autoload fetch
+
+mathjax: $(MATHJAX)
+
+book: $(STAMP) $(MATHJAX)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+
+# Fails with the apt-get command to run when a TeX tool or style is missing.
+check-tex:
+	@missing=""; \
+	for c in $(TEX_COMMANDS); do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if command -v kpsewhich >/dev/null; then \
+	  for s in $(TEX_STYLES); do test -n "$$(kpsewhich $$s)" || missing="$$missing $$s"; done; \
+	else missing="$$missing kpsewhich"; fi; \
+	fc-list : family 2>/dev/null | grep -q FreeSerif || missing="$$missing FreeSerif-font"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make pdf: missing$$missing"; \
+	  echo "install the TeX toolchain (Debian/Ubuntu, about 430 MB):"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
+	  exit 1; fi
+
+print-tex-packages:
+	@echo $(TEX_PACKAGES)
+
+# The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): _build/latex/book.pdf.
+# LaTeX does not fail on undefined references, so the log is checked.
+pdf: $(STAMP) $(MATHJAX) check-tex   # MathJax: html_extra_path must exist in every build
+	$(VENV)/bin/jupyter-book build . --builder pdflatex $(JB_FLAGS)
+	@test -s $(PDF) || { echo "no PDF at $(PDF)"; exit 1; }
+	@! grep -nE "undefined references|Reference .* undefined|Citation .* undefined|There were undefined" _build/latex/book.log \
+	  || { echo "undefined references or citations in _build/latex/book.log"; exit 1; }
+	@echo "PDF: $(PDF)"
 
 test: $(STAMP)
 	$(PY) -m pytest

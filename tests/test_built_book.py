@@ -5,6 +5,7 @@ then a missing build is a failure.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ PAGES = ["book/intro", "book/conventions", "book/csc413/colour-data", "book/csc4
          "book/csc413/part1c-counting", "book/csc413/part1d-preprocessing",
          "book/csc413/part2c-unet-vs-cnn", "book/csc413/part2d-batch-size",
          "book/csc413/part3de-finetuning", "book/cs5242/q1-augmentation", "book/cs5242/q2-conv-sizes",
-         "book/cs5242/q3-alexnet-1x1", "book/cs5242/q4-bias-variance"]
+         "book/cs5242/q3-alexnet-1x1", "book/cs5242/q4-bias-variance", "book/build-status"]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":
     # A build left from older code would fail these checks for the wrong reason.
@@ -99,3 +100,42 @@ def test_q4_shows_the_number_of_networks_and_figures():
     settings = sum(len(v) for v in bias_variance.SWEEPS.values())
     assert fmt_int(settings * bias_variance.Experiment().members) in html
     assert html.count("<img") >= 2   # sweeps, fits
+
+
+_OFFSITE = [re.compile(r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=[\"'](?:https?:)?//", re.I),
+            re.compile(r"<link\b[^>]*\bhref=[\"'](?:https?:)?//", re.I)]
+_CSS_OFFSITE = re.compile(r"url\(\s*[\"']?(?:https?:)?//|@import\s+[\"']?(?:https?:)?//", re.I)
+
+
+def test_no_page_loads_a_third_party_resource():
+    """Scripts, styles, images and fonts come from the book itself (MathJax included); plain
+    <a href> links to other sites are fine."""
+    offsite = {}
+    for path in HTML.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        hits = [m.group(0)[:120] for pattern in _OFFSITE for m in pattern.finditer(html)]
+        if hits:
+            offsite[str(path.relative_to(HTML))] = hits
+    for path in HTML.rglob("*.css"):
+        if _CSS_OFFSITE.search(path.read_text(encoding="utf-8", errors="replace")):
+            offsite[str(path.relative_to(HTML))] = ["url(//…) in CSS"]
+    assert offsite == {}
+
+
+def test_mathjax_is_the_local_copy():
+    html = text("book/conventions")
+    assert 'src="../_static/mathjax/tex-mml-chtml.js' in html
+    assert (HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+def test_build_status_page_shows_the_build():
+    from solutions import build_status, colour_experiments
+
+    html = text("book/build-status")
+    horses = colour_experiments.data()[0]
+    assert horses.sha256 in html and build_status.versions()["Sphinx"] in html
+    assert build_status.cpu_model() in html
+    for page in ["book/conventions", "book/csc413/part2d-batch-size"]:
+        assert page in html
+    for _, key in colour_experiments.needed_keys():
+        assert key[:16] in html

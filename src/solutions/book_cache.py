@@ -78,6 +78,7 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
         LOGGER.info(f"[book_cache] code changed for {len(stale_paths)} page(s); "
                     f"removed {removed_records} cache record(s); re-reading {sorted(stale_docs)}")
     cache_dir.mkdir(parents=True, exist_ok=True)
+    env.solutions_stale_docs = stale_docs   # read by build_status_hooks (same event, later)
     recorded.update(current)
     tmp = record_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(recorded, indent=1, sort_keys=True))

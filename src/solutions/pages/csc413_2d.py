@@ -118,7 +118,7 @@ def values() -> dict[str, object]:
         "d2_seed_loss_range": float(loss_noise),
         "d2_seed_acc_range": float(max(seed_acc) - min(seed_acc)),
         "d2_seeds": len(seeds),
-        "d2_adjacent_within_noise": sum(d <= loss_noise for d in adjacent),
+        "d2_adjacent_within_noise": int(sum(d <= loss_noise for d in adjacent)),
         "d2_adjacent_pairs": len(adjacent),
         "d2_small_loss": float(final[small]["val_loss"]),
         "d2_large_loss": float(final[large]["val_loss"]),

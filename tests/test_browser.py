@@ -1,0 +1,158 @@
+"""The built HTML book in a real browser (run by .ci/run after `make book`).
+
+Skipped unless SOLUTIONS_REQUIRE_BROWSER=1. Serves ``_build/html`` on localhost (a thread of
+this process), opens every page in headless Chromium driven by Playwright (Debian's
+``/usr/bin/chromium``, or ``SOLUTIONS_CHROMIUM``; Playwright's own browser download is not used)
+and asserts that each page
+
+* makes no request to a host other than localhost and no request fails (network error or HTTP
+  status ≥ 400): the book is self-contained, MathJax included;
+* raises no JavaScript error and logs no console error;
+* has its math typeset by MathJax (every ``.math`` element holds an ``mjx-container``);
+* has every ``<img>`` loaded (``naturalWidth > 0``).
+
+Screenshots of a few pages and a JSON report (request counts) go to ``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("SOLUTIONS_CHROMIUM", "/usr/bin/chromium")
+# Flags that keep Chromium off the network it would use on its own (updates, sync, Google hosts).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT_PAGES = ["book/intro.html", "book/conventions.html", "book/csc413/part2c-unet-vs-cnn.html",
+                    "book/cs5242/q3-alexnet-1x1.html"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+if os.environ.get("SOLUTIONS_REQUIRE_BROWSER") != "1":
+    pytest.skip("drives Chromium over the built book: run `make book`, then with "
+                "SOLUTIONS_REQUIRE_BROWSER=1 (needs Debian's chromium)", allow_module_level=True)
+if not HTML.exists():
+    raise RuntimeError(f"no built book at {HTML}: run `make book` first")
+if not Path(CHROMIUM).exists():
+    raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install -y chromium "
+                       "(or set SOLUTIONS_CHROMIUM)")
+
+PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+               if not p.relative_to(HTML).as_posix().startswith(("_static/", "_sources/", "_images/")))
+
+# The checks run in the page once it has loaded (and MathJax has finished, where it runs).
+PAGE_CHECKS = """async () => {
+  const math = [...document.querySelectorAll('.math')];
+  if (math.length && window.MathJax && MathJax.startup) { await MathJax.startup.promise; }
+  const imgs = [...document.images];
+  return {
+    math: math.length,
+    mjx: document.querySelectorAll('mjx-container').length,
+    untypeset: math.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60)),
+    mathjax: typeof window.MathJax === 'object' && !!window.MathJax.startup,
+    images: imgs.length,
+    broken: imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src')),
+  };
+}"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def crawl():
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    report = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            for name in PAGES:
+                page = context.new_page()
+                seen = {"requests": [], "failed": [], "offsite": [], "console": [], "errors": []}
+
+                def on_request(req, seen=seen):
+                    seen["requests"].append(req.url)
+                    host = urlsplit(req.url).hostname
+                    if req.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in LOCAL_HOSTS:
+                        seen["offsite"].append(req.url)
+
+                def on_response(resp, seen=seen):
+                    if resp.status >= 400:
+                        seen["failed"].append(f"{resp.status} {resp.url}")
+
+                page.on("request", on_request)
+                page.on("response", on_response)
+                page.on("requestfailed", lambda req, seen=seen: seen["failed"].append(
+                    f"{req.failure} {req.url}"))
+                page.on("console", lambda msg, seen=seen: seen["console"].append(msg.text)
+                        if msg.type == "error" else None)
+                page.on("pageerror", lambda err, seen=seen: seen["errors"].append(str(err)))
+                page.goto(base + name, wait_until="networkidle")
+                seen.update(page.evaluate(PAGE_CHECKS))
+                page.wait_for_load_state("networkidle")   # fonts MathJax asked for
+                if name in SCREENSHOT_PAGES:
+                    page.screenshot(path=str(SHOTS / (name.replace("/", "_").removesuffix(".html") + ".png")),
+                                    full_page=False)
+                page.close()
+                report[name] = seen
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    summary = {"pages": len(report), "requests": sum(len(r["requests"]) for r in report.values()),
+               "math_pages": sum(r["math"] > 0 for r in report.values()),
+               "mjx_containers": sum(r["mjx"] for r in report.values()),
+               "images": sum(r["images"] for r in report.values())}
+    (SHOTS / "browser-report.json").write_text(json.dumps({"summary": summary, "pages": report}, indent=1))
+    print(f"\nbrowser: {summary}")
+    return report
+
+
+def test_every_toc_page_was_visited(crawl):
+    for page in ["book/intro.html", "book/conventions.html", "book/build-status.html",
+                 "book/cs5242/q3-alexnet-1x1.html"]:
+        assert page in crawl
+
+
+def test_no_request_leaves_localhost(crawl):
+    assert {p: r["offsite"] for p, r in crawl.items() if r["offsite"]} == {}
+
+
+def test_no_request_fails(crawl):
+    assert {p: r["failed"] for p, r in crawl.items() if r["failed"]} == {}
+
+
+def test_no_javascript_error(crawl):
+    assert {p: r["errors"] + r["console"] for p, r in crawl.items() if r["errors"] or r["console"]} == {}
+
+
+def test_math_is_typeset_by_the_local_mathjax(crawl):
+    math_pages = {p: r for p, r in crawl.items() if r["math"]}
+    assert "book/conventions.html" in math_pages
+    for page, r in math_pages.items():
+        assert r["mathjax"] and r["mjx"] > 0 and r["untypeset"] == [], (page, r["untypeset"])
+        assert any("/_static/mathjax/tex-mml-chtml.js" in u for u in r["requests"]), page
+
+
+def test_every_image_loads(crawl):
+    assert sum(r["images"] for r in crawl.values()) >= 10
+    assert {p: r["broken"] for p, r in crawl.items() if r["broken"]} == {}

@@ -25,12 +25,12 @@ holds exactly, and the expected squared error on noisy targets adds σ².
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
+
+from solutions.threads import one_thread
 
 # The sweeps of Q4, in the order of the question: the swept field and its values.
 SWEEPS: dict[str, tuple[float, ...]] = {
@@ -142,22 +142,6 @@ def training_sets(exp: Experiment, n: int) -> tuple[np.ndarray, np.ndarray]:
     return x[:, :n], target(x[:, :n]) + exp.noise_sd * eps[:, :n]
 
 
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread, then restore the setting.
-
-    The tensors here are tiny (M × n × width): a second thread only adds
-    synchronisation, and on a busy machine its spin-waits made a sweep twenty
-    times slower (measured: 6 s on one thread, 119 s on two).
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def train_ensemble(setting: Setting, exp: Experiment = Experiment()) -> np.ndarray:
     """Predictions (M, grid) on the test grid of M networks trained on independent sets.
 
@@ -170,7 +154,7 @@ def train_ensemble(setting: Setting, exp: Experiment = Experiment()) -> np.ndarr
         raise ValueError(f"weight_decay must be non-negative, got {setting.weight_decay}")
     if not 0 <= setting.dropout < 1:
         raise ValueError(f"dropout must be in [0, 1), got {setting.dropout}")
-    with _one_thread():
+    with one_thread():
         return _train(setting, exp)
 
 

@@ -29,8 +29,7 @@ backward, and forward and backward FLOPs (``torch.utils.flop_counter``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +37,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from solutions.threads import one_thread
 from solutions.training_memory import (gradient_bytes, optimizer_state_bytes, parameter_bytes,
                                        saved_activation_bytes)
 
@@ -199,24 +199,12 @@ def flops(model: nn.Module, example: torch.Tensor) -> tuple[int, int]:
     return forward.get_total_flops(), backward.get_total_flops()
 
 
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    # The tensors are tiny: on a shared machine, intra-op threads cost ~30× more
-    # than they save. Counts and bytes do not depend on the thread count.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
 def measure(arch: str, mode: str, n: int, width: int | None = None,
             resolution: int = DEFAULT_RESOLUTION, batch: int = 2, classes: int = 10) -> Cost:
     """Measure one fine-tuning step of the ``arch`` model with ``n`` body layers in ``mode``."""
     model = build(arch, mode, n, width, resolution, classes)
     x = example_input(arch, width, resolution, batch)
-    with _one_thread():
+    with one_thread():
         forward_flops, backward_flops = flops(model, x)
         grads = gradient_bytes(model)
         model.zero_grad(set_to_none=True)

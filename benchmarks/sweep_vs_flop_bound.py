@@ -15,8 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from solutions import colour_experiments
-from solutions.colour_training import build_model
+from solutions.experiments import registry as colour_experiments
+from solutions.experiments.training import build_model
 
 from unet_throughput import sgemm_gflops
 

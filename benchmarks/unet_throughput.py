@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from solutions.colour_training import TrainConfig, _layout, build_model
+from solutions.experiments.training import TrainConfig, _layout, build_model
 
 
 def sgemm_gflops(n: int = 2048, repeats: int = 10) -> float:

@@ -2,7 +2,7 @@ import pytest
 import sympy
 
 from conftest import FULL
-from solutions import alexnet_1x1 as ax
+from solutions.answers import alexnet_1x1 as ax
 
 
 def test_parameter_increase():

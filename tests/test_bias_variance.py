@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from solutions import bias_variance as bv
+from solutions.answers import bias_variance as bv
+from solutions.experiments import ensembles as ens
 
 X = np.linspace(0, 1, 101)
 F = bv.target(X)
@@ -61,7 +62,7 @@ def test_a_turn_is_reported_only_when_both_changes_are_outside_the_noise():
 def test_training_is_seeded_and_has_one_row_per_member():
     exp = bv.Experiment(members=4, steps=30, grid=11)
     s = bv.Setting(n_train=10, width=8, dropout=0.2)
-    a, b = bv.train_ensemble(s, exp), bv.train_ensemble(s, exp)
+    a, b = ens.train_ensemble(s, exp), ens.train_ensemble(s, exp)
     assert a.shape == (4, 11) and np.array_equal(a, b)
     assert not np.allclose(a[0], a[1])          # members see different training sets
 
@@ -69,7 +70,10 @@ def test_training_is_seeded_and_has_one_row_per_member():
 def test_more_data_lowers_variance_in_a_small_run():
     torch.set_num_threads(1)
     exp = bv.Experiment(members=8, steps=300, grid=21, resamples=50)
-    sw = bv.run_sweep("n_train", (10, 160), bv.Setting(width=16), exp)
+    config = ens.SweepConfig("n_train", (10, 160), bv.Setting(width=16), exp)
+    preds = ens.sweep_predictions(config)
+    assert preds.shape == (2, 8, 21)
+    sw = bv.summarise("n_train", config.values, list(preds), bv.target(bv.grid_points(exp)), 50)
     assert sw.points[1].variance.value < sw.points[0].variance.value
 
 
@@ -86,10 +90,12 @@ def test_bad_inputs_raise_naming_the_parameter():
     with pytest.raises(ValueError, match="noise_sd"):
         bv.decompose(np.zeros((3, 5)), np.zeros(5), -1.0)
     with pytest.raises(ValueError, match="values"):
-        bv.run_sweep("width", ())
+        ens.SweepConfig("width", ())
     with pytest.raises(ValueError, match="name"):
-        bv.run_sweep("depth")
+        ens.SweepConfig("depth", (1.0,))
+    with pytest.raises(ValueError, match="values"):
+        bv.summarise("width", (), [], np.zeros(3))
     with pytest.raises(ValueError, match="dropout"):
-        bv.train_ensemble(bv.Setting(dropout=1.0), bv.Experiment(members=2, steps=1))
+        ens.train_ensemble(bv.Setting(dropout=1.0), bv.Experiment(members=2, steps=1))
     with pytest.raises(ValueError, match="width"):
-        bv.train_ensemble(bv.Setting(width=0), bv.Experiment(members=2, steps=1))
+        ens.train_ensemble(bv.Setting(width=0), bv.Experiment(members=2, steps=1))

@@ -1,7 +1,7 @@
 """The book's cache guard: editing imported code re-executes exactly the pages that use it.
 
 Builds a two-page Jupyter Book in a temporary folder with the real
-``solutions.book_cache`` extension, tracking a throwaway package.
+``solutions.book.cache_guard`` extension, tracking a throwaway package.
 """
 
 import re
@@ -19,7 +19,7 @@ only_build_toc_files: true
 execute:
   execute_notebooks: cache
 sphinx:
-  extra_extensions: [solutions.book_cache]
+  extra_extensions: [solutions.book.cache_guard]
   config:
     solutions_tracked_packages: [fakepkg]
     nb_execution_raise_on_error: true

@@ -1,4 +1,4 @@
-"""solutions.build_status: the records the build-status page shows."""
+"""solutions.book.build_status: the records the build-status page shows."""
 
 import re
 from datetime import datetime, timedelta, timezone
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from solutions import build_status, colour_experiments
-from solutions.build_status_hooks import read_last
+from solutions.book import build_status
+from solutions.book.declarations import PAGES
+from solutions.experiments import registry
+from solutions.book.build_status_hooks import read_last
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = (ROOT / "_toc.yml").read_text()
@@ -54,39 +56,23 @@ def test_page_records_tell_this_build_from_the_cache(tmp_path):
     assert not any(r.this_build for r in build_status.page_records(cache_dir, root, None))
 
 
-def test_every_page_of_page_runs_is_in_the_book_and_every_run_is_read():
+def test_every_page_of_page_runs_is_in_the_book_and_every_result_is_read():
     for page in build_status.PAGE_RUNS:
         assert f"file: {page}\n" in TOC, page
     read = {run for runs in build_status.PAGE_RUNS.values() for run in runs}
-    assert read == {build_status.PALETTE, *colour_experiments.RUNS}
+    assert read == set(registry.RESULTS)
 
 
-def _page_module_source(page: str) -> str:
-    """The source of the page module a page imports, and of solutions.input_transform if used."""
-    md = (ROOT / f"{page}.md").read_text()
-    module = re.search(r"from solutions\.pages import (\w+)", md).group(1)
-    source = (ROOT / "src" / "solutions" / "pages" / f"{module}.py").read_text()
-    if "input_transform" in source:
-        source += (ROOT / "src" / "solutions" / "input_transform.py").read_text()
-    return source
-
-
-@pytest.mark.parametrize("page", [line.split("file: ")[1] for line in TOC.splitlines()
-                                  if "file: book/" in line])
-def test_page_runs_lists_exactly_the_pages_that_read_the_store(page):
-    """A page whose code loads trained runs is listed with them; a page listed reads the data."""
-    source = _page_module_source(page) if page != "book/build-status" else ""
-    reads_runs = "colour_experiments.load(" in source
-    reads_data = "colour_experiments.data()" in source
-    listed = build_status.PAGE_RUNS.get(page, [])
-    assert reads_runs == any(r != build_status.PALETTE for r in listed), page
-    assert (reads_data or reads_runs) == bool(listed), page
-    for name in listed:   # a named run appears in the code, literally or as its pattern
-        if name != build_status.PALETTE:
-            stem = re.sub(r"\d+", "", name)
-            assert (f'"{name}"' in source or any(stem == re.sub(r"\{\w+\}", "", p)
-                    for p in re.findall(r'f"(unet-[^"]+)"', source))
-                    or name in ("cnn", "unet")), (page, name)
+@pytest.mark.parametrize("page", [p for p in PAGES if p.module], ids=lambda p: p.docname)
+def test_a_page_declares_stored_results_exactly_when_its_module_reads_the_store(page):
+    source = (ROOT / "src" / "solutions" / "book" / "pages" / f"{page.module}.py").read_text()
+    reads = re.findall(r"registry\.(load|data|trained_model|q4_predictions|palette)\(", source)
+    assert bool(reads) == bool(page.results) or page.docname == "book/build-status", page
+    for name in page.results:   # a named result appears in the code, literally or as its pattern
+        stem = re.sub(r"\d+", "", name)
+        assert (f'"{name}"' in source or name == "palette" or name.startswith("q4-")
+                or any(stem == re.sub(r"\{\w+\}", "", p) for p in re.findall(r'f"(unet-[^"]+)"', source))
+                ), (page, name)
 
 
 def test_the_status_page_is_read_last():

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from solutions import alexnet_1x1, bias_variance, counting, label_changing_augmentation
-from solutions.pages import csc413_3de
-from solutions.render import fmt_int
+from solutions.answers import alexnet_1x1
+from solutions.answers import bias_variance
+from solutions.answers import counting
+from solutions.answers import label_changing_augmentation
+from solutions.book.pages import csc413_3de
+from solutions.book.declarations import PAGES as DECLARED
+from solutions.book.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
-PAGES = ["book/intro", "book/conventions", "book/csc413/colour-data", "book/csc413/part1b-cnn",
-         "book/csc413/part1c-counting", "book/csc413/part1d-preprocessing",
-         "book/csc413/part2c-unet-vs-cnn", "book/csc413/part2d-batch-size",
-         "book/csc413/part3de-finetuning", "book/cs5242/q1-augmentation", "book/cs5242/q2-conv-sizes",
-         "book/cs5242/q3-alexnet-1x1", "book/cs5242/q4-bias-variance", "book/build-status"]
+PAGES = [p.docname for p in DECLARED]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":
     # A build left from older code would fail these checks for the wrong reason.
@@ -82,10 +82,10 @@ def test_colourization_pages_show_their_figures(page, figures):
 
 
 def test_sweep_table_shows_the_stored_results():
-    from solutions import colour_experiments
+    from solutions.experiments import registry
     html = text("book/csc413/part2d-batch-size")
-    for b in colour_experiments.BATCH_SIZES:
-        final = colour_experiments.load(f"unet-b{b}").result["final"]
+    for b in registry.BATCH_SIZES:
+        final = registry.load(f"unet-b{b}").result["final"]
         assert f"{final['val_loss']:.4f}" in html and f"{final['val_accuracy']:.1f}%" in html
 
 
@@ -129,13 +129,14 @@ def test_mathjax_is_the_local_copy():
 
 
 def test_build_status_page_shows_the_build():
-    from solutions import build_status, colour_experiments
+    from solutions.book import build_status
+    from solutions.experiments import registry
 
     html = text("book/build-status")
-    horses = colour_experiments.data()[0]
+    horses = registry.horses()
     assert horses.sha256 in html and build_status.versions()["Sphinx"] in html
     assert build_status.cpu_model() in html
     for page in ["book/conventions", "book/csc413/part2d-batch-size"]:
         assert page in html
-    for _, key in colour_experiments.needed_keys():
+    for _, key in registry.needed_keys().values():
         assert key[:16] in html

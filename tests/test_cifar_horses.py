@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from solutions import cifar_horses as ch
+from solutions.experiments import data as ch
+from solutions.experiments import preprocess as pp
 
 
 def _batch(labels, first_value):
@@ -99,7 +100,7 @@ def test_npz_source_is_read_and_described(npz, monkeypatch):
     data = ch.load_horses(npz)
     assert data.x_train.shape == (6, 32, 32, 3) and data.x_test.shape == (2, 32, 32, 3)
     assert "unknown provenance" in data.description
-    monkeypatch.setattr(ch, "SHARED_NPZ_SHA256", ch.file_digest(npz, "sha256"))   # as if the JPEG copy
+    monkeypatch.setattr(ch, "SHIPPED_NPZ_SHA256", ch.file_digest(npz, "sha256"))   # as if the JPEG copy
     assert "JPEG" in ch.load_horses(npz).description and "lossy" in ch.load_horses(npz).description
     assert data.source == str(npz)
     assert data.sha256 == ch.load_horses(npz).sha256 == ch.arrays_sha256(
@@ -131,12 +132,13 @@ def test_environment_variable_selects_the_source(npz, archive, monkeypatch):
         ch.resolve_source()
 
 
-def test_default_is_the_shared_copy_else_download(tmp_path, npz, monkeypatch):
+def test_default_is_the_shipped_copy(tmp_path, monkeypatch):
     monkeypatch.delenv(ch.ENV_SOURCE, raising=False)
-    monkeypatch.setattr(ch, "SHARED_NPZ", npz)
-    assert ch.resolve_source() == str(npz)
-    monkeypatch.setattr(ch, "SHARED_NPZ", tmp_path / "absent.npz")
-    assert ch.resolve_source() == "download"
+    assert ch.resolve_source() == str(ch.SHIPPED_NPZ)
+    assert ch.SHIPPED_NPZ.relative_to(ch.REPO_ROOT).as_posix() == "data/cifar10_horses.npz"
+    monkeypatch.setattr(ch, "SHIPPED_NPZ", tmp_path / "absent.npz")   # a clone that lost it
+    with pytest.raises(FileNotFoundError, match="absent.npz"):
+        ch.resolve_source()
 
 
 def test_bad_sources_name_the_parameter_or_the_path(tmp_path):
@@ -148,11 +150,11 @@ def test_bad_sources_name_the_parameter_or_the_path(tmp_path):
 
 def test_greyscale_is_the_mean_of_the_channels_over_256():
     x = np.random.default_rng(1).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
-    grey = ch.greyscale(x)
+    grey = pp.greyscale(x)
     assert grey.shape == (3, 1, 32, 32) and grey.dtype == np.float32
     expected = x.astype(np.float64).sum(axis=3) / 3 / 256
     np.testing.assert_allclose(grey[:, 0], expected, rtol=1e-6)
-    assert ch.to_unit(np.array([255], np.uint8))[0] == np.float32(255 / 256)
+    assert pp.to_unit(np.array([255], np.uint8))[0] == np.float32(255 / 256)
 
 
 def test_target_is_the_nearest_palette_colour():
@@ -161,30 +163,30 @@ def test_target_is_the_nearest_palette_colour():
                        [64, 0, 0]], np.uint8)           # (5, 3): 64/256 = 0.25 ties black/red
     x = np.zeros((1, 32, 32, 3), np.uint8)
     x[0, 0, :5] = pixels
-    target = ch.nearest_colour(x, palette, chunk=4)    # 6 distinct colours: two chunks
+    target = pp.nearest_colour(x, palette, chunk=4)    # 6 distinct colours: two chunks
     assert target.dtype == np.int64 and target.shape == (1, 32, 32)
     assert target[0, 0, :5].tolist() == [0, 1, 2, 3, 0]  # a tie goes to the lower index
     assert (target[0, 1:] == 0).all()
     brute = np.linalg.norm(x.reshape(-1, 1, 3) / 256 - palette, axis=2).argmin(axis=1)
     assert (target.reshape(-1) == brute).all()
     with pytest.raises(ValueError, match="palette"):
-        ch.nearest_colour(x, palette[:, :2])
+        pp.nearest_colour(x, palette[:, :2])
 
 
 def test_palette_is_seeded_sorted_and_finds_clear_clusters():
     # Two flat colours (white listed first): kmeans must find both, darker first.
     x = np.zeros((4, 32, 32, 3), np.uint8)
     x[:2] = 255
-    palette = ch.compute_palette(x, k=2, seed=0, sample=1000)
+    palette = pp.compute_palette(x, k=2, seed=0, sample=1000)
     np.testing.assert_allclose(palette * 256, [[0, 0, 0], [255, 255, 255]], atol=1e-9)
     rng = np.random.default_rng(2)
     noisy = rng.integers(0, 256, (4, 32, 32, 3), dtype=np.uint8)
-    a = ch.compute_palette(noisy, k=5, seed=3, sample=500)
-    assert np.array_equal(a, ch.compute_palette(noisy, k=5, seed=3, sample=500))
+    a = pp.compute_palette(noisy, k=5, seed=3, sample=500)
+    assert np.array_equal(a, pp.compute_palette(noisy, k=5, seed=3, sample=500))
     lum = a @ np.array([0.299, 0.587, 0.114])
     assert (np.diff(lum) >= 0).all()
     with pytest.raises(ValueError, match="k must be"):
-        ch.compute_palette(noisy, k=0)
+        pp.compute_palette(noisy, k=0)
 
 
 def test_shuffle_is_the_seed_0_permutation():
@@ -192,35 +194,25 @@ def test_shuffle_is_the_seed_0_permutation():
     expected = x.copy()
     np.random.seed(0)
     np.random.shuffle(expected)                       # what the starter code did
-    assert (x[ch.shuffle_order(50)] == expected).all()
-    assert (ch.shuffle_order(50) == np.random.RandomState(0).permutation(50)).all()
+    assert (x[pp.shuffle_order(50)] == expected).all()
+    assert (pp.shuffle_order(50) == np.random.RandomState(0).permutation(50)).all()
 
 
 def test_tensors_are_made_once_in_shuffled_order(npz):
     data = ch.load_horses(npz)
     palette = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.5], [1.0, 1.0, 1.0]])
-    t = ch.to_tensors(data, palette)
-    order = ch.shuffle_order(6)
+    t = pp.to_tensors(data.x_train, data.x_test, palette)
+    order = pp.shuffle_order(6)
     assert t.x_train_grey.shape == (6, 1, 32, 32) and t.x_train_grey.dtype == torch.float32
     assert t.y_train.shape == (6, 32, 32) and t.y_train.dtype == torch.int64
     assert t.palette.shape == (3, 3) and t.palette.dtype == torch.float32
-    assert torch.equal(t.x_train_grey, torch.from_numpy(ch.greyscale(data.x_train[order])))
-    assert torch.equal(t.y_test, torch.from_numpy(ch.nearest_colour(data.x_test, palette)))
+    assert torch.equal(t.x_train_grey, torch.from_numpy(pp.greyscale(data.x_train[order])))
+    assert torch.equal(t.y_test, torch.from_numpy(pp.nearest_colour(data.x_test, palette)))
 
 
-def test_cached_palette_is_computed_once(npz, tmp_path, monkeypatch):
-    data = ch.load_horses(npz)
-    calls = []
-    real = ch.compute_palette
-    monkeypatch.setattr(ch, "compute_palette", lambda *a: calls.append(a) or real(*a))
-    config = ch.PaletteConfig(k=3, seed=0, sample=500)
-    first = ch.cached_palette(data, config, root=tmp_path / "results")
-    again = ch.cached_palette(data, config, root=tmp_path / "results")
-    assert len(calls) == 1 and np.array_equal(first, again) and first.shape == (3, 3)
-
-
-@pytest.mark.skipif(not ch.SHARED_NPZ.exists(), reason="shared offline copy not present")
-def test_shared_offline_copy():
-    data = ch.load_horses(ch.SHARED_NPZ)
+def test_the_shipped_copy_is_the_default_and_says_it_is_lossy(monkeypatch):
+    monkeypatch.delenv(ch.ENV_SOURCE, raising=False)
+    data = ch.load_horses()
     assert data.x_train.shape == (5000, 32, 32, 3) and data.x_test.shape == (1000, 32, 32, 3)
     assert data.x_train.dtype == np.uint8 and "lossy" in data.description
+    assert "data/cifar10_horses.npz" in data.description and "/work" not in data.description

@@ -1,14 +1,22 @@
+"""The command line: one entry point (`solutions`, `python -m solutions`), one-line errors, no writes."""
+
 import subprocess
 import sys
+from pathlib import Path
 
-from solutions.__main__ import main
-from solutions.answers import ANSWERS
+import pytest
+
+from solutions.book.declarations import ANSWERS
+from solutions.cli import main
+
+SOLUTIONS = Path(sys.executable).with_name("solutions")
 
 
-def test_list_prints_every_id(capsys):
+def test_list_prints_every_id_and_result(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert all(answer_id in out for answer_id in ANSWERS)
+    assert "unet-b500" in out and "q4-width" in out and "palette" in out
 
 
 def test_show_prints_the_answer_table(capsys):
@@ -17,8 +25,20 @@ def test_show_prints_the_answer_table(capsys):
     assert "86,784" in out and "downconv1.conv" in out
 
 
-def test_unknown_id_exits_2_with_the_list():
-    run = subprocess.run([sys.executable, "-m", "solutions", "show", "no-such-answer"],
-                         capture_output=True, text=True)
-    assert run.returncode == 2
-    assert "unknown answer id" in run.stderr and "cs5242-q2" in run.stderr
+@pytest.mark.parametrize("argv, needle", [
+    (["show", "no-such-answer"], "unknown answer id 'no-such-answer'"),
+    (["run", "no-such-run"], "unknown result name(s) no-such-run"),
+    (["run", "cnn", "--device", "tpu"], "device must be"),
+])
+def test_user_errors_are_one_line_exit_2(argv, needle):
+    for cmd in ([str(SOLUTIONS)], [sys.executable, "-m", "solutions"]):
+        run = subprocess.run(cmd + argv, capture_output=True, text=True)
+        assert run.returncode == 2, run
+        assert needle in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+        assert "Traceback" not in run.stderr
+
+
+def test_show_into_a_closed_pipe_ends_quietly():
+    run = subprocess.run(f"'{SOLUTIONS}' show csc413-1c | head -1", shell=True, capture_output=True,
+                         text=True)
+    assert run.returncode == 0 and "Traceback" not in run.stderr and "Error" not in run.stderr

@@ -2,7 +2,7 @@ import sys
 
 import pytest
 
-from solutions.codehash import (ast_fingerprint, code_hash, imported_modules, module_closure,
+from solutions.experiments.codehash import (ast_fingerprint, code_hash, imported_modules, module_closure,
                                 page_modules)
 
 
@@ -53,8 +53,9 @@ def test_page_modules_reads_code_cells_only(tmp_path):
     page = tmp_path / "p.md"
     page.write_text("# T\n\nfrom solutions import render is prose\n\n"
                     "```{code-cell} ipython3\n---\ntags: [remove-cell]\n---\n%matplotlib inline\n"
-                    "from solutions.pages import csc413_1c\n```\n")
-    assert page_modules(page) == {"solutions", "solutions.pages", "solutions.pages.csc413_1c"}
+                    "from solutions.book.pages import csc413_1c\n```\n")
+    assert page_modules(page) == {"solutions", "solutions.book", "solutions.book.pages",
+                                  "solutions.book.pages.csc413_1c"}
 
 
 def test_imported_modules_ignores_other_packages():

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from solutions.cifar_horses import HorseTensors
-from solutions.colour_training import GRID_IMAGES, TrainConfig, resolve_device, summarise, train
+from solutions.experiments.preprocess import HorseTensors
+from solutions.experiments.training import GRID_IMAGES, TrainConfig, resolve_device, summarise, train
 
 
 def tiny_data(n_train=12, n_test=10, colours=3):

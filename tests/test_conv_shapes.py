@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solutions.conv_shapes import conv_output_shape, conv_output_size, general_formula
+from solutions.answers.conv_shapes import conv_output_shape, conv_output_size, general_formula
 
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 

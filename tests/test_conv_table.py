@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solutions.conv_table import kernel_width_for_output, q2_rows, torch_check
+from solutions.answers.conv_table import kernel_width_for_output, q2_rows, torch_check
 
 
 def test_kernel_width_solves_the_output_width():

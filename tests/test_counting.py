@@ -4,10 +4,10 @@ import pytest
 import sympy
 
 from conftest import tier
-from solutions.colour_models import ColourCNN, ColourUNet
-from solutions.counting import (NC, NF, colour_cnn_rows, count_totals, doubled_input_ratios,
+from solutions.experiments.models import ColourCNN, ColourUNet
+from solutions.answers.counting import (NC, NF, colour_cnn_rows, count_totals, doubled_input_ratios,
                                 evaluate, pitfalls, typical_answer)
-from solutions.torch_counts import measure_rows
+from solutions.answers.torch_counts import measure_rows
 
 
 @pytest.mark.parametrize("model, cls", [("cnn", ColourCNN), ("unet", ColourUNet)])

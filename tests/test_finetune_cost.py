@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from solutions.finetune_cost import (COMPONENTS, MODES, build, depth_sweep, fit_slope,
-                                     growth_per_doubling, measure, plot_depth_scaling,
-                                     plot_resolution_scaling, resolution_sweep, slopes)
+from solutions.answers.finetune_cost import (COMPONENTS, MODES, build, depth_sweep, fit_slope,
+                                     growth_per_doubling, measure, resolution_sweep, slopes)
+from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
 
 F = 4  # bytes per float32
 

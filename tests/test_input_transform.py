@@ -7,10 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from solutions.colour_models import ColourCNN, ColourUNet
-from solutions.colour_training import TrainConfig, build_model
-from solutions.input_transform import (WEIGHT_PREFIX, edge_distance, measure, measure_cases,
-                                       model_from_arrays, padding_offset)
+from solutions.experiments.models import ColourCNN, ColourUNet
+from solutions.experiments.training import TrainConfig, build_model
+from solutions.answers.input_transform import edge_distance, measure, measure_cases, padding_offset
 
 
 def small(cls, seed=0):
@@ -141,16 +140,3 @@ def test_bad_input_names_the_parameter(kwargs, name):
     args = {"model": small(ColourCNN), "x": images(2), "a": 2.0, "b": 0.0} | kwargs
     with pytest.raises(ValueError, match=name):
         measure(**args)
-
-
-def test_model_from_arrays_restores_the_weights():
-    config = TrainConfig(model="cnn", num_filters=2, num_colours=3, seed=5)
-    trained = build_model(config)
-    saved = {WEIGHT_PREFIX + k: v.numpy() for k, v in trained.state_dict().items()}
-    saved["grid_predictions"] = torch.zeros(1).numpy()   # other arrays of the entry are ignored
-    rebuilt = model_from_arrays(config, saved)
-    assert not rebuilt.training
-    assert all(torch.equal(v, rebuilt.state_dict()[k]) for k, v in trained.state_dict().items())
-    del saved[WEIGHT_PREFIX + "finalconv.bias"]
-    with pytest.raises(RuntimeError, match="finalconv.bias"):
-        model_from_arrays(config, saved)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from solutions import alexnet_1x1, counting
-from solutions.pages import csc413_3de
-from solutions.render import fmt_int
+from solutions.answers import alexnet_1x1
+from solutions.answers import counting
+from solutions.book.pages import csc413_3de
+from solutions.book.render import fmt_int
 
 LATEX = Path(__file__).resolve().parents[1] / "_build" / "latex"
 PDF, LOG = LATEX / "book.pdf", LATEX / "book.log"
@@ -80,10 +81,10 @@ def test_3de_slope_is_glued():
 
 
 def test_batch_size_table_is_in_the_pdf():
-    from solutions import colour_experiments
+    from solutions.experiments import registry
 
-    for b in colour_experiments.BATCH_SIZES:
-        final = colour_experiments.load(f"unet-b{b}").result["final"]
+    for b in registry.BATCH_SIZES:
+        final = registry.load(f"unet-b{b}").result["final"]
         assert f"{final['val_loss']:.4f}" in flat(), b
         assert f"{final['val_accuracy']:.1f}%" in flat(), b
 

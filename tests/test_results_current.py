@@ -4,33 +4,88 @@ Fails naming the command that recomputes what is missing, and the folders of
 results that no current code, config or data needs any more.
 """
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from solutions import colour_experiments
-from solutions.cifar_horses import SHARED_NPZ, resolve_source
-from solutions.results_store import stale_entries
+from solutions.experiments import registry
+from solutions.experiments.codehash import module_closure
+from solutions.experiments.store import stale_entries
+
+ROOT = Path(__file__).resolve().parents[1]
+# Code that moves results around or shows them, never code that computes them.
+PLUMBING = ("solutions.experiments.store", "solutions.experiments.codehash",
+            "solutions.experiments.registry", "solutions.cli", "solutions.book")
 
 
 def test_every_result_the_book_needs_is_stored_for_the_current_code():
-    if resolve_source() != str(SHARED_NPZ):
-        pytest.skip("the committed results are for the shared JPEG copy of the data")
-    report = stale_entries(colour_experiments.needed_keys())
-    names = {key: name for name, (_, key) in zip(["palette", *colour_experiments.RUNS],
-                                                 colour_experiments.needed_keys())}
+    needed = registry.needed_keys()
+    report = stale_entries(needed.values())
+    names = {key: name for name, (_, key) in needed.items()}
     missing = [names[k] for _, k in report.missing + report.corrupt]
-    assert not missing, ("results missing or corrupt for the current code: "
-                         f"{missing}; run: python -m solutions.colour_experiments run book")
+    assert not missing, ("results missing or damaged for the current code: "
+                         f"{missing}; run: solutions run {' '.join(missing)}")
     assert not report.unneeded, f"stored results no current code needs (delete them): {report.unneeded}"
 
 
-def test_run_names_and_command():
-    assert colour_experiments.command("cnn") == "python -m solutions.colour_experiments run cnn"
-    assert set(colour_experiments.RUNS) >= {"cnn", "unet", "unet-b5", "unet-b500"}
+@pytest.mark.parametrize("name", list(registry.RESULTS))
+def test_a_result_is_keyed_on_its_computation_only(name):
+    closure = module_closure(registry.RESULTS[name].code, "solutions")
+    assert closure, name
+    assert not [m for m in closure if m.startswith(PLUMBING)], closure
+
+
+def _keys_with(tmp_path: Path, additions: dict[str, str]) -> dict[str, str]:
+    """The registry's keys computed from a copy of the package with ``additions`` appended."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "solutions", src / "solutions",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for rel, code in additions.items():
+        with open(src / "solutions" / rel, "a", encoding="utf-8") as f:
+            f.write(code)
+    script = ("import json; from solutions.experiments import registry; "
+              "print(json.dumps({n: registry.key(n) for n in registry.RESULTS}))")
+    env = {**os.environ, "PYTHONPATH": str(src), "SOLUTIONS_RESULTS_DIR": str(tmp_path / "r"),
+           "SOLUTIONS_CIFAR_SOURCE": str(ROOT / "data" / "cifar10_horses.npz")}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    return json.loads(out.stdout)
+
+
+def test_editing_the_store_or_the_cli_leaves_every_result_current(tmp_path):
+    plain = _keys_with(tmp_path / "a", {})
+    assert plain == {n: registry.key(n) for n in registry.RESULTS}   # the copy is the checkout
+    edited = _keys_with(tmp_path / "b", {"experiments/store.py": "\n\ndef added():\n    return 1\n",
+                                         "cli.py": "\n\ndef added():\n    return 2\n",
+                                         "experiments/registry.py": "\n\ndef added():\n    return 3\n"})
+    assert edited == plain
+    # …while an edit of the training code changes the colourization keys (the test can fail).
+    trained = _keys_with(tmp_path / "c", {"experiments/training.py": "\n\ndef added():\n    return 4\n"})
+    assert trained["unet-b5"] != plain["unet-b5"] and trained["q4-width"] == plain["q4-width"]
+
+
+def test_unknown_names_are_refused():
+    assert set(registry.RESULTS) >= {"palette", "cnn", "unet", "unet-b5", "unet-b500", "q4-width"}
     with pytest.raises(ValueError, match="name"):
-        colour_experiments.run("no-such-run")
+        registry.run("no-such-run")
+    with pytest.raises(ValueError, match="name"):
+        registry.load("no-such-run")
 
 
-def test_cli_list_and_unknown_name(capsys):
-    assert colour_experiments.main(["list"]) == 0
-    assert "unet-b500" in capsys.readouterr().out
-    assert colour_experiments.main(["run", "no-such-run"]) == 2
+def test_trained_models_are_rebuilt_from_the_stored_weights():
+    import torch
+
+    model = registry.trained_model("cnn")
+    stored = registry.load("cnn").arrays
+    assert not model.training
+    state = model.state_dict()
+    assert set(state) == {k.removeprefix(registry.WEIGHT_PREFIX) for k in stored
+                          if k.startswith(registry.WEIGHT_PREFIX)}
+    assert all(torch.equal(v, torch.from_numpy(stored[registry.WEIGHT_PREFIX + k])) for k, v in state.items())
+    with pytest.raises(ValueError, match="name must be one of 'cnn'|name must be one of cnn"):
+        registry.trained_model("unet-b5")   # weights not kept for the sweep

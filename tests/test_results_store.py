@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from solutions import results_store as rs
+from solutions.experiments import store as rs
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from solutions.torch_counts import measure_rows
+from solutions.answers.torch_counts import measure_rows
 
 
 def test_hand_counted_conv_bn_relu():

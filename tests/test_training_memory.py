@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from solutions.training_memory import (gradient_bytes, optimizer_state_bytes,
+from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes,
                                        output_gradient_bytes, parameter_bytes,
                                        saved_activation_bytes)
 

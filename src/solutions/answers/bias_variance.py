@@ -1,0 +1,219 @@
+"""Bias and variance measured: ensembles of small MLPs on a known noisy function (CS5242 Q4).
+
+The target is f(x) = sin(2πx) on [0, 1]; a training set is n points x ~ U[0, 1]
+with y = f(x) + ε, ε ~ N(0, σ²). For one setting (width, weight decay, dropout,
+n) we train M networks, each on its own independently drawn training set, and
+read their predictions on a fixed grid of test points. Then, averaged over the
+grid,
+
+* bias² = mean_x (p̄(x) − f(x))² − s²(x)/M, with p̄ the mean prediction and s²
+  the sample variance across members (the −s²/M removes the part of the
+  squared mean error that is only the finite ensemble's own noise, so the
+  estimate is unbiased; it can come out slightly negative when the bias is ~0);
+* variance = mean_x s²(x) (ddof 1);
+* noise = σ².
+
+With these two estimators the identity mean_{m,x} (ŷ_m − f)² = bias² + variance
+holds exactly, and the expected squared error on noisy targets adds σ².
+
+>>> f = target(np.linspace(0, 1, 5))
+>>> d = decompose(np.tile(f, (3, 1)) + 0.5, f, noise_sd=0.1)   # a constant offset of 0.5
+>>> round(d.bias2, 6), d.variance, round(d.noise, 6)
+(0.25, 0.0, 0.01)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from solutions.answers.ensemble_setup import (SWEEPS, Experiment, Setting,  # noqa: F401 (re-exported)
+                                              grid_points, target, training_sets)
+
+INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
+_TAILS = [(100 - INTERVAL) / 200, 1 - (100 - INTERVAL) / 200]
+TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
+            "n_train": ("≈", "↓")}   # (bias², variance) as the typical answer says
+
+
+
+
+
+
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    bias2: float
+    variance: float
+    noise: float
+
+    @property
+    def total(self) -> float:
+        """Expected squared error on a fresh noisy target."""
+        return self.bias2 + self.variance + self.noise
+
+
+def decompose(predictions: np.ndarray, f: np.ndarray, noise_sd: float) -> Decomposition:
+    """bias², variance and noise of an ensemble's predictions (M, G) of f (G,)."""
+    p = np.asarray(predictions, dtype=float)
+    if p.ndim != 2 or p.shape[0] < 2:
+        raise ValueError(f"predictions must be (members ≥ 2, grid), got shape {p.shape}")
+    if noise_sd < 0:
+        raise ValueError(f"noise_sd must be non-negative, got {noise_sd}")
+    b2, var = _bias2_variance(p[None], np.asarray(f, dtype=float))
+    return Decomposition(float(b2[0]), float(var[0]), float(noise_sd) ** 2)
+
+
+def _bias2_variance(p: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised over a leading axis: p (R, M, G) → bias² (R,), variance (R,)."""
+    m = p.shape[1]
+    s2 = p.var(axis=1, ddof=1)
+    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=-1), s2.mean(axis=-1)
+
+
+def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray:
+    """(resamples, members) indices drawn with replacement; shared across a sweep (paired)."""
+    return np.random.default_rng(seed).integers(0, members, size=(resamples, members))
+
+
+# ---------------------------------------------------------------------------------------------
+# The training sets of the ensemble (trained by solutions.experiments.ensembles).
+
+
+
+
+
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweeps with bootstrap uncertainty and a direction claimed only outside the noise.
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float
+    std: float      # bootstrap standard deviation
+    low: float      # 90% bootstrap interval
+    high: float
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change of an estimate between two settings of a sweep (paired bootstrap)."""
+
+    delta: float
+    low: float
+    high: float
+
+    @property
+    def arrow(self) -> str:
+        """↑ or ↓ when the 90% interval of the change excludes 0, else ≈."""
+        return "↑" if self.low > 0 else "↓" if self.high < 0 else "≈"
+
+
+@dataclass(frozen=True)
+class Point:
+    value: float
+    bias2: Estimate
+    variance: Estimate
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How an estimate moves along a sweep, claimed only outside the bootstrap noise.
+
+    ``overall`` is last minus first. ``turn`` is an interior setting where the
+    estimate reverses (its change from the first setting and its change to the
+    last are both significant and of opposite signs), else None.
+    """
+
+    overall: Change
+    turn: int | None = None
+    before: Change | None = None   # turn − first
+    after: Change | None = None    # last − turn
+
+    @property
+    def arrows(self) -> str:
+        """``↑``, ``↓``, ``≈``, or e.g. ``↓ then ↑`` where it turns."""
+        if self.turn is None:
+            return self.overall.arrow
+        return f"{self.before.arrow} then {self.after.arrow}"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    points: tuple[Point, ...]
+    bias2: Trend
+    variance: Trend
+    predictions: tuple[np.ndarray, ...] = field(default=(), repr=False, compare=False)  # (M, G) each
+
+
+def _centred_interval(samples: np.ndarray, value: float) -> tuple[float, float]:
+    """The interval of ``value`` from the bootstrap spread, centred on the estimate itself.
+
+    The resampled bias² is not centred on the bias² estimate: a resample's
+    repeated members make its mean scatter by s²/M, which the −s²/M correction
+    of the resample does not remove, so the raw percentiles sit about s²/M too
+    high (and differ between settings of different variance). Re-centring the
+    samples on the estimate keeps their spread and drops that offset.
+    """
+    low, high = np.quantile(samples - samples.mean(), _TAILS)
+    return float(value + low), float(value + high)
+
+
+def _estimate(samples: np.ndarray, value: float) -> Estimate:
+    return Estimate(float(value), float(samples.std(ddof=1)), *_centred_interval(samples, value))
+
+
+def _change(a: np.ndarray, b: np.ndarray, a0: float, b0: float) -> Change:
+    return Change(float(b0 - a0), *_centred_interval(b - a, b0 - a0))
+
+
+def _trend(boot: list[np.ndarray], full: list[float]) -> Trend:
+    """Paired-bootstrap trend of one quantity: boot[i] (R,) samples, full[i] the estimate."""
+    last = len(full) - 1
+
+    def change(i: int, j: int) -> Change:
+        return _change(boot[i], boot[j], full[i], full[j])
+
+    best: tuple[float, int, Change, Change] | None = None
+    for k in {int(np.argmax(full)), int(np.argmin(full))} - {0, last}:
+        before, after = change(0, k), change(k, last)
+        if "≈" not in (before.arrow, after.arrow) and before.arrow != after.arrow:
+            size = min(abs(before.delta), abs(after.delta))
+            if best is None or size > best[0]:
+                best = (size, k, before, after)
+    if best is None:
+        return Trend(change(0, last))
+    return Trend(change(0, last), best[1], best[2], best[3])
+
+
+def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray],
+              f: np.ndarray, resamples: int = 200, seed: int = 0) -> Sweep:
+    """A :class:`Sweep` from each setting's predictions (M, G), with a paired bootstrap."""
+    if not values or len(values) != len(predictions):
+        raise ValueError(f"values must be a non-empty sequence matching the predictions, got {values!r}")
+    idx = bootstrap_indices(predictions[0].shape[0], resamples, seed)
+    # The same resampled members for every setting: the settings share training sets (paired).
+    boot = [_bias2_variance(p[idx], f) for p in predictions]
+    full = [[float(a[0]) for a in _bias2_variance(p[None], f)] for p in predictions]
+    points = tuple(Point(float(v), _estimate(bs[0], fl[0]), _estimate(bs[1], fl[1]))
+                   for v, bs, fl in zip(values, boot, full))
+    return Sweep(name, points,
+                 _trend([b[0] for b in boot], [fl[0] for fl in full]),
+                 _trend([b[1] for b in boot], [fl[1] for fl in full]), tuple(predictions))
+
+
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures (matplotlib is imported only when a figure is drawn).
+
+LABELS = {"weight_decay": "weight decay λ", "width": "hidden units", "dropout": "dropout rate",
+          "n_train": "training points n"}

@@ -1,0 +1,105 @@
+"""CS5242 HW5 Q2: the table of convolution output sizes, and its torch check.
+
+Input h×w×c1 (height, width, channels), no padding, dilation 1.
+
+(a), (b): a 1-D convolution whose output is 1×(w−1)×c2 slides along w only,
+so each kernel covers the whole height and every channel: kernel h×2×c1,
+and c2 of them. In torch: ``Conv1d(h·c1, c2, kernel_size=2)`` on the input
+laid out as (N, h·c1, w).
+
+(c): ``Conv2d(c1, c2, 3, stride=3)`` on (N, c1, h, w).
+
+(d): one 3×3×2 kernel sliding over the volume h×w×c1 with a single input
+channel: ``Conv3d(1, 1, (3, 3, 2))`` on (N, 1, h, w, c1).
+
+>>> [row.part for row in q2_rows()]
+['a', 'b', 'c', 'd']
+>>> torch_check(h=7, w=10, c1=4, c2=5)["c"]
+((2, 3, 5), (2, 3, 5))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+import torch
+from torch import nn
+
+from solutions.answers.conv_shapes import conv_output_size
+
+# The homework's sizes as symbols (printed h, w, c_1, c_2).
+H, W, C1, C2 = sympy.symbols("h w c_1 c_2", integer=True, positive=True)
+
+
+@dataclass(frozen=True)
+class Q2Row:
+    part: str
+    layer: str                      # the homework's wording
+    asked: str                      # what is asked
+    answer: tuple[sympy.Expr, ...]  # a shape (h×w×c layout) or a single count
+    torch_layer: str                # how the row maps onto torch
+    typical: str                    # the typical submitted answer (questions.md)
+
+
+def kernel_width_for_output(target: sympy.Expr = W - 1) -> sympy.Expr:
+    """Solve conv_output_size(w, k) = target for the kernel width k (stride 1).
+
+    >>> kernel_width_for_output()
+    2
+    """
+    k = sympy.Symbol("k", integer=True, positive=True)
+    (solution,) = sympy.solve(sympy.Eq(conv_output_size(W, k), target), k)
+    return solution
+
+
+def q2_rows() -> list[Q2Row]:
+    """The filled table, every entry computed from :func:`conv_output_size`."""
+    k = kernel_width_for_output()
+    c_shape = (conv_output_size(H, 3, stride=3), conv_output_size(W, 3, stride=3), C2)
+    d_shape = (conv_output_size(H, 3), conv_output_size(W, 3), conv_output_size(C1, 2))
+    return [
+        Q2Row("a", "1-D conv, output 1×(w−1)×c2", "kernel size", (H, k, C1),
+              "Conv1d(h·c1, c2, kernel_size=2) on (N, h·c1, w)", "h×2×c1"),
+        Q2Row("b", "1-D conv, output 1×(w−1)×c2", "number of kernels", (C2,),
+              "out_channels = c2", "c2"),
+        Q2Row("c", "2-D conv, c2 kernels 3×3×c1, stride 3", "output size", c_shape,
+              "Conv2d(c1, c2, 3, stride=3) on (N, c1, h, w)",
+              "(⌊(h−3)/3⌋+1)×(⌊(w−3)/3⌋+1)×c2 (equal: ⌊(n−3)/3⌋+1 = ⌊n/3⌋)"),
+        Q2Row("d", "3-D conv, one 3×3×2 kernel, stride 1", "output size", d_shape,
+              "Conv3d(1, 1, (3, 3, 2)) on (N, 1, h, w, c1)", "(h−2)×(w−2)×(c1−1)"),
+    ]
+
+
+def _ints(*values: int) -> tuple[int, ...]:
+    return tuple(int(v) for v in values)
+
+
+def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Each row's (formula, torch) pair for concrete sizes, in h×w×c layout.
+
+    Runs the three torch layers on a random h×w×c1 input; (a) compares the
+    kernel's shape, (b) the number of kernels, (c) and (d) the output shapes.
+    """
+    for name, value in (("h", h), ("w", w), ("c1", c1), ("c2", c2)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if h < 3 or w < 3 or c1 < 2:
+        raise ValueError("h and w must be >= 3 and c1 >= 2 for the 3×3 and 3×3×2 kernels to fit")
+    sizes = {H: h, W: w, C1: c1, C2: c2}
+    rows = {r.part: tuple(int(sympy.sympify(e).subs(sizes)) for e in r.answer) for r in q2_rows()}
+    x = torch.randn(1, h, w, c1)                                    # (N, h, w, c1)
+
+    conv1d = nn.Conv1d(h * c1, c2, kernel_size=2)
+    y1 = conv1d(x.permute(0, 1, 3, 2).reshape(1, h * c1, w))       # (N, c2, w−1)
+    kernel = conv1d.weight.shape                                    # (c2, h·c1, 2)
+    assert tuple(y1.shape) == (1, c2, w - 1), "the 1-D layer must give 1×(w−1)×c2"
+
+    y2 = nn.Conv2d(c1, c2, 3, stride=3)(x.permute(0, 3, 1, 2))      # (N, c2, h', w')
+    y3 = nn.Conv3d(1, 1, (3, 3, 2))(x.unsqueeze(1))                 # (N, 1, h−2, w−2, c1−1)
+    return {
+        "a": (rows["a"], _ints(h, kernel[2], kernel[1] // h)),
+        "b": (rows["b"], _ints(kernel[0])),
+        "c": (rows["c"], _ints(y2.shape[2], y2.shape[3], y2.shape[1])),
+        "d": (rows["d"], _ints(*y3.shape[2:])),
+    }

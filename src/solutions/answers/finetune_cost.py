@@ -1,0 +1,292 @@
+"""What fine-tuning costs, measured: memory and FLOPs against depth and resolution.
+
+A model is a *body* of ``n`` equal layers (the pre-trained part) and a *head*
+(the last layer). Three fine-tuning modes:
+
+- ``"full"``: every parameter is trained;
+- ``"last_requires_grad"``: the body's parameters have ``requires_grad=False``;
+- ``"last_no_grad"``: as above, and the body also runs under ``torch.no_grad()``.
+
+Three architectures:
+
+- ``"mlp"``: ``n`` × (Linear d→d, ReLU), head Linear d→classes;
+- ``"conv"``: ``n`` × (Conv2d c→c 3×3 padding 1, ReLU), head a 1×1 Conv2d
+  c→classes: fully convolutional, so no parameter depends on the resolution;
+- ``"conv_flatten"``: the same body, head Flatten → Linear(c·r², classes),
+  whose weights grow ×4 when the side ``r`` doubles.
+
+:func:`measure` reports one :class:`Cost` row: bytes of parameters, gradients,
+optimizer state (from :mod:`solutions.answers.training_memory`), activations saved for
+backward, and forward and backward FLOPs (``torch.utils.flop_counter``).
+
+>>> c = measure("mlp", "full", n=1, width=4, batch=2, classes=3)
+>>> c.parameters, c.gradients, c.saved_activations, c.forward_flops, c.backward_flops
+(140, 140, 64, 112, 160)
+>>> c = measure("mlp", "last_no_grad", n=1, width=4, batch=2, classes=3)
+>>> c.parameters, c.gradients, c.saved_activations, c.forward_flops, c.backward_flops
+(140, 60, 32, 112, 48)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from solutions.answers.threads import one_thread
+from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes, parameter_bytes,
+                                       saved_activation_bytes)
+
+MODES = ("full", "last_requires_grad", "last_no_grad")
+ARCHS = ("mlp", "conv", "conv_flatten")
+DEPTHS = (1, 2, 4, 8, 16, 32, 64)
+SIDE_FACTORS = (1, 2, 4)           # resolution ×1, ×2, ×4 per side
+DEFAULT_WIDTH = {"mlp": 32, "conv": 8, "conv_flatten": 8}
+DEFAULT_RESOLUTION = 8             # side of the conv models' input
+FIT_FROM = 8                       # depth slopes are fitted on n ≥ FIT_FROM (asymptotic regime)
+
+# The measured components, in display order: Cost field → label.
+COMPONENTS = {
+    "parameters": "parameters",
+    "head_parameters": "last-layer parameters",
+    "gradients": "parameter gradients",
+    "sgd_state": "SGD state",
+    "momentum_state": "SGD-momentum state",
+    "adam_state": "Adam state",
+    "saved_activations": "saved activations",
+    "forward_flops": "forward FLOPs",
+    "backward_flops": "backward FLOPs",
+}
+
+# The answer to 3(d): each component's exponent in n (n^1, n^0; None: always 0 bytes),
+# fine-tuning everything vs the last layer only.
+CLAIMED_EXPONENT = {
+    "parameters": (1, 1),          # the frozen weights are still needed for the forward pass
+    "head_parameters": (0, 0),
+    "gradients": (1, 0),
+    "sgd_state": (None, None),
+    "momentum_state": (1, 0),
+    "adam_state": (1, 0),
+    "saved_activations": (1, 0),   # a frozen prefix records no graph
+    "forward_flops": (1, 1),
+    "backward_flops": (1, 0),
+}
+SLOPE_TOLERANCE = 0.1
+
+
+def agrees(slope: float | None, exponent: int | None, tol: float = SLOPE_TOLERANCE) -> bool:
+    """Whether a measured slope matches a claimed exponent (both ``None``: a 0-byte item).
+
+    >>> agrees(0.98, 1), agrees(0.0, 1), agrees(None, None), agrees(0.0, None)
+    (True, False, True, False)
+    """
+    if slope is None or exponent is None:
+        return slope is None and exponent is None
+    return abs(slope - exponent) <= tol
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be an int ≥ 1, got {value!r}")
+    return value
+
+
+def _check_choice(name: str, value: object, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
+class FineTuned(nn.Module):
+    """A body and a head; with ``no_grad_body`` the body runs under ``torch.no_grad()``."""
+
+    def __init__(self, body: nn.Module, head: nn.Module, no_grad_body: bool = False):
+        super().__init__()
+        self.body, self.head, self.no_grad_body = body, head, no_grad_body
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.no_grad_body:
+            with torch.no_grad():
+                x = self.body(x)
+        else:
+            x = self.body(x)
+        return self.head(x)
+
+
+def build(arch: str, mode: str, n: int, width: int | None = None,
+          resolution: int = DEFAULT_RESOLUTION, classes: int = 10) -> FineTuned:
+    """The model of ``arch`` with ``n`` body layers, set up for fine-tuning ``mode``.
+
+    ``width`` is d (MLP) or c (conv); ``resolution``, the input's side, only
+    matters to the flatten head (the MLP and the fully convolutional model
+    have no parameter that depends on it).
+
+    >>> m = build("conv", "last_requires_grad", n=2, width=3, resolution=5)
+    >>> [p.requires_grad for p in m.parameters()]
+    [False, False, False, False, True, True]
+    """
+    _check_choice("arch", arch, ARCHS)
+    _check_choice("mode", mode, MODES)
+    _positive_int("n", n)
+    width = _positive_int("width", DEFAULT_WIDTH[arch] if width is None else width)
+    _positive_int("resolution", resolution)
+    _positive_int("classes", classes)
+    torch.manual_seed(0)  # figures do not depend on the values, but keep runs identical
+    if arch == "mlp":
+        layers = [m for _ in range(n) for m in (nn.Linear(width, width), nn.ReLU())]
+        head: nn.Module = nn.Linear(width, classes)
+    else:
+        layers = [m for _ in range(n) for m in (nn.Conv2d(width, width, 3, padding=1), nn.ReLU())]
+        head = (nn.Conv2d(width, classes, 1) if arch == "conv" else
+                nn.Sequential(nn.Flatten(), nn.Linear(width * resolution ** 2, classes)))
+    model = FineTuned(nn.Sequential(*layers), head, no_grad_body=mode == "last_no_grad")
+    if mode != "full":
+        model.body.requires_grad_(False)
+    return model
+
+
+def example_input(arch: str, width: int | None = None, resolution: int = DEFAULT_RESOLUTION,
+                  batch: int = 2) -> torch.Tensor:
+    """A batch for ``arch``: ``(batch, width)`` or ``(batch, width, r, r)``."""
+    _check_choice("arch", arch, ARCHS)
+    width = _positive_int("width", DEFAULT_WIDTH[arch] if width is None else width)
+    _positive_int("resolution", resolution)
+    _positive_int("batch", batch)
+    torch.manual_seed(1)
+    shape = (batch, width) if arch == "mlp" else (batch, width, resolution, resolution)
+    return torch.randn(shape)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """One measurement: bytes (float32) and FLOPs of one fine-tuning step."""
+
+    arch: str
+    mode: str
+    n: int
+    width: int
+    resolution: int
+    batch: int
+    parameters: int         # all weights, frozen or not: the forward pass needs them
+    head_parameters: int
+    gradients: int          # .grad tensors after backward
+    sgd_state: int
+    momentum_state: int
+    adam_state: int
+    saved_activations: int  # what autograd keeps for backward (parameters excluded)
+    forward_flops: int
+    backward_flops: int
+
+    @property
+    def adam_memory(self) -> int:
+        """Bytes held by a training step with Adam: weights, gradients, state, activations."""
+        return self.parameters + self.gradients + self.adam_state + self.saved_activations
+
+
+def flops(model: nn.Module, example: torch.Tensor) -> tuple[int, int]:
+    """Forward and backward FLOPs of ``sum(model(example))``, each under its own counter.
+
+    Leaves the parameters' ``.grad`` set, for :func:`gradient_bytes` to read.
+    """
+    with FlopCounterMode(display=False) as forward:
+        loss = model(example).sum()
+    with FlopCounterMode(display=False) as backward:
+        loss.backward()
+    return forward.get_total_flops(), backward.get_total_flops()
+
+
+def measure(arch: str, mode: str, n: int, width: int | None = None,
+            resolution: int = DEFAULT_RESOLUTION, batch: int = 2, classes: int = 10) -> Cost:
+    """Measure one fine-tuning step of the ``arch`` model with ``n`` body layers in ``mode``."""
+    model = build(arch, mode, n, width, resolution, classes)
+    x = example_input(arch, width, resolution, batch)
+    with one_thread():
+        forward_flops, backward_flops = flops(model, x)
+        grads = gradient_bytes(model)
+        model.zero_grad(set_to_none=True)
+        state = {opt: optimizer_state_bytes(model, opt, x) for opt in ("sgd", "sgd_momentum", "adam")}
+        saved = saved_activation_bytes(model, x)
+    return Cost(arch, mode, n, x.shape[1], resolution, batch,
+                parameters=parameter_bytes(model), head_parameters=parameter_bytes(model.head),
+                gradients=grads, sgd_state=state["sgd"], momentum_state=state["sgd_momentum"],
+                adam_state=state["adam"], saved_activations=saved,
+                forward_flops=forward_flops, backward_flops=backward_flops)
+
+
+def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,
+                **kwargs) -> list[Cost]:
+    """:func:`measure` for every depth and mode (``kwargs`` go to :func:`measure`)."""
+    return [measure(arch, mode, n, **kwargs) for mode in modes for n in depths]
+
+
+def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTORS,
+                     base: int = DEFAULT_RESOLUTION, modes: Sequence[str] = MODES,
+                     **kwargs) -> list[Cost]:
+    """:func:`measure` at input side ``base × factor`` for every factor and mode."""
+    _positive_int("base", base)
+    return [measure(arch, mode, n, resolution=base * _positive_int("factor", f), **kwargs)
+            for mode in modes for f in factors]
+
+
+def fit_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Least-squares slope of log y against log x; ``None`` when every y is 0.
+
+    A component that is 0 throughout (SGD's state) has no slope rather than
+    log 0; one that is constant gets exactly 0.0 (rounding removes float noise).
+
+    >>> fit_slope([1, 2, 4], [3, 6, 12]), fit_slope([1, 2, 4], [5, 5, 5]), fit_slope([1, 2], [0, 0])
+    (1.0, 0.0, None)
+    """
+    if len(xs) != len(ys) or len(xs) < 2:
+        raise ValueError(f"xs and ys must have the same length ≥ 2, got {len(xs)} and {len(ys)}")
+    if all(y == 0 for y in ys):
+        return None
+    if any(y <= 0 for y in ys) or any(x <= 0 for x in xs):
+        raise ValueError("a log-log fit needs positive xs and ys (or ys all 0)")
+    slope = np.polyfit(np.log(xs), np.log(ys), 1)[0]
+    return round(float(slope), 4) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass(frozen=True)
+class Slope:
+    """The log-log slope of one component in one mode (``None``: the component is 0)."""
+
+    arch: str
+    mode: str
+    component: str
+    slope: float | None
+
+
+def slopes(rows: Sequence[Cost], x: str = "n", fit_from: int = 1) -> list[Slope]:
+    """Slope of every component per (arch, mode), against ``x`` ("n" or "resolution").
+
+    Only rows with ``x ≥ fit_from`` enter the fit.
+    """
+    _check_choice("x", x, ("n", "resolution"))
+    out = []
+    for arch, mode in dict.fromkeys((r.arch, r.mode) for r in rows):
+        group = sorted((r for r in rows if r.arch == arch and r.mode == mode
+                        and getattr(r, x) >= fit_from), key=lambda r: getattr(r, x))
+        xs = [getattr(r, x) for r in group]
+        out += [Slope(arch, mode, c, fit_slope(xs, [getattr(r, c) for r in group]))
+                for c in COMPONENTS]
+    return out
+
+
+def growth_per_doubling(slope: float | None) -> float | None:
+    """The factor a quantity with log-log ``slope`` gains when x doubles.
+
+    >>> growth_per_doubling(2.0), growth_per_doubling(None)
+    (4.0, None)
+    """
+    return None if slope is None else round(2.0 ** slope, 4)
+
+
+__all__ = ["ARCHS", "CLAIMED_EXPONENT", "COMPONENTS", "Cost", "DEPTHS", "FineTuned", "MODES",
+           "Slope", "agrees", "build", "depth_sweep", "example_input", "fit_slope", "flops",
+           "growth_per_doubling", "measure", 
+           "resolution_sweep", "slopes"]

@@ -1,0 +1,109 @@
+"""Every page of the book, declared once.
+
+One :class:`Page` per page file: its answer id (for ``solutions show``), a short
+title for the terminal, the module that gives its glue values
+(``solutions.book.pages.<module>``), where its answer is computed and tested,
+and the stored results it reads (names of
+:data:`solutions.experiments.registry.RESULTS`). ``_toc.yml`` is checked
+against this list, and the command line, the build-status page and the tests
+derive their lists from it: adding a page is one page file, one entry here and
+one line in ``_toc.yml``.
+
+>>> [p.answer_id for p in PAGES if p.answer_id][:3]
+['csc413-1b', 'csc413-1c', 'csc413-1d']
+>>> page("csc413-1c").file
+'book/csc413/part1c-counting.md'
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+_SWEEP = tuple(f"unet-b{b}" for b in (5, 10, 20, 50, 100, 200, 500))
+_Q4 = ("q4-weight_decay", "q4-width", "q4-dropout", "q4-n_train")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the book."""
+
+    file: str                          # the page's source, relative to the repository root
+    module: str | None                 # solutions.book.pages.<module>: values(), show()
+    answer_id: str | None = None       # for `solutions show`; None for pages that answer nothing
+    title: str = ""                    # one line for `solutions list`
+    computed_in: tuple[str, ...] = ()  # modules of solutions.answers (or experiments)
+    tests: tuple[str, ...] = ()        # test files that pin its values
+    results: tuple[str, ...] = ()      # stored results it reads
+
+    @property
+    def docname(self) -> str:
+        """The Sphinx document name (the file without its suffix)."""
+        return self.file.removesuffix(".md")
+
+    def load(self) -> ModuleType:
+        """The page's module (imported on demand: pages import torch, matplotlib, …)."""
+        if self.module is None:
+            raise ValueError(f"page {self.file} has no values module")
+        return importlib.import_module(f"solutions.book.pages.{self.module}")
+
+
+PAGES: tuple[Page, ...] = (
+    Page("book/intro.md", None),
+    Page("book/conventions.md", "conventions", None, "What is counted, and how",
+         ("solutions.answers.counting", "solutions.answers.torch_counts"),
+         ("tests/test_counting.py", "tests/test_torch_counts.py")),
+    Page("book/csc413/colour-data.md", "csc413_data", None, "The colourization data",
+         ("solutions.experiments.data", "solutions.experiments.preprocess"),
+         ("tests/test_cifar_horses.py",), ("palette",)),
+    Page("book/csc413/part1b-cnn.md", "csc413_1b", "csc413-1b",
+         "CSC413 PA2 1(b): the CNN trained, and what is wrong with its colours",
+         ("solutions.experiments.training", "solutions.answers.colour_analysis"),
+         ("tests/test_colour_training.py", "tests/test_results_current.py"), ("palette", "cnn")),
+    Page("book/csc413/part1c-counting.md", "csc413_1c", "csc413-1c",
+         "CSC413 PA2 1(c): weights, outputs and connections of the CNN",
+         ("solutions.answers.counting",), ("tests/test_counting.py",)),
+    Page("book/csc413/part1d-preprocessing.md", "csc413_1d", "csc413-1d",
+         "CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
+         ("solutions.answers.input_transform",), ("tests/test_input_transform.py",),
+         ("palette", "cnn", "unet")),
+    Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", "csc413-2c", "CSC413 PA2 2(c): UNet vs CNN",
+         ("solutions.experiments.training", "solutions.answers.colour_analysis"),
+         ("tests/test_colour_training.py", "tests/test_results_current.py"),
+         ("palette", "cnn", "unet")),
+    Page("book/csc413/part2d-batch-size.md", "csc413_2d", "csc413-2d", "CSC413 PA2 2(d): the mini-batch size",
+         ("solutions.experiments.training", "solutions.answers.colour_analysis"),
+         ("tests/test_colour_training.py", "tests/test_results_current.py"),
+         ("palette", *_SWEEP, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled", "unet-b500-lr-scaled")),
+    Page("book/csc413/part3de-finetuning.md", "csc413_3de", "csc413-3de",
+         "CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
+         ("solutions.answers.finetune_cost", "solutions.answers.training_memory"),
+         ("tests/test_finetune_cost.py",)),
+    Page("book/cs5242/q1-augmentation.md", "cs5242_q1", "cs5242-q1",
+         "CS5242 HW5 Q1: augmentations that change the label; invariances out of reach",
+         ("solutions.answers.label_changing_augmentation", "solutions.answers.view_invariance"),
+         ("tests/test_label_changing_augmentation.py",)),
+    Page("book/cs5242/q2-conv-sizes.md", "cs5242_q2", "cs5242-q2", "CS5242 HW5 Q2: convolution output sizes",
+         ("solutions.answers.conv_shapes", "solutions.answers.conv_table"),
+         ("tests/test_conv_shapes.py", "tests/test_conv_table.py")),
+    Page("book/cs5242/q3-alexnet-1x1.md", "cs5242_q3", "cs5242-q3",
+         "CS5242 HW5 Q3: two 1×1 convolutions in AlexNet",
+         ("solutions.answers.alexnet_1x1", "solutions.answers.training_memory"),
+         ("tests/test_alexnet_1x1.py", "tests/test_training_memory.py")),
+    Page("book/cs5242/q4-bias-variance.md", "cs5242_q4", "cs5242-q4", "CS5242 HW5 Q4: bias and variance measured",
+         ("solutions.answers.bias_variance", "solutions.experiments.ensembles"),
+         ("tests/test_bias_variance.py",), _Q4),
+    Page("book/build-status.md", "build_status", None, "How this build was made",
+         ("solutions.book.build_status",), ("tests/test_build_status.py",)),
+)
+
+ANSWERS: dict[str, Page] = {p.answer_id: p for p in PAGES if p.answer_id}
+STATUS_PAGE = "book/build-status.md"
+
+
+def page(answer_id: str) -> Page:
+    """The page of ``answer_id``; ``ValueError`` listing the ids if there is none."""
+    if answer_id not in ANSWERS:
+        raise ValueError(f"answer id must be one of {', '.join(ANSWERS)}; got {answer_id!r}")
+    return ANSWERS[answer_id]

@@ -1,0 +1,343 @@
+"""Figures of the colourization chapter, from stored results (matplotlib, returned, never shown).
+
+Every function takes plain data (result dicts from the results store, numpy
+arrays) and returns a Figure; pages glue them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from solutions.answers.bias_variance import LABELS, Experiment, Sweep, grid_points, target
+from solutions.answers.finetune_cost import COMPONENTS, Cost
+from solutions.answers.input_transform import Effect
+from solutions.answers.label_changing_augmentation import (DIGIT_MAX, SEED, TRANSFORMS, classifier,
+                                                           digits, flip_h, glyph, iou, predict,
+                                                           random_crops, rot180)
+from solutions.answers.view_invariance import two_d_views
+
+
+def palette_figure(palette: np.ndarray) -> Figure:
+    """The palette as swatches, numbered in class order. ``palette``: (K, 3) RGB in [0, 1)."""
+    k = len(palette)
+    fig = Figure(figsize=(8, 1.2))
+    ax = fig.add_subplot()
+    ax.imshow(np.clip(palette, 0, 1)[None, :, :], aspect="auto")
+    ax.set_xticks(range(k), [str(i) for i in range(k)], fontsize=7)
+    ax.set_yticks([])
+    ax.set_title("the palette: class index → colour", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def curves_figure(results: Mapping[str, dict], title: str = "") -> Figure:
+    """Train/validation loss and validation accuracy per epoch, one colour per run."""
+    fig = Figure(figsize=(9, 3.4))
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    for i, (label, result) in enumerate(results.items()):
+        epochs = [e["epoch"] for e in result["epochs"]]
+        colour = f"C{i}"
+        loss_ax.plot(epochs, [e["train_loss"] for e in result["epochs"]], "--", color=colour,
+                     label=f"{label} train")
+        loss_ax.plot(epochs, [e["val_loss"] for e in result["epochs"]], "-", color=colour,
+                     label=f"{label} validation")
+        acc_ax.plot(epochs, [e["val_accuracy"] for e in result["epochs"]], "-", color=colour,
+                    label=label)
+    loss_ax.set(xlabel="epoch", ylabel="cross-entropy per pixel", title="loss")
+    acc_ax.set(xlabel="epoch", ylabel="% pixels correct", title="validation accuracy")
+    loss_ax.legend(fontsize=7, ncol=1 if len(results) < 4 else 2)
+    acc_ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def image_grid_figure(grey: np.ndarray, rows: Mapping[str, np.ndarray], palette: np.ndarray) -> Figure:
+    """Greyscale inputs on top, then one row per labelled image set.
+
+    ``grey``: (N, H, W) in [0, 1). A row is a class-index map (N, H, W),
+    coloured with ``palette``, or RGB images (N, H, W, 3) in [0, 1).
+    """
+    n = len(grey)
+    fig = Figure(figsize=(1.1 * n, 1.15 * (len(rows) + 1)))
+    axes = fig.subplots(len(rows) + 1, n, squeeze=False)
+    for j in range(n):
+        axes[0, j].imshow(grey[j], cmap="gray", vmin=0, vmax=1)
+        for i, images in enumerate(rows.values(), start=1):
+            rgb = images[j] if images.ndim == 4 else palette[images[j]]
+            axes[i, j].imshow(np.clip(rgb, 0, 1))
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for i, label in enumerate(["greyscale input", *rows]):
+        axes[i, 0].set_ylabel(label, fontsize=7, rotation=0, ha="right", va="center")
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def per_colour_figure(result: dict, palette: np.ndarray, title: str = "") -> Figure:
+    """Per palette colour: % of target pixels vs % of predicted pixels, bars in that colour."""
+    share = result["per_colour"]
+    k = len(palette)
+    x = np.arange(k)
+    fig = Figure(figsize=(9, 2.8))
+    ax = fig.add_subplot()
+    colours = np.clip(palette, 0, 1)
+    ax.bar(x - 0.2, share["target_share"], 0.4, color=colours, edgecolor="black", linewidth=0.4,
+           label="ground truth")
+    ax.bar(x + 0.2, share["predicted_share"], 0.4, color=colours, edgecolor="black", linewidth=0.4,
+           hatch="///", label="predicted")
+    ax.set_xticks(x, [str(i) for i in x], fontsize=7)
+    ax.set(xlabel="palette colour (class index)", ylabel="% of validation pixels")
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def grad_norm_figure(results: Mapping[str, dict], layer: str) -> Figure:
+    """Mean gradient norm of ``layer``'s weight per epoch, one line per run (log scale)."""
+    fig = Figure(figsize=(5, 3))
+    ax = fig.add_subplot()
+    for label, result in results.items():
+        ax.plot([e["epoch"] for e in result["epochs"]],
+                [e["grad_norms"][layer] for e in result["epochs"]], label=label)
+    ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="mean ‖∇W‖ per step", title=f"gradient norm of {layer}")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def sweep_figure(results: Mapping[int, dict], key: str = "val_loss",
+                 ylabel: str = "validation loss", x_axis: str = "epoch") -> Figure:
+    """One curve per batch size: ``key`` per epoch, or per optimizer step (``x_axis="steps"``)."""
+    fig = Figure(figsize=(6, 3.5))
+    ax = fig.add_subplot()
+    for batch, result in sorted(results.items()):
+        steps_per_epoch = result["steps"] / len(result["epochs"])
+        xs = [e["epoch"] * (steps_per_epoch if x_axis == "steps" else 1) for e in result["epochs"]]
+        ax.plot(xs, [e[key] for e in result["epochs"]], label=f"batch {batch}")
+    if x_axis == "steps":
+        ax.set_xscale("log")
+    ax.set(xlabel="optimizer steps" if x_axis == "steps" else "epoch", ylabel=ylabel)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def sweep_grid_figure(grey: np.ndarray, predictions: Mapping[int, np.ndarray], truth: np.ndarray,
+                      palette: np.ndarray, images: Sequence[int] = range(6)) -> Figure:
+    """The same validation images coloured by every batch size, then the ground truth."""
+    idx = list(images)
+    rows = {f"batch {b}": predictions[b][idx] for b in sorted(predictions)}
+    rows["ground truth"] = truth[idx]
+    return image_grid_figure(grey[idx], rows, palette)
+
+
+# ---------------------------------------------------------------------------------------------
+# From solutions.answers.bias_variance.
+
+def sweeps_figure(sweeps: dict[str, Sweep]):
+    """bias² and variance against each swept quantity, with 90% bootstrap intervals."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 6.5), layout="constrained")
+    axes = fig.subplots(2, 2).ravel()
+    for ax, (name, sw) in zip(axes, sweeps.items()):
+        x = np.array([p.value for p in sw.points])
+        for key, colour, label in (("bias2", "C0", "bias²"), ("variance", "C3", "variance")):
+            est = [getattr(p, key) for p in sw.points]
+            y = np.array([e.value for e in est])
+            err = np.array([[e.value - e.low for e in est], [e.high - e.value for e in est]])
+            ax.errorbar(x, y, yerr=np.clip(err, 0, None), marker="o", ms=4, capsize=3,
+                        color=colour, label=label)
+        if name == "weight_decay":
+            ax.set_xscale("symlog", linthresh=1e-4)   # λ = 0 is a setting too
+        elif name in ("width", "n_train"):
+            ax.set_xscale("log", base=2)
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_xlabel(LABELS[name])
+        ax.set_title(f"bias² {sw.bias2.arrows}, variance {sw.variance.arrows}")
+        ax.legend(fontsize=8)
+    return fig
+
+
+def fits_figure(sweep: Sweep, indices: tuple[int, ...], exp: Experiment = Experiment(),
+                shown: int = 12):
+    """A few members' fits (grey), their mean (blue) and f (black) at chosen settings."""
+    from matplotlib.figure import Figure
+
+    x = grid_points(exp)
+    fig = Figure(figsize=(3 * len(indices), 2.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(indices), sharey=True))
+    for ax, i in zip(axes, indices):
+        p = sweep.predictions[i]
+        ax.plot(x, p[:shown].T, color="grey", lw=0.6, alpha=0.7)
+        ax.plot(x, p.mean(axis=0), color="C0", lw=2, label="mean of all members")
+        ax.plot(x, target(x), "k--", lw=1.2, label="f(x) = sin(2πx)")
+        ax.set_title(f"{LABELS[sweep.name]} = {sweep.points[i].value:g}")
+        ax.set_xlabel("x")
+        ax.set_ylim(-2, 2)
+    axes[0].legend(fontsize=7, loc="lower left")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# From solutions.answers.finetune_cost.
+
+def _log2_axis(ax) -> None:
+    from matplotlib.ticker import ScalarFormatter
+
+    ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_formatter(ScalarFormatter())  # 8, 16, 32 rather than 2³, 2⁴, 2⁵
+
+
+def plot_depth_scaling(rows: Sequence[Cost], modes: Sequence[str] = ("full", "last_no_grad")):
+    """Log-log plots against depth: memory (left) and FLOPs (right), one row per architecture.
+
+    Solid lines are the first mode, dashed the second.
+    """
+    import matplotlib.pyplot as plt
+
+    archs = list(dict.fromkeys(r.arch for r in rows))
+    panels = (("memory", "bytes", ("parameters", "gradients", "adam_state", "saved_activations")),
+              ("compute", "FLOPs", ("forward_flops", "backward_flops")))
+    fig, axes = plt.subplots(len(archs), 2, figsize=(10, 4 * len(archs)), layout="constrained",
+                             squeeze=False)
+    for row, arch in zip(axes, archs):
+        for ax, (title, unit, comps) in zip(row, panels):
+            for i, comp in enumerate(comps):
+                for mode, style in zip(modes, ("-", "--", ":")):
+                    pts = sorted((r.n, getattr(r, comp)) for r in rows
+                                 if r.arch == arch and r.mode == mode)
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3,
+                            lw=4 - i * 0.8,  # wider first: equal curves stay visible
+                            color=f"C{i}", label=f"{COMPONENTS[comp]}, {mode}")
+            _log2_axis(ax)
+            ax.set_yscale("log")
+            ax.set(xlabel="body layers n", ylabel=unit, title=f"{arch}: {title}")
+            ax.legend(fontsize=7)
+    return fig
+
+
+def plot_resolution_scaling(rows: Sequence[Cost], mode: str = "last_no_grad"):
+    """Log-log plot of each component against the input side, one panel per architecture."""
+    import matplotlib.pyplot as plt
+
+    archs = list(dict.fromkeys(r.arch for r in rows))
+    fig, axes = plt.subplots(1, len(archs), figsize=(5 * len(archs), 4), layout="constrained",
+                             squeeze=False)
+    for ax, arch in zip(axes[0], archs):
+        for i, comp in enumerate(c for c in COMPONENTS if c != "sgd_state"):  # SGD: 0, no log
+            pts = sorted((r.resolution, getattr(r, comp)) for r in rows
+                         if r.arch == arch and r.mode == mode)
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3,
+                    lw=4.5 - i * 0.5, color=f"C{i}", label=COMPONENTS[comp])
+        _log2_axis(ax)
+        ax.set_yscale("log")
+        ax.set(xlabel="input side (pixels)", ylabel="bytes or FLOPs", title=f"{arch}, {mode}")
+        ax.legend(fontsize=7)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# From solutions.answers.input_transform.
+
+def plot_profiles(effects: Sequence[Effect], labels: Sequence[str] | None = None):
+    """Mean |Δ output| / mean |output| against distance from the edge in input pixels (a Figure).
+
+    One line per effect; relative, so that a block's output and the logits share an axis. A
+    pooled output's ring d covers input distances d·stride to d·stride + stride - 1; its point
+    sits in the middle. The shaded band is the border ring at full resolution.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 3.5), layout="constrained")
+    for i, e in enumerate(effects):
+        label = labels[i] if labels else f"{e.model}, {e.bn_mode}-mode BN, a = {e.a:g}, b = {e.b:g}"
+        ax.plot([d * e.stride + (e.stride - 1) / 2 for d in range(len(e.profile))],
+                [100 * p / e.logit_scale for p in e.profile], marker="o", ms=3, color=f"C{i}",
+                label=label)
+    full = [e.border for e in effects if e.stride == 1] or [effects[0].border * effects[0].stride]
+    ax.axvspan(-0.5, full[0] - 0.5, color="0.9", label="border ring")
+    ax.set_ylim(bottom=0)
+    ax.set(xlabel="distance from the image edge (input pixels)",
+           ylabel="mean |Δ output|, % of mean |output|")
+    ax.legend(fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# From solutions.answers.label_changing_augmentation.
+
+def digits_figure(seed: int = SEED, per_row: int = 6):
+    """Test 6s and 9s, flipped and rotated digits and crops of 8s, with the judge's reading."""
+    from matplotlib.figure import Figure
+
+    d, model = digits(seed=seed), classifier(seed)
+    rng = np.random.default_rng(seed)
+    rows = [("6 rotated 180°", rot180(d.x_test[d.y_test == 6][:per_row])),
+            ("9 rotated 180°", rot180(d.x_test[d.y_test == 9][:per_row])),
+            ("flipped left–right", flip_h(d.x_test[:per_row])),
+            ("8, crop 4×4 of 8×8", random_crops(d.x_test[d.y_test == 8][:per_row], 4, 1, rng))]
+    fig = Figure(figsize=(1.2 * per_row + 1.6, 1.45 * len(rows)), layout="constrained")
+    axes = fig.subplots(len(rows), per_row)
+    for r, (title, imgs) in enumerate(rows):
+        pred = predict(model, imgs)
+        for c, ax in enumerate(axes[r]):
+            ax.imshow(imgs[c], cmap="gray_r", vmin=0, vmax=DIGIT_MAX)
+            ax.set_xticks([]), ax.set_yticks([])
+            ax.set_title(f"read as {pred[c]}", fontsize=8)
+        axes[r, 0].set_ylabel(title, fontsize=8)
+    return fig
+
+
+FIGURE_PAIRS = (("flip_h", "b", "d"), ("flip_v", "b", "p"), ("rot180", "b", "q"),
+                ("rot180", "n", "u"), ("flip_v", "M", "W"))
+
+
+def glyphs_figure(pairs: tuple[tuple[str, str, str], ...] = FIGURE_PAIRS):
+    """For each pair: the glyph, its transform, the target letter, and their overlap."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 1.6 * len(pairs)), layout="constrained")
+    axes = fig.subplots(len(pairs), 4)
+    for r, (t, s, g) in enumerate(pairs):
+        moved, goal = TRANSFORMS[t](glyph(s)), glyph(g)
+        overlap = np.zeros(goal.shape + (3,))
+        overlap[moved & goal] = (0.1, 0.1, 0.1)          # both: black
+        overlap[moved & ~goal] = (0.85, 0.2, 0.2)        # only the transformed glyph: red
+        overlap[~moved & goal] = (0.2, 0.4, 0.85)        # only the target: blue
+        overlap[~moved & ~goal] = (1, 1, 1)
+        for ax, img, title in zip(axes[r], [glyph(s), moved, goal, overlap],
+                                  [s, f"{t}({s})", g, f"IoU {iou(moved, goal):.2f}"]):
+            ax.imshow(img, cmap="gray_r" if img.ndim == 2 else None)
+            ax.set_xticks([]), ax.set_yticks([])
+            ax.set_title(title, fontsize=9)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# From solutions.answers.view_invariance.
+
+def views_figure(images: np.ndarray, seed: int = 0):
+    """One row per horse: the photograph and four 2-D augmentations of it."""
+    from matplotlib.figure import Figure
+
+    rng = np.random.default_rng(seed)
+    rows = [two_d_views(img, rng) for img in images]
+    fig = Figure(figsize=(1.5 * len(rows[0]), 1.55 * len(rows)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(rows), len(rows[0])))
+    for r, views in enumerate(rows):
+        for ax, (name, view) in zip(axes[r], views.items()):
+            ax.imshow(view, interpolation="nearest")
+            ax.set_xticks([]), ax.set_yticks([])
+            if r == 0:
+                ax.set_title(name, fontsize=8)
+    return fig

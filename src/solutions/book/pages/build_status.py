@@ -1,0 +1,5 @@
+"""Page values for the build-status page (book/build-status.md); computed in solutions.book.build_status."""
+
+from solutions.book.build_status import values
+
+__all__ = ["values"]

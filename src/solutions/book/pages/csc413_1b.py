@@ -1,0 +1,58 @@
+"""Page values for CSC413 PA2 1(b), the CNN trained with the defaults (book/csc413/part1b-cnn.md)."""
+
+from __future__ import annotations
+
+
+from solutions.experiments import registry
+from solutions.book.figures import curves_figure, image_grid_figure, per_colour_figure
+from solutions.experiments.training import GRID_IMAGES
+from solutions.answers.colour_analysis import colour_evidence
+from solutions.book.render import markdown_table
+
+
+
+def final_table(results: dict[str, dict]) -> str:
+    body = [[label, r["final"]["train_loss"], r["final"]["val_loss"], r["final"]["val_accuracy"],
+             r["steps"], r["final"]["seconds"]] for label, r in results.items()]
+    body = [[row[0], f"{row[1]:.4f}", f"{row[2]:.4f}", f"{row[3]:.1f}%", f"{row[4]:,}", f"{row[5]:.0f} s"]
+            for row in body]
+    return markdown_table(["model", "final train loss", "final validation loss",
+                           "validation accuracy", "optimizer steps", "wall time (CPU)"], body)
+
+
+def values() -> dict[str, object]:
+    entry = registry.load("cnn")
+    result = entry.result
+    _, tensors = registry.data()
+    palette = tensors.palette.numpy()
+    evidence = colour_evidence(result, palette)
+    grid = image_grid_figure(tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
+                             {"CNN output": entry.arrays["grid_predictions"],
+                              "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette)
+    final = result["final"]
+    config = registry.RUNS["cnn"]
+    return {
+        "b1_lr": config.learning_rate,
+        "b1_batch": config.batch_size,
+        "b1_seed": config.seed,
+        "b1_table": final_table({"CNN": result}),
+        "b1_val_loss": float(final["val_loss"]),
+        "b1_val_acc": float(final["val_accuracy"]),
+        "b1_train_loss": float(final["train_loss"]),
+        "b1_seconds": float(final["seconds"]),
+        "b1_epochs": len(result["epochs"]),
+        "b1_device": entry.metadata["device"],
+        "b1_key": entry.key[:16],
+        **{f"b1_{k}": v for k, v in evidence.items()},
+        "b1_curves_fig": curves_figure({"CNN": result}),
+        "b1_grid_fig": grid,
+        "b1_per_colour_fig": per_colour_figure(result, palette, "CNN, validation set"),
+    }
+
+
+def show(style: str = "text") -> str:
+    result = registry.load("cnn").result
+    _, tensors = registry.data()
+    evidence = colour_evidence(result, tensors.palette.numpy())
+    lines = [f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}" for k, v in evidence.items()]
+    return final_table({"CNN": result}) + "\n\n" + "\n".join(lines)

@@ -1,0 +1,153 @@
+"""Page values for CSC413 PA2 3(d), 3(e) (book/csc413/part3de-finetuning.md); computed in solutions.answers.finetune_cost."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+
+from solutions.answers import finetune_cost
+from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
+from solutions.book.render import markdown_table
+
+
+C3DE_DEPTH_ARCHS = ("mlp", "conv")
+C3DE_RESOLUTION_ARCHS = ("conv", "conv_flatten")
+C3DE_RESOLUTION_N = 4        # body layers of the models doubled in resolution
+C3DE_LAST = "last_no_grad"   # tables show this last-layer mode; last_requires_grad is identical
+_MODE_LABELS = {"full": "full", "last_requires_grad": "last, `requires_grad=False`",
+                "last_no_grad": "last, `no_grad` body"}
+
+
+@cache
+def data() -> tuple[tuple[finetune_cost.Cost, ...], tuple[finetune_cost.Cost, ...]]:
+    """The depth sweep (MLP, conv) and the resolution sweep (conv, flatten head), measured once."""
+    depth = [r for a in C3DE_DEPTH_ARCHS for r in finetune_cost.depth_sweep(a)]
+    res = [r for a in C3DE_RESOLUTION_ARCHS
+           for r in finetune_cost.resolution_sweep(a, n=C3DE_RESOLUTION_N)]
+    return tuple(depth), tuple(res)
+
+
+def _depth_slopes() -> dict[tuple[str, str, str], float | None]:
+    rows, _ = data()
+    return {(s.arch, s.mode, s.component): s.slope
+            for s in finetune_cost.slopes(rows, fit_from=finetune_cost.FIT_FROM)}
+
+
+def _resolution_growth() -> dict[tuple[str, str, str], float | None]:
+    _, rows = data()
+    return {(s.arch, s.mode, s.component): finetune_cost.growth_per_doubling(s.slope)
+            for s in finetune_cost.slopes(rows, x="resolution")}
+
+
+def _order(exponent: int | None, style: str) -> str:
+    if exponent is None:
+        return "0 bytes"
+    order = {0: "O(1)", 1: "O(n)"}[exponent]
+    return order if style == "text" else f"${order}$"
+
+
+def _two(x: float | None) -> str:
+    return "none (0 bytes)" if x is None else f"{x:.2f}"  # as the page's glued slopes
+
+
+def slope_table(arch: str = "mlp", style: str = "latex") -> str:
+    slope = _depth_slopes()
+    body = []
+    for comp, label in finetune_cost.COMPONENTS.items():
+        full, last = finetune_cost.CLAIMED_EXPONENT[comp]
+        measured = [slope[arch, m, comp] for m in finetune_cost.MODES]
+        ok = all(finetune_cost.agrees(s, e) for s, e in zip(measured, (full, last, last)))
+        body.append([label, *(_two(s) for s in measured), _order(full, style), _order(last, style), ok])
+    return markdown_table(["component", *(f"slope: {_MODE_LABELS[m]}" for m in finetune_cost.MODES),
+                           "answer: full", "answer: last layer", "agrees"], body, style)
+
+
+def depth_table(arch: str = "mlp", style: str = "latex") -> str:
+    rows, _ = data()
+    at = {(r.mode, r.n): r for r in rows if r.arch == arch}
+    body = [[n, at["full", n].parameters,
+             *(getattr(at[m, n], c) for c in ("gradients", "adam_state", "saved_activations")
+               for m in ("full", C3DE_LAST)),
+             at["full", n].forward_flops, at["full", n].backward_flops, at[C3DE_LAST, n].backward_flops]
+            for n in finetune_cost.DEPTHS]
+    return markdown_table(["n", "parameters (every mode)", "gradients: full", "gradients: last",
+                           "Adam state: full", "Adam state: last", "saved: full", "saved: last",
+                           "forward FLOPs (every mode)", "backward FLOPs: full",
+                           "backward FLOPs: last"], body, style)
+
+
+def resolution_table(style: str = "latex") -> str:
+    _, rows = data()
+    growth = _resolution_growth()
+    sides = [finetune_cost.DEFAULT_RESOLUTION * f for f in finetune_cost.SIDE_FACTORS]
+    body = []
+    for arch in C3DE_RESOLUTION_ARCHS:
+        at = {r.resolution: r for r in rows if r.arch == arch and r.mode == "full"}
+        for comp, label in finetune_cost.COMPONENTS.items():
+            body.append([arch, label, *(getattr(at[s], comp) for s in sides),
+                         _two(growth[arch, "full", comp]), _two(growth[arch, C3DE_LAST, comp])])
+    return markdown_table(["model", "component", *(f"full, {s}×{s}" for s in sides),
+                           "× per doubling: full", "× per doubling: last layer"], body, style)
+
+
+def values() -> dict[str, object]:
+    depth_rows, res_rows = data()
+    slope, growth = _depth_slopes(), _resolution_growth()
+    big, small = max(finetune_cost.DEPTHS), min(finetune_cost.DEPTHS)
+    mlp = {(r.mode, r.n): r for r in depth_rows if r.arch == "mlp"}
+    pit, pit_small = mlp[C3DE_LAST, big], mlp[C3DE_LAST, small]
+    frozen = pit.parameters - pit.head_parameters
+    trainable = pit.adam_memory - frozen
+    pairs = [(a, b) for a in depth_rows + res_rows if a.mode == "last_requires_grad"
+             for b in depth_rows + res_rows if b.mode == C3DE_LAST
+             and (b.arch, b.n, b.resolution) == (a.arch, a.n, a.resolution)]
+    sides = [finetune_cost.DEFAULT_RESOLUTION * f for f in finetune_cost.SIDE_FACTORS]
+    conv_full = {r.resolution: r for r in res_rows if r.arch == "conv" and r.mode == "full"}
+    values: dict[str, object] = {
+        "c3de_slope_table_mlp": slope_table("mlp"),
+        "c3de_slope_table_conv": slope_table("conv"),
+        "c3de_depth_table_mlp": depth_table("mlp"),
+        "c3de_depth_table_conv": depth_table("conv"),
+        "c3de_resolution_table": resolution_table(),
+        "c3de_depth_min": small,
+        "c3de_depth_max": big,
+        "c3de_fit_from": finetune_cost.FIT_FROM,
+        "c3de_mlp_width": finetune_cost.DEFAULT_WIDTH["mlp"],
+        "c3de_conv_width": finetune_cost.DEFAULT_WIDTH["conv"],
+        "c3de_batch": depth_rows[0].batch,
+        "c3de_side": sides[0],
+        "c3de_side_max": sides[-1],
+        "c3de_res_n": C3DE_RESOLUTION_N,
+        "c3de_mode_pairs": len(pairs),
+        "c3de_mode_differences": sum(dataclasses.replace(a, mode=C3DE_LAST) != b for a, b in pairs),
+        "c3de_pit_n": big,
+        "c3de_pit_frozen": frozen,
+        "c3de_pit_trainable": trainable,
+        "c3de_pit_frozen_percent": 100 * frozen / pit.adam_memory,
+        "c3de_pit_total": pit.adam_memory,
+        "c3de_pit_total_small": pit_small.adam_memory,
+        "c3de_pit_growth": pit.adam_memory / pit_small.adam_memory,
+        "c3de_full_total": mlp["full", big].adam_memory,
+        "c3de_bwd_fwd_ratio": mlp["full", big].backward_flops / mlp["full", big].forward_flops,
+        "c3de_pixel_factor": (2 * sides[0]) ** 2 // sides[0] ** 2,
+        "c3de_conv_total_x2": conv_full[sides[1]].adam_memory / conv_full[sides[0]].adam_memory,
+    }
+    for (arch, mode, comp), s in slope.items():
+        if s is not None:  # a 0-byte item has no slope; the page says "0 bytes" for it
+            values[f"c3de_{arch}_{mode}_{comp}"] = s
+    for (arch, mode, comp), g in growth.items():
+        if g is not None:
+            values[f"c3de_x2_{arch}_{mode}_{comp}"] = g
+    return values
+
+
+def figures() -> dict[str, object]:
+    """The page's two log-log figures (matplotlib), keyed by glue key."""
+    depth_rows, resolution_rows = data()
+    return {"c3de_depth_fig": plot_depth_scaling(depth_rows),
+            "c3de_resolution_fig": plot_resolution_scaling(resolution_rows)}
+
+
+def show(style: str = "text") -> str:
+    return "\n\n".join([slope_table("mlp", style), slope_table("conv", style),
+                        resolution_table(style)])

@@ -1,0 +1,128 @@
+"""The command line: ``solutions list | show ID | run NAME… | status`` (also ``python -m solutions``).
+
+* ``list``: the answer ids and the stored results, with where each is computed;
+* ``show ID``: an answer's tables in the terminal, read from the stored results (never trains);
+* ``run NAME… | book``: compute stored results that are missing (the only writer of ``results/``);
+* ``status``: which stored results are missing, damaged or no longer needed (writes nothing).
+
+Errors are one line on standard error with exit status 2; a closed pipe
+(``solutions show … | head``) ends quietly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def _list(args: argparse.Namespace) -> int:
+    from solutions.book.declarations import PAGES
+    from solutions.experiments.registry import RESULTS
+
+    print("Answers (solutions show ID):")
+    for p in PAGES:
+        if p.answer_id:
+            print(f"  {p.answer_id:<11} {p.title}\n  {'':<11} computed in {', '.join(p.computed_in)}; "
+                  f"page {p.file}; tested in {', '.join(p.tests)}")
+    print("\nStored results (solutions run NAME):")
+    for name, r in RESULTS.items():
+        print(f"  {name:<22} {r.experiment:<14} {r.config}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from solutions.book.declarations import page
+    from solutions.experiments.store import CorruptEntry, MissingResult
+
+    try:
+        p = page(args.answer_id)
+    except ValueError as err:
+        raise CliError(f"unknown answer id {args.answer_id!r}; known ids: "
+                       f"{str(err).split('one of ', 1)[1].split(';')[0]}") from None
+    try:
+        text = p.load().show("text")
+    except (MissingResult, CorruptEntry) as err:
+        raise CliError(str(err)) from None
+    print(f"{p.title}\n(computed in {', '.join(p.computed_in)}; page {p.file})\n")
+    print(text)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from solutions.experiments import registry
+    from solutions.experiments.training import resolve_device
+
+    try:
+        resolve_device(args.device)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    names = list(registry.RESULTS) if args.names == ["book"] else args.names
+    unknown = [n for n in names if n not in registry.RESULTS]
+    if unknown:
+        raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: book, "
+                       f"{', '.join(registry.RESULTS)}")
+    for name in names:
+        entry = registry.run(name, args.device, progress=not args.quiet)
+        final = entry.result.get("final")
+        summary = (f"val loss {final['val_loss']:.4f}  val acc {final['val_accuracy']:.1f}%  "
+                   f"{final['seconds']:.0f} s  " if final else "")
+        print(f"{name:<22} {summary}({entry.path})", flush=True)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from solutions.experiments import registry
+    from solutions.experiments.store import stale_entries
+
+    needed = registry.needed_keys()
+    report = stale_entries(needed.values())
+    names = {key: name for name, (_, key) in needed.items()}
+    for _, key in report.missing:
+        print(f"missing: {names[key]}  ->  {registry.RESULTS[names[key]].command}")
+    for _, key in report.corrupt:
+        print(f"damaged: {names[key]}  ->  {registry.RESULTS[names[key]].command}")
+    for path in report.unneeded:
+        print(f"no longer needed (old code, config or data): {path}")
+    print("all results current" if report.ok else "some results are not current")
+    return 0 if report.ok else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="solutions", description=__doc__.split("\n\n")[0])
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the answer ids and the stored results").set_defaults(fn=_list)
+    show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)")
+    show.add_argument("answer_id", help="an id from `solutions list`")
+    show.set_defaults(fn=_show)
+    run = sub.add_parser("run", help="compute stored results that are missing")
+    run.add_argument("names", nargs="+", help="result names from `solutions list`, or 'book' for all")
+    run.add_argument("--device", default="auto", help="auto (CUDA if available, else CPU), cpu, cuda, cuda:N")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(fn=_run)
+    sub.add_parser("status", help="which stored results are missing or stale (writes nothing)"
+                   ).set_defaults(fn=_status)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except CliError as err:
+        print(f"solutions {args.command}: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (`solutions show … | head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Training and evaluating the colourization networks (CSC413 PA2 Parts 1 and 2).
+
+As in the assignment's starter code: Adam, cross-entropy over every pixel, the
+training set shuffled once beforehand and then read in the same order every
+epoch, and after each epoch an evaluation in eval mode on the 1000 test horses
+(the "validation" set) with the same batch size; an epoch's time includes it.
+
+Nothing in the loop draws random numbers, so a run is a deterministic function
+of its config (the seed only initialises the weights), and a run resumed from
+its per-epoch checkpoint continues exactly as if it had not stopped.
+
+>>> import torch
+>>> from solutions.experiments.preprocess import HorseTensors
+>>> g = torch.Generator().manual_seed(0)
+>>> tiny = HorseTensors(torch.rand(8, 1, 32, 32, generator=g), torch.randint(0, 3, (8, 32, 32), generator=g),
+...                     torch.rand(4, 1, 32, 32, generator=g), torch.randint(0, 3, (4, 32, 32), generator=g),
+...                     torch.rand(3, 3, generator=g))
+>>> run = train(TrainConfig(num_filters=2, num_colours=3, batch_size=4, epochs=2), tiny)
+>>> len(run.epochs), run.steps
+(2, 4)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from solutions.answers.common import (KERNEL, NUM_COLOURS, NUM_FILTERS, choice, non_negative_int,
+                                     positive_int, positive_number)
+from solutions.experiments.models import ColourCNN, ColourUNet
+from solutions.experiments.preprocess import HorseTensors
+
+MODELS = {"cnn": ColourCNN, "unet": ColourUNet}
+# Layers whose gradient norms are logged: the first conv (far from the loss) and the last.
+GRAD_LAYERS = ("downconv1.conv.weight", "finalconv.weight")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run. Defaults are the assignment's."""
+
+    model: str = "cnn"             # "cnn" (Part 1) or "unet" (Part 2)
+    kernel: int = KERNEL
+    num_filters: int = NUM_FILTERS  # NF
+    num_colours: int = NUM_COLOURS  # NC
+    learning_rate: float = 0.001   # Adam
+    batch_size: int = 100
+    epochs: int = 25
+    seed: int = 0                  # weight initialisation only; the data order is fixed
+    channels_last: bool = True     # memory layout: about 1.5× faster on CPU, same maths
+
+    def __post_init__(self) -> None:
+        choice("model", self.model, sorted(MODELS))
+        for name in ("kernel", "num_filters", "num_colours", "batch_size", "epochs"):
+            positive_int(name, getattr(self, name))
+        non_negative_int("seed", self.seed)
+        positive_number("learning_rate", self.learning_rate)
+        if not isinstance(self.channels_last, bool):
+            raise ValueError(f"channels_last must be True or False, got {self.channels_last!r}")
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    epoch: int
+    train_loss: float          # mean of the epoch's batch losses
+    val_loss: float            # mean cross-entropy per pixel on the validation set
+    val_accuracy: float        # % of validation pixels whose predicted class is the target's
+    seconds: float             # training + validation, as the starter code times it
+    grad_norms: dict[str, float] = field(default_factory=dict)  # mean over the epoch's steps
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    config: TrainConfig
+    epochs: list[EpochRecord]
+    steps: int
+    device: str
+    model: nn.Module
+
+    def as_json(self) -> dict:
+        return {"config": asdict(self.config), "steps": self.steps, "device": self.device,
+                "epochs": [asdict(e) for e in self.epochs]}
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``"auto"``: CUDA when available, else CPU; otherwise the named device."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+
+
+def build_model(config: TrainConfig) -> nn.Module:
+    """The config's network, initialised from ``config.seed``."""
+    torch.manual_seed(config.seed)
+    return MODELS[config.model](config.kernel, config.num_filters, config.num_colours)
+
+
+def _layout(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
+    return x.contiguous(memory_format=torch.channels_last) if config.channels_last else x
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int,
+             config: TrainConfig) -> tuple[float, float]:
+    """(mean per-pixel cross-entropy, % pixels correct) in eval mode."""
+    was_training = model.training
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    for start in range(0, len(x), batch_size):
+        logits = model(_layout(x[start:start + batch_size], config))   # (B, NC, H, W)
+        target = y[start:start + batch_size]                           # (B, H, W)
+        loss_sum += F.cross_entropy(logits, target, reduction="sum").item()
+        correct += (logits.argmax(1) == target).sum().item()
+    model.train(was_training)
+    return loss_sum / y.numel(), 100.0 * correct / y.numel()
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: torch.Tensor, config: TrainConfig,
+            batch_size: int = 100) -> torch.Tensor:
+    """Predicted colour classes (N, H, W) in eval mode."""
+    was_training = model.training
+    model.eval()
+    out = torch.cat([model(_layout(x[s:s + batch_size], config)).argmax(1)
+                     for s in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return out
+
+
+def _save_checkpoint(path: Path, model, optimizer, epochs: list[EpochRecord], steps: int) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "epochs": [asdict(e) for e in epochs], "steps": steps}, tmp)
+    os.replace(tmp, path)   # atomic: a checkpoint is whole or absent
+
+
+def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progress: bool = False,
+          checkpoint: str | os.PathLike | None = None) -> TrainResult:
+    """Train ``config`` on ``data``; evaluate after every epoch.
+
+    With ``checkpoint`` (a file path), the state after each epoch is saved
+    there and a run finding one resumes from it; the caller deletes it once
+    the result is stored. ``progress`` shows a tqdm bar per epoch.
+    """
+    dev = resolve_device(device)
+    model = build_model(config).to(dev)
+    if config.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    x_train, y_train = data.x_train_grey.to(dev), data.y_train.to(dev)
+    x_val, y_val = data.x_test_grey.to(dev), data.y_test.to(dev)
+    if int(y_train.max()) >= config.num_colours or int(y_val.max()) >= config.num_colours:
+        raise ValueError(f"num_colours={config.num_colours} is smaller than the targets' classes")
+
+    epochs: list[EpochRecord] = []
+    steps = 0
+    ckpt = Path(checkpoint) if checkpoint is not None else None
+    if ckpt is not None and ckpt.exists():
+        state = torch.load(ckpt, map_location=dev)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        epochs = [EpochRecord(**e) for e in state["epochs"]]
+        steps = state["steps"]
+
+    params = dict(model.named_parameters())
+    n_batches = math.ceil(len(x_train) / config.batch_size)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=config.epochs * n_batches, initial=len(epochs) * n_batches,
+                   desc=f"{config.model} batch {config.batch_size}", unit="step", leave=False)
+    model.train()
+    for epoch in range(len(epochs), config.epochs):
+        start = time.perf_counter()
+        loss_sum, norms = 0.0, {name: 0.0 for name in GRAD_LAYERS}
+        for b in range(n_batches):
+            xb = _layout(x_train[b * config.batch_size:(b + 1) * config.batch_size], config)
+            yb = y_train[b * config.batch_size:(b + 1) * config.batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(xb), yb)      # mean over the batch's pixels
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.item()
+            for name in GRAD_LAYERS:
+                norms[name] += params[name].grad.norm().item()
+            steps += 1
+            if bar is not None:
+                bar.update()
+        val_loss, val_acc = evaluate(model, x_val, y_val, config.batch_size, config)
+        epochs.append(EpochRecord(epoch + 1, loss_sum / n_batches, val_loss, val_acc,
+                                  time.perf_counter() - start,
+                                  {k: v / n_batches for k, v in norms.items()}))
+        if bar is not None:
+            bar.set_postfix(val_loss=f"{val_loss:.3f}", val_acc=f"{val_acc:.1f}%")
+        if ckpt is not None:
+            _save_checkpoint(ckpt, model, optimizer, epochs, steps)
+    if bar is not None:
+        bar.close()
+    return TrainResult(config, epochs, steps, str(dev), model)
+
+
+# How many validation images the book shows per run (the first ones, in file order).
+GRID_IMAGES = 8
+
+
+def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False
+              ) -> tuple[dict, dict[str, "numpy.ndarray"]]:
+    """What the store keeps of a run: metrics, curves, per-colour figures, a few predictions.
+
+    Per colour class c (over all validation pixels): ``target_share`` (% of
+    pixels whose target is c), ``predicted_share`` (% predicted as c) and
+    ``recall`` (% of c's pixels predicted as c; None if c never occurs).
+    Arrays: predictions of the first GRID_IMAGES validation images, and the
+    weights when ``keep_weights`` (for pages that probe the trained network).
+    """
+    pred = predict(run.model, data.x_test_grey.to(run.device), run.config).cpu()   # (N, H, W)
+    target = data.y_test
+    k = run.config.num_colours
+    target_count = torch.bincount(target.flatten(), minlength=k)
+    pred_count = torch.bincount(pred.flatten(), minlength=k)
+    hit_count = torch.bincount(target[pred == target], minlength=k)
+    total = target.numel()
+    last = run.epochs[-1]
+    result = run.as_json() | {
+        "final": {"train_loss": last.train_loss, "val_loss": last.val_loss,
+                  "val_accuracy": last.val_accuracy,
+                  "seconds": sum(e.seconds for e in run.epochs)},
+        "per_colour": {
+            "target_share": (100.0 * target_count / total).tolist(),
+            "predicted_share": (100.0 * pred_count / total).tolist(),
+            "recall": [100.0 * h / t if t else None
+                       for h, t in zip(hit_count.tolist(), target_count.tolist())],
+        },
+    }
+    arrays = {"grid_predictions": pred[:GRID_IMAGES].numpy().astype("uint8")}
+    if keep_weights:
+        arrays |= {f"weight:{name}": t.detach().cpu().contiguous().numpy()
+                   for name, t in run.model.state_dict().items()}
+    return result, arrays

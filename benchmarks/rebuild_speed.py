@@ -1,6 +1,6 @@
 """How long the book takes to build: clean, unchanged, and after editing one page's code.
 
-    .venv/bin/python benchmarks/rebuild_speed.py [--page book/csc413/part1c-counting.md]
+    .venv/bin/python benchmarks/rebuild_speed.py [--page PAGE.md]   (default: the Part 1(c) page)
                                                  [--output DIR] [--toc FILE]
 
 Runs the README's strict build (``jupyter-book build . -W -n --keep-going``) three times
@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from solutions.book.declarations import ANSWERS, STATUS_PAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 JB = Path(sys.executable).parent / "jupyter-book"
@@ -65,7 +67,7 @@ def report(label: str, seconds: float, executed: list[tuple[str, float]]) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--page", default="book/csc413/part1c-counting.md", help="the page to edit")
+    parser.add_argument("--page", default=ANSWERS["csc413-1c"].file, help="the page to edit")
     parser.add_argument("--output", help="output folder (default: a temporary one, removed after)")
     parser.add_argument("--toc", help="another _toc.yml (passed to jupyter-book --toc)")
     args = parser.parse_args(argv)
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         page.write_text(original)
         if not args.output:
             shutil.rmtree(output, ignore_errors=True)
-    others = sorted({p for p, _ in edited[1]} - {args.page, "book/build-status.md"})
+    others = sorted({p for p, _ in edited[1]} - {args.page, STATUS_PAGE})
     print(f"no-change rebuild {same[0]:.1f} s (goal ≤ {GOAL_NO_CHANGE_S:.0f} s): "
           f"{'met' if same[0] <= GOAL_NO_CHANGE_S else 'MISSED'}")
     print("one-page edit re-executed " + ("only the edited page (and the build-status page)"

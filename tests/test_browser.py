@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from solutions.book.declarations import ANSWERS, BY_MODULE, ROOT_PAGE
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -33,8 +35,8 @@ CHROMIUM = os.environ.get("SOLUTIONS_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium off the network it would use on its own (updates, sync, Google hosts).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT_PAGES = ["book/intro.html", "book/conventions.html", "book/csc413/part2c-unet-vs-cnn.html",
-                    "book/cs5242/q3-alexnet-1x1.html"]
+SCREENSHOT_PAGES = [ROOT_PAGE.docname + ".html", BY_MODULE["conventions"].docname + ".html", ANSWERS["csc413-2c"].docname + ".html",
+                    ANSWERS["cs5242-q3"].docname + ".html"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 if os.environ.get("SOLUTIONS_REQUIRE_BROWSER") != "1":
@@ -128,8 +130,8 @@ def crawl():
 
 
 def test_every_toc_page_was_visited(crawl):
-    for page in ["book/intro.html", "book/conventions.html", "book/build-status.html",
-                 "book/cs5242/q3-alexnet-1x1.html"]:
+    for page in [ROOT_PAGE.docname + ".html", BY_MODULE["conventions"].docname + ".html", BY_MODULE["build_status"].docname + ".html",
+                 ANSWERS["cs5242-q3"].docname + ".html"]:
         assert page in crawl
 
 
@@ -147,7 +149,7 @@ def test_no_javascript_error(crawl):
 
 def test_math_is_typeset_by_the_local_mathjax(crawl):
     math_pages = {p: r for p, r in crawl.items() if r["math"]}
-    assert "book/conventions.html" in math_pages
+    assert BY_MODULE["conventions"].docname + ".html" in math_pages
     for page, r in math_pages.items():
         assert r["mathjax"] and r["mjx"] > 0 and r["untypeset"] == [], (page, r["untypeset"])
         assert any("/_static/mathjax/tex-mml-chtml.js" in u for u in r["requests"]), page

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from solutions.book import build_status
-from solutions.book.declarations import PAGES
+from solutions.book.declarations import BY_MODULE, PAGES, ROOT_PAGE
 from solutions.experiments import registry
 from solutions.book.build_status_hooks import read_last
 
@@ -67,7 +67,7 @@ def test_every_page_of_page_runs_is_in_the_book_and_every_result_is_read():
 def test_a_page_declares_stored_results_exactly_when_its_module_reads_the_store(page):
     source = (ROOT / "src" / "solutions" / "book" / "pages" / f"{page.module}.py").read_text()
     reads = re.findall(r"registry\.(load|data|trained_model|q4_predictions|palette)\(", source)
-    assert bool(reads) == bool(page.results) or page.docname == "book/build-status", page
+    assert bool(reads) == bool(page.results) or page.docname == BY_MODULE["build_status"].docname, page
     for name in page.results:   # a named result appears in the code, literally or as its pattern
         stem = re.sub(r"\d+", "", name)
         assert (f'"{name}"' in source or name == "palette" or name.startswith("q4-")
@@ -76,7 +76,7 @@ def test_a_page_declares_stored_results_exactly_when_its_module_reads_the_store(
 
 
 def test_the_status_page_is_read_last():
-    docnames = ["book/build-status", "book/conventions", "book/intro"]
-    app = type("App", (), {"config": type("C", (), {"solutions_status_page": "book/build-status"})()})()
+    docnames = [BY_MODULE["build_status"].docname, BY_MODULE["conventions"].docname, ROOT_PAGE.docname]
+    app = type("App", (), {"config": type("C", (), {"solutions_status_page": BY_MODULE["build_status"].docname})()})()
     read_last(app, None, docnames)
-    assert docnames == ["book/conventions", "book/intro", "book/build-status"]
+    assert docnames == [BY_MODULE["conventions"].docname, ROOT_PAGE.docname, BY_MODULE["build_status"].docname]

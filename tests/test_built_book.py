@@ -15,7 +15,7 @@ from solutions.answers import bias_variance
 from solutions.answers import counting
 from solutions.answers import label_changing_augmentation
 from solutions.book.pages import csc413_3de
-from solutions.book.declarations import PAGES as DECLARED
+from solutions.book.declarations import ANSWERS, BY_MODULE, PAGES as DECLARED
 from solutions.book.render import fmt_int
 
 HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
@@ -43,25 +43,25 @@ def test_page_has_no_raw_glue_or_broken_reference(page):
 
 def test_part1c_shows_the_computed_totals():
     t = counting.count_totals(counting.colour_cnn_rows())
-    html = text("book/csc413/part1c-counting")
+    html = text(ANSWERS["csc413-1c"].docname)
     for key in ("learnable", "connections", "outputs_all_layers"):
         assert fmt_int(counting.evaluate(t[key])) in html
     assert "downconv1.conv" in html and "finalconv" in html
 
 
 def test_q3_shows_the_parameter_increase():
-    html = text("book/cs5242/q3-alexnet-1x1")
+    html = text(ANSWERS["cs5242-q3"].docname)
     assert fmt_int(alexnet_1x1.added_parameters()) in html
     assert fmt_int(alexnet_1x1.added_parameters(with_bias=False)) in html
 
 
 def test_q2_shows_the_table():
-    html = text("book/cs5242/q2-conv-sizes")
+    html = text(ANSWERS["cs5242-q2"].docname)
     assert "Conv3d(1, 1, (3, 3, 2))" in html and "lfloor" in html
 
 
 def test_3de_shows_a_glued_slope_and_its_figures():
-    html = text("book/csc413/part3de-finetuning")
+    html = text(ANSWERS["csc413-3de"].docname)
     values = csc413_3de.values()
     assert f"{values['c3de_mlp_full_gradients']:.2f}" in html
     assert fmt_int(values["c3de_pit_frozen"]) in html
@@ -69,34 +69,34 @@ def test_3de_shows_a_glued_slope_and_its_figures():
 
 
 def test_1d_shows_both_tables_and_the_profile_figure():
-    html = text("book/csc413/part1d-preprocessing")
+    html = text(ANSWERS["csc413-1d"].docname)
     assert html.count("% changed: interior</p></th>") == 2 and "Pitfall" in html   # real tables
     assert html.count("<img") >= 1  # the glued profile figure, not its text repr
 
 
-@pytest.mark.parametrize("page, figures", [("book/csc413/colour-data", 2), ("book/csc413/part1b-cnn", 3),
-                                           ("book/csc413/part2c-unet-vs-cnn", 3),
-                                           ("book/csc413/part2d-batch-size", 4)])
+@pytest.mark.parametrize("page, figures", [(BY_MODULE["csc413_data"].docname, 2), (ANSWERS["csc413-1b"].docname, 3),
+                                           (ANSWERS["csc413-2c"].docname, 3),
+                                           (ANSWERS["csc413-2d"].docname, 4)])
 def test_colourization_pages_show_their_figures(page, figures):
     assert text(page).count("<img") >= figures
 
 
 def test_sweep_table_shows_the_stored_results():
     from solutions.experiments import registry
-    html = text("book/csc413/part2d-batch-size")
+    html = text(ANSWERS["csc413-2d"].docname)
     for b in registry.BATCH_SIZES:
         final = registry.load(f"unet-b{b}").result["final"]
         assert f"{final['val_loss']:.4f}" in html and f"{final['val_accuracy']:.1f}%" in html
 
 
 def test_q1_shows_the_six_to_nine_share_and_figures():
-    html = text("book/cs5242/q1-augmentation")
+    html = text(ANSWERS["cs5242-q1"].docname)
     assert f"{100 * label_changing_augmentation.swap(6, 9).share_after:.1f}" in html
     assert html.count("<img") >= 3   # digits, glyphs, horses
 
 
 def test_q4_shows_the_number_of_networks_and_figures():
-    html = text("book/cs5242/q4-bias-variance")
+    html = text(ANSWERS["cs5242-q4"].docname)
     settings = sum(len(v) for v in bias_variance.SWEEPS.values())
     assert fmt_int(settings * bias_variance.Experiment().members) in html
     assert html.count("<img") >= 2   # sweeps, fits
@@ -123,7 +123,7 @@ def test_no_page_loads_a_third_party_resource():
 
 
 def test_mathjax_is_the_local_copy():
-    html = text("book/conventions")
+    html = text(BY_MODULE["conventions"].docname)
     assert 'src="../_static/mathjax/tex-mml-chtml.js' in html
     assert (HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
@@ -132,11 +132,11 @@ def test_build_status_page_shows_the_build():
     from solutions.book import build_status
     from solutions.experiments import registry
 
-    html = text("book/build-status")
+    html = text(BY_MODULE["build_status"].docname)
     horses = registry.horses()
     assert horses.sha256 in html and build_status.versions()["Sphinx"] in html
     assert build_status.cpu_model() in html
-    for page in ["book/conventions", "book/csc413/part2d-batch-size"]:
+    for page in [BY_MODULE["conventions"].docname, ANSWERS["csc413-2d"].docname]:
         assert page in html
     for _, key in registry.needed_keys().values():
         assert key[:16] in html

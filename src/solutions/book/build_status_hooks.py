@@ -1,4 +1,4 @@
-"""Sphinx extension for the build-status page (``book/build-status.md``).
+"""Sphinx extension for the build-status page.
 
 The page reports how the other pages were built, so it must
 

@@ -99,7 +99,9 @@ PAGES: tuple[Page, ...] = (
 )
 
 ANSWERS: dict[str, Page] = {p.answer_id: p for p in PAGES if p.answer_id}
-STATUS_PAGE = "book/build-status.md"
+BY_MODULE: dict[str, Page] = {p.module: p for p in PAGES if p.module}
+ROOT_PAGE = PAGES[0]                       # the book's first page (_toc.yml's root)
+STATUS_PAGE = BY_MODULE["build_status"].file
 
 
 def page(answer_id: str) -> Page:

@@ -1,4 +1,4 @@
-"""Page values for the build-status page (book/build-status.md); computed in solutions.book.build_status."""
+"""Page values for the build-status page; computed in solutions.book.build_status."""
 
 from solutions.book.build_status import values
 

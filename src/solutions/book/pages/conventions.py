@@ -1,4 +1,4 @@
-"""Page values for the conventions page (book/conventions.md)."""
+"""Page values for the conventions page."""
 
 from __future__ import annotations
 

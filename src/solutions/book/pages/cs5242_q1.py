@@ -1,4 +1,4 @@
-"""Page values for CS5242 HW5 Q1 (book/cs5242/q1-augmentation.md).
+"""Page values for CS5242 HW5 Q1.
 
 Computed in solutions.answers.label_changing_augmentation (Q1.1) and solutions.answers.view_invariance (Q1.2).
 """

@@ -1,4 +1,4 @@
-"""Page values for CS5242 HW5 Q2 (book/cs5242/q2-conv-sizes.md); computed in solutions.answers.conv_table."""
+"""Page values for CS5242 HW5 Q2; computed in solutions.answers.conv_table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Page values for CS5242 HW5 Q3 (book/cs5242/q3-alexnet-1x1.md); computed in solutions.answers.alexnet_1x1."""
+"""Page values for CS5242 HW5 Q3; computed in solutions.answers.alexnet_1x1."""
 
 from __future__ import annotations
 

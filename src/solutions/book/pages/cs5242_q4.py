@@ -1,4 +1,4 @@
-"""Page values for CS5242 HW5 Q4 (book/cs5242/q4-bias-variance.md); computed in solutions.answers.bias_variance."""
+"""Page values for CS5242 HW5 Q4; computed in solutions.answers.bias_variance."""
 
 from __future__ import annotations
 

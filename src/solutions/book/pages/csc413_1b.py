@@ -1,4 +1,4 @@
-"""Page values for CSC413 PA2 1(b), the CNN trained with the defaults (book/csc413/part1b-cnn.md)."""
+"""Page values for CSC413 PA2 1(b), the CNN trained with the defaults."""
 
 from __future__ import annotations
 

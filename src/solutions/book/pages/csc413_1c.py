@@ -1,4 +1,4 @@
-"""Page values for CSC413 PA2 1(c) (book/csc413/part1c-counting.md); computed in solutions.answers.counting."""
+"""Page values for CSC413 PA2 1(c); computed in solutions.answers.counting."""
 
 from __future__ import annotations
 

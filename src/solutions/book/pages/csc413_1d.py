@@ -1,4 +1,4 @@
-"""Page values for CSC413 PA2 1(d) (book/csc413/part1d-preprocessing.md); computed in solutions.answers.input_transform.
+"""Page values for CSC413 PA2 1(d); computed in solutions.answers.input_transform.
 
 The trained CNN and UNet come from the results store (``registry.trained_model``
 never trains; a missing run raises MissingResult naming the command).

@@ -1,4 +1,4 @@
-"""Page values for CSC413 PA2 2(c), UNet vs CNN (book/csc413/part2c-unet-vs-cnn.md)."""
+"""Page values for CSC413 PA2 2(c), UNet vs CNN."""
 
 from __future__ import annotations
 

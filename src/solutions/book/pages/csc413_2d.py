@@ -1,4 +1,4 @@
-"""Page values for CSC413 PA2 2(d), the batch-size sweep (book/csc413/part2d-batch-size.md)."""
+"""Page values for CSC413 PA2 2(d), the batch-size sweep."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Page values for CSC413 PA2 3(d), 3(e) (book/csc413/part3de-finetuning.md); computed in solutions.answers.finetune_cost."""
+"""Page values for CSC413 PA2 3(d), 3(e); computed in solutions.answers.finetune_cost."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Page values for the colourization data page (book/csc413/colour-data.md)."""
+"""Page values for the colourization data page."""
 
 from __future__ import annotations
 

@@ -94,6 +94,7 @@ PAGES: tuple[Page, ...] = (
     Page("book/cs5242/q4-bias-variance.md", "cs5242_q4", "cs5242-q4", "CS5242 HW5 Q4: bias and variance measured",
          ("solutions.answers.bias_variance", "solutions.experiments.ensembles"),
          ("tests/test_bias_variance.py",), _Q4),
+    Page("book/references.md", None),
     Page("book/build-status.md", "build_status", None, "How this build was made",
          ("solutions.book.build_status",), ("tests/test_build_status.py",)),
 )

@@ -91,8 +91,9 @@ class Comparison:
 def welch(first: Spread, second: Spread) -> tuple[float, float, float]:
     """Welch's t statistic, its degrees of freedom and the two-sided p-value (≥ 2 values each).
 
-    >>> welch(spread("a", [0.0, 2.0]), spread("b", [4.0, 6.0]))   # t = 4/√(2/2 + 2/2), df 2
-    (2.8284271247461903, 2.0, 0.10557280900008414)
+    >>> t, df, p = welch(spread("a", [0.0, 2.0]), spread("b", [4.0, 6.0]))   # t = 4/√(2/2 + 2/2)
+    >>> round(t, 4), df, round(p, 4)
+    (2.8284, 2.0, 0.1056)
     """
     for name, s in (("first", first), ("second", second)):
         if not isinstance(s, Spread) or s.n < 2:

@@ -84,6 +84,16 @@ def test_seed_range_and_near_extreme():
     assert ca.near_extreme(rows, 0.035, largest=False) == (500, 5)
 
 
+def test_reversals_are_the_falling_neighbours():
+    # the 2020 table: 1.3803 at batch 50, 1.3236 at batch 100 → a fall of 0.0567, beyond 0.0307
+    rows = [ca.spread(20, [1.2859]), ca.spread(50, [1.3803]), ca.spread(100, [1.3236]),
+            ca.spread(200, [1.4076])]
+    (r,) = ca.reversals(rows, 0.0307)
+    assert (r.first, r.second, r.beyond_noise) == (50, 100, True)
+    assert r.difference == pytest.approx(-0.0567)
+    assert not ca.reversals(rows, 0.06)[0].beyond_noise
+
+
 def test_overfit_is_final_minus_best():
     # best 1.2, final 1.3 → 0.1; a run still improving → 0
     assert ca.overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}, {"val_loss": 1.3}]}) \

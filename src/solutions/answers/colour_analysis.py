@@ -137,6 +137,16 @@ def adjacent(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ..
     return tuple(compare(a, b, noise_range) for a, b in zip(rows, rows[1:]))
 
 
+def reversals(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
+    """The neighbouring pairs whose mean falls from one row to the next (rows in setting order).
+
+    >>> [(c.first, c.second) for c in reversals([spread(5, [1.0]), spread(10, [1.2]),
+    ...                                          spread(20, [1.1])], 0.05)]
+    [(10, 20)]
+    """
+    return tuple(c for c in adjacent(rows, noise_range) if c.difference < 0)
+
+
 def near_extreme(rows: Sequence[Spread], noise_range: float, largest: bool = True) -> tuple[object, ...]:
     """The settings not distinguishable from the largest (or smallest) mean, that one first.
 

@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from solutions.experiments.models import ColourCNN, ColourUNet
-from solutions.experiments.training import TrainConfig, build_model
-from solutions.answers.input_transform import edge_distance, measure, measure_cases, padding_offset
+from solutions.answers.input_transform import (edge_distance, measure, measure_cases, padding_offset,
+                                               raw_input_convs, undo_transform)
 
 
 def small(cls, seed=0):
@@ -145,7 +145,6 @@ def test_bad_input_names_the_parameter(kwargs, name):
 # ---------------------------------------------------------------------------------------------
 # Part 1 of the page: a network trained on y = a·x + b can represent what one trained on x can.
 
-from solutions.answers.input_transform import raw_input_convs, undo_transform  # noqa: E402
 
 
 @pytest.mark.parametrize("cls", [ColourCNN, ColourUNet])

@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from solutions.experiments.models import ColourCNN, ColourUNet
-from solutions.experiments.training import TrainConfig, build_model
-from solutions.answers.input_transform import edge_distance, measure, measure_cases, padding_offset
+from solutions.answers.input_transform import (edge_distance, measure, measure_cases, padding_offset,
+                                               raw_input_convs, undo_transform)
 
 
 def small(cls, seed=0):
@@ -140,3 +140,50 @@ def test_bad_input_names_the_parameter(kwargs, name):
     args = {"model": small(ColourCNN), "x": images(2), "a": 2.0, "b": 0.0} | kwargs
     with pytest.raises(ValueError, match=name):
         measure(**args)
+
+
+# ---------------------------------------------------------------------------------------------
+# Part 1 of the page: a network trained on y = a·x + b can represent what one trained on x can.
+
+
+
+@pytest.mark.parametrize("cls", [ColourCNN, ColourUNet])
+@pytest.mark.parametrize("a", [2.0, 0.5, -1.0, -3.0])
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_the_first_convolution_undoes_any_nonzero_scale(cls, a, mode):
+    # W/a applied to a·x is W applied to x, and 0-padding of a·x is 0-padding of x: exact everywhere,
+    # whatever BatchNorm does afterwards (and for a < 0 before max-pooling sees anything).
+    net, x = small(cls).train(mode == "train"), images()
+    with torch.no_grad():
+        assert torch.allclose(undo_transform(net, a, 0.0)(a * x), net(x), atol=1e-4)
+
+
+@pytest.mark.parametrize("cls", [ColourCNN, ColourUNet])
+def test_a_shift_is_undone_inside_and_not_at_the_border(cls):
+    # With b ≠ 0 the bias absorbs b·ΣW where every tap is in the image; at the border the padding of
+    # y is 0 = x's padding of −b/a, so the first convolution's output differs only on its outer ring.
+    net, x, a, b = small(cls), images(), 1.0, 0.3
+    with torch.no_grad():
+        before = net.downconv1.conv(x)
+        after = undo_transform(net, a, b).downconv1.conv(a * x + b)
+    delta = (after - before).abs().amax(dim=(0, 1))                  # (H, W)
+    ring = edge_distance(32, 32) == 0
+    assert delta[~ring].max() < 1e-5 and delta[ring].min() > 1e-3
+
+
+def test_raw_input_convs_find_the_unet_skip():
+    # CNN: downconv1 only; UNet: also finalconv's last channel (NC = 6 upconv2 channels + 1 input)
+    assert len(raw_input_convs(small(ColourCNN))) == 1
+    (first, all_), (final, skip) = raw_input_convs(small(ColourUNet))
+    assert (all_, skip) == (slice(0, 1), slice(6, 7)) and final.in_channels == 7
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: undo_transform(small(ColourCNN), 0.0, 0.0), "a"),
+    (lambda: undo_transform(small(ColourCNN), 1.0, float("inf")), "b"),
+    (lambda: undo_transform(small(ColourCNN), True, 0.0), "a"),
+    (lambda: raw_input_convs(nn.Linear(2, 2)), "model"),
+])
+def test_undo_transform_faults(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

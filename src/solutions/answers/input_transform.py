@@ -88,6 +88,16 @@ class Effect:
     border_changed: float
     profile: tuple[float, ...]
 
+    @property
+    def interior_pct(self) -> float:
+        """Mean |Δ logits| in the interior as a % of the mean |logits|."""
+        return 100 * self.interior_mean / self.logit_scale
+
+    @property
+    def border_pct(self) -> float:
+        """Mean |Δ logits| on the border as a % of the mean |logits|."""
+        return 100 * self.border_mean / self.logit_scale
+
 
 def edge_distance(height: int, width: int) -> torch.Tensor:
     """Each pixel's distance from the nearest edge, (H, W) int64.
@@ -113,6 +123,54 @@ def padding_offset(weight: torch.Tensor, height: int, width: int) -> torch.Tenso
     ones = torch.ones(1, weight.shape[1], height, width, dtype=weight.dtype)
     k_h, k_w = weight.shape[-2:]
     return F.conv2d(ones, weight, padding=(k_h // 2, k_w // 2))[0]
+
+
+def raw_input_convs(model: nn.Module) -> list[tuple[nn.Conv2d, slice]]:
+    """The convolutions that read the raw input, with the input's channels among theirs.
+
+    ``downconv1.conv`` (all its channels) and, in the UNet, ``finalconv``'s last
+    ``in_channels − out_channels`` channels (the skip of the input image).
+    """
+    first = getattr(getattr(model, "downconv1", None), "conv", None)
+    if not isinstance(first, nn.Conv2d):
+        raise ValueError(f"model must have a downconv1.conv (the CNN or the UNet), got {type(model).__name__}")
+    convs = [(first, slice(0, first.in_channels))]
+    final = getattr(model, "finalconv", None)
+    if isinstance(final, nn.Conv2d) and final.in_channels > final.out_channels:
+        convs.append((final, slice(final.out_channels, final.in_channels)))
+    return convs
+
+
+@torch.no_grad()
+def undo_transform(model: nn.Module, a: float, b: float) -> nn.Module:
+    """A copy of ``model`` that, fed ``y = a·x + b``, computes what ``model`` computes on ``x``.
+
+    Every convolution that reads the raw input gets the weights ``W/a`` on the
+    input's channels and the bias ``c − (b/a)·ΣW`` (Σ over those weights). The
+    copy reproduces ``model`` exactly where no tap reads the zero padding; at the
+    border the padding of ``y`` is 0, which in ``x``'s units is ``−b/a``, not 0.
+    So with ``b = 0`` (any ``a ≠ 0``, negative too) it reproduces ``model``
+    everywhere: a network trained on ``a·x`` can represent every function one
+    trained on ``x`` can; with ``b ≠ 0`` only up to the border.
+
+    >>> import torch
+    >>> from solutions.experiments.models import ColourUNet
+    >>> _ = torch.manual_seed(0)
+    >>> net, x = ColourUNet(num_filters=4, num_colours=3).eval(), torch.rand(2, 1, 8, 8)
+    >>> bool(torch.allclose(undo_transform(net, -2.0, 0.0)(-2.0 * x), net(x), atol=1e-5))
+    True
+    """
+    for name, value in (("a", a), ("b", b)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if a == 0:
+        raise ValueError("a must be non-zero (a = 0 erases the input), got 0")
+    copy_ = copy.deepcopy(model)
+    for conv, channels in raw_input_convs(copy_):
+        w = conv.weight[:, channels]                      # (C_out, C_raw, k, k)
+        conv.bias -= (b / a) * w.sum(dim=(1, 2, 3))
+        conv.weight[:, channels] = w / a
+    return copy_
 
 
 def _check(x: torch.Tensor, cases: Sequence[tuple[float, float]], bn_modes: Sequence[str],

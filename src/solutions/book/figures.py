@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerBase
+from matplotlib.patches import Rectangle
 
 from solutions.answers.bias_variance import LABELS, Experiment, Sweep, grid_points, target
 from solutions.answers.finetune_cost import COMPONENTS, Cost
@@ -79,21 +81,42 @@ def image_grid_figure(grey: np.ndarray, rows: Mapping[str, np.ndarray], palette:
     return fig
 
 
+class _PaletteSwatch(HandlerBase):
+    """A legend swatch drawn as a strip of palette colours (plain or hatched), like the bars."""
+
+    def __init__(self, colours: np.ndarray, hatch: str | None) -> None:
+        super().__init__()
+        self.colours, self.hatch = colours, hatch
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
+        w = width / len(self.colours)
+        return [Rectangle((-xdescent + i * w, -ydescent), w, height, facecolor=c, edgecolor="black",
+                          linewidth=0.4, hatch=self.hatch, transform=trans)
+                for i, c in enumerate(self.colours)]
+
+
 def per_colour_figure(result: dict, palette: np.ndarray, title: str = "") -> Figure:
-    """Per palette colour: % of target pixels vs % of predicted pixels, bars in that colour."""
+    """Per palette colour: % of target pixels vs % of predicted pixels, bars in that colour.
+
+    The legend's swatches are strips of palette colours (one bar colour alone
+    would be class 0's near-black).
+    """
     share = result["per_colour"]
     k = len(palette)
     x = np.arange(k)
     fig = Figure(figsize=(9, 2.8))
     ax = fig.add_subplot()
     colours = np.clip(palette, 0, 1)
-    ax.bar(x - 0.2, share["target_share"], 0.4, color=colours, edgecolor="black", linewidth=0.4,
-           label="ground truth")
-    ax.bar(x + 0.2, share["predicted_share"], 0.4, color=colours, edgecolor="black", linewidth=0.4,
-           hatch="///", label="predicted")
+    truth = ax.bar(x - 0.2, share["target_share"], 0.4, color=colours, edgecolor="black",
+                   linewidth=0.4)
+    predicted = ax.bar(x + 0.2, share["predicted_share"], 0.4, color=colours, edgecolor="black",
+                       linewidth=0.4, hatch="///")
+    sample = colours[np.linspace(0, k - 1, min(k, 6)).round().astype(int)]
+    ax.legend([truth, predicted], ["ground truth", "predicted"], fontsize=7, handlelength=6, handleheight=1.2,
+              handler_map={truth: _PaletteSwatch(sample, None),
+                           predicted: _PaletteSwatch(sample, "///")})
     ax.set_xticks(x, [str(i) for i in x], fontsize=7)
     ax.set(xlabel="palette colour (class index)", ylabel="% of validation pixels")
-    ax.legend(fontsize=7)
     if title:
         ax.set_title(title, fontsize=9)
     fig.tight_layout()

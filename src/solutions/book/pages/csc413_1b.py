@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 
 from solutions.experiments import registry
 from solutions.book.figures import curves_figure, image_grid_figure, per_colour_figure
@@ -25,10 +27,7 @@ def values() -> dict[str, object]:
     result = entry.result
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
-    evidence = colour_evidence(result, palette)
-    grid = image_grid_figure(tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
-                             {"CNN output": entry.arrays["grid_predictions"],
-                              "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette)
+    ev = colour_evidence(result, palette)
     final = result["final"]
     config = registry.RUNS["cnn"]
     return {
@@ -38,14 +37,25 @@ def values() -> dict[str, object]:
         "b1_table": final_table({"CNN": result}),
         "b1_val_loss": float(final["val_loss"]),
         "b1_val_acc": float(final["val_accuracy"]),
-        "b1_train_loss": float(final["train_loss"]),
-        "b1_seconds": float(final["seconds"]),
         "b1_epochs": len(result["epochs"]),
         "b1_device": entry.metadata["device"],
         "b1_key": entry.key[:16],
-        **{f"b1_{k}": v for k, v in evidence.items()},
+        "b1_over_colour": ev.over_colour,
+        "b1_over_predicted_share": ev.over_predicted_share,
+        "b1_over_target_share": ev.over_target_share,
+        "b1_under_colour": ev.under_colour,
+        "b1_under_predicted_share": ev.under_predicted_share,
+        "b1_under_target_share": ev.under_target_share,
+        "b1_vivid_colours": ev.vivid_colours,
+        "b1_vivid_target_share": ev.vivid_target_share,
+        "b1_vivid_predicted_share": ev.vivid_predicted_share,
+        "b1_saturation_predicted": ev.saturation_predicted,
+        "b1_saturation_target": ev.saturation_target,
         "b1_curves_fig": curves_figure({"CNN": result}),
-        "b1_grid_fig": grid,
+        "b1_grid_fig": image_grid_figure(tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
+                                         {"CNN output": entry.arrays["grid_predictions"],
+                                          "ground truth": tensors.y_test[:GRID_IMAGES].numpy()},
+                                         palette),
         "b1_per_colour_fig": per_colour_figure(result, palette, "CNN, validation set"),
     }
 
@@ -53,6 +63,6 @@ def values() -> dict[str, object]:
 def show(style: str = "text") -> str:
     result = registry.load("cnn").result
     _, tensors = registry.data()
-    evidence = colour_evidence(result, tensors.palette.numpy())
+    evidence = dataclasses.asdict(colour_evidence(result, tensors.palette.numpy()))
     lines = [f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}" for k, v in evidence.items()]
     return final_table({"CNN": result}) + "\n\n" + "\n".join(lines)

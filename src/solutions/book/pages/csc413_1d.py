@@ -17,9 +17,6 @@ from solutions.experiments import registry
 C1D_IMAGES = 200        # the first validation images: enough for stable means, keeps the page fast
 C1D_MODELS = ("cnn", "unet")
 C1D_SHIFT = (1.0, 0.2)  # the case whose profile the figure shows
-# A short name per case, for glue keys.
-CASE_NAMES = {(2.0, 0.0): "up", (0.5, 0.0): "down", (1.0, 0.2): "shift", (-1.0, 0.0): "neg",
-              (-1.0, 1.0): "inv"}
 _NAMES = {"cnn": "CNN", "unet": "UNet"}
 _FIELDS = ("interior_mean", "border_mean", "interior_max", "border_max", "interior_changed",
            "border_changed")
@@ -54,30 +51,50 @@ def effect_table(bn_mode: str = "train", style: str = "latex") -> str:
     return markdown_table(headers, body, style)
 
 
+def effect(model: str, bn_mode: str, case: tuple[float, float]) -> Effect:
+    """The measured effect of ``case`` = (a, b) on ``model`` with BatchNorm in ``bn_mode``."""
+    rows, _ = data()
+    return next(r for r in rows if (r.model, r.bn_mode, (r.a, r.b)) == (model, bn_mode, case))
+
+
+UP, DOWN, SHIFT, NEG, INV = CASES   # (2, 0), (0.5, 0), (1, 0.2), (−1, 0), (−1, 1)
+
+
 def values() -> dict[str, object]:
     rows, first = data()
-    out: dict[str, object] = {
+    return {
         "c1d_table_train": effect_table("train"),
         "c1d_table_eval": effect_table("eval"),
         "c1d_images": C1D_IMAGES,
         "c1d_batch": input_transform.BATCH_SIZE,
         "c1d_border": rows[0].border,
-        "c1d_first_border_pct": 100 * first.border_mean / first.logit_scale,
-        "c1d_first_interior_pct": 100 * first.interior_mean / first.logit_scale,
+        "c1d_first_border_pct": first.border_pct,
+        "c1d_first_interior_pct": first.interior_pct,
+        "c1d_up_a": UP[0], "c1d_up_b": UP[1], "c1d_down_a": DOWN[0],
+        "c1d_shift_a": SHIFT[0], "c1d_shift_b": SHIFT[1],
+        "c1d_neg_a": NEG[0], "c1d_neg_b": NEG[1], "c1d_inv_a": INV[0], "c1d_inv_b": INV[1],
+        "c1d_cnn_train_up_interior_pct": effect("cnn", "train", UP).interior_pct,
+        "c1d_cnn_train_up_interior_changed": effect("cnn", "train", UP).interior_changed,
+        "c1d_cnn_train_down_interior_pct": effect("cnn", "train", DOWN).interior_pct,
+        "c1d_cnn_train_down_interior_changed": effect("cnn", "train", DOWN).interior_changed,
+        "c1d_unet_train_up_interior_pct": effect("unet", "train", UP).interior_pct,
+        "c1d_unet_train_up_interior_changed": effect("unet", "train", UP).interior_changed,
+        "c1d_cnn_train_shift_border_pct": effect("cnn", "train", SHIFT).border_pct,
+        "c1d_cnn_train_shift_interior_pct": effect("cnn", "train", SHIFT).interior_pct,
+        "c1d_cnn_train_shift_border_changed": effect("cnn", "train", SHIFT).border_changed,
+        "c1d_cnn_train_shift_interior_changed": effect("cnn", "train", SHIFT).interior_changed,
+        "c1d_cnn_train_neg_interior_pct": effect("cnn", "train", NEG).interior_pct,
+        "c1d_cnn_train_neg_interior_changed": effect("cnn", "train", NEG).interior_changed,
+        "c1d_cnn_train_inv_interior_changed": effect("cnn", "train", INV).interior_changed,
+        "c1d_unet_train_neg_interior_changed": effect("unet", "train", NEG).interior_changed,
+        "c1d_unet_train_inv_interior_changed": effect("unet", "train", INV).interior_changed,
+        "c1d_cnn_eval_up_interior_pct": effect("cnn", "eval", UP).interior_pct,
+        "c1d_cnn_eval_up_interior_changed": effect("cnn", "eval", UP).interior_changed,
+        "c1d_cnn_eval_shift_interior_changed": effect("cnn", "eval", SHIFT).interior_changed,
+        "c1d_unet_eval_up_interior_changed": effect("unet", "eval", UP).interior_changed,
+        "c1d_unet_eval_shift_interior_changed": effect("unet", "eval", SHIFT).interior_changed,
+        "c1d_cnn_eval_neg_interior_changed": effect("cnn", "eval", NEG).interior_changed,
     }
-    for (a, b), case in CASE_NAMES.items():
-        out[f"c1d_{case}_a"], out[f"c1d_{case}_b"] = a, b
-    for r in rows:
-        key = f"c1d_{r.model}_{r.bn_mode}_{CASE_NAMES[r.a, r.b]}"
-        for f in _FIELDS:
-            out[f"{key}_{f}"] = getattr(r, f)
-        for region in ("interior", "border"):   # mean |Δ| as % of mean |logits|
-            out[f"{key}_{region}_pct"] = 100 * getattr(r, f"{region}_mean") / r.logit_scale
-    for name in C1D_MODELS:
-        for mode in BN_MODES:
-            out[f"c1d_{name}_{mode}_scale"] = next(r.logit_scale for r in rows
-                                                   if (r.model, r.bn_mode) == (name, mode))
-    return out
 
 
 def figures() -> dict[str, object]:

@@ -1,61 +1,91 @@
-"""Page values for CSC413 PA2 2(c), UNet vs CNN."""
+"""Page values for CSC413 PA2 2(c), UNet vs CNN; analysed in solutions.answers.colour_analysis."""
 
 from __future__ import annotations
 
-import numpy as np
+from functools import cache
 
-from solutions.experiments import registry
-from solutions.book.figures import curves_figure, grad_norm_figure, image_grid_figure
-from solutions.experiments.training import GRAD_LAYERS, GRID_IMAGES
-from solutions.answers.colour_analysis import colour_evidence, input_skip_weight_share
+import torch
+
+from solutions.answers import colour_analysis as ca
+from solutions.book.figures import curves_figure, image_grid_figure
 from solutions.book.pages.csc413_1b import final_table
+from solutions.book.pages.csc413_2d import BASE, results
+from solutions.experiments import registry
+from solutions.experiments.training import GRID_IMAGES, predict
 
-FIRST_LAYER = GRAD_LAYERS[0]   # downconv1's conv: the farthest from the loss
 
-
+@cache
+def edge_accuracy() -> tuple[ca.EdgeAccuracy, ca.EdgeAccuracy]:
+    """CNN and UNet (stored weights) on every validation image, split by the input's edge strength."""
+    _, tensors = registry.data()
+    grey = tensors.x_test_grey[:, 0].numpy()
+    with torch.no_grad():
+        return tuple(ca.accuracy_by_edges(
+            name, predict(registry.trained_model(name), tensors.x_test_grey, registry.RUNS[name]).numpy(),
+            tensors.y_test.numpy(), grey) for name in ("cnn", BASE))
 
 
 def values() -> dict[str, object]:
-    cnn, unet = registry.load("cnn"), registry.load("unet")
-    results = {"CNN": cnn.result, "UNet": unet.result}
+    cnn, unet = registry.load("cnn"), registry.load(BASE)
+    both = {"CNN": cnn.result, "UNet": unet.result}
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
-    grid = image_grid_figure(tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
-                             {"CNN": cnn.arrays["grid_predictions"],
-                              "UNet": unet.arrays["grid_predictions"],
-                              "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette)
-    norms = {name: np.array([e["grad_norms"][FIRST_LAYER] for e in r["epochs"]])
-             for name, r in results.items()}
-    skip_rms, other_rms = input_skip_weight_share(unet.arrays)
-    ev = {name: colour_evidence(r, palette) for name, r in results.items()}
-    config = registry.RUNS["unet"]
-    out: dict[str, object] = {
+    seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
+    unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
+    unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])
+    unet_train = ca.spread("UNet", [r["final"]["train_loss"] for r in seeds])
+    unet_vivid = ca.spread("UNet", [ca.colour_evidence(r, palette).vivid_predicted_share for r in seeds])
+    cnn_ev = ca.colour_evidence(cnn.result, palette)
+    unet_ev = ca.colour_evidence(unet.result, palette)
+    loss = ca.compare(ca.spread("CNN", [cnn.result["final"]["val_loss"]]), unet_loss, unet_loss.range)
+    acc = ca.compare(ca.spread("CNN", [cnn.result["final"]["val_accuracy"]]), unet_acc, unet_acc.range)
+    train = ca.compare(ca.spread("CNN", [cnn.result["final"]["train_loss"]]), unet_train,
+                       unet_train.range)
+    vivid = ca.compare(ca.spread("CNN", [cnn_ev.vivid_predicted_share]), unet_vivid, unet_vivid.range)
+    edge_cnn, edge_unet = edge_accuracy()
+    config = registry.RUNS[BASE]
+    return {
         "c2_epochs": config.epochs, "c2_batch": config.batch_size,
         "c2_lr": config.learning_rate, "c2_seed": config.seed,
-        "c2_table": final_table(results),
-        "c2_curves_fig": curves_figure(results),
-        "c2_grid_fig": grid,
-        "c2_grad_fig": grad_norm_figure(results, FIRST_LAYER),
-        "c2_first_layer": FIRST_LAYER,
-        "c2_grad_ratio_first_epoch": float(norms["UNet"][0] / norms["CNN"][0]),
-        "c2_grad_ratio_mean": float(norms["UNet"].mean() / norms["CNN"].mean()),
-        "c2_skip_rms": skip_rms,
-        "c2_other_rms": other_rms,
-        "c2_skip_ratio": skip_rms / other_rms,
+        "c2_table": final_table(both),
+        "c2_curves_fig": curves_figure(both),
+        "c2_grid_fig": image_grid_figure(
+            tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
+            {"CNN": cnn.arrays["grid_predictions"], "UNet": unet.arrays["grid_predictions"],
+             "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette),
+        # loss and accuracy, against the UNet's seed range
+        "c2_seeds": unet_loss.n,
+        "c2_cnn_val_loss": float(cnn.result["final"]["val_loss"]),
+        "c2_unet_val_loss": unet_loss.mean,
+        "c2_unet_val_loss_low": unet_loss.low, "c2_unet_val_loss_high": unet_loss.high,
+        "c2_loss_verdict": loss.verdict,
+        "c2_cnn_val_acc": float(cnn.result["final"]["val_accuracy"]),
+        "c2_unet_val_acc": unet_acc.mean,
+        "c2_acc_gain": acc.difference,
+        "c2_acc_noise": unet_acc.range,
+        "c2_acc_verdict": acc.verdict,
+        "c2_cnn_train_loss": float(cnn.result["final"]["train_loss"]),
+        "c2_unet_train_loss": unet_train.mean,
+        "c2_train_verdict": train.verdict,
+        # colourfulness
+        "c2_vivid_target": cnn_ev.vivid_target_share,
+        "c2_cnn_vivid": cnn_ev.vivid_predicted_share,
+        "c2_unet_vivid": unet_vivid.mean,
+        "c2_unet_vivid_low": unet_vivid.low, "c2_unet_vivid_high": unet_vivid.high,
+        "c2_vivid_verdict": vivid.verdict,
+        "c2_cnn_saturation": cnn_ev.saturation_predicted,
+        "c2_unet_saturation": unet_ev.saturation_predicted,
+        "c2_saturation_target": cnn_ev.saturation_target,
+        "c2_cnn_top3": cnn_ev.top3_predicted_share,
+        "c2_unet_top3": unet_ev.top3_predicted_share,
+        "c2_top3_target": cnn_ev.top3_target_share,
+        # where the accuracy is gained
+        "c2_cnn_edge": edge_cnn.edge, "c2_unet_edge": edge_unet.edge,
+        "c2_cnn_flat": edge_cnn.flat, "c2_unet_flat": edge_unet.flat,
+        "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
+        "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
     }
-    for name in results:
-        tag = name.lower()
-        final = results[name]["final"]
-        out[f"c2_{tag}_val_loss"] = float(final["val_loss"])
-        out[f"c2_{tag}_val_acc"] = float(final["val_accuracy"])
-        out[f"c2_{tag}_saturation"] = ev[name]["saturation_predicted"]
-        out[f"c2_{tag}_top3"] = ev[name]["top3_predicted_share"]
-    out["c2_saturation_target"] = ev["CNN"]["saturation_target"]
-    out["c2_top3_target"] = ev["CNN"]["top3_target_share"]
-    out["c2_acc_gain"] = out["c2_unet_val_acc"] - out["c2_cnn_val_acc"]
-    return out
 
 
 def show(style: str = "text") -> str:
-    return final_table({"CNN": registry.load("cnn").result,
-                        "UNet": registry.load("unet").result})
+    return final_table({"CNN": registry.load("cnn").result, "UNet": registry.load(BASE).result})

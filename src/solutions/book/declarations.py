@@ -21,7 +21,8 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
-_SWEEP = tuple(f"unet-b{b}" for b in (5, 10, 20, 50, 100, 200, 500))
+# 2(d) reads batch 100 under its default name, "unet"
+_SWEEP = tuple(f"unet-b{b}" if b != 100 else "unet" for b in (5, 10, 20, 50, 100, 200, 500))
 _Q4 = ("q4-weight_decay", "q4-width", "q4-dropout", "q4-n_train")
 
 
@@ -60,21 +61,21 @@ PAGES: tuple[Page, ...] = (
     Page("book/csc413/part1b-cnn.md", "csc413_1b", "csc413-1b",
          "CSC413 PA2 1(b): the CNN trained, and what is wrong with its colours",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         ("tests/test_colour_training.py", "tests/test_results_current.py"), ("palette", "cnn")),
+         ("tests/test_colour_analysis.py", "tests/test_colour_training.py"), ("palette", "cnn")),
     Page("book/csc413/part1c-counting.md", "csc413_1c", "csc413-1c",
          "CSC413 PA2 1(c): weights, outputs and connections of the CNN",
          ("solutions.answers.counting",), ("tests/test_counting.py",)),
     Page("book/csc413/part1d-preprocessing.md", "csc413_1d", "csc413-1d",
          "CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
-         ("solutions.answers.input_transform",), ("tests/test_input_transform.py",),
-         ("palette", "cnn", "unet")),
+         ("solutions.answers.input_transform", "solutions.answers.colour_analysis"),
+         ("tests/test_input_transform.py",), ("palette", "cnn", "unet")),
     Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", "csc413-2c", "CSC413 PA2 2(c): UNet vs CNN",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         ("tests/test_colour_training.py", "tests/test_results_current.py"),
-         ("palette", "cnn", "unet")),
+         ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
+         ("palette", "cnn", "unet", "unet-seed1", "unet-seed2")),
     Page("book/csc413/part2d-batch-size.md", "csc413_2d", "csc413-2d", "CSC413 PA2 2(d): the mini-batch size",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         ("tests/test_colour_training.py", "tests/test_results_current.py"),
+         ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
          ("palette", *_SWEEP, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled", "unet-b500-lr-scaled")),
     Page("book/csc413/part3de-finetuning.md", "csc413_3de", "csc413-3de",
          "CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",

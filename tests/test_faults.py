@@ -120,7 +120,10 @@ def test_sigkill_during_a_replacement_leaves_the_old_or_the_new_entry_whole(root
     for trial in range(16):
         env = {**PYTHON_ENV, "SOLUTIONS_STORE_PAUSE_S": "0.05"}   # 0.05 s before each step
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(root)], env=env)
-        time.sleep(rng.uniform(0.0, 2.5))                           # start-up + 5 steps
+        while not list((root / "exp").glob(f"{rs.TEMP_PREFIX}*")):   # the write has begun
+            assert proc.poll() is None
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.45))   # six steps of 0.05 s, plus the writing itself
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         entry = rs.read_entry("exp", old.key, root)                 # readers: never an error

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+SRC = Path(__file__).resolve().parents[1] / "src"   # this checkout's package, not an installed copy
 
 CONFIG = """\
 title: cache test
@@ -44,10 +45,18 @@ print("value is", value())
 """
 
 
+def build_env(root: Path, **extra: str) -> dict[str, str]:
+    return {"PYTHONPATH": f"{root}:{SRC}", "PATH": str(JUPYTER_BOOK.parent) + ":/usr/bin:/bin",
+            "HOME": str(root), **extra}
+
+
+def build_command(root: Path, *flags: str) -> list[str]:
+    return [str(JUPYTER_BOOK), "build", str(root / "book"), "-W", *flags]
+
+
 def build(root: Path) -> dict[str, str]:
     """Build the book; return {page: 'executed' | 'cached'}."""
-    env = {"PYTHONPATH": str(root), "PATH": str(JUPYTER_BOOK.parent) + ":/usr/bin:/bin"}
-    out = subprocess.run([str(JUPYTER_BOOK), "build", str(root / "book"), "-W"], env=env,
+    out = subprocess.run(build_command(root), env=build_env(root),
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     state = {}
@@ -65,8 +74,8 @@ def html_text(root: Path, page: str) -> str:
     return (root / "book" / "_build" / "html" / f"{page}.html").read_text()
 
 
-@pytest.mark.slow
-def test_edited_module_re_executes_only_its_pages(tmp_path):
+def make_book(tmp_path: Path) -> Path:
+    """The two-page book and its package; returns the package folder."""
     pkg = tmp_path / "fakepkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -79,7 +88,15 @@ def test_edited_module_re_executes_only_its_pages(tmp_path):
     (book / "_toc.yml").write_text(TOC)
     (book / "uses_answer.md").write_text(PAGE.format(title="Answer", module="answer"))
     (book / "uses_other.md").write_text(PAGE.format(title="Other", module="other"))
+    imported = subprocess.run([sys.executable, "-c", "import solutions; print(solutions.__file__)"],
+                              env=build_env(tmp_path), capture_output=True, text=True).stdout
+    assert imported.startswith(str(SRC)), imported   # the build uses this checkout's extension
+    return pkg
 
+
+@pytest.mark.slow
+def test_edited_module_re_executes_only_its_pages(tmp_path):
+    pkg = make_book(tmp_path)
     assert build(tmp_path) == {"uses_answer": "executed", "uses_other": "executed"}
     assert "value is 41" in html_text(tmp_path, "uses_answer")
 

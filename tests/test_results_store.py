@@ -112,8 +112,8 @@ def test_leftover_temp_folder_is_ignored(package, root):
     assert report.ok
 
 
-@pytest.mark.parametrize("damage", ["flip", "delete", "extra", "metadata"])
-def test_corruption_is_detected_and_recomputed(package, root, damage):
+@pytest.mark.parametrize("damage", ["flip", "delete", "metadata", "metadata-field"])
+def test_corruption_is_an_error_and_recomputed_only_when_asked(package, root, damage):
     entry = _get(root, lambda: rs.Computed({"acc": 0.5}, {"img": np.zeros(3)}))
     if damage == "flip":
         raw = bytearray((entry.path / "result.json").read_bytes())
@@ -121,10 +121,13 @@ def test_corruption_is_detected_and_recomputed(package, root, damage):
         (entry.path / "result.json").write_bytes(bytes(raw))
     elif damage == "delete":
         (entry.path / "arrays.npz").unlink()
-    elif damage == "extra":
-        (entry.path / "notes.txt").write_text("hi")
-    else:
+    elif damage == "metadata":
         (entry.path / "metadata.json").write_text("{")
+    else:                                           # the device the book shows, edited
+        meta = json.loads((entry.path / "metadata.json").read_text())
+        meta["device"] = "cuda"
+        (entry.path / "metadata.json").write_text(json.dumps(meta))
+    before = sorted((p.name, p.read_bytes()) for p in entry.path.iterdir())
     with pytest.raises(rs.CorruptEntry):
         rs.read_entry("unet", entry.key, root)
     with pytest.raises(rs.CorruptEntry, match="python -m solutions.experiments run unet"):
@@ -132,7 +135,14 @@ def test_corruption_is_detected_and_recomputed(package, root, damage):
                          command="python -m solutions.experiments run unet", root=root)
     assert rs.stale_entries([("unet", entry.key)], root).corrupt == (("unet", entry.key),)
     calls = []
-    fresh = _get(root, lambda: calls.append(1) or {"acc": 0.5})
+    with pytest.raises(rs.CorruptEntry, match=f"{entry.path}.*Nothing was deleted.*run unet --recompute"):
+        rs.get_or_compute("unet", Config(), ["storepkg.train"], "d" * 64,
+                          lambda: calls.append(1) or {"acc": 0.5}, root=root, package="storepkg",
+                          command="solutions run unet")
+    assert calls == [] and sorted((p.name, p.read_bytes()) for p in entry.path.iterdir()) == before
+    fresh = rs.get_or_compute("unet", Config(), ["storepkg.train"], "d" * 64,
+                              lambda: calls.append(1) or {"acc": 0.5}, root=root, package="storepkg",
+                              recompute=True)
     assert calls == [1] and fresh.result == {"acc": 0.5}
     assert rs.read_entry("unet", entry.key, root).result == {"acc": 0.5}
 

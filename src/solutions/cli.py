@@ -21,6 +21,50 @@ class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line too (argparse prints the usage block first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _check_device(device: str) -> str:
+    """``device`` if this machine has it; else a one-line error saying what to pass."""
+    from solutions.experiments.training import resolve_device
+    import torch
+
+    try:
+        dev = resolve_device(device)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    if dev.type not in ("cpu", "cuda"):
+        raise CliError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise CliError(f"--device {device}: CUDA is not available on this machine; "
+                       "use --device cpu or --device auto")
+    if dev.type == "cuda" and (dev.index or 0) >= torch.cuda.device_count():
+        raise CliError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA "
+                       "device(s); use cuda:0 … or --device auto")
+    return device
+
+
+def _device_note(name: str, device: str) -> str | None:
+    """A note when ``name`` is already stored from another device than the one asked for."""
+    from solutions.experiments import registry
+    from solutions.experiments.store import MissingResult
+
+    if device == "auto":
+        return None
+    try:
+        stored = str(registry.load(name).metadata.get("device"))
+    except MissingResult:
+        return None
+    if stored.split(":")[0] == device.split(":")[0] and (":" not in device or stored == device):
+        return None
+    return (f"{name}: already stored (computed on {stored}); --device {device} ignored; "
+            f"use --recompute to compute it again on {device}")
+
+
 def _list(args: argparse.Namespace) -> int:
     from solutions.book.declarations import PAGES
     from solutions.experiments.registry import RESULTS
@@ -56,19 +100,17 @@ def _show(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from solutions.experiments import registry
-    from solutions.experiments.training import resolve_device
 
-    try:
-        resolve_device(args.device)
-    except ValueError as err:
-        raise CliError(str(err)) from None
+    _check_device(args.device)
     names = list(registry.RESULTS) if args.names == ["book"] else args.names
     unknown = [n for n in names if n not in registry.RESULTS]
     if unknown:
         raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: book, "
                        f"{', '.join(registry.RESULTS)}")
     for name in names:
-        entry = registry.run(name, args.device, progress=not args.quiet)
+        if not args.recompute and (note := _device_note(name, args.device)):
+            print(f"solutions run: {note}", file=sys.stderr)
+        entry = registry.run(name, args.device, progress=not args.quiet, recompute=args.recompute)
         final = entry.result.get("final")
         summary = (f"val loss {final['val_loss']:.4f}  val acc {final['val_accuracy']:.1f}%  "
                    f"{final['seconds']:.0f} s  " if final else "")
@@ -89,12 +131,16 @@ def _status(args: argparse.Namespace) -> int:
         print(f"damaged: {names[key]}  ->  {registry.RESULTS[names[key]].command}")
     for path in report.unneeded:
         print(f"no longer needed (old code, config or data): {path}")
+    for path, files in report.unlisted:
+        print(f"note: {path} holds files its metadata does not list (ignored): {', '.join(files)}")
+    for path in report.leftovers:
+        print(f"note: {path} was left by an interrupted write (the next `solutions run` cleans it)")
     print("all results current" if report.ok else "some results are not current")
     return 0 if report.ok else 1
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="solutions", description=__doc__.split("\n\n")[0])
+    top = _Parser(prog="solutions", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="the answer ids and the stored results").set_defaults(fn=_list)
     show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)")
@@ -104,6 +150,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("names", nargs="+", help="result names from `solutions list`, or 'book' for all")
     run.add_argument("--device", default="auto", help="auto (CUDA if available, else CPU), cpu, cuda, cuda:N")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--recompute", action="store_true",
+                     help="compute the named results again even if stored (replaces a damaged entry)")
     run.set_defaults(fn=_run)
     sub.add_parser("status", help="which stored results are missing or stale (writes nothing)"
                    ).set_defaults(fn=_status)
@@ -112,16 +160,26 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from solutions.experiments.data import ChecksumError
+    from solutions.experiments.store import CorruptEntry, MissingResult
+
     try:
-        return args.fn(args)
-    except CliError as err:
-        print(f"solutions {args.command}: {err}", file=sys.stderr)
-        return 2
+        status = args.fn(args)
+        sys.stdout.flush()   # a closed pipe shows here, not at interpreter exit
+        return status
     except BrokenPipeError:
         # The reader went away (`solutions show … | head`): stop quietly, as other tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (CliError, MissingResult, CorruptEntry, ChecksumError, ValueError, OSError) as err:
+        # User errors (a bad name, a damaged entry, a missing or malformed data file): one line.
+        message = " ".join(str(err).split()) or type(err).__name__
+        print(f"solutions {args.command}: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"solutions {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

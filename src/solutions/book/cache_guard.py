@@ -1,4 +1,4 @@
-"""Sphinx extension: re-execute a page when the code it imports changes.
+"""Sphinx extension: re-execute a page when the code it imports changes, and keep every build strict.
 
 jupyter-cache keys a notebook on its code cells only, so editing a module in
 ``solutions`` would leave a page showing results of the old code. This
@@ -7,32 +7,65 @@ extension, listed in ``_config.yml``, runs before Sphinx reads the pages:
 1. for each page, it finds the modules of the tracked packages that its code
    cells import, follows their imports, and hashes their syntax trees
    (:func:`solutions.experiments.codehash.code_hash`);
-2. where that hash differs from the one recorded at the page's last build,
-   it deletes the page's jupyter-cache record and marks the page outdated, so
-   myst-nb executes it again.
+2. where that hash differs from the one recorded for the page, it deletes the
+   page's jupyter-cache record and marks the page outdated, so myst-nb
+   executes it again.
 
-The record (``page-code-hashes.json``) lives inside the jupyter-cache folder,
-so clearing the cache clears it too. Comment or docstring edits change no hash
-and re-execute nothing.
+A page's hash is recorded (``page-code-hashes.json``, inside the jupyter-cache
+folder, so clearing the cache clears it too) only after a build that executed
+and wrote the page finished without an error and without a warning about it.
+Before any page is read, the hashes of the pages this build will re-read are
+dropped from the record, so a build killed at any moment leaves them
+unrecorded and the next build executes them again.
+
+Strict every time: Sphinx only warns about pages it re-reads, so a page with a
+failing cell, a missing glue key or a broken reference would fail one ``-W``
+build and pass the next, unchanged one. The pages that caused a warning are
+remembered (``page-warnings.json``, written as soon as a warning comes) and
+re-read, their cache record deleted, by every later build until one builds
+them without a warning. Comment or docstring edits change no hash and
+re-execute nothing.
 """
 
 from __future__ import annotations
 
 import json
+import logging as std_logging
+import os
 from pathlib import Path
 
+from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.logging import is_suppressed_warning
 
 from solutions.experiments.codehash import code_hash, page_modules
 
 LOGGER = logging.getLogger(__name__)
 RECORD_NAME = "page-code-hashes.json"
+WARNED_NAME = "page-warnings.json"
 
 
 def _cache_dir(app: Sphinx) -> Path:
     configured = getattr(getattr(app.env, "mystnb_config", None), "execution_cache_path", "")
+    if not configured:
+        configured = getattr(app.config, "nb_execution_cache_path", "")
     return Path(configured or Path(app.outdir).parent / ".jupyter_cache").resolve()
+
+
+def _load(path: Path, default):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return default   # absent or damaged: everything counts as unrecorded (re-executed)
+
+
+def _save(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+    tmp.replace(path)
 
 
 def page_hashes(app: Sphinx, docnames) -> dict[str, str]:
@@ -63,30 +96,92 @@ def _purge_cache_records(cache_dir: Path, paths: set[str]) -> int:
     return removed
 
 
+class _WarningRecorder(std_logging.Handler):
+    """Remembers which pages caused a warning (or error) in this build, on disk at once."""
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__(level=std_logging.WARNING)
+        self.app = app
+        self.warned: set[str] = set()
+
+    def _docname(self, record: std_logging.LogRecord) -> str | None:
+        env = self.app.env
+        location = getattr(record, "location", None)
+        if isinstance(location, tuple):
+            location = location[0]
+        elif isinstance(location, nodes.Node):
+            location = get_source_line(location)[0]
+        if isinstance(location, str) and location:
+            if location in env.found_docs:
+                return location
+            path = location.rsplit(":", 1)[0] if not Path(location).exists() else location
+            docname = env.path2doc(path)
+            if docname:
+                return docname
+        return env.temp_data.get("docname") if env is not None else None
+
+    def emit(self, record: std_logging.LogRecord) -> None:
+        if is_suppressed_warning(getattr(record, "type", None), getattr(record, "subtype", None),
+                                 self.app.config.suppress_warnings):
+            return
+        try:
+            docname = self._docname(record)
+        except Exception:   # never let bookkeeping break the build's logging
+            docname = None
+        if docname and docname not in self.warned:
+            self.warned.add(docname)
+            record_file = _cache_dir(self.app) / WARNED_NAME
+            _save(record_file, sorted(set(_load(record_file, [])) | self.warned))
+
+
 def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """``env-get-outdated`` handler: pages whose imported code changed."""
+    """``env-get-outdated`` handler: pages whose imported code changed, or that warned last time."""
     cache_dir = _cache_dir(app)
     record_file = cache_dir / RECORD_NAME
-    recorded = json.loads(record_file.read_text()) if record_file.exists() else {}
+    recorded = _load(record_file, {})
     current = page_hashes(app, env.found_docs)
     stale_paths = {p for p, h in current.items() if recorded.get(p) != h}
+    warned = [d for d in _load(cache_dir / WARNED_NAME, []) if d in env.found_docs]
+    stale_paths |= {str(Path(env.doc2path(d)).resolve()) for d in warned}
     removed_records = _purge_cache_records(cache_dir, stale_paths)
     stale_docs = [d for d in env.found_docs
                   if str(Path(env.doc2path(d)).resolve()) in stale_paths
                   and d not in added and d not in changed]
     if stale_paths:
-        LOGGER.info(f"[book_cache] code changed for {len(stale_paths)} page(s); "
-                    f"removed {removed_records} cache record(s); re-reading {sorted(stale_docs)}")
-    cache_dir.mkdir(parents=True, exist_ok=True)
+        LOGGER.info(f"[book_cache] code changed or warnings last time for {len(stale_paths)} "
+                    f"page(s); removed {removed_records} cache record(s); re-reading {sorted(stale_docs)}")
+    # What this build re-reads is recorded again only when it has built it cleanly.
+    rereading = {str(Path(env.doc2path(d)).resolve()) for d in set(added) | set(changed)} | stale_paths
+    for path in rereading & set(recorded):
+        del recorded[path]
+    _save(record_file, recorded)
+    app.solutions_pending = {p: h for p, h in current.items() if p in rereading}
     env.solutions_stale_docs = stale_docs   # read by build_status_hooks (same event, later)
-    recorded.update(current)
-    tmp = record_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(recorded, indent=1, sort_keys=True))
-    tmp.replace(record_file)
     return stale_docs
+
+
+def record_built_pages(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: record the hashes of the pages this build executed and wrote cleanly."""
+    recorder = app.solutions_warning_recorder
+    std_logging.getLogger("sphinx").removeHandler(recorder)
+    cache_dir = _cache_dir(app)
+    if exception is not None or not hasattr(app, "solutions_pending"):
+        return   # nothing is recorded; the warned pages stay listed
+    warned_paths = {str(Path(app.env.doc2path(d)).resolve()) for d in recorder.warned
+                    if d in app.env.found_docs}
+    record_file = cache_dir / RECORD_NAME
+    recorded = _load(record_file, {})
+    recorded.update({p: h for p, h in app.solutions_pending.items() if p not in warned_paths})
+    _save(record_file, recorded)
+    # Every page listed before was re-read in this build: what warned now is all that stays.
+    _save(cache_dir / WARNED_NAME, sorted(recorder.warned))
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("solutions_tracked_packages", ["solutions"], "env")
+    app.solutions_warning_recorder = _WarningRecorder(app)
+    # First among the handlers: under -W, Sphinx's own handler raises on the first warning.
+    std_logging.getLogger("sphinx").handlers.insert(0, app.solutions_warning_recorder)
     app.connect("env-get-outdated", mark_stale_pages)
+    app.connect("build-finished", record_built_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 
 import sympy
 
+from solutions.answers.common import choice
+
 
 # Column headers of a per-layer table (the rows of solutions.answers.counting.LayerRow).
 LAYER_HEADERS = ["layer", "output (C × H × W)", "weights", "biases", "BN γ, β",
@@ -32,10 +34,22 @@ def fmt_int(n: int) -> str:
 def math(expr: object, style: str = "latex") -> str:
     """An expression as inline ``$…$`` LaTeX, or as plain text for a terminal.
 
+    Only sympy objects and numbers are accepted: a string would go through
+    ``sympify``, which evaluates it as Python.
+
     >>> math(sympy.Symbol("NF") ** 2 * 72)
     '$72 NF^{2}$'
+    >>> math("__import__('os')")
+    Traceback (most recent call last):
+    ValueError: expr must be a sympy expression or a number, got str
     """
-    expr = sympy.sympify(expr)
+    choice("style", style, ("latex", "text"))
+    if isinstance(expr, sympy.Basic):
+        pass
+    elif isinstance(expr, numbers.Number) and not isinstance(expr, bool):
+        expr = sympy.sympify(expr)   # a number: nothing to evaluate
+    else:
+        raise ValueError(f"expr must be a sympy expression or a number, got {type(expr).__name__}")
     if style == "text":
         return str(expr)
     if expr.is_Integer:

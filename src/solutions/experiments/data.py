@@ -25,6 +25,7 @@ import tarfile
 import tempfile
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,10 +174,20 @@ def _read_batch(tar: tarfile.TarFile, name: str) -> tuple[np.ndarray, np.ndarray
 
 
 def read_archive(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
-    """The horses of a ``cifar-10-python.tar.gz``-format archive: (x_train, x_test), uint8 HWC."""
-    with tarfile.open(path, "r:gz") as tar:
-        train = [_read_batch(tar, f"data_batch_{i}") for i in range(1, 6)]
-        x_test, y_test = _read_batch(tar, "test_batch")
+    """The horses of a ``cifar-10-python.tar.gz``-format archive: (x_train, x_test), uint8 HWC.
+
+    A file that is not such an archive raises ValueError naming it.
+    """
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            train = [_read_batch(tar, f"data_batch_{i}") for i in range(1, 6)]
+            x_test, y_test = _read_batch(tar, "test_batch")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no such file {path}") from None
+    except (tarfile.TarError, KeyError, EOFError, OSError, ValueError, TypeError, IndexError,
+            pickle.UnpicklingError, zlib.error) as err:
+        raise ValueError(f"{path} is not a readable cifar-10-python archive "
+                         f"({type(err).__name__}: {err})") from None
     x_train = np.concatenate([x[y == HORSE] for x, y in train])
     return np.ascontiguousarray(x_train), np.ascontiguousarray(x_test[y_test == HORSE])
 
@@ -192,7 +203,10 @@ def read_npz(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     except (OSError, EOFError, zipfile.BadZipFile, ValueError) as err:
         if str(path) in str(err):
             raise ValueError(str(err)) from None
-        raise ValueError(f"{path} is not a readable .npz of x_train and x_test ({err})") from None
+        if isinstance(err, FileNotFoundError):
+            raise FileNotFoundError(f"no such file {path}") from None
+        reason = "not a zip archive of arrays" if "pickled" in str(err) else f"{type(err).__name__}: {err}"
+        raise ValueError(f"{path} is not a readable .npz of x_train and x_test ({reason})") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +235,9 @@ def resolve_source(source: str | os.PathLike | None = None) -> str:
     if not source.endswith((".npz", ".tar.gz", ".tgz")):
         raise ValueError(f"{name} must be 'download' or a path to an .npz or .tar.gz, got {source!r}")
     if not Path(source).is_file():
-        raise FileNotFoundError(f"{name}: no such file {source}")
+        hint = ("restore it with `git checkout data/`" if name == "the shipped data file" else
+                f"set {ENV_SOURCE} to an existing .npz or .tar.gz, or to 'download'")
+        raise FileNotFoundError(f"{name}: no such file {source}; {hint}")
     return source
 
 

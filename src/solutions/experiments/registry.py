@@ -173,10 +173,15 @@ def checkpoint_path(name: str) -> Path:
     return results_root() / ".checkpoints" / f"{key(name)[:16]}.pt"
 
 
-def run(name: str, device: str = "auto", progress: bool = True) -> Entry:
-    """The stored result ``name``, computed and stored first if it is not there."""
+def run(name: str, device: str = "auto", progress: bool = True, recompute: bool = False) -> Entry:
+    """The stored result ``name``, computed and stored first if it is not there.
+
+    A damaged entry raises ``CorruptEntry`` naming the command; ``recompute=True``
+    computes ``name`` again and replaces its entry atomically.
+    """
     r = _check(name)
-    entry = get_or_compute(r.experiment, r.config, r.code, _data_hash(r), _compute(r, device, progress))
+    entry = get_or_compute(r.experiment, r.config, r.code, _data_hash(r), _compute(r, device, progress),
+                           recompute=recompute, command=r.command)
     if r.experiment == "colour":
         checkpoint_path(name).unlink(missing_ok=True)
     return entry

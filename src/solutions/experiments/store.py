@@ -15,9 +15,14 @@ torch/numpy/sympy versions). Each entry is a folder
 * ``metadata.json`` the key and its parts, library versions, device, wall time,
   creation time, and the SHA-256 of every other file of the entry.
 
-Writes are atomic (a temporary folder in the same place, then one rename), and
-reads check every file's hash, so an interrupted or damaged entry is never
-returned as valid. The root is ``<repo>/results`` unless an argument or the
+Writes are atomic: the new entry is complete (in a temporary folder in the same
+place) before the old one is renamed aside, so a kill at any moment leaves the
+old entry or the new one, whole. ``metadata.json`` carries ``metadata_sha256``,
+the hash of its own canonical JSON, so every byte a reader gets is covered. A
+read opens each file once, checks its hash and parses those same bytes; it
+never deletes or rewrites anything, and files an entry does not list are
+ignored. A damaged entry is an error naming the entry, the damage and the
+command that recomputes it; nothing recomputes it without being asked. The root is ``<repo>/results`` unless an argument or the
 environment variable ``SOLUTIONS_RESULTS_DIR`` says otherwise.
 
 >>> from dataclasses import dataclass
@@ -38,6 +43,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import platform
@@ -155,53 +161,245 @@ def _versions() -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------
 # Reading and writing one entry.
+#
+# Replacing an entry is two renames: the old folder to ``.old-<key16>-<pid>``, the new one
+# (complete, fsynced, in ``.tmp-<key16>-<pid>-…``) to the entry's name; then the old folder is
+# deleted. A kill at any moment leaves the old entry or the new one whole: before the first rename
+# the old one stands; between the renames readers read the ``.old-`` folder; after the second the
+# new one stands. :func:`clean_leftovers` (run by every write) removes the temporary folders of dead
+# writers and puts an ``.old-`` folder back when its entry is missing. Readers never delete or
+# rename anything.
 
-def read_entry(experiment: str, key: str, root: str | os.PathLike | None = None) -> Entry | None:
-    """The entry of ``key``, verified; None if there is none; :class:`CorruptEntry` if damaged."""
-    path = entry_path(results_root(root), experiment, key)
-    if not path.is_dir():
-        return None
+OLD_PREFIX = ".old-"   # an entry being replaced (or, if its writer died mid-swap, the entry)
+_READ_ATTEMPTS = 50    # a read that races a replacement starts again (each replacement is short)
+
+
+def _metadata_sha256(metadata: Mapping[str, Any]) -> str:
+    """SHA-256 of the metadata's canonical JSON without its own ``metadata_sha256`` field."""
+    body = {k: v for k, v in metadata.items() if k != "metadata_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
+                                     allow_nan=False).encode()).hexdigest()
+
+
+def _read_at(dir_fd: int, name: str) -> bytes:
+    fd = os.open(name, os.O_RDONLY, dir_fd=dir_fd)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
+
+
+def _parse_verified(path: Path, experiment: str, key: str) -> Entry:
+    """Read each file of the folder once, check its hash, parse those same bytes.
+
+    The files are opened relative to one open handle of the folder, so all of
+    them come from the same folder even if it is renamed meanwhile.
+    """
+    dir_fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
-        hashes = metadata["files"]
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise CorruptEntry(f"{path}: unreadable {METADATA_FILE} ({err})") from None
-    if metadata.get("key") != key or metadata.get("experiment") != experiment:
-        raise CorruptEntry(f"{path}: holds key {metadata.get('key')!r} of "
-                           f"{metadata.get('experiment')!r}, expected {key!r} of {experiment!r}")
-    present = {p.name for p in path.iterdir()} - {METADATA_FILE}
-    if present != set(hashes):
-        raise CorruptEntry(f"{path}: files {sorted(present)} but metadata lists {sorted(hashes)}")
-    for name, expected in hashes.items():
-        if _sha256(path / name) != expected:
-            raise CorruptEntry(f"{path}: {name} does not match its sha256 in {METADATA_FILE}")
-    result = json.loads((path / RESULT_FILE).read_text(encoding="utf-8"))
+        def missing(name: str) -> Exception:
+            try:
+                moved = os.stat(path).st_ino != os.fstat(dir_fd).st_ino
+            except FileNotFoundError:
+                moved = True
+            if moved:   # replaced or deleted by a writer while we read: read again
+                return FileNotFoundError(f"{path} changed while being read")
+            return CorruptEntry(f"{path}: {name} is missing" +
+                                ("" if name == METADATA_FILE else f" (listed in {METADATA_FILE})"))
+
+        try:
+            raw_meta = _read_at(dir_fd, METADATA_FILE)
+        except FileNotFoundError:
+            raise missing(METADATA_FILE) from None
+        try:
+            metadata = json.loads(raw_meta)
+            hashes = metadata["files"]
+            if not isinstance(hashes, dict):
+                raise TypeError("'files' is not an object")
+        except (ValueError, KeyError, TypeError) as err:
+            raise CorruptEntry(f"{path}: unreadable {METADATA_FILE} ({type(err).__name__}: {err})") \
+                from None
+        if "metadata_sha256" not in metadata:
+            raise CorruptEntry(f"{path}: {METADATA_FILE} has no metadata_sha256 (written by an older "
+                               "store; seal it with solutions.experiments.store.seal_entry)")
+        if metadata["metadata_sha256"] != _metadata_sha256(metadata):
+            raise CorruptEntry(f"{path}: {METADATA_FILE} does not match its metadata_sha256 "
+                               "(edited or damaged)")
+        if metadata.get("key") != key or metadata.get("experiment") != experiment:
+            raise CorruptEntry(f"{path}: holds key {metadata.get('key')!r} of "
+                               f"{metadata.get('experiment')!r}, expected {key!r} of {experiment!r}")
+        if RESULT_FILE not in hashes or not set(hashes) <= {RESULT_FILE, ARRAYS_FILE}:
+            raise CorruptEntry(f"{path}: {METADATA_FILE} lists {sorted(hashes)}, expected "
+                               f"{RESULT_FILE} and optionally {ARRAYS_FILE}")
+        raw = {}
+        for name, expected in hashes.items():
+            try:
+                raw[name] = _read_at(dir_fd, name)
+            except FileNotFoundError:
+                raise missing(name) from None
+            if hashlib.sha256(raw[name]).hexdigest() != expected:
+                raise CorruptEntry(f"{path}: {name} does not match its sha256 in {METADATA_FILE}")
+    finally:
+        os.close(dir_fd)
+    result = json.loads(raw[RESULT_FILE])
     arrays = {}
-    if ARRAYS_FILE in hashes:
-        with np.load(path / ARRAYS_FILE, allow_pickle=False) as f:
+    if ARRAYS_FILE in raw:
+        with np.load(io.BytesIO(raw[ARRAYS_FILE]), allow_pickle=False) as f:
             arrays = {name: f[name] for name in f.files}
     return Entry(experiment, key, path, result, arrays, metadata)
+
+
+def seal_entry(path: str | os.PathLike) -> bool:
+    """Add ``metadata_sha256`` to an entry written before metadata was hashed (a one-off
+    migration); its files must match the hashes its metadata lists. True if it was sealed."""
+    path = Path(path)
+    metadata = json.loads((path / METADATA_FILE).read_bytes())
+    if "metadata_sha256" in metadata:
+        return False
+    for name, expected in metadata["files"].items():
+        if _sha256(path / name) != expected:
+            raise CorruptEntry(f"{path}: {name} does not match its sha256 in {METADATA_FILE}")
+    metadata["metadata_sha256"] = _metadata_sha256(metadata)
+    tmp = path / f"{TEMP_PREFIX}{METADATA_FILE}"
+    tmp.write_text(json.dumps(metadata, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path / METADATA_FILE)
+    return True
+
+
+def unlisted_files(path: Path) -> list[str]:
+    """Files in an entry folder that its metadata does not list (ignored by reads)."""
+    try:
+        listed = set(json.loads((path / METADATA_FILE).read_bytes())["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return sorted(p.name for p in path.iterdir() if p.name not in listed | {METADATA_FILE})
+
+
+def _old_copies(parent: Path, key: str) -> list[Path]:
+    return sorted(parent.glob(f"{OLD_PREFIX}{key[:16]}-*")) if parent.is_dir() else []
+
+
+def read_entry(experiment: str, key: str, root: str | os.PathLike | None = None) -> Entry | None:
+    """The entry of ``key``, verified; None if there is none; :class:`CorruptEntry` if damaged.
+
+    Writes nothing. Files the metadata does not list (``.DS_Store``, an editor's
+    backup) are ignored. During a replacement (or after a writer died in the
+    middle of one) the whole old entry is read from its ``.old-`` folder.
+    """
+    path = entry_path(results_root(root), experiment, key)
+    for _ in range(_READ_ATTEMPTS):
+        candidates = [path] + _old_copies(path.parent, key)
+        for candidate in candidates:
+            try:
+                return _parse_verified(candidate, experiment, key)
+            except (FileNotFoundError, NotADirectoryError):
+                continue   # renamed or deleted by a writer meanwhile: try the next place
+        if not path.exists() and not _old_copies(path.parent, key):
+            return None
+        time.sleep(0.001)
+    raise CorruptEntry(f"{path}: kept changing while being read ({_READ_ATTEMPTS} attempts)")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _writer_pid(name: str) -> int | None:
+    # .tmp-<key16>-<pid>-<random> and .old-<key16>-<pid>
+    parts = name.split("-")
+    return int(parts[2]) if len(parts) >= 3 and parts[2].isdigit() else None
+
+
+def clean_leftovers(root: str | os.PathLike | None = None,
+                    experiment: str | None = None) -> list[str]:
+    """Finish what killed writers left: delete their temporary folders, and put a replaced
+    entry's ``.old-`` folder back where the entry is missing (else delete it).
+
+    Only folders of writers that are no longer running are touched. Returns
+    what was done, one line per folder.
+    """
+    root = results_root(root)
+    parents = [root / _check_experiment(experiment)] if experiment else \
+        [p for p in root.glob("*") if p.is_dir() and not p.name.startswith(".")]
+    done = []
+    for parent in parents:
+        if not parent.is_dir():
+            continue
+        for p in sorted(parent.iterdir()):
+            if not p.name.startswith((TEMP_PREFIX, OLD_PREFIX)):
+                continue
+            pid = _writer_pid(p.name)
+            if pid is not None and _pid_alive(pid):
+                continue
+            if p.name.startswith(OLD_PREFIX):
+                final = parent / p.name[len(OLD_PREFIX):].split("-")[0]
+                if not final.exists():
+                    try:
+                        os.rename(p, final)
+                        done.append(f"restored {final} (its replacement was interrupted)")
+                        continue
+                    except OSError:
+                        pass
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed {p} (left by an interrupted write)")
+    return done
+
+
+def leftovers(root: str | os.PathLike | None = None) -> list[Path]:
+    """Folders left by interrupted writes (removed or restored by the next write)."""
+    root = results_root(root)
+    return sorted(p for p in root.glob("*/.*") if p.is_dir()
+                  and p.name.startswith((TEMP_PREFIX, OLD_PREFIX)) and not p.parent.name.startswith("."))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass   # some file systems cannot fsync a folder
+    finally:
+        os.close(fd)
+
+
+def _pause(step: str) -> None:
+    """Test hook: $SOLUTIONS_STORE_PAUSE_S seconds before each step of a write (kill tests)."""
+    pause = os.environ.get("SOLUTIONS_STORE_PAUSE_S")
+    if pause:
+        time.sleep(float(pause))
 
 
 def write_entry(experiment: str, config: Any, code: str, data_hash: str, computed: Computed, *,
                 wall_time_s: float | None = None, root: str | os.PathLike | None = None) -> Entry:
     """Write an entry atomically and return it (as read back, so verified).
 
-    Everything is written into a temporary folder beside the final one, which
-    is then renamed: readers see the whole entry or none. An existing entry of
-    the same key is replaced.
+    The new entry is written whole into a temporary folder beside the final
+    one; an existing entry of the same key is then renamed aside, the new one
+    renamed into place, and the old one deleted (see the comment above). A
+    kill at any moment leaves the old or the new entry, whole.
     """
     key = entry_key(experiment, config, code, data_hash)
-    final = entry_path(results_root(root), experiment, key)
+    root_path = results_root(root)
+    final = entry_path(root_path, experiment, key)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f"{TEMP_PREFIX}{key[:16]}-"))
+    clean_leftovers(root_path, experiment)
     try:
-        try:
-            text = json.dumps(computed.result, indent=1, sort_keys=True, allow_nan=False)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"result must be JSON-serialisable (finite numbers): {err}") from None
+        text = json.dumps(computed.result, indent=1, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"result must be JSON-serialisable (finite numbers): {err}") from None
+    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f"{TEMP_PREFIX}{key[:16]}-{os.getpid()}-"))
+    old = final.parent / f"{OLD_PREFIX}{key[:16]}-{os.getpid()}"
+    try:
+        _pause("result")
         (tmp / RESULT_FILE).write_text(text + "\n", encoding="utf-8")
         if computed.arrays:
+            _pause("arrays")
             np.savez(tmp / ARRAYS_FILE, **computed.arrays)
         metadata = {
             "key": key, "experiment": experiment, "config": config_dict(config),
@@ -210,17 +408,33 @@ def write_entry(experiment: str, config: Any, code: str, data_hash: str, compute
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "files": {p.name: _sha256(p) for p in sorted(tmp.iterdir())},
         }
+        metadata["metadata_sha256"] = _metadata_sha256(metadata)
+        _pause("metadata")
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=1) + "\n", encoding="utf-8")
-        if final.exists():
-            shutil.rmtree(final)
+        for p in tmp.iterdir():
+            _fsync(p)
+        _fsync(tmp)
+        _pause("swap")
         try:
-            os.rename(tmp, final)   # atomic on one file system; fails if another writer won
+            os.rename(final, old)     # the old entry steps aside, whole
+            _pause("between renames")
+        except FileNotFoundError:
+            pass                      # no old entry
+        try:
+            os.rename(tmp, final)     # atomic on one file system; fails if another writer won
         except OSError:
             if not final.is_dir():
                 raise
             # Another writer of the same key renamed first: its entry stands, ours goes.
+        _fsync(final.parent)
+        _pause("delete old")
+    except BaseException:
+        if old.exists() and not final.exists():
+            os.rename(old, final)     # an error (not a kill): put the old entry back
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     entry = read_entry(experiment, key, root)
     assert entry is not None
     return entry
@@ -228,21 +442,30 @@ def write_entry(experiment: str, config: Any, code: str, data_hash: str, compute
 
 def get_or_compute(experiment: str, config: Any, modules: Iterable[str], data_hash: str,
                    compute_fn: Callable[[], Computed | dict[str, Any]], *,
-                   root: str | os.PathLike | None = None, package: str = "solutions") -> Entry:
-    """The stored entry, or ``compute_fn()`` stored first (a missing or corrupt entry is recomputed).
+                   root: str | os.PathLike | None = None, package: str = "solutions",
+                   recompute: bool = False, command: str | None = None) -> Entry:
+    """The stored entry, or ``compute_fn()`` stored first if there is none.
 
-    ``compute_fn`` takes no arguments and returns a :class:`Computed` or just
-    the JSON result dict. If it raises, nothing is written.
+    A damaged entry is never deleted or recomputed silently: it raises
+    :class:`CorruptEntry` naming the entry, what is wrong and ``command
+    --recompute``; ``recompute=True`` computes the result again (valid entry
+    or not) and replaces the entry atomically. ``compute_fn`` takes no
+    arguments and returns a :class:`Computed` or just the JSON result dict.
+    If it raises, nothing is written.
     """
+    if not isinstance(recompute, bool):
+        raise ValueError(f"recompute must be True or False, got {recompute!r}")
     code = code_hash(list(modules), package)
     key = entry_key(experiment, config, code, data_hash)
-    try:
-        entry = read_entry(experiment, key, root)
-    except CorruptEntry:
-        shutil.rmtree(entry_path(results_root(root), experiment, key))
-        entry = None
-    if entry is not None:
-        return entry
+    clean_leftovers(root, experiment)
+    if not recompute:
+        try:
+            entry = read_entry(experiment, key, root)
+        except CorruptEntry as err:
+            how = f"{command} --recompute" if command else "get_or_compute(..., recompute=True)"
+            raise CorruptEntry(f"{err}. Nothing was deleted; recompute it with: {how}") from None
+        if entry is not None:
+            return entry
     start = time.perf_counter()
     computed = compute_fn()
     wall = time.perf_counter() - start
@@ -280,6 +503,10 @@ class StaleReport:
     missing: tuple[tuple[str, str], ...]   # (experiment, key) needed, no entry: compute them
     corrupt: tuple[tuple[str, str], ...]   # (experiment, key) needed, entry damaged: recompute
     unneeded: tuple[Path, ...]             # entry folders of old code/config/data: delete them
+    # Notes that do not make a result wrong: files an entry does not list (ignored by reads),
+    # and folders of interrupted writes (cleaned by the next write).
+    unlisted: tuple[tuple[Path, tuple[str, ...]], ...] = ()
+    leftovers: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -292,7 +519,8 @@ def stale_entries(needed: Iterable[tuple[str, str]],
 
     Keys come from :func:`result_key` with the current code; a stored entry
     whose key is not among them was made by other code, config or data.
-    Unfinished temporary folders are ignored.
+    Writes nothing: folders of interrupted writes and files an entry does not
+    list are reported (``leftovers``, ``unlisted``), never removed here.
     """
     root = results_root(root)
     needed = set(needed)
@@ -307,4 +535,5 @@ def stale_entries(needed: Iterable[tuple[str, str]],
     stored = sorted(p for p in root.glob("*/*")
                     if p.is_dir() and not p.name.startswith(".") and not p.parent.name.startswith("."))
     unneeded = tuple(p for p in stored if p not in wanted)
-    return StaleReport(tuple(missing), tuple(corrupt), unneeded)
+    unlisted = tuple((p, tuple(names)) for p in stored if (names := unlisted_files(p)))
+    return StaleReport(tuple(missing), tuple(corrupt), unneeded, unlisted, tuple(leftovers(root)))

@@ -2,12 +2,21 @@ import pytest
 import sympy
 import torch
 import torch.nn.functional as F
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from solutions.answers.conv_shapes import conv_output_shape, conv_output_size, general_formula
+from solutions.answers.conv_shapes import (conv_output_shape, conv_output_size, general_formula,
+                                           minimum_size)
+
+from solutions.answers.threads import one_thread
 
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    with one_thread():  # tiny tensors: threads only add overhead
+        yield
 
 
 @st.composite
@@ -36,13 +45,53 @@ def test_size_formula_matches_torch_output_shape(config):
     assert conv_output_shape(sizes, kernels, strides, paddings, dilations) == tuple(out.shape[2:])
 
 
-@given(st.integers(1, 50), st.integers(1, 7), st.integers(1, 5), st.integers(0, 3), st.integers(1, 3))
-def test_symbolic_formula_agrees_with_numbers(n, k, s, p, d):
+@given(conv_configs())
+def test_symbolic_formula_matches_torch_dilation_included(config):
+    # The formula the book prints (conv_output_size on symbols), evaluated, against torch's shape.
+    ndim, dims = config
     expr, sym = general_formula()
-    if d * (k - 1) + 1 > n + 2 * p:
-        return  # not a valid convolution; covered by the error tests
+    sizes, kernels, strides, paddings, dilations = map(tuple, zip(*dims))
+    out = CONV[ndim](torch.zeros(1, 1, *sizes), torch.zeros(1, 1, *kernels), stride=strides,
+                     padding=paddings, dilation=dilations)
+    for (n, k, s, p, d), got in zip(dims, out.shape[2:]):
+        assert expr.subs({sym["n"]: n, sym["k"]: k, sym["s"]: s, sym["p"]: p, sym["d"]: d}) == got
+
+
+@given(st.integers(1, 50), st.integers(1, 7), st.integers(1, 5), st.integers(0, 3), st.integers(1, 3))
+def test_symbolic_and_numeric_paths_agree(n, k, s, p, d):
+    assume(d * (k - 1) + 1 <= n + 2 * p)  # a valid convolution (the error tests cover the rest)
+    expr, sym = general_formula()
     value = expr.subs({sym["n"]: n, sym["k"]: k, sym["s"]: s, sym["p"]: p, sym["d"]: d})
     assert value == conv_output_size(n, k, s, p, d)
+
+
+def test_the_printed_formula_is_conv_output_size_itself():
+    expr, sym = general_formula()
+    assert expr == conv_output_size(sym["n"], sym["k"], sym["s"], sym["p"], sym["d"])
+    # by hand, torch's documented formula: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1
+    n, k, s, p, d = (sym[c] for c in "nkspd")
+    assert expr == sympy.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1
+
+
+def test_dilation_counts_by_hand():
+    # n = 10, k = 3, d = 2: the kernel spans 2·(3 − 1) + 1 = 5 inputs, so 10 − 5 + 1 = 6 outputs;
+    # stride 2 → ⌊(10 − 5)/2⌋ + 1 = 3; padding 1 → ⌊(12 − 5)/1⌋ + 1 = 8
+    assert conv_output_size(10, 3, dilation=2) == 6
+    assert conv_output_size(10, 3, stride=2, dilation=2) == 3
+    assert conv_output_size(10, 3, padding=1, dilation=2) == 8
+    d = sympy.Symbol("d", integer=True, positive=True)
+    assert conv_output_size(10, 3, dilation=d) == 10 - 2 * d  # ⌊10 − d·(3 − 1) − 1⌋ + 1 = 10 − 2d
+
+
+def test_minimum_size_by_hand():
+    assert minimum_size(3) == 3                 # 1·(3 − 1) + 1
+    assert minimum_size(3, padding=1) == 1      # 3 − 2 = 1
+    assert minimum_size(5, dilation=2) == 9     # 2·4 + 1
+    assert minimum_size(1, padding=3) == 1      # never below 1
+    with pytest.raises(ValueError, match="^padding"):
+        minimum_size(3, padding=-1)
+    with pytest.raises(ValueError, match="^dilation"):
+        minimum_size(3, dilation=0)
 
 
 def test_alexnet_sizes():

@@ -163,3 +163,84 @@ def test_bad_sweep_input():
         resolution_sweep("conv", factors=(0,))
     with pytest.raises(ValueError, match="^mode must"):
         build("conv", "partial", 1)
+
+
+# ------------------------------------------------------------ BERT-base, by hand
+
+def test_bert_base_parameters_by_hand():
+    from solutions.answers.finetune_cost import bert_parameters
+    counts = bert_parameters()
+    # embeddings: 30,522·768 + 512·768 + 2·768 + LayerNorm 2·768 = 23,440,896 + 393,216 + 1,536
+    # + 1,536 = 23,837,184
+    assert counts["embeddings"] == (23837184, 5)
+    # one layer: QKV 768·2304 + 2304, output 768² + 768, FFN 768·3072 + 3072 and 3072·768 + 768,
+    # two LayerNorms 4·768: 1,771,776 + 590,592 + 2,362,368 + 2,360,064 + 3,072 = 7,087,872; ×12
+    assert counts["encoder"] == (12 * 7087872, 12 * 12)
+    assert counts["pooler"] == (768 * 768 + 768, 2)
+    assert counts["classifier"] == (768 * 2 + 2, 2)
+    # 109,482,240 without the classifier: Hugging Face's count for bert-base-uncased
+    assert sum(c for c, _ in counts.values()) - 1538 == 109482240
+
+
+def test_bert_last_layer_bill_by_hand():
+    from solutions.answers.finetune_cost import bert_bill
+    bill = bert_bill("last_no_grad", 32)
+    assert bill.frozen_weights == 4 * 109482240 == 437928960
+    assert bill.trained_weights == bill.gradients == 4 * 1538 == 6152
+    assert bill.adam_state == 4 * (2 * 1538 + 2) == 12312     # two moments + a step per tensor
+    assert bill.saved_activations == 32 * 768 * 4 == 98304    # only the classifier's input
+    assert bill.total == 437928960 + 6152 + 6152 + 12312 + 98304 == 438051880
+    # frozen share: 437,928,960 / 438,051,880 = 99.9719…%
+    assert bill.share("frozen_weights") == pytest.approx(99.97194, abs=1e-4)
+    assert bill.share("saved_activations") == pytest.approx(100 * 98304 / 438051880)
+
+
+def test_bert_full_bill_fixed_part_by_hand():
+    from solutions.answers.finetune_cost import bert_bill
+    bill = bert_bill("full", 1)
+    params = 109483778                                        # every part trained
+    assert bill.frozen_weights == 0
+    assert bill.trained_weights == bill.gradients == 4 * params
+    assert bill.adam_state == 4 * (2 * params + 5 + 144 + 2 + 2)  # 153 parameter tensors
+    # shares add up to 100 %
+    items = ("frozen_weights", "trained_weights", "gradients", "adam_state", "saved_activations")
+    assert sum(bill.share(i) for i in items) == pytest.approx(100)
+
+
+def test_bert_saved_closed_form_matches_a_direct_measurement():
+    from solutions.answers.finetune_cost import BERT_BASE, bert_saved_bytes, bert_saved_closed_form
+    small = dataclasses.replace(BERT_BASE, vocab=1000)
+    assert bert_saved_closed_form("full", 3, 2) == bert_saved_bytes("full", 3, 2, small)
+
+
+def test_bert_bad_input():
+    from solutions.answers.finetune_cost import bert_bill, bert_saved_bytes
+    with pytest.raises(ValueError, match="^mode must"):
+        bert_bill("partial", 1)
+    with pytest.raises(ValueError, match="^batch must"):
+        bert_bill("full", 0)
+    with pytest.raises(ValueError, match="^layers must"):
+        bert_saved_bytes("full", 0, 1)
+    with pytest.raises(ValueError, match="^item must"):
+        bert_bill("last_no_grad", 1).share("weights")
+
+
+# ------------------------------------------------------------ the page's slopes
+
+def test_slopes_are_fitted_from_depth_8_and_the_page_agrees_everywhere():
+    from solutions.answers.finetune_cost import FIT_FROM
+    from solutions.book.pages import csc413_3de
+    assert FIT_FROM == 8  # the fixed-size head hides the trend below n = 8
+    for arch in ("mlp", "conv"):
+        rows = csc413_3de.slope_table(arch, style="text").splitlines()[2:]
+        assert rows and all(r.rstrip(" |").endswith("yes") for r in rows), arch
+
+
+def test_fit_from_drops_the_small_depths():
+    # y = n + 10 (a constant head): on 1…64 the slope is well below 1, on 8…64 closer to 1
+    rows = [dataclasses.replace(measure("mlp", "full", **MLP), n=n, parameters=n + 10)
+            for n in (1, 2, 4, 8, 16, 32, 64)]
+    low = next(s.slope for s in slopes(rows) if s.component == "parameters")
+    high = next(s.slope for s in slopes(rows, fit_from=8) if s.component == "parameters")
+    # by hand (least squares of log(n + 10) on log n): on 8…64 ≈ 0.68, on 1…64 ≈ 0.46
+    assert low < 0.5 < 0.65 < high < 0.7

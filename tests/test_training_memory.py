@@ -50,3 +50,17 @@ def test_output_gradients_by_hand():
     # gradients of the ReLU output (2×5) and of the last output (2×3)
     watched = output_gradient_bytes(mlp(), torch.ones(2, 6), lambda n, m: n in ("1", "2"))
     assert watched == 4 * (2 * 5 + 2 * 3)
+
+
+def test_peak_bytes_by_hand():
+    from solutions.answers.training_memory import peak_bytes
+
+    def step():
+        a = torch.empty(1000)    # 4,000 B
+        b = torch.empty(500)     # + 2,000 B: 6,000 B alive
+        del a, b
+        c = torch.empty(1200)    # 4,800 B alone
+        return c
+    assert peak_bytes(step) == 6000
+    with pytest.raises(ValueError, match="^step must"):
+        peak_bytes(42)

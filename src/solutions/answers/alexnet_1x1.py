@@ -20,15 +20,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import astuple, dataclass, fields
+from functools import cache
 
 import sympy
 import torch
 from torch import nn
 
+from solutions.answers.common import choice, positive_int
 from solutions.answers.conv_shapes import conv_output_size
+from solutions.answers.threads import one_thread
 from solutions.answers.training_memory import (OPTIMIZERS, gradient_bytes, optimizer_state_bytes,
-                                       output_gradient_bytes, parameter_bytes,
-                                       saved_activation_bytes)
+                                               output_gradient_bytes, parameter_bytes, peak_bytes,
+                                               saved_activation_bytes)
 
 VARIANTS = ("relu", "relu_inplace", "no_relu")
 FLOAT32_BYTES = 4
@@ -42,15 +45,15 @@ B = sympy.Symbol("B", integer=True, positive=True)  # batch size
 
 
 def _check_variant(variant: str) -> str:
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
-    return variant
+    return choice("variant", variant, VARIANTS)
 
 
 def _check_batch(batch: int) -> int:
-    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise ValueError(f"batch must be a positive integer, got {batch!r}")
-    return batch
+    return positive_int("batch", batch)
+
+
+def _check_optimizer(optimizer: str) -> str:
+    return choice("optimizer", optimizer, OPTIMIZERS)
 
 
 def _one_by_one_block(channels: int, variant: str) -> nn.Sequential:
@@ -101,6 +104,8 @@ def added_parameters_formula(with_bias: bool = True) -> sympy.Expr:
 
 def added_parameters(with_bias: bool = True) -> int:
     """Parameters added, evaluated for AlexNet (96 and 256 channels)."""
+    if not isinstance(with_bias, bool):
+        raise ValueError(f"with_bias must be True or False, got {with_bias!r}")
     c1, c2 = sympy.symbols("c_1 c_2", integer=True, positive=True)
     return int(added_parameters_formula(with_bias).subs({c1: C1, c2: C2}))
 
@@ -143,6 +148,19 @@ def optimizer_state_floats(optimizer: str, params: int, tensors: int) -> int:
     raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
 
 
+def hand_in_items(with_bias: bool = True) -> tuple[int, int, int]:
+    """The items a typical answer adds for one image, in bytes: parameters, their gradients,
+    and the four new layers' outputs (which are the saved activations).
+
+    >>> hand_in_items(), sum(hand_in_items(with_bias=False))
+    ((600832, 600832, 3816192), 5012224)
+    """
+    if not isinstance(with_bias, bool):
+        raise ValueError(f"with_bias must be True or False, got {with_bias!r}")
+    p = FLOAT32_BYTES * added_parameters(with_bias)
+    return p, p, FLOAT32_BYTES * added_saved_activation_floats()
+
+
 @dataclass(frozen=True)
 class MemoryBill:
     """Bytes added by the blocks, item by item (float32)."""
@@ -174,6 +192,8 @@ def closed_form_bill(optimizer: str = "adam", batch: int = 1, variant: str = "re
     12650240
     """
     _check_batch(batch)
+    _check_optimizer(optimizer)
+    _check_variant(variant)
     p = added_parameters()
     return MemoryBill(
         parameters=FLOAT32_BYTES * p,
@@ -193,19 +213,29 @@ def bill_formula(optimizer: str = "adam", variant: str = "relu") -> sympy.Expr:
 
 # ---------------------------------------------------------------- measurements
 
-def _measure(model: nn.Module, optimizer: str, batch: int, watch_new: bool) -> MemoryBill:
+@cache
+def _measure_pass(with_blocks: bool, batch: int, variant: str) -> tuple[int, int, int, int]:
+    """Parameters, gradients, saved activations, new-layer output gradients (bytes) of one model."""
+    torch.manual_seed(0)
+    model = alexnet_front(with_blocks, variant)
     x = torch.randn(batch, 3, IMAGE, IMAGE, generator=torch.Generator().manual_seed(0))
-    model(x).sum().backward()
-    grads = gradient_bytes(model)
-    model.zero_grad(set_to_none=True)
-    return MemoryBill(
-        parameters=parameter_bytes(model),
-        gradients=grads,
-        optimizer_state=optimizer_state_bytes(model, optimizer, x),
-        saved_activations=saved_activation_bytes(model, x),
-        activation_gradients=output_gradient_bytes(
-            model, x, lambda name, m: watch_new and name.startswith("block") and "." in name),
-    )
+    with one_thread():
+        model(x).sum().backward()
+        grads = gradient_bytes(model)
+        model.zero_grad(set_to_none=True)
+        saved = saved_activation_bytes(model, x)
+        act_grads = output_gradient_bytes(
+            model, x, lambda name, m: with_blocks and name.startswith("block") and "." in name)
+    return parameter_bytes(model), grads, saved, act_grads
+
+
+@cache
+def _measure_state(with_blocks: bool, optimizer: str) -> int:
+    """Optimizer state after one step; it depends on the parameters only (not on batch or ReLUs)."""
+    torch.manual_seed(0)
+    model = alexnet_front(with_blocks)
+    with one_thread():
+        return optimizer_state_bytes(model, optimizer, torch.zeros(1, 3, IMAGE, IMAGE))
 
 
 def measured_bill(optimizer: str = "adam", batch: int = 1, variant: str = "relu") -> MemoryBill:
@@ -216,11 +246,51 @@ def measured_bill(optimizer: str = "adam", batch: int = 1, variant: str = "relu"
     parameters excluded), gradients of the new layers' outputs through tensor
     hooks.
     """
+    _check_optimizer(optimizer)
     _check_variant(variant)
     _check_batch(batch)
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+    (p1, g1, s1, a1), (p0, g0, s0, a0) = (_measure_pass(b, batch, variant) for b in (True, False))
+    return MemoryBill(parameters=p1 - p0, gradients=g1 - g0,
+                      optimizer_state=_measure_state(True, optimizer) - _measure_state(False, optimizer),
+                      saved_activations=s1 - s0, activation_gradients=a1 - a0)
+
+
+# ---------------------------------------------------------------- the measured peak
+
+@cache
+def _peak(with_blocks: bool, batch: int, optimizer: str, variant: str) -> int:
+    """Peak bytes of a training step in the steady state, parameters, optimizer state and the
+    input included: one step is taken first, so that the optimizer state already exists (as in
+    every step but the first), then the next step (forward, backward, ``step``) is measured."""
     torch.manual_seed(0)
-    with_blocks = _measure(alexnet_front(True, variant), optimizer, batch, watch_new=True)
-    without = _measure(alexnet_front(False, variant), optimizer, batch, watch_new=False)
-    return MemoryBill(*(a - b for a, b in zip(astuple(with_blocks), astuple(without))))
+    model = alexnet_front(with_blocks, variant)
+    x = torch.randn(batch, 3, IMAGE, IMAGE, generator=torch.Generator().manual_seed(0))
+    params = [p for p in model.parameters()]
+    opt = {"sgd": lambda: torch.optim.SGD(params, lr=1e-3),
+           "sgd_momentum": lambda: torch.optim.SGD(params, lr=1e-3, momentum=0.9),
+           "adam": lambda: torch.optim.Adam(params, lr=1e-3)}[optimizer]()
+
+    def step() -> None:
+        opt.zero_grad(set_to_none=True)   # torch's default: gradients freed between steps
+        model(x).sum().backward()
+        opt.step()
+
+    with one_thread():
+        step()                            # the first step creates the optimizer state
+        opt.zero_grad(set_to_none=True)
+        during = peak_bytes(step)
+    state = sum(t.nelement() * t.element_size() for st in opt.state.values()
+                for t in st.values() if torch.is_tensor(t))
+    return parameter_bytes(model) + state + x.nelement() * x.element_size() + during
+
+
+def measured_peak(batch: int, optimizer: str = "adam", variant: str = "relu") -> int:
+    """By how many bytes the blocks raise the peak memory of one training step (measured).
+
+    The peak is what the allocator must provide at the worst moment of forward, backward
+    and the optimizer step; with blocks minus without.
+    """
+    _check_batch(batch)
+    _check_optimizer(optimizer)
+    _check_variant(variant)
+    return _peak(True, batch, optimizer, variant) - _peak(False, batch, optimizer, variant)

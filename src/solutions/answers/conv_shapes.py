@@ -59,23 +59,38 @@ def conv_output_size(
     ValueError: kernel: the dilated kernel (7) is larger than the padded input (4)
     """
     args = {"size": size, "kernel": kernel, "stride": stride, "padding": padding, "dilation": dilation}
-    if any(_is_symbolic(v) for v in args.values()):
-        for name, v in args.items():
-            if not _is_symbolic(v):
-                _check_int(name, v, 0 if name == "padding" else 1)
-        return sympy.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1
+    symbolic = any(_is_symbolic(v) for v in args.values())
+    for name, v in args.items():
+        if not _is_symbolic(v):
+            args[name] = _check_int(name, v, 0 if name == "padding" else 1)
+    size, kernel, stride, padding, dilation = args.values()
+    if not symbolic and size < minimum_size(kernel, padding, dilation):
+        raise ValueError(f"kernel: the dilated kernel ({dilation * (kernel - 1) + 1}) is larger "
+                         f"than the padded input ({size + 2 * padding})")
+    # The one formula (torch.nn.Conv*d's documentation); floor division on integers.
+    out = sympy.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / sympy.sympify(stride)) + 1
+    return out if symbolic else int(out)
 
-    size = _check_int("size", size, 1)
-    kernel = _check_int("kernel", kernel, 1)
-    stride = _check_int("stride", stride, 1)
-    padding = _check_int("padding", padding, 0)
-    dilation = _check_int("dilation", dilation, 1)
-    span = dilation * (kernel - 1) + 1
-    if span > size + 2 * padding:
-        raise ValueError(
-            f"kernel: the dilated kernel ({span}) is larger than the padded input ({size + 2 * padding})"
-        )
-    return (size + 2 * padding - span) // stride + 1
+
+def minimum_size(kernel: Size, padding: Size = 0, dilation: Size = 1) -> Size:
+    """The smallest input length the dilated kernel fits in: ``dilation·(kernel − 1) + 1 − 2·padding``
+    (at least 1).
+
+    >>> minimum_size(3), minimum_size(3, padding=1), minimum_size(3, dilation=2)
+    (3, 1, 5)
+    >>> minimum_size(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel must be >= 1, got 0
+    """
+    args = {"kernel": kernel, "padding": padding, "dilation": dilation}
+    symbolic = any(_is_symbolic(v) for v in args.values())
+    for name, v in args.items():
+        if not _is_symbolic(v):
+            args[name] = _check_int(name, v, 0 if name == "padding" else 1)
+    kernel, padding, dilation = args.values()
+    low = sympy.Max(dilation * (kernel - 1) + 1 - 2 * padding, 1)
+    return low if symbolic else int(low)
 
 
 def _per_dim(name: str, value: Size | Sequence[Size], ndim: int) -> list[Size]:
@@ -115,7 +130,9 @@ def conv_output_shape(
 
 
 def general_formula() -> tuple[sympy.Expr, dict[str, sympy.Symbol]]:
-    """The output-size formula with every argument a symbol, for display.
+    """:func:`conv_output_size` with every argument a symbol: the formula the book prints.
+
+    Not a second copy of the formula: it is :func:`conv_output_size` itself, called on symbols.
 
     >>> expr, s = general_formula()
     >>> expr.subs({s["n"]: 227, s["k"]: 11, s["s"]: 4, s["p"]: 0, s["d"]: 1})
@@ -124,5 +141,4 @@ def general_formula() -> tuple[sympy.Expr, dict[str, sympy.Symbol]]:
     n, k, s = sympy.symbols("n k s", integer=True, positive=True)
     p = sympy.Symbol("p", integer=True, nonnegative=True)
     d = sympy.Symbol("d", integer=True, positive=True)
-    expr = sympy.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1
-    return expr, {"n": n, "k": k, "s": s, "p": p, "d": d}
+    return conv_output_size(n, k, s, p, d), {"n": n, "k": k, "s": s, "p": p, "d": d}

@@ -12,8 +12,8 @@ laid out as (N, h·c1, w).
 (d): one 3×3×2 kernel sliding over the volume h×w×c1 with a single input
 channel: ``Conv3d(1, 1, (3, 3, 2))`` on (N, 1, h, w, c1).
 
->>> [row.part for row in q2_rows()]
-['a', 'b', 'c', 'd']
+>>> [row.part for row in q2_rows()], [row.typical_right for row in q2_rows()]
+(['a', 'b', 'c', 'd'], [True, True, True, True])
 >>> torch_check(h=7, w=10, c1=4, c2=5)["c"]
 ((2, 3, 5), (2, 3, 5))
 """
@@ -21,12 +21,15 @@ channel: ``Conv3d(1, 1, (3, 3, 2))`` on (N, 1, h, w, c1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import sympy
 import torch
 from torch import nn
 
-from solutions.answers.conv_shapes import conv_output_size
+from solutions.answers.common import positive_int
+from solutions.answers.conv_shapes import conv_output_size, minimum_size
+from solutions.answers.threads import one_thread
 
 # The homework's sizes as symbols (printed h, w, c_1, c_2).
 H, W, C1, C2 = sympy.symbols("h w c_1 c_2", integer=True, positive=True)
@@ -39,7 +42,14 @@ class Q2Row:
     asked: str                      # what is asked
     answer: tuple[sympy.Expr, ...]  # a shape (h×w×c layout) or a single count
     torch_layer: str                # how the row maps onto torch
-    typical: str                    # the typical submitted answer (questions.md)
+    typical: str                    # the typical submitted answer as written (questions.md)
+    typical_expr: tuple[sympy.Expr, ...]  # the same answer as sympy expressions
+
+    @property
+    def typical_right(self) -> bool:
+        """Whether the typical answer equals ours entry by entry (sympy decides)."""
+        return len(self.typical_expr) == len(self.answer) and all(
+            sympy.simplify(a - b) == 0 for a, b in zip(self.answer, self.typical_expr))
 
 
 def kernel_width_for_output(target: sympy.Expr = W - 1) -> sympy.Expr:
@@ -53,22 +63,38 @@ def kernel_width_for_output(target: sympy.Expr = W - 1) -> sympy.Expr:
     return solution
 
 
-def q2_rows() -> list[Q2Row]:
+def assumptions() -> tuple[sympy.Rel, ...]:
+    """When the table holds: each kernel must fit in the unpadded input (h, w ≥ 3; c1 ≥ 2).
+
+    Computed from the kernels with :func:`minimum_size`: 3×3 along h and w in (c) and (d),
+    2 along the channels in (d). (a) needs only w ≥ 2, which w ≥ 3 covers.
+
+    >>> assumptions()
+    (h >= 3, w >= 3, c_1 >= 2)
+    """
+    return (sympy.Ge(H, minimum_size(3)), sympy.Ge(W, minimum_size(3)), sympy.Ge(C1, minimum_size(2)))
+
+
+@cache
+def q2_rows() -> tuple[Q2Row, ...]:
     """The filled table, every entry computed from :func:`conv_output_size`."""
     k = kernel_width_for_output()
     c_shape = (conv_output_size(H, 3, stride=3), conv_output_size(W, 3, stride=3), C2)
     d_shape = (conv_output_size(H, 3), conv_output_size(W, 3), conv_output_size(C1, 2))
-    return [
+    floor = sympy.floor
+    return (
         Q2Row("a", "1-D conv, output 1×(w−1)×c2", "kernel size", (H, k, C1),
-              "Conv1d(h·c1, c2, kernel_size=2) on (N, h·c1, w)", "h×2×c1"),
+              "Conv1d(h·c1, c2, kernel_size=2) on (N, h·c1, w)", "h×2×c1", (H, 2, C1)),
         Q2Row("b", "1-D conv, output 1×(w−1)×c2", "number of kernels", (C2,),
-              "out_channels = c2", "c2"),
+              "out_channels = c2", "c2", (C2,)),
         Q2Row("c", "2-D conv, c2 kernels 3×3×c1, stride 3", "output size", c_shape,
               "Conv2d(c1, c2, 3, stride=3) on (N, c1, h, w)",
-              "(⌊(h−3)/3⌋+1)×(⌊(w−3)/3⌋+1)×c2 (equal: ⌊(n−3)/3⌋+1 = ⌊n/3⌋)"),
+              "(⌊(h−3)/3⌋+1)×(⌊(w−3)/3⌋+1)×c2",
+              (floor((H - 3) / 3) + 1, floor((W - 3) / 3) + 1, C2)),
         Q2Row("d", "3-D conv, one 3×3×2 kernel, stride 1", "output size", d_shape,
-              "Conv3d(1, 1, (3, 3, 2)) on (N, 1, h, w, c1)", "(h−2)×(w−2)×(c1−1)"),
-    ]
+              "Conv3d(1, 1, (3, 3, 2)) on (N, 1, h, w, c1)", "(h−2)×(w−2)×(c1−1)",
+              (H - 2, W - 2, C1 - 1)),
+    )
 
 
 def _ints(*values: int) -> tuple[int, ...]:
@@ -82,21 +108,22 @@ def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, 
     kernel's shape, (b) the number of kernels, (c) and (d) the output shapes.
     """
     for name, value in (("h", h), ("w", w), ("c1", c1), ("c2", c2)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if h < 3 or w < 3 or c1 < 2:
-        raise ValueError("h and w must be >= 3 and c1 >= 2 for the 3×3 and 3×3×2 kernels to fit")
+        positive_int(name, value)
     sizes = {H: h, W: w, C1: c1, C2: c2}
+    for rel, name in zip(assumptions(), ("h", "w", "c1")):
+        if not rel.subs(sizes):
+            raise ValueError(f"{name} must satisfy {rel} for the kernels to fit, got {sizes[rel.lhs]}")
     rows = {r.part: tuple(int(sympy.sympify(e).subs(sizes)) for e in r.answer) for r in q2_rows()}
-    x = torch.randn(1, h, w, c1)                                    # (N, h, w, c1)
+    with one_thread():  # tiny tensors: threads only add overhead
+        x = torch.randn(1, h, w, c1)                                    # (N, h, w, c1)
 
-    conv1d = nn.Conv1d(h * c1, c2, kernel_size=2)
-    y1 = conv1d(x.permute(0, 1, 3, 2).reshape(1, h * c1, w))       # (N, c2, w−1)
-    kernel = conv1d.weight.shape                                    # (c2, h·c1, 2)
-    assert tuple(y1.shape) == (1, c2, w - 1), "the 1-D layer must give 1×(w−1)×c2"
+        conv1d = nn.Conv1d(h * c1, c2, kernel_size=2)
+        y1 = conv1d(x.permute(0, 1, 3, 2).reshape(1, h * c1, w))       # (N, c2, w−1)
+        kernel = conv1d.weight.shape                                    # (c2, h·c1, 2)
+        assert tuple(y1.shape) == (1, c2, w - 1), "the 1-D layer must give 1×(w−1)×c2"
 
-    y2 = nn.Conv2d(c1, c2, 3, stride=3)(x.permute(0, 3, 1, 2))      # (N, c2, h', w')
-    y3 = nn.Conv3d(1, 1, (3, 3, 2))(x.unsqueeze(1))                 # (N, 1, h−2, w−2, c1−1)
+        y2 = nn.Conv2d(c1, c2, 3, stride=3)(x.permute(0, 3, 1, 2))      # (N, c2, h', w')
+        y3 = nn.Conv3d(1, 1, (3, 3, 2))(x.unsqueeze(1))                 # (N, 1, h−2, w−2, c1−1)
     return {
         "a": (rows["a"], _ints(h, kernel[2], kernel[1] // h)),
         "b": (rows["b"], _ints(kernel[0])),

@@ -120,3 +120,29 @@ def output_gradient_bytes(model: nn.Module, example: torch.Tensor,
             h.remove()
         model.zero_grad(set_to_none=True)
     return total
+
+
+def peak_bytes(step: Callable[[], object]) -> int:
+    """Peak of the bytes allocated while ``step()`` runs, above what was allocated before it.
+
+    Measured with ``torch.profiler`` (``profile_memory=True``): every allocation and free on
+    the CPU is an event with a signed size; the peak is the largest running sum, in time order.
+    The CPU allocator caches nothing, so these are the bytes the process asks for. Tensors
+    alive before the step (parameters, the input) are not included: add them.
+
+    >>> peak_bytes(lambda: [torch.empty(1000), torch.empty(500)])   # both alive: 4·1500
+    6000
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    if not callable(step):
+        raise ValueError(f"step must be callable, got {step!r}")
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    events = sorted((e.start_ns(), e.nbytes()) for e in prof.profiler.kineto_results.events()
+                    if e.name() == "[memory]")
+    running = peak = 0
+    for _, nbytes in events:
+        running += nbytes
+        peak = max(peak, running)
+    return peak

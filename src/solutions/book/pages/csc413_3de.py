@@ -90,19 +90,36 @@ def resolution_table(style: str = "latex") -> str:
                            "× per doubling: full", "× per doubling: last layer"], body, style)
 
 
+_BILL_ITEMS = {"frozen_weights": "frozen weights", "trained_weights": "trained weights",
+               "gradients": "gradients", "adam_state": "Adam state",
+               "saved_activations": "saved activations"}
+
+
+def bert_table(style: str = "latex") -> str:
+    """BERT-base's Adam bill: each item's share of the step's memory, per mode and batch."""
+    body = []
+    for mode in ("full", C3DE_LAST):
+        for b in finetune_cost.BERT_BATCHES:
+            bill = finetune_cost.bert_bill(mode, b)
+            body.append([_MODE_LABELS[mode], b, *(f"{bill.share(i):.2f} %" for i in _BILL_ITEMS),
+                         bill.total])
+    return markdown_table(["fine-tuning", "batch", *_BILL_ITEMS.values(), "total (bytes)"], body, style)
+
+
 def values() -> dict[str, object]:
     depth_rows, res_rows = data()
     slope, growth = _depth_slopes(), _resolution_growth()
     big, small = max(finetune_cost.DEPTHS), min(finetune_cost.DEPTHS)
     mlp = {(r.mode, r.n): r for r in depth_rows if r.arch == "mlp"}
     pit, pit_small = mlp[C3DE_LAST, big], mlp[C3DE_LAST, small]
-    frozen = pit.parameters - pit.head_parameters
-    trainable = pit.adam_memory - frozen
     pairs = [(a, b) for a in depth_rows + res_rows if a.mode == "last_requires_grad"
              for b in depth_rows + res_rows if b.mode == C3DE_LAST
              and (b.arch, b.n, b.resolution) == (a.arch, a.n, a.resolution)]
     sides = [finetune_cost.DEFAULT_RESOLUTION * f for f in finetune_cost.SIDE_FACTORS]
     conv_full = {r.resolution: r for r in res_rows if r.arch == "conv" and r.mode == "full"}
+    b_min, b_max = min(finetune_cost.BERT_BATCHES), max(finetune_cost.BERT_BATCHES)
+    full_min, full_max = (finetune_cost.bert_bill("full", b) for b in (b_min, b_max))
+    last_max = finetune_cost.bert_bill(C3DE_LAST, b_max)
     values: dict[str, object] = {
         "c3de_slope_table_mlp": slope_table("mlp"),
         "c3de_slope_table_conv": slope_table("conv"),
@@ -121,9 +138,6 @@ def values() -> dict[str, object]:
         "c3de_mode_pairs": len(pairs),
         "c3de_mode_differences": sum(dataclasses.replace(a, mode=C3DE_LAST) != b for a, b in pairs),
         "c3de_pit_n": big,
-        "c3de_pit_frozen": frozen,
-        "c3de_pit_trainable": trainable,
-        "c3de_pit_frozen_percent": 100 * frozen / pit.adam_memory,
         "c3de_pit_total": pit.adam_memory,
         "c3de_pit_total_small": pit_small.adam_memory,
         "c3de_pit_growth": pit.adam_memory / pit_small.adam_memory,
@@ -131,13 +145,46 @@ def values() -> dict[str, object]:
         "c3de_bwd_fwd_ratio": mlp["full", big].backward_flops / mlp["full", big].forward_flops,
         "c3de_pixel_factor": (2 * sides[0]) ** 2 // sides[0] ** 2,
         "c3de_conv_total_x2": conv_full[sides[1]].adam_memory / conv_full[sides[0]].adam_memory,
+        "c3de_conv_full_parameters": slope["conv", "full", "parameters"],
+        "c3de_conv_last_no_grad_parameters": slope["conv", "last_no_grad", "parameters"],
+        "c3de_mlp_full_adam_state": slope["mlp", "full", "adam_state"],
+        "c3de_mlp_full_backward_flops": slope["mlp", "full", "backward_flops"],
+        "c3de_mlp_full_forward_flops": slope["mlp", "full", "forward_flops"],
+        "c3de_mlp_full_gradients": slope["mlp", "full", "gradients"],
+        "c3de_mlp_full_momentum_state": slope["mlp", "full", "momentum_state"],
+        "c3de_mlp_full_parameters": slope["mlp", "full", "parameters"],
+        "c3de_mlp_full_saved_activations": slope["mlp", "full", "saved_activations"],
+        "c3de_mlp_last_no_grad_adam_state": slope["mlp", "last_no_grad", "adam_state"],
+        "c3de_mlp_last_no_grad_backward_flops": slope["mlp", "last_no_grad", "backward_flops"],
+        "c3de_mlp_last_no_grad_forward_flops": slope["mlp", "last_no_grad", "forward_flops"],
+        "c3de_mlp_last_no_grad_gradients": slope["mlp", "last_no_grad", "gradients"],
+        "c3de_mlp_last_no_grad_momentum_state": slope["mlp", "last_no_grad", "momentum_state"],
+        "c3de_mlp_last_no_grad_parameters": slope["mlp", "last_no_grad", "parameters"],
+        "c3de_mlp_last_no_grad_saved_activations": slope["mlp", "last_no_grad", "saved_activations"],
+        "c3de_x2_conv_flatten_full_head_parameters": growth["conv_flatten", "full", "head_parameters"],
+        "c3de_x2_conv_flatten_full_parameters": growth["conv_flatten", "full", "parameters"],
+        "c3de_x2_conv_flatten_last_no_grad_adam_state": growth["conv_flatten", "last_no_grad", "adam_state"],
+        "c3de_x2_conv_full_forward_flops": growth["conv", "full", "forward_flops"],
+        "c3de_x2_conv_full_parameters": growth["conv", "full", "parameters"],
+        "c3de_x2_conv_full_saved_activations": growth["conv", "full", "saved_activations"],
+        "c3de_x2_conv_last_no_grad_saved_activations": growth["conv", "last_no_grad", "saved_activations"],
+        "c3de_bert_table": bert_table(),
+        "c3de_bert_layers": finetune_cost.BERT_BASE.layers,
+        "c3de_bert_seq": finetune_cost.BERT_BASE.seq,
+        "c3de_bert_params": sum(c for c, _ in finetune_cost.bert_parameters().values()),
+        "c3de_bert_batch_min": b_min,
+        "c3de_bert_batch_max": b_max,
+        "c3de_bert_last_frozen_min": last_max.share("frozen_weights"),
+        "c3de_bert_last_total_max": last_max.total,
+        "c3de_bert_full_total_max": full_max.total,
+        "c3de_bert_full_weights_min": full_min.share("trained_weights"),
+        "c3de_bert_full_weights_max": full_max.share("trained_weights"),
+        "c3de_bert_full_saved_min": full_min.share("saved_activations"),
+        "c3de_bert_full_saved_max": full_max.share("saved_activations"),
+        "c3de_res_fit_min": sides[0],
+        "c3de_res_fit_max": sides[-1],
+        "c3de_side_x2": sides[1],
     }
-    for (arch, mode, comp), s in slope.items():
-        if s is not None:  # a 0-byte item has no slope; the page says "0 bytes" for it
-            values[f"c3de_{arch}_{mode}_{comp}"] = s
-    for (arch, mode, comp), g in growth.items():
-        if g is not None:
-            values[f"c3de_x2_{arch}_{mode}_{comp}"] = g
     return values
 
 

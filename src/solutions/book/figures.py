@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from solutions.answers.bias_variance import LABELS, Experiment, Sweep, grid_points, target
+from solutions.answers.bias_variance import BASES, LABELS, Experiment, Sweep, grid_points, target
 from solutions.answers.finetune_cost import COMPONENTS, Cost
 from solutions.answers.input_transform import Effect
 from solutions.answers.label_changing_augmentation import (DIGIT_MAX, INTERVAL, SAFE, SEED, TRANSFORMS,
@@ -162,7 +162,9 @@ def sweeps_figure(sweeps: dict[str, Sweep]):
         elif name in ("width", "n_train"):
             ax.set_xscale("log", base=2)
         ax.axhline(0, color="grey", lw=0.5)
-        ax.set_xlabel(LABELS[name])
+        base = BASES[name]
+        ax.set_xlabel(f"{LABELS[name]} (from n = {base.n_train}, {base.width} hidden units)"
+                      if name != "n_train" else f"{LABELS[name]} ({base.width} hidden units)")
         ax.set_title(f"bias² {sw.bias2.arrows}, variance {sw.variance.arrows}")
         ax.legend(fontsize=8)
     return fig

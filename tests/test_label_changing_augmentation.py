@@ -202,8 +202,8 @@ def test_page_claims_follow_from_the_records():
     harm = [lca.judged(t) for t in lca.HARMFUL]
     assert all(j.kept_classes == tuple(range(10)) for j in keep)
     assert min(j.accuracy.low for j in keep) > max(j.accuracy.high for j in harm)
-    # the pitfall: at least two readings of 4×4 crops of 8 beat both 3 and 0
-    assert len(lca.read_more_often(lca.crop_effect(8, 4))) >= 2
+    # the answer box and the pitfall: some reading of 4×4 crops of 8 beats both 3 and 0
+    assert len(lca.read_more_often(lca.crop_effect(8, 4))) >= 1
 
 
 def test_training_with_nothing_changes_nothing():

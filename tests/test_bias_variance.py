@@ -99,3 +99,97 @@ def test_bad_inputs_raise_naming_the_parameter():
         ens.train_ensemble(bv.Setting(dropout=1.0), bv.Experiment(members=2, steps=1))
     with pytest.raises(ValueError, match="width"):
         ens.train_ensemble(bv.Setting(width=0), bv.Experiment(members=2, steps=1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-made prediction matrices: bias², variance, bootstrap intervals and the page's readings.
+
+def test_bias2_and_variance_of_a_two_by_two_matrix_by_hand():
+    p = np.array([[1.0, 2.0],
+                  [3.0, 4.0]])       # 2 members × 2 grid points, target f = 0
+    # mean p̄ = (2, 3); s² (ddof 1) = ((1−2)² + (3−2)²)/1 = 2 at both points; M = 2
+    # bias² = mean[(2² − 2/2), (3² − 2/2)] = mean[3, 8] = 5.5; variance = mean[2, 2] = 2
+    d = bv.decompose(p, np.zeros(2), noise_sd=0.5)
+    assert (d.bias2, d.variance, d.noise, d.total) == (5.5, 2.0, 0.25, 7.75)
+
+
+def _offsets(*cs):
+    # every member predicts f + c: no variance, bias² = c² exactly, and every bootstrap resample
+    # is identical, so every interval is a single point
+    return [np.tile(F + c, (4, 1)) for c in cs]
+
+
+def test_bootstrap_of_identical_members_is_exact_and_finds_the_turn():
+    sw = bv.summarise("width", (1, 2, 3), _offsets(0.5, 0.1, 0.3), F, resamples=20)
+    # bias² = 0.25, 0.01, 0.09; variance 0 everywhere
+    assert [p.bias2.value for p in sw.points] == pytest.approx([0.25, 0.01, 0.09], abs=1e-12)
+    assert all(p.bias2.low == pytest.approx(p.bias2.value) == pytest.approx(p.bias2.high)
+               for p in sw.points)
+    # first → last: 0.09 − 0.25 = −0.16 ↓; via the least (setting 2): −0.24 ↓ then +0.08 ↑
+    assert sw.bias2.overall.delta == pytest.approx(-0.16) and sw.bias2.turn == 1
+    assert sw.bias2.arrows == "↓ then ↑" and sw.variance.arrows == "≈"
+
+
+def test_reading_of_a_hand_made_sweep():
+    sw = bv.summarise("weight_decay", (0.0, 0.1, 0.2), _offsets(0.1, 0.2, 0.3), F, resamples=20)
+    r = bv.read(sw)
+    # bias² 0.01 → 0.09 (↑, as the textbook's "bias ↑"); variance 0 → 0 (≈, the textbook says ↓)
+    assert (r.first, r.last) == (0.0, 0.2)
+    assert (r.bias_first, r.bias_last) == pytest.approx((0.01, 0.09))
+    assert (r.bias_arrows, r.var_arrows) == ("↑", "≈")
+    assert (r.bias_verdict, r.var_verdict) == ("agrees", "departs")
+    assert r.bias_turn_at is None and r.var_turn_at is None
+    # all variances tie at 0: the least is the first setting, and both changes are 0
+    assert (r.var_least_at, r.var_least, r.var_to_least.delta, r.var_from_least.delta) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_reading_reports_where_the_variance_is_least():
+    rng = np.random.default_rng(5)
+    noise = rng.standard_normal((32, X.size))
+    preds = [F + s * noise for s in (0.4, 0.1, 0.3)]      # same draws, scaled: variance ∝ s²
+    r = bv.read(bv.summarise("width", (1, 16, 1024), preds, F))
+    # variance ratios 16 : 1 : 9, so the least is at width 16; down by far more than the noise,
+    # then up (the same members, so the paired changes are exact multiples of one another)
+    assert r.var_least_at == 16 and r.var_turn_at == 16
+    assert r.var_to_least.arrow == "↓" and r.var_from_least.arrow == "↑"
+    assert r.var_verdict == "departs: not monotone"
+    assert r.var_least == pytest.approx(0.01 * np.var(noise, axis=0, ddof=1).mean())
+
+
+@pytest.mark.parametrize("textbook, change, expected", [
+    ("↑", bv.Change(0.1, 0.05, 0.2), "agrees"),    # interval above 0: ↑
+    ("↓", bv.Change(0.1, 0.05, 0.2), "departs"),
+    ("≈", bv.Change(0.1, -0.05, 0.2), "agrees"),   # interval straddles 0: ≈
+])
+def test_verdict_compares_the_arrow_with_the_textbook(textbook, change, expected):
+    assert bv.verdict(textbook, bv.Trend(change)) == expected
+    turned = bv.Trend(change, 1, bv.Change(-1, -2, -0.5), bv.Change(1, 0.5, 2))
+    assert bv.verdict(textbook, turned) == "departs: not monotone"
+
+
+def test_the_stored_sweeps_start_where_their_terms_are_visible():
+    # the n_train sweep is the only one that starts from another network: 2 hidden units
+    assert bv.BASES["n_train"] == bv.Setting(width=2)
+    assert all(bv.BASES[k] == bv.Setting() for k in ("weight_decay", "width", "dropout"))
+    from solutions.experiments.registry import q4_predictions
+    config, preds = q4_predictions("n_train")
+    assert config.base.width == 2 and preds.shape == (6, 32, 101)   # 6 values of n, 32 members, grid 101
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: bv.decompose(np.zeros((3, 5)), np.zeros(4), 0.1), "f"),
+    (lambda: bv.bootstrap_indices(0, 10), "members"),
+    (lambda: bv.bootstrap_indices(3, 0), "resamples"),
+    (lambda: bv.bootstrap_indices(3, 10, seed=-1), "seed"),
+    (lambda: bv.summarise("depth", (1,), [np.zeros((2, 3))], np.zeros(3)), "name"),
+    (lambda: bv.summarise("width", (1,), [np.zeros((1, 3))], np.zeros(3)), "predictions"),
+    (lambda: bv.summarise("width", (1,), [np.zeros((2, 3))], np.zeros(4)), "f"),
+    (lambda: bv.verdict("up", bv.Trend(bv.Change(0, 0, 0))), "textbook"),
+    (lambda: bv.read("width"), "sweep"),
+    (lambda: bv.Setting(n_train=0), "n_train"),
+    (lambda: bv.Setting(width=2.5), "width"),
+    (lambda: bv.Setting(weight_decay=-1e-3), "weight_decay"),
+])
+def test_more_bad_inputs_raise_naming_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

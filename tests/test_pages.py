@@ -25,8 +25,8 @@ GLUE = re.compile(r"\{glue(?::\w+)?\}`([\w.:-]+?)(?::[^`]*)?`|```\{glue(?::\w+)?
 WITH_MODULE = [p for p in PAGES if p.module]
 # Pages not yet converted to literal glue keys / an opening answer box (expected to fail, strictly:
 # a converted page must leave this list). Empty when the content pass is complete.
-PENDING_LITERAL_KEYS = {"csc413_1c", "cs5242_q4"}
-PENDING_ANSWER_BOX = {"csc413-1c", "cs5242-q1", "cs5242-q4"}
+PENDING_LITERAL_KEYS = {"csc413_1c"}
+PENDING_ANSWER_BOX = {"csc413-1c"}
 
 
 def _pending(pages, pending, attr):

@@ -28,19 +28,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solutions.answers.ensemble_setup import (SWEEPS, Experiment, Setting,  # noqa: F401 (re-exported)
-                                              grid_points, target, training_sets)
+from solutions.answers.common import choice, non_negative_int, positive_int
+from solutions.answers.ensemble_setup import (BASES, SWEEPS, Experiment,  # noqa: F401 (re-exported)
+                                              Setting, grid_points, target, training_sets)
 
 INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
 _TAILS = [(100 - INTERVAL) / 200, 1 - (100 - INTERVAL) / 200]
 TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
             "n_train": ("≈", "↓")}   # (bias², variance) as the typical answer says
-
-
-
-
-
-
 
 
 @dataclass(frozen=True)
@@ -60,9 +55,12 @@ def decompose(predictions: np.ndarray, f: np.ndarray, noise_sd: float) -> Decomp
     p = np.asarray(predictions, dtype=float)
     if p.ndim != 2 or p.shape[0] < 2:
         raise ValueError(f"predictions must be (members ≥ 2, grid), got shape {p.shape}")
-    if noise_sd < 0:
+    if not np.isfinite(noise_sd) or noise_sd < 0:
         raise ValueError(f"noise_sd must be non-negative, got {noise_sd}")
-    b2, var = _bias2_variance(p[None], np.asarray(f, dtype=float))
+    f = np.asarray(f, dtype=float)
+    if f.shape != p.shape[1:]:
+        raise ValueError(f"f must have one value per grid point {p.shape[1:]}, got shape {f.shape}")
+    b2, var = _bias2_variance(p[None], f)
     return Decomposition(float(b2[0]), float(var[0]), float(noise_sd) ** 2)
 
 
@@ -75,18 +73,8 @@ def _bias2_variance(p: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray:
     """(resamples, members) indices drawn with replacement; shared across a sweep (paired)."""
-    return np.random.default_rng(seed).integers(0, members, size=(resamples, members))
-
-
-# ---------------------------------------------------------------------------------------------
-# The training sets of the ensemble (trained by solutions.experiments.ensembles).
-
-
-
-
-
-
-
+    members, resamples = positive_int("members", members), positive_int("resamples", resamples)
+    return np.random.default_rng(non_negative_int("seed", seed)).integers(0, members, size=(resamples, members))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,6 +137,9 @@ class Sweep:
     points: tuple[Point, ...]
     bias2: Trend
     variance: Trend
+    least: int                   # the setting of least variance
+    to_least: Change             # variance: least − first (paired bootstrap)
+    from_least: Change           # variance: last − least (0 when the least is the last)
     predictions: tuple[np.ndarray, ...] = field(default=(), repr=False, compare=False)  # (M, G) each
 
 
@@ -195,21 +186,92 @@ def _trend(boot: list[np.ndarray], full: list[float]) -> Trend:
 def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray],
               f: np.ndarray, resamples: int = 200, seed: int = 0) -> Sweep:
     """A :class:`Sweep` from each setting's predictions (M, G), with a paired bootstrap."""
+    choice("name", name, tuple(SWEEPS))
     if not values or len(values) != len(predictions):
         raise ValueError(f"values must be a non-empty sequence matching the predictions, got {values!r}")
+    f = np.asarray(f, dtype=float)
+    predictions = [np.asarray(p, dtype=float) for p in predictions]
+    if any(p.ndim != 2 or p.shape[0] < 2 or p.shape != predictions[0].shape for p in predictions):
+        raise ValueError("predictions must be arrays (members ≥ 2, grid) of one shape, got shapes "
+                         f"{[p.shape for p in predictions]}")
+    if f.shape != predictions[0].shape[1:]:
+        raise ValueError(f"f must have one value per grid point {predictions[0].shape[1:]}, got {f.shape}")
     idx = bootstrap_indices(predictions[0].shape[0], resamples, seed)
     # The same resampled members for every setting: the settings share training sets (paired).
     boot = [_bias2_variance(p[idx], f) for p in predictions]
     full = [[float(a[0]) for a in _bias2_variance(p[None], f)] for p in predictions]
     points = tuple(Point(float(v), _estimate(bs[0], fl[0]), _estimate(bs[1], fl[1]))
                    for v, bs, fl in zip(values, boot, full))
+    var_boot, var_full = [b[1] for b in boot], [fl[1] for fl in full]
+    least = int(np.argmin(var_full))
     return Sweep(name, points,
-                 _trend([b[0] for b in boot], [fl[0] for fl in full]),
-                 _trend([b[1] for b in boot], [fl[1] for fl in full]), tuple(predictions))
+                 _trend([b[0] for b in boot], [fl[0] for fl in full]), _trend(var_boot, var_full),
+                 least, _change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
+                 _change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
+                 tuple(predictions))
+
+# ---------------------------------------------------------------------------------------------
+# A sweep read against the textbook answer (what the page states, computed here).
+
+def verdict(textbook: str, trend: Trend) -> str:
+    """"agrees" when the measured direction is the textbook's, else "departs" (with "not
+    monotone" when the estimate turns).
+
+    >>> verdict("↓", Trend(Change(-1.0, -1.5, -0.5)))
+    'agrees'
+    >>> verdict("≈", Trend(Change(-1.0, -1.5, -0.5)))
+    'departs'
+    """
+    choice("textbook", textbook, ("↑", "↓", "≈"))
+    if trend.turn is not None:
+        return "departs: not monotone"
+    return "agrees" if trend.arrows == textbook else "departs"
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One sweep's measured directions, next to the textbook answer."""
+
+    name: str
+    first: float                 # first and last swept value
+    last: float
+    bias_first: float
+    bias_last: float
+    var_first: float
+    var_last: float
+    bias_arrows: str             # ↑, ↓, ≈ or e.g. "↓ then ↑"
+    var_arrows: str
+    bias_turn_at: float | None   # the swept value where the estimate turns, if it does
+    var_turn_at: float | None
+    bias_change: Change          # last − first, with its bootstrap interval
+    var_change: Change
+    textbook_bias: str
+    textbook_var: str
+    bias_verdict: str
+    var_verdict: str
+    var_least_at: float          # the swept value of least variance
+    var_least: float
+    var_to_least: Change         # least − first
+    var_from_least: Change       # last − least (0 when the least is the last)
 
 
+def read(sweep: Sweep) -> Reading:
+    """The directions of ``sweep`` and how they compare with :data:`TEXTBOOK`."""
+    if not isinstance(sweep, Sweep):
+        raise ValueError(f"sweep must be a Sweep, got {sweep!r}")
+    pts, (tb_bias, tb_var) = sweep.points, TEXTBOOK[sweep.name]
+    first, last = pts[0], pts[-1]
+
+    def turn_at(trend: Trend) -> float | None:
+        return None if trend.turn is None else pts[trend.turn].value
+
+    return Reading(sweep.name, first.value, last.value, first.bias2.value, last.bias2.value,
+                   first.variance.value, last.variance.value, sweep.bias2.arrows,
+                   sweep.variance.arrows, turn_at(sweep.bias2), turn_at(sweep.variance),
+                   sweep.bias2.overall, sweep.variance.overall, tb_bias, tb_var,
+                   verdict(tb_bias, sweep.bias2), verdict(tb_var, sweep.variance),
+                   pts[sweep.least].value, pts[sweep.least].variance.value, sweep.to_least,
+                   sweep.from_least)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,14 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-# The sweeps of Q4, in the order of the question: the swept field and its values.
-SWEEPS: dict[str, tuple[float, ...]] = {
-    "weight_decay": (0.0, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1),
-    "width": (1, 2, 4, 8, 16, 64, 256, 1024),
-    "dropout": (0.0, 0.1, 0.2, 0.3, 0.5),
-    "n_train": (10, 20, 40, 80, 160, 320),
-}
+from solutions.answers.common import finite_number, positive_int
 
 
 def target(x: np.ndarray) -> np.ndarray:
@@ -35,6 +28,30 @@ class Setting:
     width: int = 64           # hidden units of the single hidden ReLU layer
     weight_decay: float = 0.0  # λ in loss = MSE + λ‖W‖² (weights, not biases)
     dropout: float = 0.0       # drop probability of the hidden units, training only
+
+    def __post_init__(self) -> None:
+        positive_int("n_train", self.n_train)
+        positive_int("width", self.width)
+        if finite_number("weight_decay", self.weight_decay) < 0:
+            raise ValueError(f"weight_decay must be non-negative, got {self.weight_decay!r}")
+        if not 0 <= finite_number("dropout", self.dropout) < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+
+
+# The sweeps of Q4, in the order of the question: the swept field and its values.
+SWEEPS: dict[str, tuple[float, ...]] = {
+    "weight_decay": (0.0, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1),
+    "width": (1, 2, 4, 8, 16, 64, 256, 1024),
+    "dropout": (0.0, 0.1, 0.2, 0.3, 0.5),
+    "n_train": (10, 20, 40, 80, 160, 320),
+}
+
+
+# The setting each sweep moves one field of. The n_train sweep starts from a network of 2 hidden
+# units: at the default 64 its bias² is ≈ 0 at every n, so it could not show what more data does
+# to the bias; with 2 units both bias² and variance are well above their noise.
+BASES: dict[str, Setting] = {"weight_decay": Setting(), "width": Setting(), "dropout": Setting(),
+                             "n_train": Setting(width=2)}
 
 
 @dataclass(frozen=True)

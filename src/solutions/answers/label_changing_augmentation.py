@@ -3,13 +3,17 @@
 A transformation is a safe augmentation only if the transformed image still
 belongs to the original class. We check that with two pieces of evidence:
 
-* **digits**: an RBF support-vector classifier trained on scikit-learn's 8×8
-  digits, with the augmentations we do want (±1-pixel shifts, small rotations,
-  mild elastic noise), is the judge of what a digit looks like; we apply each
-  transformation to the test digits and see what it calls them (a rotated 6
-  read as 9 means that the augmentation would teach "this 9-like image is a 6");
-  and we train with each augmentation, label kept, to see what it costs on
-  untouched digits;
+* **digits**: an RBF support-vector classifier, the *judge*, reads scikit-learn's
+  8×8 test digits after each transformation. The judge of a transformation
+  has never seen it: it is trained on the training digits plus one copy per
+  candidate label-keeping augmentation (±1-pixel shift, small rotation, mild
+  elastic distortion) *other than* the one judged, so the candidates are not
+  judged by a classifier taught to accept them; flips, the 180° rotation and
+  crops are judged by the classifier trained with all three. A rotated 6 read
+  as 9 means that "rotate, keep the label" would teach "this 9-like image is a 6".
+  Crops are read at every window position, not one random one. Every share
+  comes with a bootstrap interval over the test digits; we also train with each
+  augmentation, label kept, and compare on untouched digits (paired bootstrap);
 * **letters**: glyphs rendered from matplotlib's bundled DejaVu Sans, compared
   by pixel IoU after a flip or rotation with the other letters (flip_h(b) vs d).
 
@@ -32,6 +36,7 @@ array([[0., 1., 0.],
 
 from __future__ import annotations
 
+import numbers
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,14 +44,54 @@ from functools import lru_cache
 import numpy as np
 from scipy import ndimage
 
+from solutions.answers.common import choice, finite_number, non_negative_int, positive_int, positive_number
+
 SEED = 0
 DIGIT_MAX = 16.0   # the 8×8 digits are counts 0..16 of an original 32×32 bitmap
 DIGIT_SIDE = 8
-# The safe augmentations: what handwriting itself varies, kept small at 8×8 (a pixel is 1/8 of it).
+CLASSES = 10
+# The candidate label-keeping augmentations: what handwriting itself varies, kept small at 8×8
+# (a pixel is 1/8 of the image).
 SHIFT_PIXELS = 1
 MAX_ROTATION = 10.0      # degrees
 ELASTIC_ALPHA = 0.7      # largest displacement, pixels
 ELASTIC_SIGMA = 1.5      # smoothness of the displacement field, pixels
+SAFE = ("shift", "rotation", "elastic")     # candidates, judged each by a judge that never saw it
+HARMFUL = ("rot180", "flip_h", "flip_v")
+KEPT = 0.8          # a class keeps its reading when at least 80% of its transformed test digits do
+INTERVAL = 90       # percent: every bootstrap interval reported
+RESAMPLES = 1000    # bootstrap resamples of the test digits
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checks for arrays (the scalar checks are solutions.answers.common's).
+
+def _images(name: str, x: object, ndim: int = 2) -> np.ndarray:
+    """``x`` as an array with at least ``ndim`` axes, the last two non-empty (rows, columns)."""
+    a = np.asarray(x)
+    if a.ndim < ndim or a.ndim < 2 or 0 in a.shape[-2:]:
+        raise ValueError(f"{name} must be an image array with ≥ {ndim} axes (…, rows, columns), "
+                         f"got shape {a.shape}")
+    return a
+
+
+def _integer(name: str, value: object) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    return int(value)
+
+
+def _labels(name: str, y: object) -> np.ndarray:
+    a = np.asarray(y)
+    if a.ndim != 1 or not np.issubdtype(a.dtype, np.integer) or (a.size and (a.min() < 0 or a.max() >= CLASSES)):
+        raise ValueError(f"{name} must be a 1-D integer array of classes 0..{CLASSES - 1}, got {a!r}")
+    return a
+
+
+def _digit(name: str, value: object) -> int:
+    if _integer(name, value) not in range(CLASSES):
+        raise ValueError(f"{name} must be a digit 0..{CLASSES - 1}, got {value!r}")
+    return int(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -54,21 +99,23 @@ ELASTIC_SIGMA = 1.5      # smoothness of the displacement field, pixels
 
 def flip_h(x: np.ndarray) -> np.ndarray:
     """Mirror left–right."""
-    return x[..., :, ::-1]
+    return _images("x", x)[..., :, ::-1]
 
 
 def flip_v(x: np.ndarray) -> np.ndarray:
     """Mirror top–bottom."""
-    return x[..., ::-1, :]
+    return _images("x", x)[..., ::-1, :]
 
 
 def rot180(x: np.ndarray) -> np.ndarray:
     """Rotate by 180° (= both flips)."""
-    return x[..., ::-1, ::-1]
+    return _images("x", x)[..., ::-1, ::-1]
 
 
 def shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
     """Translate by whole pixels (down dy, right dx); pixels shifted in are 0."""
+    x = _images("x", x)
+    dy, dx = _integer("dy", dy), _integer("dx", dx)
     out = np.zeros_like(x)
     h, w = x.shape[-2:]
     src = x[..., max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
@@ -77,8 +124,9 @@ def shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 
 def rotate(x: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate one image about its centre (bilinear, same size, zeros outside)."""
-    return ndimage.rotate(x, degrees, axes=(-1, -2), reshape=False, order=1, mode="constant")
+    """Rotate about the centre (bilinear, same size, zeros outside); images on the last two axes."""
+    return ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),
+                          reshape=False, order=1, mode="constant")
 
 
 def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
@@ -87,7 +135,11 @@ def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
     >>> crop_resize(np.ones((8, 8)), 2, 2, 4).shape
     (8, 8)
     """
+    x = _images("x", x)
     n = x.shape[-1]
+    if x.ndim != 2 or x.shape[0] != n:
+        raise ValueError(f"x must be one square image, got shape {x.shape}")
+    top, left, size = _integer("top", top), _integer("left", left), _integer("size", size)
     if not 1 <= size <= n or not (0 <= top <= n - size and 0 <= left <= n - size):
         raise ValueError(f"size must fit the image with top, left: got size={size}, "
                          f"top={top}, left={left} for {n}×{n}")
@@ -101,6 +153,14 @@ def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
 
     ``alpha`` is the displacement's size in pixels after smoothing by ``sigma``.
     """
+    x = _images("x", x)
+    if x.ndim != 2:
+        raise ValueError(f"x must be one image (rows, columns), got shape {x.shape}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
+    if finite_number("alpha", alpha) < 0:
+        raise ValueError(f"alpha must be non-negative, got {alpha!r}")
+    sigma = positive_number("sigma", sigma)
     h, w = x.shape
     field = [ndimage.gaussian_filter(rng.uniform(-1, 1, (h, w)), sigma, mode="constant")
              for _ in range(2)]
@@ -124,8 +184,157 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
 
 
+def touching_edge(x: np.ndarray) -> float:
+    """Share of the images (N, rows, columns) with ink in their top or bottom row.
+
+    Such an image loses a stroke under any vertical shift.
+
+    >>> a = np.zeros((2, 3, 3)); a[0, 0, 1] = 5; a[1, 1, 1] = 5
+    >>> touching_edge(a)
+    0.5
+    """
+    x = _images("x", x, ndim=3)
+    return float(np.mean((x[..., 0, :] > 0).any(axis=-1) | (x[..., -1, :] > 0).any(axis=-1)))
+
+
 # ---------------------------------------------------------------------------------------------
-# Digits: data, classifier, and what each transformation does to its decisions.
+# Shares with bootstrap intervals, and the bookkeeping of a classifier's readings.
+
+def bootstrap_interval(values: np.ndarray, resamples: int = RESAMPLES, seed: int = SEED,
+                       level: float = INTERVAL) -> tuple[float, float]:
+    """The ``level``% percentile interval of the mean of ``values`` (one entry per independent
+    unit: a test digit) over ``resamples`` resamples with replacement.
+
+    >>> bootstrap_interval(np.ones(5))           # every resample's mean is 1
+    (1.0, 1.0)
+    >>> bootstrap_interval(np.array([0.0, 1.0]))  # means 0, ½, 1 with chances ¼, ½, ¼
+    (0.0, 1.0)
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
+        raise ValueError(f"values must be a non-empty 1-D array of finite numbers, got shape {v.shape}")
+    resamples, seed = positive_int("resamples", resamples), non_negative_int("seed", seed)
+    if not 0 < finite_number("level", level) < 100:
+        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
+    means = v[np.random.default_rng(seed).integers(0, v.size, size=(resamples, v.size))].mean(axis=1)
+    tail = (100 - level) / 200
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+@dataclass(frozen=True)
+class Share:
+    """``hits`` of ``total`` (e.g. test digits read right), with a bootstrap interval of the share."""
+
+    hits: int
+    total: int
+    low: float
+    high: float
+
+    @property
+    def value(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+
+def share_of(hits: np.ndarray, per_unit: int = 1) -> Share:
+    """The share of hits among units of ``per_unit`` trials each (a test digit: 1; a digit's
+    crops at every position: the positions), resampling whole units.
+
+    >>> s = share_of(np.array([1, 1, 0, 1]))
+    >>> s.hits, s.total, s.value
+    (3, 4, 0.75)
+    """
+    h = np.asarray(hits)
+    per_unit = positive_int("per_unit", per_unit)
+    if h.ndim != 1 or h.size == 0 or h.min() < 0 or h.max() > per_unit:
+        raise ValueError(f"hits must be a non-empty 1-D array of counts 0..per_unit, got {h!r}")
+    return Share(int(h.sum()), h.size * per_unit, *bootstrap_interval(h / per_unit))
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change of a share between two classifiers on the same test digits (paired bootstrap)."""
+
+    delta: float
+    low: float
+    high: float
+
+    @property
+    def arrow(self) -> str:
+        """↑ or ↓ when the interval of the change excludes 0, else ≈ (no claim inside the noise)."""
+        return "↑" if self.low > 0 else "↓" if self.high < 0 else "≈"
+
+
+def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
+    """Change of the mean from ``before`` to ``after`` (hits per test digit, same digits).
+
+    >>> c = paired_change(np.array([1, 1, 1, 1]), np.array([0, 0, 0, 0]))
+    >>> c.delta, c.low, c.high, c.arrow
+    (-1.0, -1.0, -1.0, '↓')
+    """
+    a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"before and after must have the same shape, got {a.shape} and {b.shape}")
+    d = b - a
+    return Change(float(d.mean()) if d.size else 0.0, *bootstrap_interval(d))
+
+
+def kept_per_class(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, ...]:
+    """Per class 0..9: the share of its digits read as that class (0.0 for an absent class).
+
+    >>> kept_per_class(np.array([0, 0, 1, 1, 1]), np.array([0, 1, 1, 1, 0]))[:3]
+    (0.5, 0.6666666666666666, 0.0)
+    """
+    t, p = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    if t.shape != p.shape:
+        raise ValueError(f"y_true and y_pred must have the same shape, got {t.shape} and {p.shape}")
+    return tuple(float(np.mean(p[t == k] == k)) if np.any(t == k) else 0.0 for k in range(CLASSES))
+
+
+def kept_classes(kept: tuple[float, ...], threshold: float = KEPT) -> tuple[int, ...]:
+    """The classes whose share kept is at least ``threshold``.
+
+    >>> kept_classes((0.9, 0.5, 0.8, 0.79))
+    (0, 2)
+    """
+    if not 0 < finite_number("threshold", threshold) <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    return tuple(k for k, s in enumerate(kept) if s >= threshold)
+
+
+def confusions(y_true: np.ndarray, y_pred: np.ndarray, top: int = 5) -> tuple[tuple[int, int, int], ...]:
+    """The ``top`` most common errors as (true, read, count), most common first (ties: first seen).
+
+    >>> confusions(np.array([6, 6, 6, 9]), np.array([9, 9, 6, 6]))
+    ((6, 9, 2), (9, 6, 1))
+    """
+    t, p = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    top = positive_int("top", top)
+    wrong = Counter((int(a), int(b)) for a, b in zip(t, p) if a != b)
+    return tuple((a, b, c) for (a, b), c in wrong.most_common(top))
+
+
+def largest_swap(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[int, int, float]:
+    """(class, other class, share): the largest share of one class read as one *other* class.
+
+    The signature of a label change: a 180° rotation sends nearly all 6s to 9, whereas a judge
+    that merely fails on an image scatters its errors.
+
+    >>> largest_swap(np.array([6, 6, 6, 9]), np.array([9, 9, 6, 9]))
+    (6, 9, 0.6666666666666666)
+    """
+    t, p = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    best = (0, 0, 0.0)
+    for a in np.unique(t):
+        counts = np.bincount(p[t == a], minlength=CLASSES).astype(float)
+        counts[a] = 0
+        if counts.max() / np.sum(t == a) > best[2]:
+            best = (int(a), int(counts.argmax()), float(counts.max() / np.sum(t == a)))
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Digits: data, judges, and what each transformation does to their readings.
 
 @dataclass(frozen=True, eq=False)
 class Digits:
@@ -141,9 +350,12 @@ def digits(test_size: float = 0.3, seed: int = SEED) -> Digits:
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
+    if not 0 < finite_number("test_size", test_size) < 1:
+        raise ValueError(f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}")
     d = load_digits()
     xtr, xte, ytr, yte = train_test_split(d.images, d.target, test_size=test_size,
-                                          random_state=seed, stratify=d.target)
+                                          random_state=non_negative_int("seed", seed),
+                                          stratify=d.target)
     return Digits(xtr, ytr, xte, yte)
 
 
@@ -151,36 +363,116 @@ def fit_classifier(x: np.ndarray, y: np.ndarray):
     """An RBF support-vector classifier on the 64 pixels scaled to [0, 1] (deterministic)."""
     from sklearn.svm import SVC
 
+    x, y = _images("x", x, ndim=3), _labels("y", y)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have one label per image, got {len(x)} images and {len(y)} labels")
     return SVC(kernel="rbf", gamma="scale", C=1.0).fit(x.reshape(len(x), -1) / DIGIT_MAX, y)
+
+
+def predict(model, x: np.ndarray) -> np.ndarray:
+    """The classes a fitted classifier reads in images (N, 8, 8)."""
+    x = _images("x", x, ndim=3)
+    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)
 
 
 def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, np.ndarray]:
     """The images plus one transformed copy per transform, each copy keeping its label."""
+    x, y = _images("x", x, ndim=3), _labels("y", y)
     xs = [x] + [np.array([t(img) for img in x]) for t in transforms]
     return np.concatenate(xs), np.tile(y, len(xs))
 
 
+def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
+    """The candidate label-keeping augmentations: name (of ``SAFE``) → function of one 8×8 image."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
+
+    def small_shift(img: np.ndarray) -> np.ndarray:
+        dy, dx = rng.integers(-SHIFT_PIXELS, SHIFT_PIXELS + 1, size=2)
+        return shift(img, int(dy), int(dx))
+
+    return {"shift": small_shift,
+            "rotation": lambda img: rotate(img, rng.uniform(-MAX_ROTATION, MAX_ROTATION)),
+            "elastic": lambda img: elastic(img, rng, alpha=ELASTIC_ALPHA, sigma=ELASTIC_SIGMA)}
+
+
+TRANSFORMS = {"rot180": rot180, "flip_h": flip_h, "flip_v": flip_v}
+
+
 @lru_cache(maxsize=None)
-def classifier(seed: int = SEED):
-    """The judge: trained on the training digits plus one copy per safe augmentation.
-
-    Trained so, it has learnt the invariances we do want (a digit shifted by a
-    pixel is the same digit) without losing accuracy on untouched digits; what
-    it reads in a transformed digit is then a fair account of what the digit
-    has become.
-    """
+def _copy(name: str, split: str, seed: int) -> np.ndarray:
+    """One copy of the training or test digits made with candidate ``name``, drawn once from its
+    own seeded generator and shared by every judge and training that uses it (the elastic
+    distortion of 1,797 digits is the slowest step of the page)."""
     d = digits(seed=seed)
-    return fit_classifier(*with_copies(d.x_train, d.y_train,
-                                       safe_transforms(np.random.default_rng(seed + 1)).values()))
+    x = d.x_train if split == "train" else d.x_test
+    rng = np.random.default_rng([seed, SAFE.index(name), split == "train"])
+    t = safe_transforms(rng)[name]
+    return np.array([t(img) for img in x])
 
 
-def predict(model, x: np.ndarray) -> np.ndarray:
-    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)
+@lru_cache(maxsize=None)
+def judge(unseen: str | None = None, seed: int = SEED):
+    """The classifier that reads transformed digits: trained on the training digits plus one copy
+    per candidate augmentation of ``SAFE`` except ``unseen`` (None: all three).
+
+    ``judge("shift")`` never saw a shifted digit, so it can judge shifts without having been
+    taught to accept them; ``judge()`` never saw a flip, a 180° rotation or a crop.
+    """
+    if unseen is not None:
+        choice("unseen", unseen, SAFE)
+    d = digits(seed=non_negative_int("seed", seed))
+    copies = [_copy(name, "train", seed) for name in SAFE if name != unseen]
+    return fit_classifier(np.concatenate([d.x_train, *copies]), np.tile(d.y_train, 1 + len(copies)))
 
 
-def share(pred: np.ndarray, label: int) -> float:
-    """Fraction of predictions equal to ``label`` (0.0 for no predictions)."""
-    return float(np.mean(pred == label)) if len(pred) else 0.0
+def classifier(seed: int = SEED):
+    """The judge of the flips, the 180° rotation and the crops (trained with all of ``SAFE``)."""
+    return judge(None, seed)
+
+
+def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
+    """Images (N, 8, 8) after ``transform`` (one of ``SAFE`` or ``HARMFUL``; the random ones
+    drawn from a generator seeded by ``seed``, so every call gives the same images)."""
+    choice("transform", transform, SAFE + HARMFUL)
+    x = _images("x", x, ndim=3)
+    if transform in TRANSFORMS:
+        return TRANSFORMS[transform](x)
+    t = safe_transforms(np.random.default_rng(non_negative_int("seed", seed)))[transform]
+    return np.array([t(img) for img in x])
+
+
+@lru_cache(maxsize=None)
+def _untouched(unseen: str | None, seed: int) -> np.ndarray:
+    """A judge's readings of the untouched test digits (shared by the transforms it judges)."""
+    return predict(judge(unseen, seed), digits(seed=seed).x_test)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The test digits after one transformation, read by a judge that never saw it."""
+
+    transform: str
+    untouched: Share                   # the same judge on the untouched test digits
+    accuracy: Share                    # against the original labels
+    kept_per_class: tuple[float, ...]  # per class: share still read as that class
+    kept_classes: tuple[int, ...]      # classes with kept share ≥ KEPT
+    top_confusions: tuple[tuple[int, int, int], ...]   # (true, read, count), most common first
+    largest_swap: tuple[int, int, float]               # (class, read as, share of the class)
+
+
+@lru_cache(maxsize=None)
+def judged(transform: str, seed: int = SEED) -> Judged:
+    """How the judge that never saw ``transform`` reads the transformed test digits."""
+    choice("transform", transform, SAFE + HARMFUL)
+    d = digits(seed=non_negative_int("seed", seed))
+    unseen = transform if transform in SAFE else None
+    model, plain = judge(unseen, seed), _untouched(unseen, seed)
+    pred = predict(model, _copy(transform, "test", seed) if transform in SAFE
+                   else transformed(transform, d.x_test, seed))
+    kept = kept_per_class(d.y_test, pred)
+    return Judged(transform, share_of(plain == d.y_test), share_of(pred == d.y_test), kept,
+                  kept_classes(kept), confusions(d.y_test, pred), largest_swap(d.y_test, pred))
 
 
 @dataclass(frozen=True)
@@ -191,101 +483,109 @@ class Swap:
     target: int
     transform: str
     count: int
-    share_before: float   # untouched digits of ``source`` read as ``target``
-    share_after: float
+    before: Share     # untouched digits of ``source`` read as ``target``
+    after: Share
+
+    @property
+    def share_before(self) -> float:
+        return self.before.value
+
+    @property
+    def share_after(self) -> float:
+        return self.after.value
 
 
 def swap(source: int, target: int, transform: str = "rot180", seed: int = SEED) -> Swap:
     """e.g. ``swap(6, 9)``: the share of rotated test 6s that the judge calls 9."""
-    d, model = digits(seed=seed), classifier(seed)
+    source, target = _digit("source", source), _digit("target", target)
+    choice("transform", transform, HARMFUL)
+    d, model = digits(seed=non_negative_int("seed", seed)), classifier(seed)
     x = d.x_test[d.y_test == source]
-    return Swap(source, target, transform, len(x), share(predict(model, x), target),
-                share(predict(model, TRANSFORMS[transform](x)), target))
-
-
-TRANSFORMS = {"rot180": rot180, "flip_h": flip_h, "flip_v": flip_v}
-
-
-@dataclass(frozen=True)
-class FlipEffect:
-    transform: str
-    accuracy: float                               # against the original labels
-    top_confusions: tuple[tuple[int, int, int], ...]  # (true, predicted, count), most common first
-    kept_per_class: tuple[float, ...]             # per class: share still read as that class
-
-
-def flip_effect(transform: str, top: int = 5, seed: int = SEED) -> FlipEffect:
-    """Accuracy of the judge on transformed test digits, and the most common confusions."""
-    if transform not in TRANSFORMS:
-        raise ValueError(f"transform must be one of {sorted(TRANSFORMS)}, got {transform!r}")
-    d, model = digits(seed=seed), classifier(seed)
-    pred = predict(model, TRANSFORMS[transform](d.x_test))
-    wrong = Counter((int(t), int(p)) for t, p in zip(d.y_test, pred) if t != p)
-    return FlipEffect(transform, float(np.mean(pred == d.y_test)),
-                      tuple((t, p, c) for (t, p), c in wrong.most_common(top)),
-                      tuple(share(pred[d.y_test == k], k) for k in range(10)))
-
-
-def accuracy(seed: int = SEED) -> float:
-    """The judge's accuracy on the untouched test digits."""
-    d = digits(seed=seed)
-    return float(np.mean(predict(classifier(seed), d.x_test) == d.y_test))
+    return Swap(source, target, transform, len(x), share_of(predict(model, x) == target),
+                share_of(predict(model, TRANSFORMS[transform](x)) == target))
 
 
 @dataclass(frozen=True)
 class CropEffect:
+    """Every size×size window of every test digit of one class, resized to 8×8, read by the judge."""
+
     digit: int
     size: int                  # side of the square window, of 8
-    crops: int
-    predicted: tuple[float, ...]   # share of crops read as 0..9
+    digits: int                # test digits of the class
+    positions: int             # window positions per digit: (8 − size + 1)²
+    readings: tuple[Share, ...]                     # per class 0..9: share of all crops read as it
+    kept_by_position: tuple[tuple[float, ...], ...]  # [top][left]: share of the digits still read right
+
+    @property
+    def crops(self) -> int:
+        return self.digits * self.positions
+
+    @property
+    def ranked(self) -> tuple[int, ...]:
+        """Classes by share of the crops read as them, most common first (ties: lower class)."""
+        return tuple(sorted(range(CLASSES), key=lambda k: (-self.readings[k].hits, k)))
+
+    @property
+    def kept_worst(self) -> float:
+        return min(min(row) for row in self.kept_by_position)
+
+    @property
+    def kept_best(self) -> float:
+        return max(max(row) for row in self.kept_by_position)
 
 
-def random_crops(x: np.ndarray, size: int, per_image: int, rng: np.random.Generator) -> np.ndarray:
-    """``per_image`` random size×size crops of each 8×8 image, each scaled back to 8×8."""
-    n = x.shape[-1]
-    out = []
-    for img in x:
-        for top, left in rng.integers(0, n - size + 1, size=(per_image, 2)):
-            out.append(crop_resize(img, int(top), int(left), size))
-    return np.array(out)
+@lru_cache(maxsize=None)
+def crop_effect(digit: int = 8, size: int = 4, seed: int = SEED) -> CropEffect:
+    """What the judge (which never saw a crop) calls every crop of every test ``digit``."""
+    digit = _digit("digit", digit)
+    if _integer("size", size) not in range(1, DIGIT_SIDE + 1):
+        raise ValueError(f"size must be 1..{DIGIT_SIDE}, got {size!r}")
+    d, model = digits(seed=non_negative_int("seed", seed)), classifier(seed)
+    x = d.x_test[d.y_test == digit]
+    p = DIGIT_SIDE - size + 1
+    crops = np.array([crop_resize(img, top, left, size) for img in x
+                      for top in range(p) for left in range(p)])
+    pred = predict(model, crops).reshape(len(x), p, p)          # (digits, top, left)
+    readings = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
+    kept = (pred == digit).mean(axis=0)
+    return CropEffect(digit, size, len(x), p * p, readings,
+                      tuple(tuple(float(v) for v in row) for row in kept))
 
 
-def crop_effect(digit: int = 8, size: int = 4, per_image: int = 10, seed: int = SEED) -> CropEffect:
-    """What the judge calls aggressive random crops (crop, then resize to 8×8) of one digit."""
-    d, model = digits(seed=seed), classifier(seed)
-    crops = random_crops(d.x_test[d.y_test == digit], size, per_image, np.random.default_rng(seed))
-    pred = predict(model, crops)
-    return CropEffect(digit, size, len(crops), tuple(share(pred, k) for k in range(10)))
+def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple[int, ...]:
+    """Classes (other than the digit) whose share of the crops lies wholly above every class of
+    ``than``: their interval's low end above each of those classes' interval's high end.
 
-
-def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
-    """Augmentations that keep a digit's class: name → function of one 8×8 image."""
-    def small_shift(img: np.ndarray) -> np.ndarray:
-        dy, dx = rng.integers(-SHIFT_PIXELS, SHIFT_PIXELS + 1, size=2)
-        return shift(img, int(dy), int(dx))
-
-    return {f"shift ±{SHIFT_PIXELS} pixel": small_shift,
-            f"rotation ≤ {MAX_ROTATION:g}°": lambda img: rotate(img, rng.uniform(-MAX_ROTATION,
-                                                                                 MAX_ROTATION)),
-            "mild elastic": lambda img: elastic(img, rng, alpha=ELASTIC_ALPHA, sigma=ELASTIC_SIGMA)}
-
-
-def safe_accuracies(seed: int = SEED) -> dict[str, float]:
-    """The judge's test accuracy on untouched digits and after each safe augmentation."""
-    d, model = digits(seed=seed), classifier(seed)
-    out = {"none": accuracy(seed)}
-    for name, t in safe_transforms(np.random.default_rng(seed)).items():
-        out[name] = float(np.mean(predict(model, np.array([t(img) for img in d.x_test])) == d.y_test))
-    return out
+    The typical answer said crops turn 8 into "3 or 0"; this says which readings beat both.
+    """
+    if not than:
+        raise ValueError("than must name at least one class")
+    top = max(effect.readings[_digit("than", k)].high for k in than)
+    return tuple(k for k in effect.ranked
+                 if k != effect.digit and k not in than and effect.readings[k].low > top)
 
 
 @dataclass(frozen=True)
 class TrainedWith:
-    """Training on originals plus transformed copies, labels kept."""
+    """Training on originals plus one transformed copy of each, labels kept; read on untouched digits."""
 
     augmentation: str
-    accuracy: float
+    accuracy: Share
     per_class: tuple[float, ...]
+    change: Change            # accuracy minus that of training without augmentation (paired)
+    change_on: tuple[Change, ...]   # the same, per class
+
+
+@lru_cache(maxsize=None)
+def _trained_hits(augmentation: str, seed: int) -> np.ndarray:
+    d = digits(seed=seed)
+    if augmentation == "none":
+        x, y = d.x_train, d.y_train
+    elif augmentation in TRANSFORMS:
+        x, y = with_copies(d.x_train, d.y_train, [TRANSFORMS[augmentation]])
+    else:   # the same copy the judges were trained with
+        x, y = np.concatenate([d.x_train, _copy(augmentation, "train", seed)]), np.tile(d.y_train, 2)
+    return predict(fit_classifier(x, y), d.x_test)
 
 
 def train_with(augmentation: str, seed: int = SEED) -> TrainedWith:
@@ -294,20 +594,14 @@ def train_with(augmentation: str, seed: int = SEED) -> TrainedWith:
     The training set is the originals plus one transformed copy of each, the
     label kept: what an augmentation pipeline would do.
     """
-    d = digits(seed=seed)
-    if augmentation == "none":
-        x, y = d.x_train, d.y_train
-    elif augmentation in TRANSFORMS:
-        x, y = with_copies(d.x_train, d.y_train, [TRANSFORMS[augmentation]])
-    else:
-        safe = safe_transforms(np.random.default_rng(seed + 2))
-        if augmentation not in safe:
-            raise ValueError(f"augmentation must be 'none' or one of "
-                             f"{sorted(TRANSFORMS) + sorted(safe)}, got {augmentation!r}")
-        x, y = with_copies(d.x_train, d.y_train, [safe[augmentation]])
-    pred = predict(fit_classifier(x, y), d.x_test)
-    return TrainedWith(augmentation, float(np.mean(pred == d.y_test)),
-                       tuple(share(pred[d.y_test == k], k) for k in range(10)))
+    choice("augmentation", augmentation, ("none",) + SAFE + HARMFUL)
+    seed = non_negative_int("seed", seed)
+    y = digits(seed=seed).y_test
+    pred, base = _trained_hits(augmentation, seed), _trained_hits("none", seed)
+    hits, base_hits = pred == y, base == y
+    return TrainedWith(augmentation, share_of(hits), kept_per_class(y, pred),
+                       paired_change(base_hits, hits),
+                       tuple(paired_change(base_hits[y == k], hits[y == k]) for k in range(CLASSES)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from solutions.answers.common import finite_number, positive_int
+
 
 def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
     return ndimage.rotate(img, degrees, axes=(1, 0), reshape=False, order=1, mode="reflect")
@@ -44,10 +46,19 @@ def _colour_jitter(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def two_d_views(img: np.ndarray, rng: np.random.Generator, crop: int = 24,
                 degrees: float = 20.0) -> dict[str, np.ndarray]:
-    """The image (float RGB in [0, 1]) and the 2-D augmentations of it, name → image."""
+    """The image (float RGB in [0, 1]) and the 2-D augmentations of it, name → image.
+
+    ``img``: one square RGB image (n, n, 3) of 0..255; ``crop``: the side of the cropped window
+    (at most n); ``degrees``: the rotation's angle, turned left or right at random.
+    """
     x = np.asarray(img, dtype=float) / 255.0
+    if x.ndim != 3 or x.shape[-1] != 3 or x.shape[0] != x.shape[1] or x.shape[0] == 0:
+        raise ValueError(f"img must be one square RGB image (n, n, 3), got shape {x.shape}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
+    degrees = finite_number("degrees", degrees)
     n = x.shape[0]
-    crop = min(crop, n)
+    crop = min(positive_int("crop", crop), n)
     top, left = (int(v) for v in rng.integers(0, n - crop + 1, size=2))
     views = {"original": x,
              "flip left–right": x[:, ::-1],

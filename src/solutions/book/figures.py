@@ -13,12 +13,12 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerBase
 from matplotlib.patches import Rectangle
 
-from solutions.answers.bias_variance import LABELS, Experiment, Sweep, grid_points, target
+from solutions.answers.bias_variance import BASES, LABELS, Experiment, Sweep, grid_points, target
 from solutions.answers.finetune_cost import COMPONENTS, Cost
 from solutions.answers.input_transform import Effect
-from solutions.answers.label_changing_augmentation import (DIGIT_MAX, SEED, TRANSFORMS, classifier,
-                                                           digits, flip_h, glyph, iou, predict,
-                                                           random_crops, rot180)
+from solutions.answers.label_changing_augmentation import (DIGIT_MAX, INTERVAL, SAFE, SEED, TRANSFORMS,
+                                                           CropEffect, Judged, classifier, crop_resize,
+                                                           digits, flip_h, glyph, iou, predict, rot180)
 from solutions.answers.view_invariance import two_d_views
 
 
@@ -185,7 +185,9 @@ def sweeps_figure(sweeps: dict[str, Sweep]):
         elif name in ("width", "n_train"):
             ax.set_xscale("log", base=2)
         ax.axhline(0, color="grey", lw=0.5)
-        ax.set_xlabel(LABELS[name])
+        base = BASES[name]
+        ax.set_xlabel(f"{LABELS[name]} (from n = {base.n_train}, {base.width} hidden units)"
+                      if name != "n_train" else f"{LABELS[name]} ({base.width} hidden units)")
         ax.set_title(f"bias² {sw.bias2.arrows}, variance {sw.variance.arrows}")
         ax.legend(fontsize=8)
     return fig
@@ -300,15 +302,17 @@ def plot_profiles(effects: Sequence[Effect], labels: Sequence[str] | None = None
 # From solutions.answers.label_changing_augmentation.
 
 def digits_figure(seed: int = SEED, per_row: int = 6):
-    """Test 6s and 9s, flipped and rotated digits and crops of 8s, with the judge's reading."""
+    """Test 6s and 9s rotated, digits flipped, and one 8 cropped 4×4 at six window positions, each
+    with the reading of the judge (which never saw any of these transformations)."""
     from matplotlib.figure import Figure
 
     d, model = digits(seed=seed), classifier(seed)
-    rng = np.random.default_rng(seed)
+    eight = d.x_test[d.y_test == 8][0]
+    corners = [(0, 0), (0, 4), (4, 0), (4, 4), (2, 2), (1, 3)][:per_row]     # (top, left) of 0..4
     rows = [("6 rotated 180°", rot180(d.x_test[d.y_test == 6][:per_row])),
             ("9 rotated 180°", rot180(d.x_test[d.y_test == 9][:per_row])),
             ("flipped left–right", flip_h(d.x_test[:per_row])),
-            ("8, crop 4×4 of 8×8", random_crops(d.x_test[d.y_test == 8][:per_row], 4, 1, rng))]
+            ("one 8, 4×4 crops", np.array([crop_resize(eight, t, l, 4) for t, l in corners]))]
     fig = Figure(figsize=(1.2 * per_row + 1.6, 1.45 * len(rows)), layout="constrained")
     axes = fig.subplots(len(rows), per_row)
     for r, (title, imgs) in enumerate(rows):
@@ -316,8 +320,42 @@ def digits_figure(seed: int = SEED, per_row: int = 6):
         for c, ax in enumerate(axes[r]):
             ax.imshow(imgs[c], cmap="gray_r", vmin=0, vmax=DIGIT_MAX)
             ax.set_xticks([]), ax.set_yticks([])
-            ax.set_title(f"read as {pred[c]}", fontsize=8)
+            label = f"at ({corners[c][0]}, {corners[c][1]}): " if r == len(rows) - 1 else ""
+            ax.set_title(f"{label}read as {pred[c]}", fontsize=8)
         axes[r, 0].set_ylabel(title, fontsize=8)
+    return fig
+
+
+def judged_figure(judged: Sequence[Judged], crop: CropEffect):
+    """Left: the judges' accuracy on transformed test digits with bootstrap intervals. Right: the
+    share of the test 8s still read as 8, per position of the crop window (top, left)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=(1.6, 1))
+    y = np.array([100 * j.accuracy.value for j in judged])
+    err = np.array([[100 * (j.accuracy.value - j.accuracy.low) for j in judged],
+                    [100 * (j.accuracy.high - j.accuracy.value) for j in judged]])
+    x = np.arange(len(judged))
+    left.bar(x, y, color=["C2" if j.transform in SAFE else "C3" for j in judged])
+    left.errorbar(x, y, yerr=err, fmt="none", color="black", capsize=4)
+    left.scatter(x, [100 * j.untouched.value for j in judged], marker="_", s=300, color="black",
+                 label="same judge, untouched digits", zorder=3)
+    left.set_xticks(x, [j.transform for j in judged], fontsize=8)
+    left.set(ylabel="% of test digits read right", ylim=(0, 105),
+             title=f"judge that never saw the transformation ({INTERVAL}% intervals)")
+    left.title.set_fontsize(9)
+    left.legend(fontsize=7, loc="lower left")
+    kept = 100 * np.array(crop.kept_by_position)
+    im = right.imshow(kept, cmap="viridis", vmin=0, vmax=100)
+    for (r, c), v in np.ndenumerate(kept):
+        right.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                   color="white" if v < 50 else "black")
+    right.set(xlabel="left of the window", ylabel="top of the window",
+              title=f"% of {crop.digits} test {crop.digit}s still read as {crop.digit}, "
+                    f"{crop.size}×{crop.size} crop")
+    right.title.set_fontsize(9)
+    fig.colorbar(im, ax=right, shrink=0.8)
     return fig
 
 

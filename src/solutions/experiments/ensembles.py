@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from solutions.answers.common import choice
-from solutions.answers.ensemble_setup import SWEEPS, Experiment, Setting, training_sets
+from solutions.answers.ensemble_setup import BASES, SWEEPS, Experiment, Setting, training_sets
 from solutions.answers.threads import one_thread
 
 
@@ -83,9 +83,9 @@ class SweepConfig:
             raise ValueError("values must not be empty (a sweep needs at least one setting)")
 
 
-def sweep_configs(base: Setting = Setting(), exp: Experiment = Experiment()) -> dict[str, SweepConfig]:
-    """Q4's four sweeps, in the question's order."""
-    return {name: SweepConfig(name, tuple(float(v) for v in values), base, exp)
+def sweep_configs(exp: Experiment = Experiment()) -> dict[str, SweepConfig]:
+    """Q4's four sweeps, in the question's order, each from its base setting (``BASES``)."""
+    return {name: SweepConfig(name, tuple(float(v) for v in values), BASES[name], exp)
             for name, values in SWEEPS.items()}
 
 

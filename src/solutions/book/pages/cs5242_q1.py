@@ -6,14 +6,13 @@ Computed in solutions.answers.label_changing_augmentation (Q1.1) and solutions.a
 from __future__ import annotations
 
 from solutions.answers import label_changing_augmentation as lca
-from solutions.book import figures
-from solutions.experiments import registry
 from solutions.book.render import markdown_table
 
 CROP_SIZES = (4, 5, 6)         # crop windows (of 8×8) for the crop table; 4 is the aggressive one
 HORSES_SHOWN = (0, 3, 7, 20)   # which training horses the Q1.2 figure shows
-HARMFUL = ("rot180", "flip_h", "flip_v")
-NAMES = {"rot180": "rotation 180°", "flip_h": "flip left–right", "flip_v": "flip top–bottom"}
+NAMES = {"shift": f"shift by ≤ {lca.SHIFT_PIXELS} pixel", "rotation": f"rotation ≤ {lca.MAX_ROTATION:g}°",
+         "elastic": "mild elastic", "rot180": "rotation 180°", "flip_h": "flip left–right",
+         "flip_v": "flip top–bottom", "none": "none"}
 
 
 def pct(x: float) -> float:
@@ -21,49 +20,53 @@ def pct(x: float) -> float:
     return float(100 * x)
 
 
-def _readings(shares: tuple[float, ...], top: int = 3) -> str:
-    order = sorted(range(len(shares)), key=lambda k: -shares[k])[:top]
-    return ", ".join(f"{k} ({pct(shares[k]):.1f}%)" for k in order)
+def _interval(s: lca.Share) -> str:
+    return f"{pct(s.value):.1f}% [{pct(s.low):.1f}, {pct(s.high):.1f}]"
 
 
-def flip_table(style: str = "latex") -> str:
+def _change(c: lca.Change) -> str:
+    return f"{pct(c.delta):+.1f} [{pct(c.low):+.1f}, {pct(c.high):+.1f}] {c.arrow}"
+
+
+def judged_table(style: str = "latex") -> str:
     body = []
-    for t in HARMFUL:
-        e = lca.flip_effect(t)
-        body.append([NAMES[t], f"{pct(e.accuracy):.1f}%",
-                     ", ".join(f"{a}→{b} ({n})" for a, b, n in e.top_confusions),
-                     ", ".join(str(k) for k, s in enumerate(e.kept_per_class) if s >= 0.8)])
-    return markdown_table(["transform of every test digit", "judge's accuracy",
-                           "most common confusions (true→read, count)",
-                           "classes still read right (≥ 80%)"], body, style)
+    for t in lca.SAFE + lca.HARMFUL:
+        j = lca.judged(t)
+        seen = ", ".join(NAMES[s] for s in lca.SAFE if s != t)
+        a, b, share = j.largest_swap
+        body.append([NAMES[t], seen, f"{pct(j.untouched.value):.1f}%", _interval(j.accuracy),
+                     ", ".join(map(str, j.kept_classes)) or "none",
+                     f"{a}→{b} ({pct(share):.0f}% of the {a}s)",
+                     ", ".join(f"{x}→{y} ({n})" for x, y, n in j.top_confusions[:3])])
+    return markdown_table(["transformation of every test digit", "its judge was trained with",
+                           "judge on untouched digits", f"judge on transformed digits [{lca.INTERVAL}%]",
+                           f"classes still read right (≥ {pct(lca.KEPT):.0f}%)", "largest swap",
+                           "most common confusions (true→read, count)"], body, style)
 
 
 def crop_table(style: str = "latex") -> str:
     body = []
     for size in CROP_SIZES:
         c = lca.crop_effect(8, size)
-        body.append([f"{size}×{size} ({pct(size * size / 64):.0f}% of the area)", c.crops,
-                     f"{pct(c.predicted[8]):.1f}%", _readings(c.predicted)])
-    return markdown_table(["crop of an 8, resized to 8×8", "crops", "still read as 8",
-                           "most common readings"], body, style)
+        others = [k for k in c.ranked if k != 8][:3]
+        body.append([f"{size}×{size} ({pct(size * size / 64):.0f}% of the area)",
+                     f"{c.digits} × {c.positions} = {c.crops}", _interval(c.readings[8]),
+                     f"{pct(c.kept_worst):.0f}% – {pct(c.kept_best):.0f}%",
+                     ", ".join(f"{k}: {_interval(c.readings[k])}" for k in others),
+                     f"{_interval(c.readings[3])}; {_interval(c.readings[0])}"])
+    return markdown_table(["window of an 8, resized to 8×8", "crops (digits × positions)",
+                           f"still read as 8 [{lca.INTERVAL}%]", "still 8: worst – best position",
+                           "most common other readings", "read as 3; as 0"], body, style)
 
 
 def augmentation_table(style: str = "latex") -> str:
-    safe = lca.safe_accuracies()
-    rows = [("none", "none", safe["none"])]
-    rows += [(name, name, safe[name]) for name in safe if name != "none"]
-    rows += [(NAMES[t], t, None) for t in HARMFUL]
     body = []
-    for label, key, judged in rows:
-        tw = lca.train_with(key)
-        judged_text = "—" if judged is None else f"{pct(judged):.1f}%"
-        if key in HARMFUL:
-            judged_text = f"{pct(lca.flip_effect(key).accuracy):.1f}%"
-        body.append([label, judged_text, f"{pct(tw.accuracy):.1f}%", f"{pct(tw.per_class[6]):.1f}%",
-                     f"{pct(tw.per_class[9]):.1f}%"])
-    return markdown_table(["augmentation", "judge's accuracy on augmented test digits",
-                           "trained with it (label kept): accuracy on untouched test digits",
-                           "… on 6s", "… on 9s"], body, style)
+    for a in ("none",) + lca.SAFE + lca.HARMFUL:
+        tw = lca.train_with(a)
+        body.append([NAMES[a], _interval(tw.accuracy), _change(tw.change), _change(tw.change_on[6]),
+                     _change(tw.change_on[9])])
+    return markdown_table(["trained with (label kept)", f"accuracy on untouched test digits [{lca.INTERVAL}%]",
+                           "change from none (points)", "… on 6s", "… on 9s"], body, style)
 
 
 def glyph_table(style: str = "latex") -> str:
@@ -75,32 +78,62 @@ def glyph_table(style: str = "latex") -> str:
 
 
 def values() -> dict[str, object]:
+    # Imported here: the figures (and the torch behind the horses) are not needed by show().
+    from solutions.book import figures
+    from solutions.experiments import registry
+
     d = lca.digits()
     six, nine = lca.swap(6, 9), lca.swap(9, 6)
+    judged = {t: lca.judged(t) for t in lca.SAFE + lca.HARMFUL}
+    shift_from, shift_to, shift_share = judged["shift"].largest_swap
     crop = lca.crop_effect(8, CROP_SIZES[0])
+    first = lca.read_more_often(crop)[0]     # the most common reading above both 3 and 0
     matches = {(m.transform, m.source, m.target): m for m in lca.glyph_matches()}
-    safe = lca.safe_accuracies()
+    trained = {a: lca.train_with(a) for a in ("none", "rot180", "flip_v")}
     horses = registry.horses()
-    none, rot = lca.train_with("none"), lca.train_with("rot180")
     return {
         "q1_side": lca.DIGIT_SIDE, "q1_shift_px": lca.SHIFT_PIXELS,
         "q1_max_rotation": int(lca.MAX_ROTATION), "q1_elastic_px": lca.ELASTIC_ALPHA,
-        "q1_trained_none": pct(none.accuracy), "q1_trained_rot": pct(rot.accuracy),
-        "q1_trained_none_six": pct(none.per_class[6]), "q1_trained_rot_six": pct(rot.per_class[6]),
+        "q1_interval": lca.INTERVAL, "q1_resamples": lca.RESAMPLES, "q1_kept": pct(lca.KEPT),
         "q1_train_digits": len(d.y_train), "q1_test_digits": len(d.y_test),
-        "q1_judge_accuracy": pct(lca.accuracy()),
-        "q1_safe_min_accuracy": pct(min(v for k, v in safe.items() if k != "none")),
+        "q1_untouched_min": pct(min(j.untouched.value for j in judged.values())),
+        "q1_untouched_max": pct(max(j.untouched.value for j in judged.values())),
+        "q1_shift_accuracy": pct(judged["shift"].accuracy.value),
+        "q1_shift_low": pct(judged["shift"].accuracy.low), "q1_shift_high": pct(judged["shift"].accuracy.high),
+        "q1_shift_from": shift_from, "q1_shift_to": shift_to, "q1_shift_swap": pct(shift_share),
+        "q1_edge_share": pct(lca.touching_edge(d.x_train)),
+        "q1_rotation_accuracy": pct(judged["rotation"].accuracy.value),
+        "q1_rotation_low": pct(judged["rotation"].accuracy.low),
+        "q1_elastic_accuracy": pct(judged["elastic"].accuracy.value),
+        "q1_elastic_low": pct(judged["elastic"].accuracy.low),
+        "q1_rot_accuracy": pct(judged["rot180"].accuracy.value),
+        "q1_flip_h_accuracy": pct(judged["flip_h"].accuracy.value),
+        "q1_flip_v_accuracy": pct(judged["flip_v"].accuracy.value),
+        "q1_harmful_high": pct(max(judged[t].accuracy.high for t in lca.HARMFUL)),
         "q1_n_six": six.count, "q1_n_nine": nine.count,
-        "q1_six_to_nine": pct(six.share_after), "q1_six_to_nine_before": pct(six.share_before),
-        "q1_nine_to_six": pct(nine.share_after), "q1_nine_to_six_before": pct(nine.share_before),
-        "q1_rot_accuracy": pct(lca.flip_effect("rot180").accuracy),
-        "q1_flip_h_accuracy": pct(lca.flip_effect("flip_h").accuracy),
-        "q1_flip_v_accuracy": pct(lca.flip_effect("flip_v").accuracy),
-        "q1_flip_table": flip_table(),
-        "q1_crop_size": CROP_SIZES[0], "q1_crops": crop.crops,
-        "q1_crop_as_8": pct(crop.predicted[8]), "q1_crop_as_3": pct(crop.predicted[3]),
-        "q1_crop_as_0": pct(crop.predicted[0]), "q1_crop_readings": _readings(crop.predicted),
+        "q1_six_to_nine": pct(six.share_after), "q1_six_to_nine_low": pct(six.after.low),
+        "q1_six_to_nine_before": pct(six.share_before),
+        "q1_nine_to_six": pct(nine.share_after), "q1_nine_to_six_low": pct(nine.after.low),
+        "q1_nine_to_six_before": pct(nine.share_before),
+        "q1_judged_table": judged_table(),
+        "q1_crop_size": crop.size, "q1_crop_positions": crop.positions, "q1_n_eight": crop.digits,
+        "q1_crops": crop.crops,
+        "q1_crop_as_8": pct(crop.readings[8].value), "q1_crop_as_8_low": pct(crop.readings[8].low),
+        "q1_crop_as_8_high": pct(crop.readings[8].high),
+        "q1_crop_worst": pct(crop.kept_worst), "q1_crop_best": pct(crop.kept_best),
+        "q1_crop_first": first, "q1_crop_first_share": pct(crop.readings[first].value),
+        "q1_crop_as_3": pct(crop.readings[3].value), "q1_crop_as_3_high": pct(crop.readings[3].high),
+        "q1_crop_as_0": pct(crop.readings[0].value), "q1_crop_as_0_high": pct(crop.readings[0].high),
         "q1_crop_table": crop_table(),
+        "q1_trained_none": pct(trained["none"].accuracy.value),
+        "q1_trained_rot": pct(trained["rot180"].accuracy.value),
+        "q1_trained_rot_change_low": pct(trained["rot180"].change.low),
+        "q1_trained_rot_change_high": pct(trained["rot180"].change.high),
+        "q1_trained_rot_six_low": pct(trained["rot180"].change_on[6].low),
+        "q1_trained_rot_six_high": pct(trained["rot180"].change_on[6].high),
+        "q1_trained_flip_v": pct(trained["flip_v"].accuracy.value),
+        "q1_trained_flip_v_change_low": pct(trained["flip_v"].change.low),
+        "q1_trained_flip_v_change_high": pct(trained["flip_v"].change.high),
         "q1_augmentation_table": augmentation_table(),
         "q1_glyph_table": glyph_table(),
         "q1_glyph_size": lca.GLYPH_SIZE,
@@ -111,6 +144,7 @@ def values() -> dict[str, object]:
         "q1_iou_nu": matches["rot180", "n", "u"].iou, "q1_iou_mw": matches["flip_v", "M", "W"].iou,
         "q1_iou_baseline_mean": matches["flip_h", "b", "d"].baseline_mean,
         "q1_iou_baseline_max": max(m.baseline_max for m in matches.values()),
+        "q1_judged_fig": figures.judged_figure([judged[t] for t in lca.SAFE + lca.HARMFUL], crop),
         "q1_digits_fig": figures.digits_figure(),
         "q1_glyphs_fig": figures.glyphs_figure(),
         "q1_horses_fig": figures.views_figure(horses.x_train[list(HORSES_SHOWN)]),
@@ -119,5 +153,5 @@ def values() -> dict[str, object]:
 
 
 def show(style: str = "text") -> str:
-    return "\n\n".join([flip_table(style), crop_table(style), augmentation_table(style),
+    return "\n\n".join([judged_table(style), crop_table(style), augmentation_table(style),
                         glyph_table(style)])

@@ -13,7 +13,6 @@ from solutions.experiments import registry
 CHANGES = (("(1)", "weight decay λ ↑", "weight_decay"), ("(2)", "hidden units per layer ↑", "width"),
            ("(3)", "dropout rate in training ↑", "dropout"),
            ("(4)", "training points n ↑ (same distribution)", "n_train"))
-SHORT = {"weight_decay": "wd", "width": "width", "dropout": "dropout", "n_train": "n"}
 
 
 @lru_cache(maxsize=None)
@@ -29,12 +28,23 @@ def sweeps() -> dict[str, bv.Sweep]:
     return out
 
 
+@lru_cache(maxsize=None)
+def readings() -> dict[str, bv.Reading]:
+    return {name: bv.read(sw) for name, sw in sweeps().items()}
+
+
 def _pm(e: bv.Estimate) -> str:
     return f"{e.value:.4f} ± {e.std:.4f}"
 
 
-def _setting(name: str, value: float) -> str:
+def _setting(name: str, value: float | None) -> str:
+    if value is None:
+        return "—"
     return f"{value:g}" if name in ("weight_decay", "dropout") else f"{int(value)}"
+
+
+def _arrows(name: str, arrows: str, turn_at: float | None) -> str:
+    return arrows if turn_at is None else f"{arrows} (turns at {_setting(name, turn_at)})"
 
 
 def measured_table(style: str = "latex") -> str:
@@ -46,102 +56,66 @@ def measured_table(style: str = "latex") -> str:
     return markdown_table(["sweep", "setting", "bias² ± sd", "variance ± sd"], body, style)
 
 
-def _trend_text(name: str, t: bv.Trend) -> str:
-    """e.g. '↓ then ↑ (turns at 16)'; the arrow alone when monotone within the noise."""
-    if t.turn is None:
-        return t.arrows
-    return f"{t.arrows} (turns at {_setting(name, sweeps()[name].points[t.turn].value)})"
-
-
-def _verdict(textbook: str, trend: bv.Trend) -> str:
-    if trend.turn is not None:
-        return "departs: not monotone"
-    return "agrees" if trend.arrows == textbook else "departs"
-
-
 def answer_table(style: str = "latex") -> str:
     body = []
     for number, change, name in CHANGES:
-        sw, (tb_bias, tb_var) = sweeps()[name], bv.TEXTBOOK[name]
-        first, last = sw.points[0], sw.points[-1]
-        span = f"{_setting(name, first.value)} → {_setting(name, last.value)}"
-        body.append([f"{number} {change}", span,
-                     f"{tb_bias} / {tb_var}",
-                     f"{_trend_text(name, sw.bias2)} ({first.bias2.value:.4f} → {last.bias2.value:.4f})",
-                     f"{_trend_text(name, sw.variance)} "
-                     f"({first.variance.value:.4f} → {last.variance.value:.4f})",
-                     f"bias² {_verdict(tb_bias, sw.bias2)}; variance {_verdict(tb_var, sw.variance)}"])
+        r = readings()[name]
+        body.append([f"{number} {change}", f"{_setting(name, r.first)} → {_setting(name, r.last)}",
+                     f"{r.textbook_bias} / {r.textbook_var}",
+                     f"{_arrows(name, r.bias_arrows, r.bias_turn_at)} ({r.bias_first:.4f} → {r.bias_last:.4f})",
+                     f"{_arrows(name, r.var_arrows, r.var_turn_at)} ({r.var_first:.4f} → {r.var_last:.4f})",
+                     f"bias² {r.bias_verdict}; variance {r.var_verdict}"])
     return markdown_table(["change", "swept", "textbook bias / variance", "measured bias²",
                            "measured variance", "measurement vs textbook"], body, style)
 
 
-def _sweep_values(name: str) -> dict[str, object]:
-    sw, s = sweeps()[name], SHORT[name]
-    first, last = sw.points[0], sw.points[-1]
-    out: dict[str, object] = {
-        f"q4_{s}_first": _setting(name, first.value), f"q4_{s}_last": _setting(name, last.value),
-        f"q4_{s}_bias_first": first.bias2.value, f"q4_{s}_bias_last": last.bias2.value,
-        f"q4_{s}_var_first": first.variance.value, f"q4_{s}_var_last": last.variance.value,
-        f"q4_{s}_bias_arrow": _trend_text(name, sw.bias2),
-        f"q4_{s}_var_arrow": _trend_text(name, sw.variance),
-        f"q4_{s}_bias_change_low": sw.bias2.overall.low, f"q4_{s}_bias_change_high": sw.bias2.overall.high,
-        f"q4_{s}_var_change_low": sw.variance.overall.low,
-        f"q4_{s}_var_change_high": sw.variance.overall.high,
-    }
-    for key, trend in (("var", sw.variance), ("bias", sw.bias2)):
-        if trend.turn is not None:
-            turn = sw.points[trend.turn]
-            out[f"q4_{s}_{key}_turn_at"] = _setting(name, turn.value)
-            out[f"q4_{s}_{key}_turn_value"] = (turn.variance if key == "var" else turn.bias2).value
-    return out
-
-
-def _width_story() -> str:
-    """What the width sweep's variance does, in words generated from the measurement."""
-    sw = sweeps()["width"]
-    t = sw.variance
-    if t.turn is None:
-        return (f"The variance goes {t.arrows} from {_setting('width', sw.points[0].value)} to "
-                f"{_setting('width', sw.points[-1].value)} hidden units, without a turn outside the noise.")
-    turn = sw.points[t.turn]
-    return (f"The variance is not monotone in the width: it goes {t.before.arrow} from "
-            f"{sw.points[0].variance.value:.4f} ({_setting('width', sw.points[0].value)} unit) to "
-            f"{turn.variance.value:.4f} ({_setting('width', turn.value)} units), then {t.after.arrow} to "
-            f"{sw.points[-1].variance.value:.4f} ({_setting('width', sw.points[-1].value)} units); "
-            f"both changes are outside the 90% bootstrap interval.")
-
-
-def _more_data_verdict() -> str:
-    """Whether (4)'s "bias unchanged" holds within the noise of this measurement."""
-    t = sweeps()["n_train"].bias2
-    if t.arrows == "≈":
-        return "within the noise the bias² is unchanged, as the textbook answer says"
-    return (f"the bias² changes outside the noise ({t.arrows}): the textbook's \"unchanged\" "
-            "is about the model class, not about the trained networks")
-
-
 def values() -> dict[str, object]:
-    exp, base = bv.Experiment(), bv.Setting()
+    exp, base, n_base = bv.Experiment(), bv.BASES["width"], bv.BASES["n_train"]
     sw = sweeps()
+    wd, wi, dr, n = (readings()[k] for k in ("weight_decay", "width", "dropout", "n_train"))
     width = sw["width"]
-    trough = width.variance.turn if width.variance.turn is not None else len(width.points) // 2
-    out: dict[str, object] = {
+    return {
         "q4_noise_sd": exp.noise_sd, "q4_noise_var": exp.noise_sd ** 2,
         "q4_members": exp.members, "q4_steps": exp.steps, "q4_lr": exp.lr, "q4_grid": exp.grid,
         "q4_resamples": exp.resamples, "q4_interval": bv.INTERVAL,
-        "q4_base_n": base.n_train, "q4_base_width": base.width,
+        "q4_base_n": base.n_train, "q4_base_width": base.width, "q4_n_base_width": n_base.width,
         "q4_settings": sum(len(s.points) for s in sw.values()),
         "q4_networks": sum(len(s.points) for s in sw.values()) * exp.members,
         "q4_measured_table": measured_table(),
         "q4_answer_table": answer_table(),
-        "q4_width_story": _width_story(),
-        "q4_more_data_verdict": _more_data_verdict(),
+        # (1) weight decay
+        "q4_wd_first": _setting("weight_decay", wd.first), "q4_wd_last": _setting("weight_decay", wd.last),
+        "q4_wd_bias_first": wd.bias_first, "q4_wd_bias_last": wd.bias_last,
+        "q4_wd_var_first": wd.var_first, "q4_wd_var_last": wd.var_last,
+        "q4_wd_bias_arrow": wd.bias_arrows, "q4_wd_var_arrow": wd.var_arrows,
+        # (2) width
+        "q4_width_first": _setting("width", wi.first), "q4_width_last": _setting("width", wi.last),
+        "q4_width_bias_first": wi.bias_first, "q4_width_bias_last": wi.bias_last,
+        "q4_width_var_first": wi.var_first, "q4_width_var_last": wi.var_last,
+        "q4_width_bias_arrow": wi.bias_arrows, "q4_width_var_arrow": wi.var_arrows,
+        "q4_width_var_verdict": wi.var_verdict,
+        "q4_width_least_at": _setting("width", wi.var_least_at), "q4_width_least": wi.var_least,
+        "q4_width_to_least": wi.var_to_least.delta, "q4_width_to_least_arrow": wi.var_to_least.arrow,
+        "q4_width_to_least_low": wi.var_to_least.low, "q4_width_to_least_high": wi.var_to_least.high,
+        "q4_width_from_least": wi.var_from_least.delta,
+        "q4_width_from_least_arrow": wi.var_from_least.arrow,
+        "q4_width_from_least_low": wi.var_from_least.low,
+        "q4_width_from_least_high": wi.var_from_least.high,
+        # (3) dropout
+        "q4_dropout_last": _setting("dropout", dr.last),
+        "q4_dropout_bias_first": dr.bias_first, "q4_dropout_bias_last": dr.bias_last,
+        "q4_dropout_var_first": dr.var_first, "q4_dropout_var_last": dr.var_last,
+        "q4_dropout_bias_arrow": dr.bias_arrows, "q4_dropout_var_arrow": dr.var_arrows,
+        # (4) more data
+        "q4_n_first": _setting("n_train", n.first), "q4_n_last": _setting("n_train", n.last),
+        "q4_n_bias_first": n.bias_first, "q4_n_bias_last": n.bias_last,
+        "q4_n_var_first": n.var_first, "q4_n_var_last": n.var_last,
+        "q4_n_bias_arrow": n.bias_arrows, "q4_n_var_arrow": n.var_arrows,
+        "q4_n_bias_verdict": n.bias_verdict,
+        "q4_n_bias_change_low": n.bias_change.low, "q4_n_bias_change_high": n.bias_change.high,
         "q4_sweeps_fig": figures.sweeps_figure(sw),
-        "q4_fits_fig": figures.fits_figure(width, (0, trough, len(width.points) - 1), exp),
+        "q4_fits_fig": figures.fits_figure(width, (0, width.least, len(width.points) - 1), exp),
     }
-    for name in bv.SWEEPS:
-        out.update(_sweep_values(name))
-    return out
 
 
 def show(style: str = "text") -> str:

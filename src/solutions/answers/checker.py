@@ -30,7 +30,7 @@ from functools import cache
 
 import sympy
 
-from solutions.answers import alexnet_1x1, conv_table, counting
+from solutions.answers import counting
 from solutions.answers.conv_shapes import conv_output_size
 from solutions.answers.expression import BigO, parse, parse_tuple
 
@@ -120,13 +120,14 @@ def _apply(count: counting.Count, name: str) -> counting.Count:
 
 # ---------------------------------------------------------------- CS5242 Q2 and Q3
 
-_Q2_SYMBOLS = {"h": conv_table.H, "w": conv_table.W, "c1": conv_table.C1, "c_1": conv_table.C1,
-               "c2": conv_table.C2, "c_2": conv_table.C2}
-_Q2_DEFAULTS = {conv_table.H: 32, conv_table.W: 32, conv_table.C1: 3, conv_table.C2: 16}
 
 
 def _q2_checks() -> list[Check]:
+    from solutions.answers import conv_table   # imports torch: only when a Q2 check is asked for
+
     H, W, C1 = conv_table.H, conv_table.W, conv_table.C1
+    _Q2_SYMBOLS = {"h": H, "w": W, "c1": C1, "c_1": C1, "c2": conv_table.C2, "c_2": conv_table.C2}
+    _Q2_DEFAULTS = {H: 32, W: 32, C1: 3, conv_table.C2: 16}
     rows = {r.part: r for r in conv_table.q2_rows()}
     c_no_stride = (conv_output_size(H, 3), conv_output_size(W, 3), conv_table.C2)
     d_depth_ignored = (conv_output_size(H, 3), conv_output_size(W, 3), C1)
@@ -149,8 +150,9 @@ def _q2_checks() -> list[Check]:
     ]
 
 
-_B = alexnet_1x1.B
-_Q3_MEMORY_ITEMS = {"gradients": "parameter gradients left out",
+_B = sympy.Symbol("B", integer=True, positive=True)   # the same symbol as alexnet_1x1.B
+_Q3_MEMORY_ITEMS = {"biases": "conv biases left out",
+                    "gradients": "parameter gradients left out",
                     "saved_activations": "activations saved for backward left out",
                     "activation_gradients": "gradients of the new layers' outputs left out"}
 _PER_IMAGE = ("saved_activations", "activation_gradients")
@@ -162,17 +164,28 @@ def q3_memory_formula(optimizer: str = "adam", leave_out: tuple[str, ...] = (),
 
     >>> q3_memory_formula("sgd", ("activation_gradients",), one_image=True)  # the typical answer's items
     5017856
+    >>> q3_memory_formula("sgd", ("biases", "activation_gradients",), one_image=True)  # and its numbers
+    5012224
     """
+    from solutions.answers import alexnet_1x1   # imports torch
+
     one = alexnet_1x1.closed_form_bill(optimizer, 1).as_dict()
-    bad = [item for item in leave_out if item not in one or item == "total"]
+    bad = [item for item in leave_out if (item not in one and item != "biases") or item == "total"]
     if bad:
-        raise ValueError(f"leave_out must name items of the bill, got {bad!r}")
+        raise ValueError(f"leave_out must name items of the bill or 'biases', got {bad!r}")
+    if "biases" in leave_out:   # weights only: 4 weight tensors, no bias tensors
+        p = alexnet_1x1.added_parameters(with_bias=False)
+        one |= {"parameters": 4 * p, "gradients": 4 * p,
+                "optimizer_state": 4 * alexnet_1x1.optimizer_state_floats(
+                    optimizer, p, alexnet_1x1.NEW_PARAM_TENSORS // 2)}
     per = 1 if one_image else _B
     return sympy.expand(sum((one[k] * (per if k in _PER_IMAGE else 1)
                              for k in one if k != "total" and k not in leave_out), sympy.Integer(0)))
 
 
 def _q3_checks() -> list[Check]:
+    from solutions.answers import alexnet_1x1
+
     params = sympy.Integer(alexnet_1x1.added_parameters())
     no_bias = sympy.Integer(alexnet_1x1.added_parameters(with_bias=False))
     name_bias = "conv biases left out"
@@ -287,10 +300,9 @@ def _equal(c: Check, a: object, b: object) -> bool:
     if isinstance(a, tuple) != isinstance(b, tuple) or (isinstance(a, tuple) and len(a) != len(b)):
         return False
     pts = _points(c)
-    agree_at_points = all(_at(a, p) == _at(b, p) for p in pts)
     if isinstance(a, tuple) or any(x.has(sympy.floor, sympy.ceiling) for x in (a, b)):
-        return agree_at_points
-    return sympy.expand(a - b) == 0 and agree_at_points
+        return all(_at(a, p) == _at(b, p) for p in pts)
+    return sympy.expand(a - b) == 0 and all(_at(a, p) == _at(b, p) for p in pts)
 
 
 def _same_order(a: sympy.Expr, b: sympy.Expr) -> bool:

@@ -220,7 +220,8 @@ class _Parser:
 
     def name(self) -> sympy.Expr:
         t = self.take()
-        is_call = self.tok.kind == "op" and self.tok.text == "("
+        after = self.toks[self.pos]   # peeked, not read: an unknown name is reported before a bad character
+        is_call = after.kind == "op" and after.text == "("
         if is_call and t.text in self.functions:
             self.take()
             self.depth += 1

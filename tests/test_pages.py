@@ -25,8 +25,8 @@ GLUE = re.compile(r"\{glue(?::\w+)?\}`([\w.:-]+?)(?::[^`]*)?`|```\{glue(?::\w+)?
 WITH_MODULE = [p for p in PAGES if p.module]
 # Pages not yet converted to literal glue keys / an opening answer box (expected to fail, strictly:
 # a converted page must leave this list). Empty when the content pass is complete.
-PENDING_LITERAL_KEYS = {"csc413_1b", "csc413_1c", "csc413_1d", "csc413_2c", "csc413_3de", "cs5242_q4"}
-PENDING_ANSWER_BOX = {"csc413-1b", "csc413-1c", "csc413-1d", "csc413-2c", "csc413-2d", "csc413-3de",
+PENDING_LITERAL_KEYS = {"csc413_1b", "csc413_1d", "csc413_2c", "csc413_3de", "cs5242_q4"}
+PENDING_ANSWER_BOX = {"csc413-1b", "csc413-1d", "csc413-2c", "csc413-2d", "csc413-3de",
                       "cs5242-q1", "cs5242-q2", "cs5242-q3", "cs5242-q4"}
 
 

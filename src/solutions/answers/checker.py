@@ -80,6 +80,7 @@ class Verdict:
     message: str                        # one paragraph, for the terminal
     slips: tuple[str, ...] = ()
     convention: str | None = None
+    deltas: tuple[object, ...] = ()     # each slip's own change to the answer
 
     @property
     def exit_status(self) -> int:
@@ -380,7 +381,7 @@ def check(check_id: str, text: str) -> Verdict:
                            f"not the book's answer{under}: " + "; ".join(parts) +
                            f". Yours gives {_at_defaults(c, yours)} at {_where(c)}, "
                            f"the book's {_at_defaults(c, c.answer)}.",
-                           slips=slip.slips, convention=slip.convention)
+                           slips=slip.slips, convention=slip.convention, deltas=slip.deltas)
     return Verdict(c.id, yours, False, _no_known_slip(c, yours))
 
 
@@ -423,6 +424,67 @@ def _check_order(c: Check, yours: sympy.Expr) -> Verdict:
     faster = sympy.limit(arg / ours, N, sympy.oo) == sympy.oo
     return Verdict(c.id, yours, False, f"not the book's answer: O({_fmt(arg)}) grows "
                    f"{'faster' if faster else 'slower'} than the book's O({_fmt(ours)})")
+
+
+# ---------------------------------------------------------------- the typical answer, judged
+
+@dataclass(frozen=True)
+class TypicalVerdict:
+    """One formula of the typical 1(c) answer, checked as any reader's would be."""
+
+    asked: str               # "weights", "outputs, 64×64 input", …
+    check_id: str
+    formula: sympy.Expr
+    verdict: Verdict
+
+    @property
+    def value(self) -> int:
+        return counting.evaluate(self.formula)
+
+
+# Which check each of its formulas answers. Its "weights" are meant as the learnable parameters
+# (they include BatchNorm's γ, β), so they are checked as parameters: the slips charged are the
+# ones questions.md lists, and nothing else.
+_TYPICAL_IDS = {"weights": "csc413-1c-parameters", "outputs": "csc413-1c-outputs",
+                "connections": "csc413-1c-connections", "weights_doubled": "csc413-1c-parameters-doubled",
+                "outputs_doubled": "csc413-1c-outputs-doubled",
+                "connections_doubled": "csc413-1c-connections-doubled"}
+
+
+def typical_answer_verdicts() -> list[TypicalVerdict]:
+    """The typical answer's six formulas, each with the checker's verdict (charged only with its own slips).
+
+    >>> [(t.check_id, t.verdict.correct) for t in typical_answer_verdicts()][:3]
+    [('csc413-1c-parameters', False), ('csc413-1c-outputs', True), ('csc413-1c-connections', True)]
+    """
+    typ = counting.typical_answer()
+    out = []
+    for key in ("weights", "outputs", "connections", "weights_doubled", "outputs_doubled",
+                "connections_doubled"):
+        ident = _TYPICAL_IDS[key]
+        c = get(ident)
+        # the formula as the reader would type it, through the parser like any other answer
+        verdict = check(ident, sympy.sstr(typ[key]))
+        out.append(TypicalVerdict(key.replace("_doubled", ", 64×64 input"), ident, typ[key], verdict))
+        assert c.id == verdict.check_id
+    return out
+
+
+def other_slips(made: set[str] | None = None) -> list[tuple[str, str, object, int, int]]:
+    """Single slips of the four 32×32 answers that the typical answer did not make.
+
+    Rows: (check id, slip, change to the answer, value at the defaults, the book's value).
+    """
+    if made is None:
+        made = {s for t in typical_answer_verdicts() for s in t.verdict.slips}
+    rows = []
+    for ident in ("csc413-1c-weights", "csc413-1c-parameters", "csc413-1c-outputs", "csc413-1c-connections"):
+        c = get(ident)
+        for v in c.slips:
+            if len(v.slips) == 1 and v.convention is None and v.slips[0] not in made:
+                rows.append((ident, v.name, v.deltas[0], int(_at(v.value, c.defaults)),
+                             int(_at(c.answer, c.defaults))))
+    return rows
 
 
 # ---------------------------------------------------------------- the page's data

@@ -138,7 +138,7 @@ WIDGET_JS = r"""(function () {
     src = src.replace(/[A-Za-z_][A-Za-z0-9_]*/g, function (word, at) {
       var parts = splitName(word, check.symbols);
       if (!parts) throw new Error("unknown symbol '" + word + "' at column " + (at + 1) + "; allowed: " + check.symbols.join(", "));
-      return "(" + parts.join("*") + ")";
+      return parts.length === 1 ? word : "(" + parts.join("*") + ")";   // keeps columns for plain names
     });
     var node;
     try { node = math.parse(src); } catch (e) { throw new Error("syntax error: " + e.message); }

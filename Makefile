@@ -14,6 +14,12 @@ MATHJAX_NPM     := .cache/mathjax/node_modules/mathjax/es5
 MATHJAX_DIR     := _extra/_static/mathjax
 MATHJAX         := $(MATHJAX_DIR)/tex-mml-chtml.js
 
+# The answer checkers' parser: npm mathjs (not committed), only its minified browser bundle,
+# copied beside MathJax (html_extra_path). Pinned: the widget relies on math.parse's node types.
+MATHJS_VERSION := 15.2.0
+MATHJS_NPM     := .cache/mathjs/node_modules/mathjs/lib/browser/math.js
+MATHJS         := _extra/_static/mathjs/math.min.js
+
 # The Debian packages the PDF needs (xelatex via Jupyter Book's LaTeX extension, latexmk,
 # xindy for the index, FreeFont/TeX Gyre fonts, pdftotext for the PDF test).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
@@ -24,7 +30,7 @@ TEX_STYLES   := fontspec.sty polyglossia.sty unicode-math.sty fncychap.sty amsma
                 changepage.sty pict2e.sty mathrsfs.sty capt-of.sty needspace.sty upquote.sty titlesec.sty
 PDF := _build/latex/book.pdf
 
-.PHONY: book pdf check-tex print-tex-packages mathjax test test-full venv clean
+.PHONY: book pdf check-tex print-tex-packages mathjax mathjs test test-full venv clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +51,16 @@ $(MATHJAX):
 
 mathjax: $(MATHJAX)
 
-book: $(STAMP) $(MATHJAX)
+$(MATHJS):
+	@command -v npm >/dev/null || { echo "npm is needed to install mathjs $(MATHJS_VERSION) (Debian: apt-get install -y npm)"; exit 1; }
+	mkdir -p .cache/mathjs
+	npm install --prefix .cache/mathjs --no-save --no-package-lock --no-audit --no-fund -s mathjs@$(MATHJS_VERSION)
+	mkdir -p $(dir $(MATHJS))
+	cp $(MATHJS_NPM) $(MATHJS)
+
+mathjs: $(MATHJS)
+
+book: $(STAMP) $(MATHJAX) $(MATHJS)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
 # Fails with the apt-get command to run when a TeX tool or style is missing.
@@ -67,7 +82,7 @@ print-tex-packages:
 
 # The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): _build/latex/book.pdf.
 # LaTeX does not fail on undefined references, so the log is checked.
-pdf: $(STAMP) $(MATHJAX) check-tex   # MathJax: html_extra_path must exist in every build
+pdf: $(STAMP) $(MATHJAX) $(MATHJS) check-tex   # MathJax: html_extra_path must exist in every build
 	$(VENV)/bin/jupyter-book build . --builder pdflatex $(JB_FLAGS)
 	@test -s $(PDF) || { echo "no PDF at $(PDF)"; exit 1; }
 	@! grep -nE "undefined references|Reference .* undefined|Citation .* undefined|There were undefined" _build/latex/book.log \

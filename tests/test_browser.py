@@ -158,3 +158,52 @@ def test_math_is_typeset_by_the_local_mathjax(crawl):
 def test_every_image_loads(crawl):
     assert sum(r["images"] for r in crawl.values()) >= 10
     assert {p: r["broken"] for p, r in crawl.items() if r["broken"]} == {}
+
+
+def test_answer_checker_works_offline_in_the_page():
+    """The 1(c) checker in Chromium: right answer, a typical slip, nonsense; no request leaves."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    offsite, errors = [], []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("request", lambda req: offsite.append(req.url)
+                    if urlsplit(req.url).hostname not in LOCAL_HOSTS and req.url.startswith("http") else None)
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.goto(base + ANSWERS["csc413-1c"].docname + ".html", wait_until="networkidle")
+
+            def verdict(check_id, text):
+                box = page.locator(f'.answer-check[data-check="{check_id}"]')
+                box.locator("input").fill(text)
+                result = box.locator(".answer-check-result")
+                return result.get_attribute("data-verdict"), result.text_content()
+
+            assert page.locator(".answer-check").count() == 8
+            kind, text = verdict("csc413-1c-weights", "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF")
+            assert (kind, text) == ("correct", "correct")
+            # the typical answer's weights, read as parameters: both of its slips are named
+            kind, text = verdict("csc413-1c-parameters", "33NF + 72NF² + 9NF·NC + 9NC² + 4NC")
+            assert kind == "slip" and "conv biases left out" in text and "running statistics" in text
+            kind, text = verdict("csc413-1c-parameters", "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF")
+            assert kind == "slip" and "BatchNorm γ, β left out" in text
+            kind, text = verdict("csc413-1c-outputs", "2368NF + 2304NC")
+            assert kind == "convention"
+            kind, text = verdict("csc413-1c-weights", "__import__('os')")
+            assert kind == "error" and "cannot read" in text
+            kind, text = verdict("csc413-1c-weights", "NF + x")
+            assert kind == "error" and "unknown symbol 'x'" in text
+            kind, text = verdict("csc413-1c-weights", "NF +* 2")
+            assert kind == "error"
+            kind, text = verdict("csc413-1c-connections", "NF")
+            assert kind == "unknown" and "15,630,336" in text
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert offsite == [] and errors == []

@@ -25,8 +25,8 @@ GLUE = re.compile(r"\{glue(?::\w+)?\}`([\w.:-]+?)(?::[^`]*)?`|```\{glue(?::\w+)?
 WITH_MODULE = [p for p in PAGES if p.module]
 # Pages not yet converted to literal glue keys / an opening answer box (expected to fail, strictly:
 # a converted page must leave this list). Empty when the content pass is complete.
-PENDING_LITERAL_KEYS = {"csc413_1c"}
-PENDING_ANSWER_BOX = {"csc413-1c"}
+PENDING_LITERAL_KEYS: set[str] = set()
+PENDING_ANSWER_BOX: set[str] = set()
 
 
 def _pending(pages, pending, attr):

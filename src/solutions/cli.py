@@ -3,7 +3,8 @@
 * ``list``: the answer ids and the stored results, with where each is computed;
 * ``show ID``: an answer's tables in the terminal, read from the stored results (never trains);
 * ``run NAME… | book``: compute stored results that are missing (the only writer of ``results/``);
-* ``status``: which stored results are missing, damaged or no longer needed (writes nothing).
+* ``status``: which stored results are missing, damaged or no longer needed (writes nothing);
+* ``check ID EXPRESSION``: "correct" (exit 0) or the slip the formula makes (exit 1); ``--list``.
 
 Errors are one line on standard error with exit status 2; a closed pipe
 (``solutions show … | head``) ends quietly.
@@ -139,6 +140,29 @@ def _status(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _check(args: argparse.Namespace) -> int:
+    from solutions.answers import checker
+
+    if args.list:
+        print("Checkable answers (solutions check ID EXPRESSION):")
+        for ident in checker.IDS:
+            c = checker.get(ident)
+            accepts = ", ".join(c.symbols) or "numbers only"
+            extra = f"; functions {', '.join(c.functions)}" if c.functions else ""
+            shape = "; h, w, c separated by commas" if c.kind == "shape" else ""
+            print(f"  {ident:<30} {c.question}: {c.label}\n  {'':<30} symbols {accepts}{extra}{shape}; "
+                  f"{len(c.slips)} known slips; torch check {c.torch_check}")
+        return 0
+    if args.check_id is None or args.expression is None:
+        raise CliError("give an ID and an expression (solutions check ID EXPRESSION), or --list")
+    try:
+        verdict = checker.check(args.check_id, args.expression)
+    except ValueError as err:
+        raise CliError(str(err).splitlines()[0]) from None
+    print(verdict.message)
+    return verdict.exit_status
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="solutions", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
@@ -155,6 +179,11 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(fn=_run)
     sub.add_parser("status", help="which stored results are missing or stale (writes nothing)"
                    ).set_defaults(fn=_status)
+    check = sub.add_parser("check", help="check your answer: 'correct' (exit 0), the slip it makes (exit 1)")
+    check.add_argument("check_id", nargs="?", help="an id from `solutions check --list`")
+    check.add_argument("expression", nargs="?", help="your formula, e.g. '72NF^2 + 9NF*NC' (quote it)")
+    check.add_argument("--list", action="store_true", help="the checkable ids and the symbols each accepts")
+    check.set_defaults(fn=_check)
     return top
 
 

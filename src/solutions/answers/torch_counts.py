@@ -40,6 +40,10 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
     per image. BatchNorm's ``num_batches_tracked`` (an integer counter) is not
     a running statistic and is left out of ``bn_buffers``.
     """
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
+        raise ValueError(f"input_shape must be a sequence of positive integers, got {input_shape!r}")
     if any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in input_shape):
         raise ValueError(f"input_shape must be positive integers, got {tuple(input_shape)!r}")
     leaves = {name: m for name, m in model.named_modules() if not list(m.children())}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from torch import nn
 
-from solutions.book.render import LAYER_HEADERS, markdown_table
 from solutions.answers.torch_counts import measure_rows
-CONVENTION_EXAMPLE_SIZE = 8
+from solutions.book.render import LAYER_HEADERS, markdown_table
+
+CONVENTION_EXAMPLE_SIZE = 8   # the example's input side, small enough to count by hand
 
 
 def values() -> dict[str, object]:

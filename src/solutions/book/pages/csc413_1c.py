@@ -1,12 +1,13 @@
-"""Page values for CSC413 PA2 1(c); computed in solutions.answers.counting."""
+"""Page values for CSC413 PA2 1(c); computed in solutions.answers.counting (and judged by solutions.answers.checker)."""
 
 from __future__ import annotations
 
-from solutions.answers import counting
+from solutions.answers import checker, counting
 from solutions.book.render import LAYER_HEADERS, markdown_table, math
 
-# The three quantities the question asks for, each under one named convention.
-HEADLINE = {"weights": "learnable", "outputs": "outputs_all_layers", "connections": "connections"}
+
+def _totals(side: int = 32) -> dict[str, object]:
+    return counting.count_totals(counting.colour_cnn_rows(height=side, width=side))
 
 
 def layer_table(style: str = "latex", **sizes) -> str:
@@ -20,8 +21,7 @@ def layer_table(style: str = "latex", **sizes) -> str:
 
 
 def totals_table(style: str = "latex") -> str:
-    base = counting.count_totals(counting.colour_cnn_rows())
-    big = counting.count_totals(counting.colour_cnn_rows(height=64, width=64))
+    base, big = _totals(), _totals(64)
     ratios = counting.doubled_input_ratios()
     body = [[key, counting.CONVENTIONS[key], base[key], counting.evaluate(base[key]),
              big[key], counting.evaluate(big[key]), ratios.get(key, "–")] for key in base]
@@ -30,40 +30,66 @@ def totals_table(style: str = "latex") -> str:
 
 
 def answer_table(style: str = "latex") -> str:
-    base = counting.count_totals(counting.colour_cnn_rows())
-    big = counting.count_totals(counting.colour_cnn_rows(height=64, width=64))
-    body = [[q, counting.CONVENTIONS[key], base[key], counting.evaluate(base[key]), big[key],
-             counting.evaluate(big[key])] for q, key in HEADLINE.items()]
-    return markdown_table(["asked", "convention", "32×32 input", "at defaults", "64×64 input",
-                           "at defaults "], body, style)
+    body = []
+    for key in ("weights", "parameters", "outputs", "connections"):
+        q, q2 = counting.QUANTITIES[key], counting.QUANTITIES[key + "_doubled"]
+        small, big = counting.total(q.answer), counting.total(q2.answer)
+        body.append([q.label, small, counting.evaluate(small), big, counting.evaluate(big)])
+    return markdown_table(["asked", "32×32 input", "at NF=32, NC=24", "64×64 input",
+                           "at NF=32, NC=24 "], body, style)
 
 
-def pitfall_table(style: str = "latex") -> str:
-    body = [[s.slip, s.wrong, s.right, s.difference] for s in counting.pitfalls()]
-    return markdown_table(["slip", "gives", "right", "difference"], body, style)
+def typical_table(style: str = "latex") -> str:
+    body = []
+    for t in checker.typical_answer_verdicts():
+        v = t.verdict
+        said = ("right" if v.correct and not v.convention else
+                f"right, counting {v.convention}" if v.correct else
+                "; ".join(f"{n}: {math(d, style)}" for n, d in zip(v.slips, v.deltas)))
+        body.append([t.asked, t.formula, t.value, said])
+    return markdown_table(["asked", "typical answer", "at NF=32, NC=24", "verdict of the checker"], body, style)
+
+
+def other_slips_table(style: str = "latex") -> str:
+    body = [[ident.removeprefix("csc413-1c-"), slip, delta, wrong, right]
+            for ident, slip, delta, wrong, right in checker.other_slips()]
+    return markdown_table(["answer", "slip", "change", "gives", "book"], body, style)
 
 
 def values() -> dict[str, object]:
-    base = counting.count_totals(counting.colour_cnn_rows())
-    big = counting.count_totals(counting.colour_cnn_rows(height=64, width=64))
+    q = {k: counting.total(v.answer) for k, v in counting.QUANTITIES.items()}
+    base = _totals()
     ratios = counting.doubled_input_ratios()
     typ = counting.typical_answer()
-    values: dict[str, object] = {
+    return {
+        "c1c_weights": math(q["weights"]),
+        "c1c_weights_value": counting.evaluate(q["weights"]),
+        "c1c_parameters": math(q["parameters"]),
+        "c1c_parameters_value": counting.evaluate(q["parameters"]),
+        "c1c_biases": math(base["biases"]),
+        "c1c_bn_params": math(base["bn_params"]),
+        "c1c_bn_buffers": math(base["bn_buffers"]),
+        "c1c_outputs": math(q["outputs"]),
+        "c1c_outputs_value": counting.evaluate(q["outputs"]),
+        "c1c_outputs_doubled": math(q["outputs_doubled"]),
+        "c1c_outputs_doubled_value": counting.evaluate(q["outputs_doubled"]),
+        "c1c_outputs_conv_resample": math(base["outputs_conv_resample"]),
+        "c1c_outputs_conv_resample_value": counting.evaluate(base["outputs_conv_resample"]),
+        "c1c_connections": math(q["connections"]),
+        "c1c_connections_value": counting.evaluate(q["connections"]),
+        "c1c_connections_doubled": math(q["connections_doubled"]),
+        "c1c_connections_doubled_value": counting.evaluate(q["connections_doubled"]),
+        "c1c_weights_ratio": int(ratios["weights"]),
+        "c1c_outputs_ratio": int(ratios["outputs_all_layers"]),
+        "c1c_connections_ratio": int(ratios["connections"]),
+        "c1c_answer_table": answer_table(),
         "c1c_layer_table": layer_table(),
         "c1c_totals_table": totals_table(),
-        "c1c_answer_table": answer_table(),
-        "c1c_pitfall_table": pitfall_table(),
+        "c1c_typical_table": typical_table(),
+        "c1c_other_slips_table": other_slips_table(),
         "c1c_typical_weights": math(typ["weights"]),
-        "c1c_typical_weights_value": counting.evaluate(typ["weights"]),
         "c1c_typical_outputs": math(typ["outputs"]),
     }
-    for key in base:
-        values[f"c1c_{key}"] = math(base[key])
-        values[f"c1c_{key}_value"] = counting.evaluate(base[key])
-        values[f"c1c_{key}_x2_value"] = counting.evaluate(big[key])
-        if key in ratios:
-            values[f"c1c_{key}_ratio"] = int(ratios[key])
-    return values
 
 
 def show(style: str = "text") -> str:

@@ -1,0 +1,277 @@
+"""`solutions check`: the parser's whitelist, the verdicts, and every slip variant against torch.
+
+Each slip of 1(c) is a switch of the counting code; here the same mistake is built as a torch
+module (``Conv2d(bias=False)``, ``BatchNorm2d(affine=False)``, running buffers summed, convs that
+read one input channel) and measured with :func:`measure_rows`.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import subprocess
+import sys
+from collections import OrderedDict
+from pathlib import Path
+
+import pytest
+import sympy
+import torch
+from torch import nn
+
+from solutions.answers import alexnet_1x1, checker, conv_table, counting
+from solutions.answers.expression import ExpressionError, parse
+from solutions.answers.torch_counts import measure_rows
+from solutions.experiments.models import ColourCNN
+
+ROOT = Path(__file__).resolve().parents[1]
+NF, NC = counting.NF, counting.NC
+S = {"NF": NF, "NC": NC}
+
+
+# ---------------------------------------------------------------- the 1(c) mistakes, built in torch
+
+class FirstChannel(nn.Module):
+    """Keeps channel 0: the conv after it is Conv2d(1, C_out), the "input channel forgotten" slip."""
+
+    def forward(self, x):
+        return x[:, :1]
+
+
+def mistaken_cnn(nf: int, nc: int, bias: bool = True, affine: bool = True,
+                 one_input_channel: bool = False) -> nn.Module:
+    def conv(c_in, c_out):
+        c = nn.Conv2d(1 if one_input_channel else c_in, c_out, 3, padding=1, bias=bias)
+        return nn.Sequential(FirstChannel(), c) if one_input_channel else c
+
+    def block(c_in, c_out, resample):
+        layers = OrderedDict(conv=conv(c_in, c_out))
+        if resample == "pool":
+            layers["pool"] = nn.MaxPool2d(2)
+        elif resample == "upsample":
+            layers["upsample"] = nn.Upsample(scale_factor=2)
+        layers["bn"] = nn.BatchNorm2d(c_out, affine=affine)
+        layers["relu"] = nn.ReLU()
+        return nn.Sequential(layers)
+
+    return nn.Sequential(OrderedDict(
+        downconv1=block(1, nf, "pool"), downconv2=block(nf, 2 * nf, "pool"), rfconv=block(2 * nf, 2 * nf, None),
+        upconv1=block(2 * nf, nf, "upsample"), upconv2=block(nf, nc, "upsample"), finalconv=conv(nc, nc)))
+
+
+@functools.cache
+def _measured(nf: int, nc: int, bias: bool, affine: bool, one_input_channel: bool, side: int):
+    return measure_rows(mistaken_cnn(nf, nc, bias, affine, one_input_channel), (1, side, side))
+
+
+def torch_total(count: counting.Count, nf: int, nc: int) -> int:
+    rows = _measured(nf, nc, count.bias, count.bn_affine, count.one_input_channel, count.side)
+    keep = [r for r in rows if count.layers is None or r.kind in count.layers or r.name in count.layers]
+    return count.factor * sum(getattr(r, f) for r in keep for f in count.fields)
+
+
+def test_the_builder_is_the_assignments_cnn():
+    # with no mistake, the torch module built here counts exactly as ColourCNN does
+    ours = measure_rows(mistaken_cnn(5, 7), (1, 32, 32))
+    real = measure_rows(ColourCNN(num_filters=5, num_colours=7), (1, 32, 32))
+    assert [r.subs({}) for r in ours] == [r.subs({}) for r in real]
+
+
+def test_1c_slip_variants_match_torch():
+    rng = random.Random(17)
+    nf, nc = rng.randint(2, 9), rng.randint(2, 9)
+    checked = 0
+    for q in counting.QUANTITIES.values():
+        for _, base in ((None, q.answer), *q.conventions):
+            assert counting.total(base, nf, nc) == torch_total(base, nf, nc), q.key
+            for names, changed in counting.slip_variants(base):
+                assert counting.total(changed, nf, nc) == torch_total(changed, nf, nc), (q.key, names)
+                checked += 1
+    assert checked > 100
+
+
+def test_every_1c_variant_is_named_back():
+    for ident in checker.IDS[:8]:
+        c = checker.get(ident)
+        for v in c.slips:
+            verdict = checker.check(ident, str(v.value))
+            assert verdict.exit_status == 1 and verdict.slips == v.slips, (ident, v.name)
+
+
+# ---------------------------------------------------------------- the bar
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    """The command in a process of its own (as a reader runs it)."""
+    return subprocess.run([sys.executable, "-m", "solutions", "check", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+def _main(capsys, *args: str) -> subprocess.CompletedProcess:
+    """The command in this process (fast: torch is imported once)."""
+    from solutions.cli import main
+
+    status = main(["check", *args])
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, out.out, out.err)
+
+
+def test_bar_weights_exit_0_parameters_exit_1_malicious_exit_2(tmp_path, capsys):
+    weights = "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF"
+    ok = _cli("csc413-1c-weights", weights)
+    assert ok.returncode == 0 and ok.stdout.startswith("correct") and "86,112" in ok.stdout
+    slip = _main(capsys, "csc413-1c-parameters", weights)
+    assert slip.returncode == 1
+    assert "conv biases left out: −(2NC + 6NF)" in slip.stdout        # 2·24 + 6·32 = 240
+    assert "BatchNorm γ, β left out: −(2NC + 12NF)" in slip.stdout     # 2·24 + 12·32 = 432
+    assert "86,784" in slip.stdout                                     # 86,112 + 240 + 432
+    marker = tmp_path / "ran"
+    bad = _cli("csc413-1c-weights", f"__import__('os').system('touch {marker}')")
+    assert bad.returncode == 2 and not marker.exists()
+    assert bad.stderr.count("\n") == 1 and "__import__" in bad.stderr and bad.stdout == ""
+
+
+def test_cli_list_and_errors(capsys):
+    _cli = functools.partial(_main, capsys)
+    listed = _cli("--list")
+    assert listed.returncode == 0
+    for ident in checker.IDS:
+        assert ident in listed.stdout
+    assert "symbols NF, NC" in listed.stdout and "symbols h, w, c1" in listed.stdout
+    unknown = _cli("csc413-1c-weights", "NF + x")
+    assert unknown.returncode == 2 and "unknown symbol 'x'" in unknown.stderr and "NF, NC" in unknown.stderr
+    syntax = _cli("csc413-1c-weights", "NF +* 2")
+    assert syntax.returncode == 2 and "column 5" in syntax.stderr
+    assert _cli("no-such-id", "1").returncode == 2
+    assert _cli("csc413-1c-weights").returncode == 2
+
+
+# ---------------------------------------------------------------- the parser
+
+@pytest.mark.parametrize("text, expected", [
+    ("2NF", 2 * NF), ("NF^2", NF**2), ("NF²", NF**2), ("9*NF*NC", 9 * NF * NC), ("9×NF·NC", 9 * NF * NC),
+    ("NF**2", NF**2), ("NFNC", NF * NC), ("2(NF + NC)", 2 * NF + 2 * NC), ("−NF", -NF), ("NF/2", NF / 2),
+])
+def test_parser_accepts(text, expected):
+    assert sympy.expand(parse(text, S) - expected) == 0
+
+
+@pytest.mark.parametrize("text, says", [
+    ("__import__('os').system('ls')", "unknown function '__import__'"),
+    ("N", "unknown symbol 'N'"),             # N is NF's or NC's, never sympy's N()
+    ("E + NF", "unknown symbol 'E'"), ("NF + 'a'", "column 6"), ("NF +", "column 5"),
+    ("lambda: 1", "unknown symbol 'lambda'"), ("NF; 1", "column 3"), ("9^9^9", "exponent"),
+    ("((NF + NC)^12)^12", "degree"), ("1/0", "division by zero"), ("", "empty"), ("x" * 400, "longer"),
+    ("NF.real", "column 3"),
+])
+def test_parser_refuses(text, says):
+    with pytest.raises(ExpressionError, match=says.replace("(", r"\(").replace("^", r"\^")):
+        parse(text, S)
+
+
+def test_parser_arguments_are_checked():
+    with pytest.raises(ValueError, match="text"):
+        parse(3, S)
+    with pytest.raises(ValueError, match="symbols"):
+        parse("NF", {"NF": "NF"})
+    with pytest.raises(ValueError, match="functions"):
+        parse("NF", S, ("eval",))
+    with pytest.raises(ValueError, match="check_id"):
+        checker.check("csc413-9z", "NF")
+    with pytest.raises(ValueError, match="text"):
+        checker.check("csc413-1c-weights", None)
+
+
+# ---------------------------------------------------------------- the typical answers (questions.md)
+
+TYPICAL_WEIGHTS = "33NF + 72NF² + 9NF·NC + 9NC² + 4NC"
+TYPICAL_CONNECTIONS = "9216NF + 8064NF² + 2304NF·NC + 9216NC²"
+TYPICAL_OUTPUTS = "2368NF + 2304NC"
+
+
+@pytest.mark.parametrize("ident, text, status, slips", [
+    # its "weights" are the learnable parameters without conv biases (−(6NF + 2NC)) and with the
+    # running mean and variance (+(12NF + 2NC)): 86,784 − 240 + 432 = 86,976
+    ("csc413-1c-parameters", TYPICAL_WEIGHTS, 1, ("conv biases left out", "BatchNorm running statistics counted")),
+    ("csc413-1c-parameters-doubled", TYPICAL_WEIGHTS, 1,
+     ("conv biases left out", "BatchNorm running statistics counted")),
+    ("csc413-1c-connections", TYPICAL_CONNECTIONS, 0, ()),
+    ("csc413-1c-connections-doubled", f"4({TYPICAL_CONNECTIONS})", 0, ()),
+    ("csc413-1c-outputs", TYPICAL_OUTPUTS, 0, ()),                 # right under convs + pools + upsamples
+    ("csc413-1c-outputs-doubled", f"4({TYPICAL_OUTPUTS})", 0, ()),
+    ("cs5242-q2-output-size-c", "⌊(h−3)/3⌋+1, ⌊(w−3)/3⌋+1, c2", 0, ()),
+    ("cs5242-q2-output-size-d", "h−2, w−2, c1−1", 0, ()),
+    ("cs5242-q3-parameters", "149504", 1, ("conv biases left out",)),   # 2·(96² + 256²) = 149,504
+    ("cs5242-q3-parameters", "150208", 0, ()),                          # + 2·(96 + 256) = 150,208
+    # 1,196,032 + 3,816,192 = 5,012,224: SGD, no biases, no activation gradients, one image
+    ("cs5242-q3-memory", "5012224", 1, ("conv biases left out", "gradients of the new layers' outputs left out",
+                                        "batch size ignored (one image)")),
+    ("csc413-3d-memory-full", "O(n)", 0, ()),
+    ("csc413-3d-memory-last", "O(1)", 1, ("O(1): the frozen weights are still held for the forward pass "
+                                          "(parameters stay O(n))",)),
+    ("csc413-3d-compute-full", "O(n)", 0, ()),
+    ("csc413-3d-compute-last", "O(n)", 0, ()),
+])
+def test_typical_answers_get_their_verdicts(ident, text, status, slips):
+    verdict = checker.check(ident, text)
+    assert (verdict.exit_status, verdict.slips) == (status, slips), verdict.message
+
+
+def test_typical_outputs_credited_as_a_convention():
+    verdict = checker.check("csc413-1c-outputs", TYPICAL_OUTPUTS)
+    assert verdict.correct and verdict.convention.startswith("convs, pools and upsamples")
+    # 2368·32 + 2304·24 = 75,776 + 55,296 = 131,072
+    assert counting.evaluate(parse(TYPICAL_OUTPUTS, S)) == 131072
+
+
+def test_no_known_slip_names_the_smallest_differing_term():
+    verdict = checker.check("csc413-1c-weights", "72NF^2 + 9NF·NC + 9NC^2 + 9NF + 5NC")
+    assert verdict.exit_status == 1 and verdict.slips == ()
+    assert "86,232" in verdict.message and "86,112" in verdict.message   # 86,112 + 5·24
+    assert "yours has 5NC" in verdict.message
+
+
+def test_equality_uses_random_points_for_floors():
+    assert checker.check("cs5242-q2-output-size-c", "floor(h/3), floor(w/3), c2").correct
+    assert not checker.check("cs5242-q2-output-size-c", "h/3, w/3, c2").correct
+
+
+# ---------------------------------------------------------------- CS5242 slips against torch
+
+def test_q2_slip_variants_match_torch():
+    h, w, c1, c2 = 17, 11, 6, 5
+    x = torch.zeros(1, c1, h, w)
+    c = checker.get("cs5242-q2-output-size-c")
+    pt = {conv_table.H: h, conv_table.W: w, conv_table.C1: c1, conv_table.C2: c2}
+    no_stride = nn.Conv2d(c1, c2, 3)(x).shape                      # stride left at 1: 15 × 9 × 5
+    assert tuple(int(e.subs(pt)) for e in c.slips[0].value) == (no_stride[2], no_stride[3], no_stride[1])
+    d = checker.get("cs5242-q2-output-size-d")
+    vol = torch.zeros(1, 1, h, w, c1)
+    for slip, depth in zip(d.slips, (1, 3)):                     # depth 1: c1 kept; depth 3: c1 − 2
+        shape = nn.Conv3d(1, 1, (3, 3, depth))(vol).shape[2:]
+        assert tuple(int(e.subs(pt)) for e in slip.value) == tuple(shape), slip.name
+
+
+def test_q3_slip_variants_match_torch():
+    def blocks(bias):
+        return nn.ModuleList([nn.Conv2d(c, c, 1, bias=bias) for c in (96, 96, 256, 256)])
+    assert sum(p.numel() for p in blocks(False).parameters()) == 149504   # 2·96² + 2·256²
+    assert sum(p.numel() for p in blocks(True).parameters()) == 150208    # + 2·96 + 2·256
+    measured = alexnet_1x1.measured_bill("adam", 2).as_dict()
+    B = alexnet_1x1.B
+    assert checker.q3_memory_formula("adam").subs(B, 2) == measured["total"]
+    for item in ("gradients", "saved_activations", "activation_gradients"):
+        assert checker.q3_memory_formula("adam", (item,)).subs(B, 2) == measured["total"] - measured[item], item
+    # biases left out: the Adam state of weight-only convs, measured
+    from solutions.answers.training_memory import optimizer_state_bytes
+    no_bias = nn.Sequential(*blocks(False)[:1])
+    state = optimizer_state_bytes(no_bias, "adam", torch.zeros(1, 96, 2, 2))
+    assert state == 4 * (2 * 96 * 96 + 1)     # two moments per weight + a step counter, float32
+
+
+def test_page_data_matches_the_checks():
+    data = checker.page_data(["csc413-1c-weights"])
+    d = data["csc413-1c-weights"]
+    assert d["points"][0] == {"NF": 32, "NC": 24} and d["answer"]["values"][0] == 86112
+    assert all(len(v["values"]) == len(d["points"]) for v in d["slips"])
+    with pytest.raises(ValueError, match="check_ids"):
+        checker.page_data(["cs5242-q2-output-size-c"])

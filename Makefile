@@ -1,5 +1,6 @@
-# The set-up commands of the README: `make book`, `make test` and `make pdf`.
+# The set-up commands of the README: `make book`, `make test`, `make pdf` and `make site`.
 # Each creates the virtual environment and installs the pinned dependencies if absent.
+# Everything they read lies in the repository (data/, results/) or comes from PyPI and npm.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -29,8 +30,11 @@ TEX_STYLES   := fontspec.sty polyglossia.sty unicode-math.sty fncychap.sty amsma
                 tabulary.sty varwidth.sty framed.sty wrapfig.sty pgfplots.sty ellipse.sty \
                 changepage.sty pict2e.sty mathrsfs.sty capt-of.sty needspace.sty upquote.sty titlesec.sty
 PDF := _build/latex/book.pdf
+# Where the site carries the PDF: every page's "Download PDF" link (solutions.book.publishing)
+# points there.
+SITE_PDF := _build/html/book.pdf
 
-.PHONY: book pdf check-tex print-tex-packages mathjax mathjs test test-full venv clean
+.PHONY: book pdf site check-tex print-tex-packages mathjax mathjs test test-full venv clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +65,7 @@ $(MATHJS):
 mathjs: $(MATHJS)
 
 book: $(STAMP) $(MATHJAX) $(MATHJS)
+	rm -f $(SITE_PDF)   # a PDF there is always that of the same build (make site)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
 # Fails with the apt-get command to run when a TeX tool or style is missing.
@@ -88,6 +93,13 @@ pdf: $(STAMP) $(MATHJAX) $(MATHJS) check-tex   # MathJax: html_extra_path must e
 	@! grep -nE "undefined references|Reference .* undefined|Citation .* undefined|There were undefined" _build/latex/book.log \
 	  || { echo "undefined references or citations in _build/latex/book.log"; exit 1; }
 	@echo "PDF: $(PDF)"
+
+# What the deploy workflow publishes: the HTML book with the PDF of the same build beside it.
+site:
+	$(MAKE) book
+	$(MAKE) pdf
+	cp $(PDF) $(SITE_PDF)
+	@echo "site: _build/html, with the PDF at $(SITE_PDF)"
 
 test: $(STAMP)
 	$(PY) -m pytest

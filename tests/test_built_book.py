@@ -140,3 +140,14 @@ def test_build_status_page_shows_the_build():
         assert page in html
     for _, key in registry.needed_keys().values():
         assert key[:16] in html
+
+
+@pytest.mark.parametrize("page", ["search", "genindex", *PAGES])   # depth 0, 1 and 2
+def test_every_page_links_the_pdf_at_the_site_root(page):
+    """The "Download PDF" link (solutions.book.publishing) of every page resolves to
+    <html root>/book.pdf, where `make site` puts the PDF of the same build."""
+    links = re.findall(r'<a href="([^"]+)"[^>]*class="[^"]*btn-book-pdf-button', text(page))
+    assert len(links) == 1, links
+    target = (HTML / page).parent / links[0]
+    assert target.resolve() == (HTML / "book.pdf").resolve(), links[0]
+    assert "Download PDF" in text(page)

@@ -97,3 +97,20 @@ def test_figures_are_embedded():
     images = [r for r in rows if r.split()[2] == "image"]
     # colour data 2, 1(b) 3, 1(d) 1, 2(c) 3, 2(d) 4, 3(d)(e) 2
     assert len(images) >= 15, rows
+
+
+def test_title_page_names_the_commit():
+    """solutions.book.publishing puts the commit the PDF was built from under the title."""
+    root = Path(__file__).resolve().parents[1]
+    commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    title_pages = re.sub(r"\s+", " ", " ".join(pages()[:2]))
+    assert f"Built from commit {commit}" in title_pages, title_pages[:500]
+
+
+def test_the_site_carries_this_pdf():
+    """`make site` copies this PDF to the HTML root, where every page's "Download PDF" points."""
+    site_pdf = Path(__file__).resolve().parents[1] / "_build" / "html" / "book.pdf"
+    if not site_pdf.exists():
+        pytest.skip("no PDF in the HTML root: run `make site` (the deploy does)")
+    assert site_pdf.read_bytes() == PDF.read_bytes()

@@ -95,9 +95,11 @@ def test_the_workflow_uses_only_the_readmes_make_commands():
         assert re.search(rf"\bmake(?: -s)? {target}\b", readme), f"`make {target}` is not in the README"
 
 
-def test_build_files_read_nothing_beside_the_repository():
+def test_build_files_code_and_tests_read_nothing_beside_the_repository():
     beside = "../" + "shared"   # not spelled out, so this file does not match itself
-    files = [ROOT / "Makefile", *sorted((ROOT / ".ci").iterdir()), *WORKFLOWS]
+    files = [ROOT / "Makefile", *sorted((ROOT / ".ci").iterdir()), *WORKFLOWS,
+             *sorted((ROOT / "src").rglob("*.py")), *sorted((ROOT / "tests").rglob("*.py")),
+             *sorted((ROOT / "benchmarks").rglob("*.py"))]
     hits = [str(f.relative_to(ROOT)) for f in files
             if f.is_file() and (beside in f.read_text(encoding="utf-8", errors="replace")
                                 or "shared/data" in f.read_text(encoding="utf-8", errors="replace"))]

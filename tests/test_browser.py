@@ -83,7 +83,7 @@ PAGE_CHECKS = """async () => {
 OVERFLOW_CHECKS = """() => {
   const vw = document.documentElement.clientWidth;
   const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
-  const says = el => el.matches('pre, div.highlight, .pst-scrollable-table-container, .table-wrapper, .scroll-block')
+  const says = el => el.matches('pre, div.highlight, div.math, .pst-scrollable-table-container, .table-wrapper, .scroll-block')
       && el.hasAttribute('tabindex') && !!(el.getAttribute('aria-label') || el.getAttribute('title'));
   const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
       + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');

@@ -9,9 +9,16 @@ and asserts that each page
   status ≥ 400): the book is self-contained, MathJax included;
 * raises no JavaScript error and logs no console error;
 * has its math typeset by MathJax (every ``.math`` element holds an ``mjx-container``);
-* has every ``<img>`` loaded (``naturalWidth > 0``).
+* has every ``<img>`` loaded (``naturalWidth > 0``) and every image an alt text;
+* has no serious or critical accessibility violation found by axe-core (axe-playwright-python;
+  WCAG 2 A/AA rules and axe's best practices: contrast, headings, labels, landmarks, …);
+* does not scroll sideways at 1280×800 (desktop) or 390×844 (phone): nothing sticks out past the
+  viewport except inside a code block or table whose container scrolls and says so (keyboard
+  focusable, with an accessible name naming it as scrollable).
 
-Screenshots of a few pages and a JSON report (request counts) go to ``_build/screenshots/``.
+Full-page screenshots of every page at both sizes (``desktop/`` and ``phone/``) and a JSON report
+(request counts, axe violations by rule and impact, overflow findings) go to
+``_build/screenshots/``, which CI keeps for review.
 """
 
 from __future__ import annotations
@@ -35,8 +42,7 @@ CHROMIUM = os.environ.get("SOLUTIONS_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium off the network it would use on its own (updates, sync, Google hosts).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT_PAGES = [ROOT_PAGE.docname + ".html", BY_MODULE["conventions"].docname + ".html", ANSWERS["csc413-2c"].docname + ".html",
-                    ANSWERS["cs5242-q3"].docname + ".html"]
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 if os.environ.get("SOLUTIONS_REQUIRE_BROWSER") != "1":
@@ -47,6 +53,9 @@ if not HTML.exists():
 if not Path(CHROMIUM).exists():
     raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install -y chromium "
                        "(or set SOLUTIONS_CHROMIUM)")
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+BLOCKING_IMPACTS = {"serious", "critical"}
 
 PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
                if not p.relative_to(HTML).as_posix().startswith(("_static/", "_sources/", "_images/")))
@@ -67,6 +76,46 @@ PAGE_CHECKS = """async () => {
 }"""
 
 
+# What sticks out sideways. The page itself must not scroll sideways; an element may reach past the
+# viewport only inside a container that scrolls (overflow-x auto/scroll, so the reader can reach
+# it) and that is a code or table block saying it scrolls: keyboard focusable (tabindex) and named
+# for assistive technology. Elements clipped by an ancestor (overflow hidden) are not seen.
+OVERFLOW_CHECKS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const says = el => el.matches('pre, div.highlight, div.math, .pst-scrollable-table-container, .table-wrapper, .scroll-block')
+      && el.hasAttribute('tabindex') && !!(el.getAttribute('aria-label') || el.getAttribute('title'));
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const out = [], scrolling = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || cs.position === 'fixed') continue;
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
+      scrolling.push({el: describe(el), says: says(el), text: el.textContent.trim().slice(0, 50)});
+    }
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.right <= vw + 1) continue;
+    let a = el.parentElement, inside = null;
+    while (a && a !== document.body) {
+      const ox = getComputedStyle(a).overflowX;
+      if (ox !== 'visible') { inside = a; break; }
+      if (getComputedStyle(a).position === 'fixed') { inside = a; break; }
+      a = a.parentElement;
+    }
+    if (inside === null) out.push({el: describe(el), right: Math.round(r.right), text: el.textContent.trim().slice(0, 50)});
+  }
+  return {viewport: vw, page_width: document.documentElement.scrollWidth, sticking_out: out.slice(0, 20),
+          scrolling: scrolling};
+}"""
+
+
+def _axe_summary(response: dict) -> list[dict]:
+    return [{"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+             "targets": [", ".join(map(str, n["target"])) for n in v["nodes"][:5]], "help": v["help"]}
+            for v in response["violations"]]
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -81,15 +130,20 @@ def crawl():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    for view in VIEWPORTS:
+        (SHOTS / view).mkdir(parents=True, exist_ok=True)
     report = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport=VIEWPORTS["desktop"])
             for name in PAGES:
                 page = context.new_page()
-                seen = {"requests": [], "failed": [], "offsite": [], "console": [], "errors": []}
+                seen = {"requests": [], "failed": [], "offsite": [], "console": [], "errors": [],
+                        "overflow": {}}
 
                 def on_request(req, seen=seen):
                     seen["requests"].append(req.url)
@@ -111,9 +165,17 @@ def crawl():
                 page.goto(base + name, wait_until="networkidle")
                 seen.update(page.evaluate(PAGE_CHECKS))
                 page.wait_for_load_state("networkidle")   # fonts MathJax asked for
-                if name in SCREENSHOT_PAGES:
-                    page.screenshot(path=str(SHOTS / (name.replace("/", "_").removesuffix(".html") + ".png")),
-                                    full_page=False)
+                seen["no_alt"] = page.evaluate(
+                    "() => [...document.images].filter(i => !(i.getAttribute('alt') || '').trim()"
+                    " || /[.](png|svg|jpe?g)$/i.test(i.getAttribute('alt').trim()))"   # Sphinx's default: the file name
+                    ".map(i => i.getAttribute('src'))")
+                seen["axe"] = _axe_summary(axe.run(page).response)
+                shot = name.replace("/", "_").removesuffix(".html") + ".png"
+                for view, size in VIEWPORTS.items():
+                    page.set_viewport_size(size)
+                    page.wait_for_timeout(200)   # the theme's layout settles
+                    seen["overflow"][view] = page.evaluate(OVERFLOW_CHECKS)
+                    page.screenshot(path=str(SHOTS / view / shot), full_page=True)
                 page.close()
                 report[name] = seen
             browser.close()
@@ -123,10 +185,21 @@ def crawl():
     summary = {"pages": len(report), "requests": sum(len(r["requests"]) for r in report.values()),
                "math_pages": sum(r["math"] > 0 for r in report.values()),
                "mjx_containers": sum(r["mjx"] for r in report.values()),
-               "images": sum(r["images"] for r in report.values())}
+               "images": sum(r["images"] for r in report.values()),
+               "axe": _axe_counts(report)}
     (SHOTS / "browser-report.json").write_text(json.dumps({"summary": summary, "pages": report}, indent=1))
     print(f"\nbrowser: {summary}")
     return report
+
+
+def _axe_counts(report: dict) -> dict[str, int]:
+    """Violating nodes per "rule (impact)" over every page."""
+    counts: dict[str, int] = {}
+    for r in report.values():
+        for v in r["axe"]:
+            key = f"{v['rule']} ({v['impact']})"
+            counts[key] = counts.get(key, 0) + v["nodes"]
+    return dict(sorted(counts.items()))
 
 
 def test_every_toc_page_was_visited(crawl):
@@ -207,3 +280,49 @@ def test_answer_checker_works_offline_in_the_page():
         server.shutdown()
         server.server_close()
     assert offsite == [] and errors == []
+
+
+def test_every_image_has_an_alt_text(crawl):
+    assert {p: r["no_alt"] for p, r in crawl.items() if r["no_alt"]} == {}
+
+
+def test_axe_finds_no_serious_or_critical_violation(crawl):
+    assert sum(len(r["axe"]) for r in crawl.values()) >= 0   # axe ran on every page
+    assert all("axe" in r for r in crawl.values())
+    bad = {p: [v for v in r["axe"] if v["impact"] in BLOCKING_IMPACTS] for p, r in crawl.items()}
+    assert {p: v for p, v in bad.items() if v} == {}
+
+
+@pytest.mark.parametrize("view", VIEWPORTS)
+def test_no_page_scrolls_sideways(crawl, view):
+    wide = {p: (r["overflow"][view]["page_width"], r["overflow"][view]["sticking_out"])
+            for p, r in crawl.items()
+            if r["overflow"][view]["page_width"] > r["overflow"][view]["viewport"]
+            or r["overflow"][view]["sticking_out"]}
+    assert wide == {}
+
+
+@pytest.mark.parametrize("view", VIEWPORTS)
+def test_only_code_and_tables_that_say_so_scroll(crawl, view):
+    silent = {p: [s for s in r["overflow"][view]["scrolling"] if not s["says"]]
+              for p, r in crawl.items()}
+    assert {p: s for p, s in silent.items() if s} == {}
+
+
+def test_the_overflow_check_sees_a_wide_element():
+    """OVERFLOW_CHECKS itself: a too-wide paragraph is found, a scrolling labelled block is not."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORTS["phone"])
+        page.set_content('<p style="width:900px">wide</p>'
+                         '<div class="pst-scrollable-table-container" tabindex="0" '
+                         'aria-label="table, scrolls sideways" style="overflow-x:auto">'
+                         '<table style="width:900px"><tr><td>t</td></tr></table></div>'
+                         '<div style="overflow-x:auto"><p style="width:900px">silent</p></div>')
+        found = page.evaluate(OVERFLOW_CHECKS)
+        browser.close()
+    assert found["page_width"] > found["viewport"]
+    assert [o["text"] for o in found["sticking_out"]] == ["wide"]
+    assert sorted((s["says"], s["text"]) for s in found["scrolling"]) == [(False, "silent"), (True, "t")]

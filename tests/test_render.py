@@ -13,7 +13,7 @@ def _slow(page) -> bool:
 def test_table_alignment_and_cells():
     table = markdown_table(["n", "f"], [[1234, sympy.Symbol("x") * 2], [5, "t"]])
     assert table.splitlines()[1] == "|---:|---|"
-    assert "| 1,234 | $2 x$ |" in table
+    assert "| 1,234 | $2 \\cdot x$ |" in table   # factors joined by \\cdot (NC NF would run together)
 
 
 def test_shapes_and_text_style():

@@ -21,6 +21,18 @@ from solutions.answers.label_changing_augmentation import (DIGIT_MAX, INTERVAL, 
                                                            digits, flip_h, glyph, iou, predict, rot180)
 from solutions.answers.view_invariance import two_d_views
 
+# Colour-blind-safe colours (Okabe & Ito, "Color Universal Design"): blue, vermillion, bluish
+# green, orange, reddish purple, sky blue, yellow, black. Each series also gets its own marker
+# (and, where lines overlap, line style), so that colour is never the only cue.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def _style(i: int) -> dict:
+    """Colour and marker of the i-th series."""
+    return {"color": OKABE_ITO[i % len(OKABE_ITO)], "marker": MARKERS[i % len(MARKERS)]}
+
 
 def palette_figure(palette: np.ndarray) -> Figure:
     """The palette as swatches, numbered in class order. ``palette``: (K, 3) RGB in [0, 1)."""
@@ -41,13 +53,13 @@ def curves_figure(results: Mapping[str, dict], title: str = "") -> Figure:
     loss_ax, acc_ax = fig.subplots(1, 2)
     for i, (label, result) in enumerate(results.items()):
         epochs = [e["epoch"] for e in result["epochs"]]
-        colour = f"C{i}"
-        loss_ax.plot(epochs, [e["train_loss"] for e in result["epochs"]], "--", color=colour,
-                     label=f"{label} train")
-        loss_ax.plot(epochs, [e["val_loss"] for e in result["epochs"]], "-", color=colour,
-                     label=f"{label} validation")
-        acc_ax.plot(epochs, [e["val_accuracy"] for e in result["epochs"]], "-", color=colour,
-                    label=label)
+        style = _style(i)
+        loss_ax.plot(epochs, [e["train_loss"] for e in result["epochs"]], "--", ms=4, mfc="none",
+                     label=f"{label} train", **style)
+        loss_ax.plot(epochs, [e["val_loss"] for e in result["epochs"]], "-", ms=4,
+                     label=f"{label} validation", **style)
+        acc_ax.plot(epochs, [e["val_accuracy"] for e in result["epochs"]], "-", ms=4,
+                    label=label, **style)
     loss_ax.set(xlabel="epoch", ylabel="cross-entropy per pixel", title="loss")
     acc_ax.set(xlabel="epoch", ylabel="% pixels correct", title="validation accuracy")
     loss_ax.legend(fontsize=7, ncol=1 if len(results) < 4 else 2)
@@ -127,9 +139,9 @@ def grad_norm_figure(results: Mapping[str, dict], layer: str) -> Figure:
     """Mean gradient norm of ``layer``'s weight per epoch, one line per run (log scale)."""
     fig = Figure(figsize=(5, 3))
     ax = fig.add_subplot()
-    for label, result in results.items():
+    for i, (label, result) in enumerate(results.items()):
         ax.plot([e["epoch"] for e in result["epochs"]],
-                [e["grad_norms"][layer] for e in result["epochs"]], label=label)
+                [e["grad_norms"][layer] for e in result["epochs"]], ms=4, label=label, **_style(i))
     ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="mean ‖∇W‖ per step", title=f"gradient norm of {layer}")
     ax.legend(fontsize=7)
@@ -142,10 +154,11 @@ def sweep_figure(results: Mapping[int, dict], key: str = "val_loss",
     """One curve per batch size: ``key`` per epoch, or per optimizer step (``x_axis="steps"``)."""
     fig = Figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
-    for batch, result in sorted(results.items()):
+    for i, (batch, result) in enumerate(sorted(results.items())):
         steps_per_epoch = result["steps"] / len(result["epochs"])
         xs = [e["epoch"] * (steps_per_epoch if x_axis == "steps" else 1) for e in result["epochs"]]
-        ax.plot(xs, [e[key] for e in result["epochs"]], label=f"batch {batch}")
+        ax.plot(xs, [e[key] for e in result["epochs"]], LINESTYLES[i % len(LINESTYLES)], ms=4,
+                label=f"batch {batch}", **_style(i))
     if x_axis == "steps":
         ax.set_xscale("log")
     ax.set(xlabel="optimizer steps" if x_axis == "steps" else "epoch", ylabel=ylabel)
@@ -174,12 +187,12 @@ def sweeps_figure(sweeps: dict[str, Sweep]):
     axes = fig.subplots(2, 2).ravel()
     for ax, (name, sw) in zip(axes, sweeps.items()):
         x = np.array([p.value for p in sw.points])
-        for key, colour, label in (("bias2", "C0", "bias²"), ("variance", "C3", "variance")):
+        for i, (key, label, line) in enumerate((("bias2", "bias²", "-"), ("variance", "variance", "--"))):
             est = [getattr(p, key) for p in sw.points]
             y = np.array([e.value for e in est])
             err = np.array([[e.value - e.low for e in est], [e.high - e.value for e in est]])
-            ax.errorbar(x, y, yerr=np.clip(err, 0, None), marker="o", ms=4, capsize=3,
-                        color=colour, label=label)
+            ax.errorbar(x, y, yerr=np.clip(err, 0, None), ls=line, ms=4, capsize=3,
+                        label=label, **_style(i))
         if name == "weight_decay":
             ax.set_xscale("symlog", linthresh=1e-4)   # λ = 0 is a setting too
         elif name in ("width", "n_train"):
@@ -204,7 +217,7 @@ def fits_figure(sweep: Sweep, indices: tuple[int, ...], exp: Experiment = Experi
     for ax, i in zip(axes, indices):
         p = sweep.predictions[i]
         ax.plot(x, p[:shown].T, color="grey", lw=0.6, alpha=0.7)
-        ax.plot(x, p.mean(axis=0), color="C0", lw=2, label="mean of all members")
+        ax.plot(x, p.mean(axis=0), color=OKABE_ITO[0], lw=2, label="mean of all members")
         ax.plot(x, target(x), "k--", lw=1.2, label="f(x) = sin(2πx)")
         ax.set_title(f"{LABELS[sweep.name]} = {sweep.points[i].value:g}")
         ax.set_xlabel("x")
@@ -241,9 +254,9 @@ def plot_depth_scaling(rows: Sequence[Cost], modes: Sequence[str] = ("full", "la
                 for mode, style in zip(modes, ("-", "--", ":")):
                     pts = sorted((r.n, getattr(r, comp)) for r in rows
                                  if r.arch == arch and r.mode == mode)
-                    ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3,
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], style, ms=4,
                             lw=4 - i * 0.8,  # wider first: equal curves stay visible
-                            color=f"C{i}", label=f"{COMPONENTS[comp]}, {mode}")
+                            label=f"{COMPONENTS[comp]}, {mode}", **_style(i))
             _log2_axis(ax)
             ax.set_yscale("log")
             ax.set(xlabel="body layers n", ylabel=unit, title=f"{arch}: {title}")
@@ -262,8 +275,8 @@ def plot_resolution_scaling(rows: Sequence[Cost], mode: str = "last_no_grad"):
         for i, comp in enumerate(c for c in COMPONENTS if c != "sgd_state"):  # SGD: 0, no log
             pts = sorted((r.resolution, getattr(r, comp)) for r in rows
                          if r.arch == arch and r.mode == mode)
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3,
-                    lw=4.5 - i * 0.5, color=f"C{i}", label=COMPONENTS[comp])
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], LINESTYLES[i % len(LINESTYLES)], ms=4,
+                    lw=4.5 - i * 0.5, label=COMPONENTS[comp], **_style(i))
         _log2_axis(ax)
         ax.set_yscale("log")
         ax.set(xlabel="input side (pixels)", ylabel="bytes or FLOPs", title=f"{arch}, {mode}")
@@ -287,8 +300,8 @@ def plot_profiles(effects: Sequence[Effect], labels: Sequence[str] | None = None
     for i, e in enumerate(effects):
         label = labels[i] if labels else f"{e.model}, {e.bn_mode}-mode BN, a = {e.a:g}, b = {e.b:g}"
         ax.plot([d * e.stride + (e.stride - 1) / 2 for d in range(len(e.profile))],
-                [100 * p / e.logit_scale for p in e.profile], marker="o", ms=3, color=f"C{i}",
-                label=label)
+                [100 * p / e.logit_scale for p in e.profile], LINESTYLES[i % len(LINESTYLES)], ms=4,
+                label=label, **_style(i))
     full = [e.border for e in effects if e.stride == 1] or [effects[0].border * effects[0].stride]
     ax.axvspan(-0.5, full[0] - 0.5, color="0.9", label="border ring")
     ax.set_ylim(bottom=0)
@@ -337,7 +350,9 @@ def judged_figure(judged: Sequence[Judged], crop: CropEffect):
     err = np.array([[100 * (j.accuracy.value - j.accuracy.low) for j in judged],
                     [100 * (j.accuracy.high - j.accuracy.value) for j in judged]])
     x = np.arange(len(judged))
-    left.bar(x, y, color=["C2" if j.transform in SAFE else "C3" for j in judged])
+    safe = [j.transform in SAFE for j in judged]   # bluish green, plain / vermillion, hatched
+    left.bar(x, y, color=[OKABE_ITO[2] if k else OKABE_ITO[1] for k in safe],
+             hatch=[None if k else "//" for k in safe], edgecolor="black", linewidth=0.5)
     left.errorbar(x, y, yerr=err, fmt="none", color="black", capsize=4)
     left.scatter(x, [100 * j.untouched.value for j in judged], marker="_", s=300, color="black",
                  label="same judge, untouched digits", zorder=3)
@@ -345,7 +360,11 @@ def judged_figure(judged: Sequence[Judged], crop: CropEffect):
     left.set(ylabel="% of test digits read right", ylim=(0, 105),
              title=f"judge that never saw the transformation ({INTERVAL}% intervals)")
     left.title.set_fontsize(9)
-    left.legend(fontsize=7, loc="lower left")
+    left.legend(handles=[*left.get_legend_handles_labels()[0],
+                         Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[2], edgecolor="black",
+                                   label="label-keeping candidate"),
+                         Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[1], edgecolor="black", hatch="//",
+                                   label="label-changing")], fontsize=7, loc="lower left")
     kept = 100 * np.array(crop.kept_by_position)
     im = right.imshow(kept, cmap="viridis", vmin=0, vmax=100)
     for (r, c), v in np.ndenumerate(kept):
@@ -373,8 +392,8 @@ def glyphs_figure(pairs: tuple[tuple[str, str, str], ...] = FIGURE_PAIRS):
         moved, goal = TRANSFORMS[t](glyph(s)), glyph(g)
         overlap = np.zeros(goal.shape + (3,))
         overlap[moved & goal] = (0.1, 0.1, 0.1)          # both: black
-        overlap[moved & ~goal] = (0.85, 0.2, 0.2)        # only the transformed glyph: red
-        overlap[~moved & goal] = (0.2, 0.4, 0.85)        # only the target: blue
+        overlap[moved & ~goal] = (0.835, 0.369, 0.0)     # only the transformed glyph: vermillion
+        overlap[~moved & goal] = (0.0, 0.447, 0.698)     # only the target: blue (Okabe–Ito)
         overlap[~moved & ~goal] = (1, 1, 1)
         for ax, img, title in zip(axes[r], [glyph(s), moved, goal, overlap],
                                   [s, f"{t}({s})", g, f"IoU {iou(moved, goal):.2f}"]):

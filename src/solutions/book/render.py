@@ -32,13 +32,16 @@ def fmt_int(n: int) -> str:
 
 
 def math(expr: object, style: str = "latex") -> str:
-    """An expression as inline ``$…$`` LaTeX, or as plain text for a terminal.
+    r"""An expression as inline ``$…$`` LaTeX, or as plain text for a terminal.
 
     Only sympy objects and numbers are accepted: a string would go through
     ``sympify``, which evaluates it as Python.
 
+    Factors are joined by ``\cdot``: multi-letter symbols such as NC and NF would otherwise run
+    together ("9 NC NF" is typeset as "9NCNF").
+
     >>> math(sympy.Symbol("NF") ** 2 * 72)
-    '$72 NF^{2}$'
+    '$72 \\cdot NF^{2}$'
     >>> math("__import__('os')")
     Traceback (most recent call last):
     ValueError: expr must be a sympy expression or a number, got str
@@ -54,7 +57,7 @@ def math(expr: object, style: str = "latex") -> str:
         return str(expr)
     if expr.is_Integer:
         return f"${fmt_int(expr)}$".replace(",", "{,}")
-    return f"${sympy.latex(expr)}$"
+    return f"${sympy.latex(expr, mul_symbol='dot')}$"
 
 
 def cell(value: object, style: str = "latex") -> str:

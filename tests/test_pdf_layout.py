@@ -1,0 +1,146 @@
+"""What a reader of the PDF sees: no word outside the text area, nothing under the footer.
+
+Skipped unless SOLUTIONS_REQUIRE_PDF=1 (as in CI, after `make pdf`). ``pdftotext -bbox-layout``
+gives every word's box; the text area is the page less the margins of the geometry in
+``_config.yml`` (``latex_elements.geometry``). On every page:
+
+* no word of the body lies outside the text area (a table or formula running off the right edge);
+* the footer (the page's last line, below the text block) overlaps no other word, and no caption
+  or text lies below the text block's bottom (a caption under the footer).
+
+Each page with a figure or table is also saved as a PNG (``pdftoppm``) in ``_build/pdf-pages/``
+for review, with ``bbox-report.json`` (the findings).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PDF = ROOT / "_build" / "latex" / "book.pdf"
+PAGES_OUT = ROOT / "_build" / "pdf-pages"
+MM = 72 / 25.4   # PDF points per millimetre
+TOLERANCE = 2.0  # points: glyph boxes overhang their advance a little
+NS = "{http://www.w3.org/1999/xhtml}"
+
+
+def geometry() -> dict[str, float]:
+    """The margins (points) declared in _config.yml's latex_elements.geometry."""
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if "usepackage[" in ln and "{geometry}" in ln)
+    opts = dict(re.findall(r"(\w+)=(\d+(?:\.\d+)?)mm", line))
+    return {"left": float(opts["hmargin"]) * MM, "right": float(opts["hmargin"]) * MM,
+            "top": float(opts["top"]) * MM, "bottom": float(opts["bottom"]) * MM}
+
+
+def words_of(xhtml: str) -> list[dict]:
+    """Pages of ``pdftotext -bbox-layout`` output: size and words with their boxes and line ids."""
+    root = ET.fromstring(xhtml)
+    pages = []
+    for page in root.iter(NS + "page"):
+        words = []
+        for n, line in enumerate(page.iter(NS + "line")):
+            for w in line.iter(NS + "word"):
+                words.append({"text": w.text or "", "line": n,
+                              **{k: float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")}})
+        pages.append({"width": float(page.get("width")), "height": float(page.get("height")),
+                      "words": words})
+    return pages
+
+
+def findings(page: dict, margins: dict[str, float]) -> list[str]:
+    """What lies outside the text area on one page (empty: nothing)."""
+    left, right = margins["left"] - TOLERANCE, page["width"] - margins["right"] + TOLERANCE
+    bottom = page["height"] - margins["bottom"] + TOLERANCE
+    top = margins["top"] - TOLERANCE
+    body = [w for w in page["words"] if top <= w["yMin"] and w["yMax"] <= bottom]
+    below = [w for w in page["words"] if w["yMax"] > bottom]
+    out = [f"outside the margins: {w['text']!r} at x {w['xMin']:.0f}–{w['xMax']:.0f}"
+           for w in body if w["xMin"] < left or w["xMax"] > right]
+    # The footer is one line below the text block; anything else down there is text or a caption
+    # that ran under it.
+    footer_lines = {w["line"] for w in below if w["yMin"] > bottom}
+    if len(footer_lines) > 1:
+        out += [f"under the footer: {w['text']!r} at y {w['yMin']:.0f}" for w in below
+                if w["line"] != max(footer_lines)]
+    out += [f"across the text block's bottom: {w['text']!r} at y {w['yMin']:.0f}–{w['yMax']:.0f}"
+            for w in below if w["yMin"] <= bottom]
+    return out
+
+
+def test_findings_sees_a_word_in_the_margin_and_under_the_footer():
+    page = {"width": 595.0, "height": 842.0, "words": [
+        {"text": "body", "line": 0, "xMin": 80, "xMax": 120, "yMin": 100, "yMax": 110},
+        {"text": "clipped", "line": 1, "xMin": 500, "xMax": 580, "yMin": 200, "yMax": 210},
+        {"text": "Figure", "line": 2, "xMin": 80, "xMax": 120, "yMin": 770, "yMax": 780},
+        {"text": "7", "line": 3, "xMin": 290, "xMax": 300, "yMin": 790, "yMax": 800}]}
+    margins = {"left": 62.4, "right": 62.4, "top": 70.9, "bottom": 85.0}
+    found = findings(page, margins)
+    assert any("'clipped'" in f and "margins" in f for f in found)
+    assert any("'Figure'" in f and "under the footer" in f for f in found)
+    assert not any("'body'" in f or "'7'" in f for f in found)
+    page["words"] = [page["words"][0], page["words"][3]]
+    assert findings(page, margins) == []
+
+
+def test_geometry_is_read_from_the_config():
+    g = geometry()
+    assert 10 * MM < g["left"] < 40 * MM and g["bottom"] > g["top"] - 20 * MM
+
+
+if os.environ.get("SOLUTIONS_REQUIRE_PDF") == "1":
+    if not PDF.exists():
+        raise RuntimeError(f"no PDF at {PDF}: run `make pdf` first")
+    if shutil.which("pdftotext") is None:
+        raise RuntimeError("pdftotext is missing: apt-get install -y poppler-utils")
+
+
+@cache
+def pdf_pages() -> list[dict]:
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(PDF), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    return words_of(xhtml)
+
+
+needs_pdf = pytest.mark.skipif(os.environ.get("SOLUTIONS_REQUIRE_PDF") != "1",
+                               reason="checks the PDF: run `make pdf`, then with SOLUTIONS_REQUIRE_PDF=1")
+
+
+@needs_pdf
+def test_no_word_outside_the_text_area_and_nothing_under_the_footer():
+    margins = geometry()
+    pages = pdf_pages()
+    assert len(pages) > 20 and sum(len(p["words"]) for p in pages) > 10_000
+    report = {n: f for n, p in enumerate(pages, start=1) if (f := findings(p, margins))}
+    PAGES_OUT.mkdir(parents=True, exist_ok=True)
+    (PAGES_OUT / "bbox-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    assert report == {}
+
+
+@needs_pdf
+def test_pages_with_a_figure_or_table_are_saved_as_png():
+    """For review (CI keeps _build/pdf-pages/): every page whose text names a Figure or Table."""
+    if shutil.which("pdftoppm") is None:
+        raise RuntimeError("pdftoppm is missing: apt-get install -y poppler-utils")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True,
+                          capture_output=True, text=True).stdout.split("\f")
+    images = subprocess.run(["pdfimages", "-list", str(PDF)], check=True, capture_output=True,
+                            text=True).stdout.splitlines()[2:]
+    with_image = {int(line.split()[0]) for line in images if line.split()}
+    chosen = [n for n, t in enumerate(text, start=1)
+              if n in with_image or re.search(r"\b(Fig\.|Figure|Table) \d", t)]
+    assert chosen
+    PAGES_OUT.mkdir(parents=True, exist_ok=True)
+    for n in chosen:
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(n), "-l", str(n), str(PDF),
+                        str(PAGES_OUT / f"page-{n:03d}")], check=True)
+    assert len(list(PAGES_OUT.glob("page-*.png"))) >= len(chosen)

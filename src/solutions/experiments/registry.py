@@ -254,9 +254,7 @@ def _compute(r: Result, device: str, progress: bool,
                                 {"predictions": sweep_predictions(r.config).astype(np.float32)})
 
     def train_run() -> Computed:
-        h = horses()
-        pal = np.array(run(PALETTE, device, progress).result["palette"], dtype=np.float64)
-        tensors = to_tensors(h.x_train, h.x_test, pal)
+        tensors = _training_tensors(device, progress)
         checkpoint = checkpoint_path(r.name)
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
         result = train(r.config, tensors, device, progress, checkpoint, key=key(r.name),
@@ -264,6 +262,14 @@ def _compute(r: Result, device: str, progress: bool,
         summary, arrays = summarise(result, tensors, keep_weights=r.name in WEIGHTS_KEPT)
         return Computed(summary, arrays, result.device)
     return train_run
+
+
+@cache
+def _training_tensors(device: str, progress: bool) -> HorseTensors:
+    """The horses as tensors with the palette (computed first if missing); once per process."""
+    h = horses()
+    pal = np.array(run(PALETTE, device, progress).result["palette"], dtype=np.float64)
+    return to_tensors(h.x_train, h.x_test, pal)
 
 
 def checkpoint_path(name: str) -> Path:

@@ -361,13 +361,14 @@ def main() -> None:
     print("\n(c) PROJECTION (not a measurement of the sweep): from-scratch wall time of the sweep "
           f"({EPOCHS} epochs, batches {', '.join(map(str, args.batches))}) with --jobs 2 on this "
           "machine, from the epoch times of (a)")
-    print("  from CPU time (what a quiet 2-core machine would take) and from the wall time under load:")
+    print("  from one-thread CPU time (no waiting for a core, but a loaded machine's shared caches and\n"
+          "  clock still slow it) and from the wall time of two runs at once as measured:")
     for seeds in args.seeds:
         quiet, loaded = project(ours_epoch_cpu, seeds), project(ours_epoch, seeds)
         one = sum(EPOCHS * epoch_seconds(best[("assignment-1t", b)], b, "_cpu")
                   for b in args.batches) * seeds
         print(f"  {seeds} seeds × {len(args.batches)} batch sizes = {seeds * len(args.batches)} runs: "
-              f"{quiet / 60:5.1f} min quiet, {loaded / 60:5.1f} min at this load (the assignment's "
+              f"{quiet / 60:5.1f} min from CPU time, {loaded / 60:5.1f} min from wall time (the assignment's "
               f"loop, one run at a time on one core: {one / 60:5.1f} min)")
     if args.compile:
         print("\ntorch.compile (inductor), 1 thread")

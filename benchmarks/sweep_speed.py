@@ -219,7 +219,7 @@ def compile_gain(batch: int, seconds: float) -> None:
         start = time.perf_counter()
         step()
         first = time.perf_counter() - start
-        rates[compiled] = (first, _time_it(step, seconds))
+        rates[compiled] = (first, _time_it(step, seconds)["cpu"])
     (_, eager), (first, comp) = rates[False], rates[True]
     steps = EPOCHS * math.ceil(N_TRAIN / batch)
     print(f"  batch {batch:>3}: eager {eager * 1e3:7.2f} ms/step, compiled {comp * 1e3:7.2f} ms/step "
@@ -278,8 +278,8 @@ def stacked(batch: int, seeds: int, seconds: float) -> None:
         for x, wt, pad in cases:
             out = F.conv2d(x, wt, padding=pad, groups=seeds)
             out.backward(torch.ones_like(out))
-    t_sep = _time_it(separate, seconds)
-    t_grp = _time_it(grouped, seconds)
+    t_sep = _time_it(separate, seconds)["cpu"]
+    t_grp = _time_it(grouped, seconds)["cpu"]
     print(f"  batch {batch:>3}: {seeds} seeds' convolutions one at a time {seeds * t_sep * 1e3:7.2f} ms, "
           f"as one grouped conv {t_grp * 1e3:7.2f} ms (×{seeds * t_sep / t_grp:.2f})")
 
@@ -294,16 +294,19 @@ def main() -> None:
     parser.add_argument("--compile", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--stacked", action="store_true")
+    parser.add_argument("--skip-sweep", action="store_true", help="only the flagged extras")
     args = parser.parse_args()
     cores = torch.get_num_threads()
     print(f"torch {torch.__version__}, {cores} threads; sgemm 2048²: {sgemm_gflops():.0f} GFLOP/s "
           f"(context only). Variants interleaved, best of {args.repeats} repeats.")
     best: dict[tuple[str, int], dict[str, float]] = {}
+    if args.skip_sweep:
+        args.batches, args.repeats = [], 0
 
     def keep(key, m):   # the best of the repeats, per figure
         best[key] = {k: min(v, best.get(key, m)[k]) for k, v in m.items()}
     ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(2, initializer=_set_barrier, initargs=(ctx.Barrier(2),))
+    pool = ctx.Pool(2, initializer=_set_barrier, initargs=(ctx.Barrier(2),)) if args.batches else None
     for _ in range(args.repeats):
         for b in args.batches:
             keep(("assignment", b), measure("assignment", b, cores, args.seconds))
@@ -314,8 +317,14 @@ def main() -> None:
             keep(("ours-jobs2", b), _pair(pool, "ours", b, args.seconds))
             if args.layout:
                 keep(("nchw-1t", b), measure("ours-nchw", b, 1, args.seconds))
-    pool.close()
+    if pool is not None:
+        pool.close()
+    if args.batches:
+        report(args, best)
+    extras(args)
 
+
+def report(args, best) -> None:
     print("\n(a) epoch time (5000 training + 1000 validation images), wall seconds (measured under load)")
     print(f"{'batch':>5}  {'assignment':>10}  {'ours 1 proc':>11}  {'ours --jobs 2':>13}  {'speed-up':>8}"
           f"  | CPU s, 1 thread: {'assignment':>10}  {'ours':>8}  {'speed-up':>8}")
@@ -370,6 +379,9 @@ def main() -> None:
         print(f"  {seeds} seeds × {len(args.batches)} batch sizes = {seeds * len(args.batches)} runs: "
               f"{quiet / 60:5.1f} min from CPU time, {loaded / 60:5.1f} min from wall time (the assignment's "
               f"loop, one run at a time on one core: {one / 60:5.1f} min)")
+
+
+def extras(args) -> None:
     if args.compile:
         print("\ntorch.compile (inductor), 1 thread")
         for b in (5, 100):

@@ -12,15 +12,37 @@ modules that compute it (``Result.code``) — the training code, the models, the
 preprocessing — and not this module, the store or the command line, so
 refactoring those leaves every stored result current.
 
+Seeds: every batch-size run of the sweep and the CNN/UNet pair of 2(c) has
+the seeds :data:`SWEEP_SEEDS`, named ``unet-b50`` (seed 0), ``unet-b50-s1``,
+``unet-b50-s2``, ``cnn``, ``cnn-s1``, … (:func:`seed_name`, :func:`seeds_of`,
+:func:`sweep_names`). The seeds no page reads yet are in :data:`ALL_RESULTS`
+only (they can be run, :func:`stored` tells whether they are); :data:`RESULTS`
+is what the book reads and what ``solutions status`` checks.
+
+Several processes may run results at once (``solutions run all --jobs 2``):
+each run holds a lock under ``results/.locks`` while it computes (an
+``fcntl`` lock, which the kernel releases when its process dies), so no run
+is ever computed twice at the same time; a second caller waits and then reads
+the stored entry.
+
 >>> RESULTS["unet-b500"].config.batch_size, RESULTS["unet-b500-lr-scaled"].config.learning_rate
 (500, 0.005)
 >>> sorted({r.experiment for r in RESULTS.values()})
 ['cifar-palette', 'colour', 'q4-ensembles']
+>>> seeds_of("unet-b50")
+['unet-b50', 'unet-b50-s1', 'unet-b50-s2']
+>>> seeds_of("unet")
+['unet', 'unet-b100-s1', 'unet-b100-s2']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import dataclasses
+import fcntl
+import os
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,14 +54,15 @@ from solutions.experiments.data import HorseData, load_horses
 from solutions.experiments.ensembles import SweepConfig, sweep_configs, sweep_predictions
 from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compute_palette,
                                               to_tensors)
-from solutions.experiments.store import (Computed, Entry, get_or_compute, load_for_book,
-                                         result_key, results_root)
+from solutions.experiments.store import (Computed, CorruptEntry, Entry, get_or_compute,
+                                         load_for_book, read_entry, result_key, results_root)
 from solutions.experiments.training import TrainConfig, build_model, summarise, train
 
 COMMAND = "solutions run"
 BATCH_SIZES = (5, 10, 20, 50, 100, 200, 500)
 LR_SCALED_BATCHES = (10, 500)     # learning rate ∝ batch size, from 0.001 at batch 100
-SEEDS = (1, 2)                    # extra seeds of the default UNet: the run-to-run noise
+SWEEP_SEEDS = (0, 1, 2)           # seeds of every batch-size run and of the 2(c) CNN/UNet pair
+SEEDS = (1, 2)                    # extra seeds of the default UNet, also named unet-seed1, unet-seed2
 WEIGHTS_KEPT = ("cnn", "unet")    # the trained networks that Part 1(d) probes
 WEIGHT_PREFIX = "weight:"         # how training.summarise names stored weights
 PALETTE = "palette"
@@ -61,32 +84,90 @@ class Result:
 
 
 _COLOUR_CODE = ("solutions.experiments.training", "solutions.experiments.preprocess")
+
+
+def seed_name(name: str, seed: int) -> str:
+    """The name of seed ``seed`` of the run named ``name`` (seed 0): ``unet-b50`` → ``unet-b50-s1``.
+
+    >>> seed_name("cnn", 0), seed_name("cnn", 2)
+    ('cnn', 'cnn-s2')
+    """
+    return name if seed == 0 else f"{name}-s{seed}"
+
+
+_SEEDED: dict[str, TrainConfig] = {   # seed 0 of each setting that has SWEEP_SEEDS
+    "cnn": TrainConfig(model="cnn"),
+    **{f"unet-b{b}": TrainConfig(model="unet", batch_size=b) for b in BATCH_SIZES},
+}
 _COLOUR_RUNS: dict[str, TrainConfig] = {
     "cnn": TrainConfig(model="cnn"),
     "unet": TrainConfig(model="unet"),
     **{f"unet-b{b}": TrainConfig(model="unet", batch_size=b) for b in BATCH_SIZES},
     **{f"unet-b{b}-lr-scaled": TrainConfig(model="unet", batch_size=b, learning_rate=0.001 * b / 100)
        for b in LR_SCALED_BATCHES},
-    **{f"unet-seed{s}": TrainConfig(model="unet", seed=s) for s in SEEDS},
+    **{f"unet-seed{s}": TrainConfig(model="unet", seed=s) for s in SEEDS},   # = unet-b100-s1, -s2
 }
+# The other seeds of each setting. A seed is in RESULTS (read by the book, checked by `solutions
+# status`) once its name is in BOOK_SEEDS; add it there when a page declares it in
+# solutions.book.declarations, which only lists stored results. The rest can be run all the same.
+_SEED_RUNS: dict[str, TrainConfig] = {
+    seed_name(name, s): dataclasses.replace(config, seed=s)
+    for name, config in _SEEDED.items() for s in SWEEP_SEEDS if s != 0}
+BOOK_SEEDS: frozenset[str] = frozenset()
 _Q4_SWEEPS: dict[str, SweepConfig] = sweep_configs()
 
 RESULTS: dict[str, Result] = {
     PALETTE: Result(PALETTE, "cifar-palette", PaletteConfig(), ("solutions.experiments.preprocess",)),
     **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _COLOUR_RUNS.items()},
+    **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _SEED_RUNS.items()
+       if name in BOOK_SEEDS},
     **{f"q4-{name}": Result(f"q4-{name}", "q4-ensembles", config,
                             ("solutions.experiments.ensembles",), uses_data=False)
        for name, config in _Q4_SWEEPS.items()},
 }
+# Every result that can be computed: what the book reads, and the seeds it does not read yet.
+ALL_RESULTS: dict[str, Result] = {
+    **RESULTS,
+    **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _SEED_RUNS.items()},
+}
 # Colourization runs only (what `solutions run` trains on the horses).
-RUNS: dict[str, TrainConfig] = dict(_COLOUR_RUNS)
+RUNS: dict[str, TrainConfig] = {name: r.config for name, r in ALL_RESULTS.items()
+                                if r.experiment == "colour"}
 NO_DATA = "none"   # the data hash of results that do not read the horses
+_ALIASES = {f"unet-seed{s}" for s in SEEDS} | {"unet"}   # second names of runs named in the sweep
 
 
 def _check(name: str) -> Result:
-    if name not in RESULTS:
-        raise ValueError(f"name must be one of {', '.join(RESULTS)}; got {name!r}")
-    return RESULTS[name]
+    if name not in ALL_RESULTS:
+        raise ValueError(f"name must be one of {', '.join(ALL_RESULTS)}; got {name!r}")
+    return ALL_RESULTS[name]
+
+
+def seeds_of(name: str) -> list[str]:
+    """Every seed of the setting of colourization run ``name``, by seed (its own name for seed 0).
+
+    The sweep's names are preferred (``unet-b100-s1``, not ``unet-seed1``);
+    ``name`` itself stands for its own seed. Nothing is loaded: see :func:`stored`.
+    """
+    r = _check(name)
+    if r.experiment != "colour":
+        raise ValueError(f"name must be a colourization run, got {name!r} ({r.experiment})")
+    base = dataclasses.replace(r.config, seed=0)
+    by_seed: dict[int, str] = {}
+    for other, config in RUNS.items():
+        if dataclasses.replace(config, seed=0) != base:
+            continue
+        current = by_seed.get(config.seed)
+        if current is None or other == name or (current in _ALIASES and current != name):
+            by_seed[config.seed] = other
+    return [by_seed[s] for s in sorted(by_seed)]
+
+
+def sweep_names(batch: int) -> list[str]:
+    """Every seed of the UNet batch-size run at ``batch`` (one of BATCH_SIZES)."""
+    if batch not in BATCH_SIZES or isinstance(batch, bool):
+        raise ValueError(f"batch must be one of {', '.join(map(str, BATCH_SIZES))}, got {batch!r}")
+    return seeds_of(f"unet-b{batch}")
 
 
 @cache
@@ -103,6 +184,20 @@ def key(name: str) -> str:
     """The store key of ``name`` for the current code, config and data."""
     r = _check(name)
     return result_key(r.experiment, r.config, r.code, _data_hash(r))
+
+
+def stored(name: str) -> bool:
+    """Whether ``name`` is stored, sound, for the current code, config and data; never computes."""
+    r = _check(name)
+    try:
+        return read_entry(r.experiment, key(name)) is not None
+    except CorruptEntry:
+        return False
+
+
+def stored_seeds(name: str) -> list[str]:
+    """The names of :func:`seeds_of` ``name`` that are stored (for analysis over the seeds there are)."""
+    return [n for n in seeds_of(name) if stored(n)]
 
 
 def load(name: str) -> Entry:
@@ -147,7 +242,8 @@ def q4_predictions(name: str) -> tuple[SweepConfig, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 # Computing (the only writer of results/).
 
-def _compute(r: Result, device: str, progress: bool) -> Callable[[], Computed]:
+def _compute(r: Result, device: str, progress: bool,
+             on_epoch: Callable[[Any], None] | None = None) -> Callable[[], Computed]:
     if r.experiment == "cifar-palette":
         c = r.config
         return lambda: Computed({"palette": compute_palette(horses().x_train, c.k, c.seed,
@@ -158,33 +254,85 @@ def _compute(r: Result, device: str, progress: bool) -> Callable[[], Computed]:
                                 {"predictions": sweep_predictions(r.config).astype(np.float32)})
 
     def train_run() -> Computed:
-        h = horses()
-        pal = np.array(run(PALETTE, device, progress).result["palette"], dtype=np.float64)
-        tensors = to_tensors(h.x_train, h.x_test, pal)
+        tensors = _training_tensors(device, progress)
         checkpoint = checkpoint_path(r.name)
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        result = train(r.config, tensors, device, progress, checkpoint)
+        result = train(r.config, tensors, device, progress, checkpoint, key=key(r.name),
+                       on_epoch=on_epoch)
         summary, arrays = summarise(result, tensors, keep_weights=r.name in WEIGHTS_KEPT)
         return Computed(summary, arrays, result.device)
     return train_run
+
+
+@cache
+def _training_tensors(device: str, progress: bool) -> HorseTensors:
+    """The horses as tensors with the palette (computed first if missing); once per process."""
+    h = horses()
+    pal = np.array(run(PALETTE, device, progress).result["palette"], dtype=np.float64)
+    return to_tensors(h.x_train, h.x_test, pal)
 
 
 def checkpoint_path(name: str) -> Path:
     return results_root() / ".checkpoints" / f"{key(name)[:16]}.pt"
 
 
-def run(name: str, device: str = "auto", progress: bool = True, recompute: bool = False) -> Entry:
+def lock_path(name: str) -> Path:
+    r = _check(name)
+    return results_root() / ".locks" / f"{r.experiment}-{key(name)[:16]}.lock"
+
+
+@contextlib.contextmanager
+def run_lock(name: str, wait: bool = True) -> Iterator[Path]:
+    """Hold the lock of run ``name`` (an exclusive ``fcntl`` lock on its file under ``results/.locks``).
+
+    The kernel drops the lock when its holder exits, however it exits, so the
+    lock of a dead process is taken over by the next caller. The file records
+    the holder's pid for the message a waiting caller prints. With
+    ``wait=False`` a lock held by a live process raises ``BlockingIOError``.
+    """
+    path = lock_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+            if not wait:
+                raise BlockingIOError(f"{name} is being computed by pid {holder} ({path})") from None
+            print(f"{name}: pid {holder} is computing it; waiting ({path})", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)   # releases the lock; the file stays (removing it would race a waiter)
+
+
+def run(name: str, device: str = "auto", progress: bool = True,
+        on_epoch: Callable[[Any], None] | None = None, recompute: bool = False) -> Entry:
     """The stored result ``name``, computed and stored first if it is not there.
 
+    Holds the run's lock while computing, so that another process asking for
+    the same run waits and then reads the stored entry instead of training it too.
     A damaged entry raises ``CorruptEntry`` naming the command; ``recompute=True``
     computes ``name`` again and replaces its entry atomically.
     """
     r = _check(name)
-    entry = get_or_compute(r.experiment, r.config, r.code, _data_hash(r), _compute(r, device, progress),
-                           recompute=recompute, command=r.command)
-    if r.experiment == "colour":
-        checkpoint_path(name).unlink(missing_ok=True)
+    if stored(name) and not recompute:
+        return load(name)
+    with run_lock(name):
+        entry = get_or_compute(r.experiment, r.config, r.code, _data_hash(r),
+                               _compute(r, device, progress, on_epoch),
+                               recompute=recompute, command=r.command)
+        if r.experiment == "colour":
+            checkpoint_path(name).unlink(missing_ok=True)
     return entry
+
+
+def unread() -> list[str]:
+    """Results that can be run but no page reads yet (seeds to train, then declare)."""
+    return [name for name in ALL_RESULTS if name not in RESULTS]
 
 
 def needed_keys() -> dict[str, tuple[str, str]]:

@@ -9,6 +9,14 @@ Nothing in the loop draws random numbers, so a run is a deterministic function
 of its config (the seed only initialises the weights), and a run resumed from
 its per-epoch checkpoint continues exactly as if it had not stopped.
 
+Checkpoints are not trusted blindly: each carries the key of the run it
+belongs to and the SHA-256 of its payload, and one that is truncated, damaged
+or of another run is refused (with a warning naming the reason), moved aside
+as ``<name>.rejected-<time>`` and the run starts again from scratch. A
+non-finite training or validation loss stops the run with
+:class:`NonFiniteLoss` naming the epoch and step; nothing is returned, so
+nothing is stored.
+
 >>> import torch
 >>> from solutions.experiments.preprocess import HorseTensors
 >>> g = torch.Generator().manual_seed(0)
@@ -22,9 +30,14 @@ its per-epoch checkpoint continues exactly as if it had not stopped.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import math
 import os
 import time
+import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,9 +45,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from solutions.answers.common import (KERNEL, NUM_COLOURS, NUM_FILTERS, choice, non_negative_int,
-                                     positive_int, positive_number)
-from solutions.experiments.models import ColourCNN, ColourUNet
+from solutions.answers.common import (KERNEL, NUM_COLOURS, NUM_FILTERS, choice, finite_number,
+                                     non_negative_int, positive_int, positive_number)
+from solutions.experiments.models import SKIPS, ColourCNN, ColourUNet
 from solutions.experiments.preprocess import HorseTensors
 
 MODELS = {"cnn": ColourCNN, "unet": ColourUNet}
@@ -55,6 +68,9 @@ class TrainConfig:
     epochs: int = 25
     seed: int = 0                  # weight initialisation only; the data order is fixed
     channels_last: bool = True     # memory layout: about 1.5× faster on CPU, same maths
+    input_scale: float = 1.0       # a of y = a·x + b on the greyscale inputs, training and
+    input_shift: float = 0.0       # validation alike (CSC413 1(d)); 1 and 0 leave them untouched
+    unet_skips: str = "all"        # the UNet's skips (models.SKIPS): "all", "no_input", "no_encoder", "none"
 
     def __post_init__(self) -> None:
         choice("model", self.model, sorted(MODELS))
@@ -64,6 +80,16 @@ class TrainConfig:
         positive_number("learning_rate", self.learning_rate)
         if not isinstance(self.channels_last, bool):
             raise ValueError(f"channels_last must be True or False, got {self.channels_last!r}")
+        for name in ("input_scale", "input_shift"):   # as floats: 2 and 2.0 are one config, one key
+            object.__setattr__(self, name, finite_number(name, getattr(self, name)))
+        choice("unet_skips", self.unet_skips, SKIPS)
+        if self.model != "unet" and self.unet_skips != "all":
+            raise ValueError(f"unet_skips applies to model 'unet' only, got unet_skips="
+                             f"{self.unet_skips!r} with model {self.model!r}")
+
+
+class NonFiniteLoss(FloatingPointError):
+    """A training or validation loss became NaN or infinite: the run stops, nothing is stored."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +128,20 @@ def resolve_device(device: str = "auto") -> torch.device:
 def build_model(config: TrainConfig) -> nn.Module:
     """The config's network, initialised from ``config.seed``."""
     torch.manual_seed(config.seed)
+    if config.model == "unet":
+        return ColourUNet(config.kernel, config.num_filters, config.num_colours, skips=config.unet_skips)
     return MODELS[config.model](config.kernel, config.num_filters, config.num_colours)
+
+
+def transform_inputs(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
+    """The greyscale inputs the network sees: ``input_scale · x + input_shift`` (``x`` itself for 1, 0).
+
+    >>> transform_inputs(torch.ones(1), TrainConfig(input_scale=2.0, input_shift=-0.5)).tolist()
+    [1.5]
+    """
+    if config.input_scale == 1.0 and config.input_shift == 0.0:
+        return x
+    return x * config.input_scale + config.input_shift
 
 
 def _layout(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
@@ -112,7 +151,7 @@ def _layout(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int,
              config: TrainConfig) -> tuple[float, float]:
-    """(mean per-pixel cross-entropy, % pixels correct) in eval mode."""
+    """(mean per-pixel cross-entropy, % pixels correct) in eval mode; ``x`` already transformed."""
     was_training = model.training
     model.eval()
     loss_sum, correct = 0.0, 0
@@ -128,49 +167,128 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int
 @torch.no_grad()
 def predict(model: nn.Module, x: torch.Tensor, config: TrainConfig,
             batch_size: int = 100) -> torch.Tensor:
-    """Predicted colour classes (N, H, W) in eval mode."""
+    """Predicted colour classes (N, H, W) in eval mode, from raw greyscale ``x`` (transformed here)."""
     was_training = model.training
     model.eval()
+    x = transform_inputs(x, config)
     out = torch.cat([model(_layout(x[s:s + batch_size], config)).argmax(1)
                      for s in range(0, len(x), batch_size)])
     model.train(was_training)
     return out
 
 
-def _save_checkpoint(path: Path, model, optimizer, epochs: list[EpochRecord], steps: int) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "epochs": [asdict(e) for e in epochs], "steps": steps}, tmp)
-    os.replace(tmp, path)   # atomic: a checkpoint is whole or absent
+# ---------------------------------------------------------------------------------------------
+# Checkpoints: MAGIC, one line of JSON (the run's key, the payload's length and SHA-256), the payload
+# (torch.save of the state). Loading checks all three before unpickling anything.
+
+CHECKPOINT_MAGIC = b"solutions-checkpoint-v1\n"
+
+
+class BadCheckpoint(Exception):
+    """A checkpoint that is truncated, damaged or of another run."""
+
+
+def run_key(config: TrainConfig) -> str:
+    """The key a checkpoint carries when the caller names none: SHA-256 of the config's JSON."""
+    return hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()
+
+
+def save_checkpoint(path: Path, key: str, state: dict) -> None:
+    """Write ``state`` with its run ``key`` and hash; atomic (a checkpoint is whole or absent)."""
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    payload = buffer.getvalue()
+    header = json.dumps({"key": key, "bytes": len(payload),
+                         "sha256": hashlib.sha256(payload).hexdigest()}).encode() + b"\n"
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(CHECKPOINT_MAGIC + header + payload)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path, key: str, device: torch.device | str = "cpu") -> dict:
+    """The state saved by :func:`save_checkpoint` for run ``key``; :class:`BadCheckpoint` otherwise."""
+    blob = Path(path).read_bytes()
+    if not blob.startswith(CHECKPOINT_MAGIC):
+        raise BadCheckpoint("not a checkpoint of this code (no header; damaged or of an older format)")
+    rest = blob[len(CHECKPOINT_MAGIC):]
+    line, sep, payload = rest.partition(b"\n")
+    try:
+        header = json.loads(line) if sep else None
+        stored_key, size, digest = header["key"], header["bytes"], header["sha256"]
+    except (ValueError, TypeError, KeyError):
+        raise BadCheckpoint("its header is damaged or cut off") from None
+    if stored_key != key:
+        raise BadCheckpoint(f"it belongs to another run (key {str(stored_key)[:16]}, "
+                            f"this run's is {key[:16]})")
+    if len(payload) != size:
+        raise BadCheckpoint(f"it is truncated or padded ({len(payload)} bytes of state, "
+                            f"its header says {size})")
+    if hashlib.sha256(payload).hexdigest() != digest:
+        raise BadCheckpoint("its state does not match the SHA-256 in its header (damaged)")
+    return torch.load(io.BytesIO(payload), map_location=device, weights_only=True)
+
+
+def set_aside(path: Path, why: str) -> Path:
+    """Rename ``path`` to ``<name>.<why>-<time>`` beside it (kept for inspection, out of the way)."""
+    aside = path.with_name(f"{path.name}.{why}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    os.replace(path, aside)
+    return aside
+
+
+def _resume(path: Path, key: str, device: torch.device) -> dict | None:
+    """The checkpoint's state if it is sound; else it is set aside with a warning and None returned."""
+    if not path.exists():
+        return None
+    try:
+        return load_checkpoint(path, key, device)
+    except (BadCheckpoint, OSError, RuntimeError, EOFError, ValueError, KeyError) as err:
+        aside = set_aside(path, "rejected")
+        warnings.warn(f"checkpoint {path} refused: {err}. Moved to {aside.name}; "
+                      f"the run starts again from epoch 1.", RuntimeWarning, stacklevel=3)
+        return None
 
 
 def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progress: bool = False,
-          checkpoint: str | os.PathLike | None = None) -> TrainResult:
+          checkpoint: str | os.PathLike | None = None, key: str | None = None,
+          on_epoch: Callable[[EpochRecord], None] | None = None) -> TrainResult:
     """Train ``config`` on ``data``; evaluate after every epoch.
 
     With ``checkpoint`` (a file path), the state after each epoch is saved
-    there and a run finding one resumes from it; the caller deletes it once
-    the result is stored. ``progress`` shows a tqdm bar per epoch.
+    there, stamped with ``key`` (the run's store key; by default a hash of the
+    config), and a run finding a sound checkpoint of the same key resumes from
+    it; the caller deletes it once the result is stored. ``progress`` shows a
+    tqdm bar; ``on_epoch`` is called with each finished epoch's record.
+    A non-finite loss raises :class:`NonFiniteLoss` (and sets the checkpoint aside).
     """
     dev = resolve_device(device)
+    key = run_key(config) if key is None else key
     model = build_model(config).to(dev)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    x_train, y_train = data.x_train_grey.to(dev), data.y_train.to(dev)
-    x_val, y_val = data.x_test_grey.to(dev), data.y_test.to(dev)
+    x_train, y_train = transform_inputs(data.x_train_grey, config).to(dev), data.y_train.to(dev)
+    x_val, y_val = transform_inputs(data.x_test_grey, config).to(dev), data.y_test.to(dev)
     if int(y_train.max()) >= config.num_colours or int(y_val.max()) >= config.num_colours:
         raise ValueError(f"num_colours={config.num_colours} is smaller than the targets' classes")
 
     epochs: list[EpochRecord] = []
     steps = 0
     ckpt = Path(checkpoint) if checkpoint is not None else None
-    if ckpt is not None and ckpt.exists():
-        state = torch.load(ckpt, map_location=dev)
+    state = _resume(ckpt, key, dev) if ckpt is not None else None
+    if state is not None:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         epochs = [EpochRecord(**e) for e in state["epochs"]]
         steps = state["steps"]
+
+    def stop(what: str, value: float, epoch: int, where: str) -> NonFiniteLoss:
+        if ckpt is not None and ckpt.exists():
+            set_aside(ckpt, "nonfinite")
+        return NonFiniteLoss(f"{what} became {value} at epoch {epoch} of {config.epochs}, {where} "
+                             f"({config}); stopped, nothing stored")
 
     params = dict(model.named_parameters())
     n_batches = math.ceil(len(x_train) / config.batch_size)
@@ -188,22 +306,31 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progres
             yb = y_train[b * config.batch_size:(b + 1) * config.batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = F.cross_entropy(model(xb), yb)      # mean over the batch's pixels
+            value = loss.item()
+            if not math.isfinite(value):
+                raise stop("the training loss", value, epoch + 1,
+                           f"step {b + 1} of {n_batches} (step {steps + 1} of the run)")
             loss.backward()
             optimizer.step()
-            loss_sum += loss.item()
+            loss_sum += value
             for name in GRAD_LAYERS:
                 norms[name] += params[name].grad.norm().item()
             steps += 1
             if bar is not None:
                 bar.update()
         val_loss, val_acc = evaluate(model, x_val, y_val, config.batch_size, config)
+        if not math.isfinite(val_loss):
+            raise stop("the validation loss", val_loss, epoch + 1, "after its last step")
         epochs.append(EpochRecord(epoch + 1, loss_sum / n_batches, val_loss, val_acc,
                                   time.perf_counter() - start,
                                   {k: v / n_batches for k, v in norms.items()}))
         if bar is not None:
             bar.set_postfix(val_loss=f"{val_loss:.3f}", val_acc=f"{val_acc:.1f}%")
         if ckpt is not None:
-            _save_checkpoint(ckpt, model, optimizer, epochs, steps)
+            save_checkpoint(ckpt, key, {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                                        "epochs": [asdict(e) for e in epochs], "steps": steps})
+        if on_epoch is not None:
+            on_epoch(epochs[-1])
     if bar is not None:
         bar.close()
     return TrainResult(config, epochs, steps, str(dev), model)

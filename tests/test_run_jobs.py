@@ -1,0 +1,128 @@
+"""Seeds by name, `stored`, the per-run lock, and `solutions run --jobs` (nothing is trained here)."""
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from solutions.cli import main
+from solutions.experiments import registry
+from solutions.experiments.store import ENV_RESULTS
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src"),
+       "SOLUTIONS_CIFAR_SOURCE": str(ROOT / "data" / "cifar10_horses.npz")}
+
+
+def test_every_sweep_setting_has_three_seeds_named_after_seed_zero():
+    assert registry.sweep_names(50) == ["unet-b50", "unet-b50-s1", "unet-b50-s2"]
+    assert registry.seeds_of("cnn") == ["cnn", "cnn-s1", "cnn-s2"]
+    # the 2(c) UNet is the batch-100 run; its seeds 1 and 2 are the stored unet-seed1, unet-seed2
+    assert registry.seeds_of("unet") == ["unet", "unet-b100-s1", "unet-b100-s2"]
+    assert registry.key("unet-b100-s1") == registry.key("unet-seed1")
+    assert registry.key("unet-b100-s2") == registry.key("unet-seed2")
+    for batch in registry.BATCH_SIZES:
+        names = registry.sweep_names(batch)
+        configs = [registry.RUNS[n] for n in names]
+        assert [c.seed for c in configs] == [0, 1, 2]
+        assert {dataclasses.replace(c, seed=0) for c in configs} == {registry.RUNS[f"unet-b{batch}"]}
+        assert all(c.epochs == 25 and c.batch_size == batch for c in configs)
+    # 7 batch sizes × 2 new seeds + the CNN's 2 = 16 names, none read by the book yet
+    assert len(registry.unread()) == 16 and not set(registry.unread()) & set(registry.RESULTS)
+
+
+@pytest.mark.parametrize("call, arg", [(registry.sweep_names, 30), (registry.sweep_names, True),
+                                       (registry.seeds_of, "q4-width"), (registry.seeds_of, "cnn-s9")])
+def test_bad_seed_queries(call, arg):
+    with pytest.raises(ValueError, match="batch|name"):
+        call(arg)
+
+
+def test_stored_reads_and_never_computes(tmp_path, monkeypatch):
+    assert registry.stored("cnn") and registry.stored("unet-b100-s1")   # committed
+    monkeypatch.setenv(ENV_RESULTS, str(tmp_path))
+    assert not registry.stored("cnn") and registry.stored_seeds("cnn") == []
+    assert not list(tmp_path.iterdir())                                  # nothing written
+
+
+HOLD = textwrap.dedent("""
+    import sys, time
+    from solutions.experiments import registry
+    with registry.run_lock(sys.argv[1]):
+        print("held", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_a_live_lock_is_respected_and_a_dead_holders_lock_is_taken_over(tmp_path):
+    env = {**ENV, ENV_RESULTS: str(tmp_path)}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, "cnn-s1"], env=env, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        os.environ[ENV_RESULTS] = str(tmp_path)
+        with pytest.raises(BlockingIOError, match=f"pid {holder.pid}"):
+            with registry.run_lock("cnn-s1", wait=False):
+                pass
+        with registry.run_lock("cnn-s2", wait=False):   # other runs are not held up
+            pass
+    finally:
+        holder.send_signal(signal.SIGKILL)              # dies holding it, as a crash would
+        holder.wait()
+    try:
+        lock = registry.lock_path("cnn-s1")
+        assert lock.read_text().strip() == str(holder.pid)   # the dead pid is still written there
+        with registry.run_lock("cnn-s1", wait=False) as path:
+            assert path == lock and lock.read_text().strip() == str(os.getpid())
+    finally:
+        del os.environ[ENV_RESULTS]
+
+
+RUN_ONCE = textwrap.dedent("""
+    import os, sys, time
+    from solutions.experiments import registry
+    from solutions.experiments.store import Computed
+
+    def fake(r, device, progress, on_epoch=None):      # stands in for training: slow, counted
+        def compute():
+            with open(sys.argv[2], "a") as f:
+                f.write(f"{os.getpid()}\\n")
+            time.sleep(3)
+            return Computed({"final": None, "pid": os.getpid()})
+        return compute
+
+    registry._compute = fake
+    print(registry.run(sys.argv[1]).result["pid"], flush=True)
+""")
+
+
+def test_two_processes_asking_for_one_run_compute_it_once(tmp_path):
+    env = {**ENV, ENV_RESULTS: str(tmp_path / "results")}
+    counter = tmp_path / "computed"
+    procs = [subprocess.Popen([sys.executable, "-c", RUN_ONCE, "unet-b5-s2", str(counter)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    assert len(counter.read_text().splitlines()) == 1             # computed once
+    assert outs[0][0] == outs[1][0]                               # both got that entry
+    assert sum("waiting" in err for _, err in outs) <= 1
+
+
+def test_run_jobs_needs_a_positive_count(capsys):
+    assert main(["run", "cnn", "--jobs", "0"]) == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def test_run_jobs_with_everything_stored_starts_no_process(capsys):
+    start = time.perf_counter()
+    assert main(["run", "palette", "cnn", "unet-seed1", "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "0 to compute" in out and "cnn " in out and "unet-seed1" in out
+    assert time.perf_counter() - start < 60

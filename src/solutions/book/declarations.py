@@ -10,7 +10,7 @@ derive their lists from it: adding a page is one page file, one entry here and
 one line in ``_toc.yml``.
 
 >>> [p.answer_id for p in PAGES if p.answer_id][:3]
-['csc413-1b', 'csc413-1c', 'csc413-1d']
+['answers', 'csc413-1b', 'csc413-1c']
 >>> page("csc413-1c").file
 'book/csc413/part1c-counting.md'
 """
@@ -52,6 +52,9 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("book/intro.md", None),
+    Page("book/all-answers.md", "all_answers", "answers",
+         "All answers: one row per question part, linked to its evidence",
+         ("solutions.book.pages",), ("tests/test_all_answers.py",)),
     Page("book/conventions.md", "conventions", None, "What is counted, and how",
          ("solutions.answers.counting", "solutions.answers.torch_counts"),
          ("tests/test_counting.py", "tests/test_torch_counts.py")),

@@ -77,6 +77,27 @@ def glyph_table(style: str = "latex") -> str:
                            "… max"], body, style)
 
 
+def answer_values() -> dict[str, object]:
+    """The answer box's keys only: the judged transforms, the 6→9 swap, the crops, the b/d glyphs.
+
+    (No figures, no horses and no augmented training: the keys :func:`values` shares with this.)
+    """
+    judged = {t: lca.judged(t) for t in lca.SAFE + lca.HARMFUL}
+    crop = lca.crop_effect(8, CROP_SIZES[0])
+    return {
+        "q1_max_rotation": int(lca.MAX_ROTATION),
+        "q1_six_to_nine": pct(lca.swap(6, 9).share_after),
+        "q1_iou_bd": lca.glyph_match("flip_h", "b", "d").iou,
+        "q1_crop_size": crop.size,
+        "q1_crop_positions": crop.positions,
+        "q1_crop_first": lca.read_more_often(crop)[0],   # the most common reading above both 3 and 0
+        "q1_crop_as_8": pct(crop.readings[8].value),
+        "q1_rotation_accuracy": pct(judged["rotation"].accuracy.value),
+        "q1_elastic_accuracy": pct(judged["elastic"].accuracy.value),
+        "q1_harmful_high": pct(max(judged[t].accuracy.high for t in lca.HARMFUL)),
+    }
+
+
 def values() -> dict[str, object]:
     # Imported here: the figures (and the torch behind the horses) are not needed by show().
     from solutions.book import figures
@@ -92,8 +113,9 @@ def values() -> dict[str, object]:
     trained = {a: lca.train_with(a) for a in ("none", "rot180", "flip_v")}
     horses = registry.horses()
     return {
+        **answer_values(),
         "q1_side": lca.DIGIT_SIDE, "q1_shift_px": lca.SHIFT_PIXELS,
-        "q1_max_rotation": int(lca.MAX_ROTATION), "q1_elastic_px": lca.ELASTIC_ALPHA,
+        "q1_elastic_px": lca.ELASTIC_ALPHA,
         "q1_interval": lca.INTERVAL, "q1_resamples": lca.RESAMPLES, "q1_kept": pct(lca.KEPT),
         "q1_train_digits": len(d.y_train), "q1_test_digits": len(d.y_test),
         "q1_untouched_min": pct(min(j.untouched.value for j in judged.values())),
@@ -102,26 +124,23 @@ def values() -> dict[str, object]:
         "q1_shift_low": pct(judged["shift"].accuracy.low), "q1_shift_high": pct(judged["shift"].accuracy.high),
         "q1_shift_from": shift_from, "q1_shift_to": shift_to, "q1_shift_swap": pct(shift_share),
         "q1_edge_share": pct(lca.touching_edge(d.x_train)),
-        "q1_rotation_accuracy": pct(judged["rotation"].accuracy.value),
         "q1_rotation_low": pct(judged["rotation"].accuracy.low),
-        "q1_elastic_accuracy": pct(judged["elastic"].accuracy.value),
         "q1_elastic_low": pct(judged["elastic"].accuracy.low),
         "q1_rot_accuracy": pct(judged["rot180"].accuracy.value),
         "q1_flip_h_accuracy": pct(judged["flip_h"].accuracy.value),
         "q1_flip_v_accuracy": pct(judged["flip_v"].accuracy.value),
-        "q1_harmful_high": pct(max(judged[t].accuracy.high for t in lca.HARMFUL)),
         "q1_n_six": six.count, "q1_n_nine": nine.count,
-        "q1_six_to_nine": pct(six.share_after), "q1_six_to_nine_low": pct(six.after.low),
+        "q1_six_to_nine_low": pct(six.after.low),
         "q1_six_to_nine_before": pct(six.share_before),
         "q1_nine_to_six": pct(nine.share_after), "q1_nine_to_six_low": pct(nine.after.low),
         "q1_nine_to_six_before": pct(nine.share_before),
         "q1_judged_table": judged_table(),
-        "q1_crop_size": crop.size, "q1_crop_positions": crop.positions, "q1_n_eight": crop.digits,
+        "q1_n_eight": crop.digits,
         "q1_crops": crop.crops,
-        "q1_crop_as_8": pct(crop.readings[8].value), "q1_crop_as_8_low": pct(crop.readings[8].low),
+        "q1_crop_as_8_low": pct(crop.readings[8].low),
         "q1_crop_as_8_high": pct(crop.readings[8].high),
         "q1_crop_worst": pct(crop.kept_worst), "q1_crop_best": pct(crop.kept_best),
-        "q1_crop_first": first, "q1_crop_first_share": pct(crop.readings[first].value),
+        "q1_crop_first_share": pct(crop.readings[first].value),
         "q1_crop_as_3": pct(crop.readings[3].value), "q1_crop_as_3_high": pct(crop.readings[3].high),
         "q1_crop_as_0": pct(crop.readings[0].value), "q1_crop_as_0_high": pct(crop.readings[0].high),
         "q1_crop_table": crop_table(),
@@ -138,7 +157,6 @@ def values() -> dict[str, object]:
         "q1_glyph_table": glyph_table(),
         "q1_glyph_size": lca.GLYPH_SIZE,
         "q1_iou_self": lca.iou(lca.glyph("b"), lca.glyph("b")),
-        "q1_iou_bd": matches["flip_h", "b", "d"].iou,
         "q1_iou_bd_before": matches["flip_h", "b", "d"].iou_untransformed,
         "q1_iou_bp": matches["flip_v", "b", "p"].iou, "q1_iou_bq": matches["rot180", "b", "q"].iou,
         "q1_iou_nu": matches["rot180", "n", "u"].iou, "q1_iou_mw": matches["flip_v", "M", "W"].iou,

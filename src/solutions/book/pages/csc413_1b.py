@@ -22,22 +22,34 @@ def final_table(results: dict[str, dict]) -> str:
                            "validation accuracy", "optimizer steps", "wall time (CPU)"], body)
 
 
+def answer_values() -> dict[str, object]:
+    """The answer box's keys only: the stored run's final numbers and its colour evidence (no figures)."""
+    result = registry.load("cnn").result
+    _, tensors = registry.data()
+    ev = colour_evidence(result, tensors.palette.numpy())
+    return {
+        "b1_epochs": len(result["epochs"]),
+        "b1_val_loss": float(result["final"]["val_loss"]),
+        "b1_val_acc": float(result["final"]["val_accuracy"]),
+        "b1_vivid_colours": ev.vivid_colours,
+        "b1_vivid_target_share": ev.vivid_target_share,
+        "b1_vivid_predicted_share": ev.vivid_predicted_share,
+    }
+
+
 def values() -> dict[str, object]:
     entry = registry.load("cnn")
     result = entry.result
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
     ev = colour_evidence(result, palette)
-    final = result["final"]
     config = registry.RUNS["cnn"]
     return {
+        **answer_values(),
         "b1_lr": config.learning_rate,
         "b1_batch": config.batch_size,
         "b1_seed": config.seed,
         "b1_table": final_table({"CNN": result}),
-        "b1_val_loss": float(final["val_loss"]),
-        "b1_val_acc": float(final["val_accuracy"]),
-        "b1_epochs": len(result["epochs"]),
         "b1_device": entry.metadata["device"],
         "b1_key": entry.key[:16],
         "b1_over_colour": ev.over_colour,
@@ -46,9 +58,6 @@ def values() -> dict[str, object]:
         "b1_under_colour": ev.under_colour,
         "b1_under_predicted_share": ev.under_predicted_share,
         "b1_under_target_share": ev.under_target_share,
-        "b1_vivid_colours": ev.vivid_colours,
-        "b1_vivid_target_share": ev.vivid_target_share,
-        "b1_vivid_predicted_share": ev.vivid_predicted_share,
         "b1_saturation_predicted": ev.saturation_predicted,
         "b1_saturation_target": ev.saturation_target,
         "b1_curves_fig": curves_figure({"CNN": result}),

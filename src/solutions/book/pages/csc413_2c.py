@@ -25,6 +25,36 @@ def edge_accuracy() -> tuple[ca.EdgeAccuracy, ca.EdgeAccuracy]:
             tensors.y_test.numpy(), grey) for name in ("cnn", BASE))
 
 
+def answer_values() -> dict[str, object]:
+    """The answer box's keys only: stored finals, colour evidence and the edge split (no figures)."""
+    cnn = registry.load("cnn").result
+    _, tensors = registry.data()
+    palette = tensors.palette.numpy()
+    seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
+    unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
+    unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])
+    unet_vivid = ca.spread("UNet", [ca.colour_evidence(r, palette).vivid_predicted_share for r in seeds])
+    cnn_ev = ca.colour_evidence(cnn, palette)
+    acc = ca.compare(ca.spread("CNN", [cnn["final"]["val_accuracy"]]), unet_acc, unet_acc.range)
+    edge_cnn, edge_unet = edge_accuracy()
+    return {
+        "c2_epochs": registry.RUNS[BASE].epochs,
+        "c2_seeds": unet_loss.n,
+        "c2_cnn_val_loss": float(cnn["final"]["val_loss"]),
+        "c2_unet_val_loss": unet_loss.mean,
+        "c2_cnn_val_acc": float(cnn["final"]["val_accuracy"]),
+        "c2_unet_val_acc": unet_acc.mean,
+        "c2_acc_verdict": acc.verdict,
+        "c2_cnn_train_loss": float(cnn["final"]["train_loss"]),
+        "c2_unet_train_loss": ca.spread("UNet", [r["final"]["train_loss"] for r in seeds]).mean,
+        "c2_vivid_target": cnn_ev.vivid_target_share,
+        "c2_cnn_vivid": cnn_ev.vivid_predicted_share,
+        "c2_unet_vivid": unet_vivid.mean,
+        "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
+        "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
+    }
+
+
 def values() -> dict[str, object]:
     cnn, unet = registry.load("cnn"), registry.load(BASE)
     both = {"CNN": cnn.result, "UNet": unet.result}
@@ -45,7 +75,8 @@ def values() -> dict[str, object]:
     edge_cnn, edge_unet = edge_accuracy()
     config = registry.RUNS[BASE]
     return {
-        "c2_epochs": config.epochs, "c2_batch": config.batch_size,
+        **answer_values(),
+        "c2_batch": config.batch_size,
         "c2_lr": config.learning_rate, "c2_seed": config.seed,
         "c2_table": final_table(both),
         "c2_curves_fig": curves_figure(both),
@@ -54,23 +85,12 @@ def values() -> dict[str, object]:
             {"CNN": cnn.arrays["grid_predictions"], "UNet": unet.arrays["grid_predictions"],
              "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette),
         # loss and accuracy, against the UNet's seed range
-        "c2_seeds": unet_loss.n,
-        "c2_cnn_val_loss": float(cnn.result["final"]["val_loss"]),
-        "c2_unet_val_loss": unet_loss.mean,
         "c2_unet_val_loss_low": unet_loss.low, "c2_unet_val_loss_high": unet_loss.high,
         "c2_loss_verdict": loss.verdict,
-        "c2_cnn_val_acc": float(cnn.result["final"]["val_accuracy"]),
-        "c2_unet_val_acc": unet_acc.mean,
         "c2_acc_gain": acc.difference,
         "c2_acc_noise": unet_acc.range,
-        "c2_acc_verdict": acc.verdict,
-        "c2_cnn_train_loss": float(cnn.result["final"]["train_loss"]),
-        "c2_unet_train_loss": unet_train.mean,
         "c2_train_verdict": train.verdict,
         # colourfulness
-        "c2_vivid_target": cnn_ev.vivid_target_share,
-        "c2_cnn_vivid": cnn_ev.vivid_predicted_share,
-        "c2_unet_vivid": unet_vivid.mean,
         "c2_unet_vivid_low": unet_vivid.low, "c2_unet_vivid_high": unet_vivid.high,
         "c2_vivid_verdict": vivid.verdict,
         "c2_cnn_saturation": cnn_ev.saturation_predicted,
@@ -82,8 +102,6 @@ def values() -> dict[str, object]:
         # where the accuracy is gained
         "c2_cnn_edge": edge_cnn.edge, "c2_unet_edge": edge_unet.edge,
         "c2_cnn_flat": edge_cnn.flat, "c2_unet_flat": edge_unet.flat,
-        "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
-        "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
     }
 
 

@@ -131,8 +131,10 @@ ALL_RESULTS: dict[str, Result] = {
     **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _SEED_RUNS.items()},
 }
 # Colourization runs only (what `solutions run` trains on the horses).
-RUNS: dict[str, TrainConfig] = {name: r.config for name, r in ALL_RESULTS.items()
-                                if r.experiment == "colour"}
+# Every colourization run, and those the book reads (seeds outside BOOK_SEEDS are runnable, not read).
+ALL_RUNS: dict[str, TrainConfig] = {name: r.config for name, r in ALL_RESULTS.items()
+                                    if r.experiment == "colour"}
+RUNS: dict[str, TrainConfig] = {name: c for name, c in ALL_RUNS.items() if name in RESULTS}
 NO_DATA = "none"   # the data hash of results that do not read the horses
 _ALIASES = {f"unet-seed{s}" for s in SEEDS} | {"unet"}   # second names of runs named in the sweep
 
@@ -154,7 +156,7 @@ def seeds_of(name: str) -> list[str]:
         raise ValueError(f"name must be a colourization run, got {name!r} ({r.experiment})")
     base = dataclasses.replace(r.config, seed=0)
     by_seed: dict[int, str] = {}
-    for other, config in RUNS.items():
+    for other, config in ALL_RUNS.items():
         if dataclasses.replace(config, seed=0) != base:
             continue
         current = by_seed.get(config.seed)

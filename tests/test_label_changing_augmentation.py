@@ -351,3 +351,16 @@ def test_two_d_views_of_a_horse_stay_images():
     x = np.random.default_rng(1).integers(0, 256, (1, 32, 32, 3), dtype=np.uint8)
     views = view_invariance.two_d_views(x[0], np.random.default_rng(0))
     assert all(v.shape == (32, 32, 3) and 0 <= v.min() and v.max() <= 1 for v in views.values())
+
+
+def test_the_page_reads_the_stored_readings_and_fits_nothing(monkeypatch):
+    from solutions.book.pages import cs5242_q1
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("the page fitted a classifier")
+
+    monkeypatch.setattr(digit_readings, "fit_classifier", no_fitting)
+    cs5242_q1.readings.cache_clear()
+    text = cs5242_q1.show("text")
+    rotated = lca.judged(cs5242_q1.readings(), "rot180").accuracy     # the judged table's row
+    assert f"{100 * rotated.value:.1f}% [{100 * rotated.low:.1f}, {100 * rotated.high:.1f}]" in text

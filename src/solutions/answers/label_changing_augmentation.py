@@ -37,11 +37,24 @@ from functools import lru_cache
 import numpy as np
 
 from solutions.answers.common import choice, finite_number, non_negative_int, positive_int
-from solutions.answers.digit_readings import (  # noqa: F401  (re-exported: the page and figures use them)
+from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
     ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
     SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
     _integer, _labels, classifier, crop_resize, digits, elastic, fit_classifier, flip_h, flip_v,
     judge, judge_of, predict, rot180, rotate, safe_transforms, shift, transformed, with_copies)
+
+__all__ = [  # the digits' operations named from digit_readings, then the analysis
+    "ALL", "CLASSES", "CROP_SIZES", "DIGIT_MAX", "DIGIT_SIDE", "ELASTIC_ALPHA", "ELASTIC_SIGMA",
+    "HARMFUL", "MAX_ROTATION", "NONE", "SAFE", "SEED", "SHIFT_PIXELS", "TRANSFORMS", "Digits",
+    "Readings", "ReadingsConfig", "classifier", "crop_resize", "digits", "elastic",
+    "fit_classifier", "flip_h", "flip_v", "judge", "judge_of", "predict", "rot180", "rotate",
+    "safe_transforms", "shift", "transformed", "with_copies", "iou", "touching_edge",
+    "bootstrap_interval", "Share", "share_of", "Change", "paired_change", "kept_per_class",
+    "kept_classes", "confusions", "largest_swap", "Judged", "judged", "Swap", "swap", "CropEffect",
+    "crop_effect", "read_more_often", "TrainedWith", "train_with", "glyph", "GlyphMatch",
+    "glyph_match", "glyph_matches", "KEPT", "INTERVAL", "RESAMPLES", "LETTERS", "UNRELATED",
+    "GLYPH_SIZE", "FONT_SIZE", "GLYPH_PAIRS",
+]
 
 KEPT = 0.8          # a class keeps its reading when at least 80% of its transformed test digits do
 INTERVAL = 90       # percent: every bootstrap interval reported

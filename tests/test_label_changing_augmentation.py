@@ -1,17 +1,35 @@
 """Image operations, the judges, the bootstrap, glyph bitmaps and the horse views of Q1.
 
 Expected values are worked by hand in the comments; measured values (classifier readings) are
-checked only for what follows from counting (one reading per test digit and class).
+checked only for what follows from counting (one reading per test digit and class). The analyses
+read the stored readings (``solutions run q1-digit-readings``); a few fresh fits check that the
+stored readings are what the current code reads.
 """
 
 import numpy as np
 import pytest
 
+from solutions.answers import digit_readings
 from solutions.answers import label_changing_augmentation as lca
 from solutions.answers import view_invariance
+from solutions.experiments import registry
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.random((3, 8, 8))
+
+
+# Hand-made readings of three test digits (a 6, a 6 and a 9), every array of the default config.
+STUB_ARRAYS = {"y_test": np.array([6, 6, 9], np.int8),
+               **{f"untouched:{j}": np.array([6, 9, 9], np.int8) for j in ("shift", "rotation", "elastic", "all")},
+               **{f"judged:{t}": np.array([9, 9, 6], np.int8) for t in lca.SAFE + lca.HARMFUL},
+               **{f"crops:{s}": np.full((3, 9 - s, 9 - s), 6, np.int8) for s in (4, 5, 6)},
+               **{f"trained:{a}": np.array([6, 6, 9], np.int8) for a in ("none",) + lca.SAFE + lca.HARMFUL}}
+READINGS_STUB = lca.Readings.from_arrays(STUB_ARRAYS)
+
+
+@pytest.fixture(scope="module")
+def readings() -> lca.Readings:
+    return lca.Readings.from_arrays(registry.load("q1-digit-readings").arrays)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,10 +164,10 @@ def test_the_split_has_the_hand_worked_counts():
 
 
 @pytest.mark.parametrize("transform", lca.SAFE + lca.HARMFUL)
-def test_kept_per_class_of_a_judged_transform_adds_up_to_its_hits(transform):
+def test_kept_per_class_of_a_judged_transform_adds_up_to_its_hits(readings, transform):
     # Each test digit is read right or not, and is of exactly one class, so
     # Σ_k (digits of class k) × (share of class k kept) = digits read right.
-    j = lca.judged(transform)
+    j = lca.judged(readings, transform)
     n = np.bincount(lca.digits().y_test, minlength=10)
     assert sum(round(n[k] * j.kept_per_class[k]) for k in range(10)) == j.accuracy.hits
     assert j.accuracy.total == 540 and j.untouched.total == 540
@@ -164,14 +182,14 @@ def test_the_judge_of_a_candidate_never_saw_it():
     assert lca.classifier().shape_fit_ == (4 * 1257, 64)
 
 
-def test_rotated_sixes_are_read_as_nine_far_more_than_untouched_sixes():
-    s = lca.swap(6, 9)
+def test_rotated_sixes_are_read_as_nine_far_more_than_untouched_sixes(readings):
+    s = lca.swap(readings, 6, 9)
     assert s.count == 54 and s.after.total == 54
     assert s.after.low > s.before.high + 0.5
 
 
-def test_crops_are_read_at_every_window_position():
-    c = lca.crop_effect(8, 4)
+def test_crops_are_read_at_every_window_position(readings):
+    c = lca.crop_effect(readings, 8, 4)
     # a 4×4 window fits at 8 − 4 + 1 = 5 rows × 5 columns = 25 positions; 52 test 8s → 1,300 crops
     assert (c.positions, c.digits, c.crops) == (25, 52, 1300)
     assert sum(r.hits for r in c.readings) == 1300          # every crop read as exactly one class
@@ -195,21 +213,63 @@ def test_read_more_often_compares_intervals_on_a_hand_made_record():
     assert lca.read_more_often(c) == (5, 9)
 
 
-def test_page_claims_follow_from_the_records():
+def test_page_claims_follow_from_the_records(readings):
     # the answer box: small rotations and elastic distortion keep every class above 80%, and
     # their intervals lie above every flip's and the 180° rotation's
-    keep = [lca.judged(t) for t in ("rotation", "elastic")]
-    harm = [lca.judged(t) for t in lca.HARMFUL]
+    keep = [lca.judged(readings, t) for t in ("rotation", "elastic")]
+    harm = [lca.judged(readings, t) for t in lca.HARMFUL]
     assert all(j.kept_classes == tuple(range(10)) for j in keep)
     assert min(j.accuracy.low for j in keep) > max(j.accuracy.high for j in harm)
     # the answer box and the pitfall: some reading of 4×4 crops of 8 beats both 3 and 0
-    assert len(lca.read_more_often(lca.crop_effect(8, 4))) >= 1
+    assert len(lca.read_more_often(lca.crop_effect(readings, 8, 4))) >= 1
 
 
-def test_training_with_nothing_changes_nothing():
-    t = lca.train_with("none")
+def test_training_with_nothing_changes_nothing(readings):
+    t = lca.train_with(readings, "none")
     assert (t.change.delta, t.change.low, t.change.high) == (0.0, 0.0, 0.0)
     assert t.accuracy.total == 540
+
+
+# ---------------------------------------------------------------------------------------------
+# The stored readings: their shape, and that they are what the current code reads.
+
+def test_the_analyses_count_hand_made_readings():
+    s = lca.swap(READINGS_STUB, 6, 9)
+    # two 6s; untouched, the judge reads 6, 9 → one 9 of two; rotated: 9, 9 → two of two
+    assert (s.count, s.before.hits, s.before.total, s.after.hits) == (2, 1, 2, 2)
+    j = lca.judged(READINGS_STUB, "rot180")
+    # read 9, 9, 6 for 6, 6, 9: none right; the same judge untouched reads 6, 9, 9: 2 of 3 right
+    assert (j.accuracy.hits, j.untouched.hits, j.largest_swap) == (0, 2, (6, 9, 1.0))
+    c = lca.crop_effect(READINGS_STUB, 6, 4)
+    # two 6s × (8 − 4 + 1)² = 25 positions, every crop read 6
+    assert (c.digits, c.positions, c.readings[6].hits, c.kept_worst) == (2, 25, 50, 1.0)
+
+
+def test_readings_survive_the_store_round_trip(readings):
+    again = lca.Readings.from_arrays(readings.to_arrays())
+    assert all(np.array_equal(again.judged[t], readings.judged[t]) for t in lca.SAFE + lca.HARMFUL)
+    assert all(v.dtype == np.int8 for v in readings.to_arrays().values())
+
+
+def test_the_stored_readings_have_one_reading_per_test_digit_and_window(readings):
+    assert np.array_equal(readings.y_test, lca.digits().y_test)
+    assert {k: v.shape for k, v in readings.untouched.items()} == {
+        "shift": (540,), "rotation": (540,), "elastic": (540,), "all": (540,)}
+    # windows of 4, 5, 6 fit at 8 − s + 1 = 5, 4, 3 rows × as many columns
+    assert {s: c.shape for s, c in readings.crops.items()} == {4: (540, 5, 5), 5: (540, 4, 4),
+                                                               6: (540, 3, 3)}
+    assert sorted(readings.trained) == sorted(("none",) + lca.SAFE + lca.HARMFUL)
+
+
+def test_the_stored_readings_are_what_the_current_code_reads(readings):
+    # refits two of the eleven classifiers (cached, shared with the judges' test) and reads
+    # 60 test digits: a stored result from older code would differ
+    d = lca.digits()
+    assert np.array_equal(lca.predict(lca.classifier(), d.x_test[:60]), readings.untouched["all"][:60])
+    shifted = digit_readings._copy("shift", "test", 0)[:60]
+    assert np.array_equal(lca.predict(lca.judge("shift"), shifted), readings.judged["shift"][:60])
+    crops = digit_readings.crops_of(d.x_test[:2], 4)          # two digits × 25 windows
+    assert np.array_equal(lca.predict(lca.classifier(), crops).reshape(2, 5, 5), readings.crops[4][:2])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,14 +314,26 @@ def test_glyphs_are_centred_binary_bitmaps_and_mirror_letters_match():
     (lambda: lca.fit_classifier(np.zeros((3, 8, 8)), np.array([0, 1])), "x and y"),
     (lambda: lca.safe_transforms(None), "rng"),
     (lambda: lca.judge("cutout"), "unseen"),
-    (lambda: lca.judged("shear"), "transform"),
+    (lambda: lca.judged(READINGS_STUB, "shear"), "transform"),
+    (lambda: lca.judged(None, "rot180"), "readings"),
     (lambda: lca.transformed("shear", IMAGES), "transform"),
-    (lambda: lca.swap(6, 10), "target"),
-    (lambda: lca.swap(6, 9, "shift"), "transform"),
-    (lambda: lca.crop_effect(8, 9), "size"),
-    (lambda: lca.crop_effect(-1, 4), "digit"),
-    (lambda: lca.read_more_often(lca.crop_effect(8, 4), ()), "than"),
-    (lambda: lca.train_with("cutout"), "augmentation"),
+    (lambda: lca.swap(READINGS_STUB, 6, 10), "target"),
+    (lambda: lca.swap(READINGS_STUB, 6, 9, "shift"), "transform"),
+    (lambda: lca.crop_effect(READINGS_STUB, 8, 7), "size"),
+    (lambda: lca.crop_effect(READINGS_STUB, -1, 4), "digit"),
+    (lambda: lca.read_more_often(lca.crop_effect(READINGS_STUB, 6, 4), ()), "than"),
+    (lambda: lca.train_with(READINGS_STUB, "cutout"), "augmentation"),
+    (lambda: lca.Readings.from_arrays({"y_test": np.zeros(3, np.int8)}), "arrays"),
+    (lambda: lca.Readings.from_arrays({**STUB_ARRAYS, "crops:4": np.zeros((3, 4, 4), np.int8)}), "arrays"),
+    (lambda: lca.Readings.from_arrays({**STUB_ARRAYS, "y_test": np.full(3, 10)}), "arrays"),
+    (lambda: lca.Readings.from_arrays(STUB_ARRAYS, config=None), "config"),
+    (lambda: digit_readings.ReadingsConfig(seed=-1), "seed"),
+    (lambda: digit_readings.ReadingsConfig(transforms=("shear",)), "transforms"),
+    (lambda: digit_readings.ReadingsConfig(crop_sizes=(9,)), "crop_sizes"),
+    (lambda: digit_readings.ReadingsConfig(trained_with=("cutout",)), "trained_with"),
+    (lambda: digit_readings.compute_readings("seed 0"), "config"),
+    (lambda: digit_readings.crops_of(np.zeros((2, 8, 8)), 9), "size"),
+    (lambda: digit_readings.judge_of("shear"), "transform"),
     (lambda: lca.glyph("bd"), "char"),
     (lambda: lca.glyph_match("shear", "b", "d"), "transform"),
     (lambda: view_invariance.two_d_views(np.zeros((32, 32)), np.random.default_rng(0)), "img"),
@@ -279,3 +351,16 @@ def test_two_d_views_of_a_horse_stay_images():
     x = np.random.default_rng(1).integers(0, 256, (1, 32, 32, 3), dtype=np.uint8)
     views = view_invariance.two_d_views(x[0], np.random.default_rng(0))
     assert all(v.shape == (32, 32, 3) and 0 <= v.min() and v.max() <= 1 for v in views.values())
+
+
+def test_the_page_reads_the_stored_readings_and_fits_nothing(monkeypatch):
+    from solutions.book.pages import cs5242_q1
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("the page fitted a classifier")
+
+    monkeypatch.setattr(digit_readings, "fit_classifier", no_fitting)
+    cs5242_q1.readings.cache_clear()
+    text = cs5242_q1.show("text")
+    rotated = lca.judged(cs5242_q1.readings(), "rot180").accuracy     # the judged table's row
+    assert f"{100 * rotated.value:.1f}% [{100 * rotated.low:.1f}, {100 * rotated.high:.1f}]" in text

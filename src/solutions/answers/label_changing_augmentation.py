@@ -17,158 +17,52 @@ belongs to the original class. We check that with two pieces of evidence:
 * **letters**: glyphs rendered from matplotlib's bundled DejaVu Sans, compared
   by pixel IoU after a flip or rotation with the other letters (flip_h(b) vs d).
 
-Image operations act on the last two axes (rows, columns) of numpy arrays.
+The classifiers and their readings are computed once and stored
+(:mod:`solutions.answers.digit_readings`, ``solutions run q1-digit-readings``):
+:func:`judged`, :func:`swap`, :func:`crop_effect` and :func:`train_with` analyse
+a :class:`~solutions.answers.digit_readings.Readings` and train nothing. The
+image operations and the digits are those of ``digit_readings``, named here too.
 
 >>> x = np.arange(6).reshape(2, 3)
->>> flip_h(x)
-array([[2, 1, 0],
-       [5, 4, 3]])
->>> flip_v(x)
-array([[3, 4, 5],
-       [0, 1, 2]])
 >>> bool(np.array_equal(rot180(x), flip_h(flip_v(x))))
 True
->>> shift(np.eye(3), 0, 1)            # one column right, zeros come in
-array([[0., 1., 0.],
-       [0., 0., 1.],
-       [0., 0., 0.]])
 """
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import ndimage
 
-from solutions.answers.common import choice, finite_number, non_negative_int, positive_int, positive_number
+from solutions.answers.common import choice, finite_number, non_negative_int, positive_int
+from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
+    ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
+    SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
+    _integer, _labels, classifier, crop_resize, digits, elastic, fit_classifier, flip_h, flip_v,
+    judge, judge_of, predict, rot180, rotate, safe_transforms, shift, transformed, with_copies)
 
-SEED = 0
-DIGIT_MAX = 16.0   # the 8×8 digits are counts 0..16 of an original 32×32 bitmap
-DIGIT_SIDE = 8
-CLASSES = 10
-# The candidate label-keeping augmentations: what handwriting itself varies, kept small at 8×8
-# (a pixel is 1/8 of the image).
-SHIFT_PIXELS = 1
-MAX_ROTATION = 10.0      # degrees
-ELASTIC_ALPHA = 0.7      # largest displacement, pixels
-ELASTIC_SIGMA = 1.5      # smoothness of the displacement field, pixels
-SAFE = ("shift", "rotation", "elastic")     # candidates, judged each by a judge that never saw it
-HARMFUL = ("rot180", "flip_h", "flip_v")
+__all__ = [  # the digits' operations named from digit_readings, then the analysis
+    "ALL", "CLASSES", "CROP_SIZES", "DIGIT_MAX", "DIGIT_SIDE", "ELASTIC_ALPHA", "ELASTIC_SIGMA",
+    "HARMFUL", "MAX_ROTATION", "NONE", "SAFE", "SEED", "SHIFT_PIXELS", "TRANSFORMS", "Digits",
+    "Readings", "ReadingsConfig", "classifier", "crop_resize", "digits", "elastic",
+    "fit_classifier", "flip_h", "flip_v", "judge", "judge_of", "predict", "rot180", "rotate",
+    "safe_transforms", "shift", "transformed", "with_copies", "iou", "touching_edge",
+    "bootstrap_interval", "Share", "share_of", "Change", "paired_change", "kept_per_class",
+    "kept_classes", "confusions", "largest_swap", "Judged", "judged", "Swap", "swap", "CropEffect",
+    "crop_effect", "read_more_often", "TrainedWith", "train_with", "glyph", "GlyphMatch",
+    "glyph_match", "glyph_matches", "KEPT", "INTERVAL", "RESAMPLES", "LETTERS", "UNRELATED",
+    "GLYPH_SIZE", "FONT_SIZE", "GLYPH_PAIRS",
+]
+
 KEPT = 0.8          # a class keeps its reading when at least 80% of its transformed test digits do
 INTERVAL = 90       # percent: every bootstrap interval reported
 RESAMPLES = 1000    # bootstrap resamples of the test digits
 
 
 # ---------------------------------------------------------------------------------------------
-# Argument checks for arrays (the scalar checks are solutions.answers.common's).
-
-def _images(name: str, x: object, ndim: int = 2) -> np.ndarray:
-    """``x`` as an array with at least ``ndim`` axes, the last two non-empty (rows, columns)."""
-    a = np.asarray(x)
-    if a.ndim < ndim or a.ndim < 2 or 0 in a.shape[-2:]:
-        raise ValueError(f"{name} must be an image array with ≥ {ndim} axes (…, rows, columns), "
-                         f"got shape {a.shape}")
-    return a
-
-
-def _integer(name: str, value: object) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    return int(value)
-
-
-def _labels(name: str, y: object) -> np.ndarray:
-    a = np.asarray(y)
-    if a.ndim != 1 or not np.issubdtype(a.dtype, np.integer) or (a.size and (a.min() < 0 or a.max() >= CLASSES)):
-        raise ValueError(f"{name} must be a 1-D integer array of classes 0..{CLASSES - 1}, got {a!r}")
-    return a
-
-
-def _digit(name: str, value: object) -> int:
-    if _integer(name, value) not in range(CLASSES):
-        raise ValueError(f"{name} must be a digit 0..{CLASSES - 1}, got {value!r}")
-    return int(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Image operations (numpy / scipy.ndimage).
-
-def flip_h(x: np.ndarray) -> np.ndarray:
-    """Mirror left–right."""
-    return _images("x", x)[..., :, ::-1]
-
-
-def flip_v(x: np.ndarray) -> np.ndarray:
-    """Mirror top–bottom."""
-    return _images("x", x)[..., ::-1, :]
-
-
-def rot180(x: np.ndarray) -> np.ndarray:
-    """Rotate by 180° (= both flips)."""
-    return _images("x", x)[..., ::-1, ::-1]
-
-
-def shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    """Translate by whole pixels (down dy, right dx); pixels shifted in are 0."""
-    x = _images("x", x)
-    dy, dx = _integer("dy", dy), _integer("dx", dx)
-    out = np.zeros_like(x)
-    h, w = x.shape[-2:]
-    src = x[..., max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
-    out[..., max(0, dy):max(0, dy) + src.shape[-2], max(0, dx):max(0, dx) + src.shape[-1]] = src
-    return out
-
-
-def rotate(x: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate about the centre (bilinear, same size, zeros outside); images on the last two axes."""
-    return ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),
-                          reshape=False, order=1, mode="constant")
-
-
-def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
-    """Cut a size×size window of one square image and scale it back to the full size.
-
-    >>> crop_resize(np.ones((8, 8)), 2, 2, 4).shape
-    (8, 8)
-    """
-    x = _images("x", x)
-    n = x.shape[-1]
-    if x.ndim != 2 or x.shape[0] != n:
-        raise ValueError(f"x must be one square image, got shape {x.shape}")
-    top, left, size = _integer("top", top), _integer("left", left), _integer("size", size)
-    if not 1 <= size <= n or not (0 <= top <= n - size and 0 <= left <= n - size):
-        raise ValueError(f"size must fit the image with top, left: got size={size}, "
-                         f"top={top}, left={left} for {n}×{n}")
-    window = x[top:top + size, left:left + size]
-    return ndimage.zoom(window, n / size, order=1, mode="nearest", grid_mode=True)
-
-
-def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
-            sigma: float = 1.5) -> np.ndarray:
-    """Mild elastic distortion (Simard et al. 2003): a smooth random displacement field.
-
-    ``alpha`` is the displacement's size in pixels after smoothing by ``sigma``.
-    """
-    x = _images("x", x)
-    if x.ndim != 2:
-        raise ValueError(f"x must be one image (rows, columns), got shape {x.shape}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
-    if finite_number("alpha", alpha) < 0:
-        raise ValueError(f"alpha must be non-negative, got {alpha!r}")
-    sigma = positive_number("sigma", sigma)
-    h, w = x.shape
-    field = [ndimage.gaussian_filter(rng.uniform(-1, 1, (h, w)), sigma, mode="constant")
-             for _ in range(2)]
-    # Normalise so that the largest displacement is alpha pixels, whatever sigma does to the scale.
-    field = [alpha * f / (np.abs(f).max() + 1e-12) for f in field]
-    rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
-    return ndimage.map_coordinates(x, [rows + field[0], cols + field[1]], order=1, mode="constant")
-
+# Measures of images.
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection over union of two binary masks (1.0 for two empty masks).
@@ -336,116 +230,10 @@ def largest_swap(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[int, int, floa
 # ---------------------------------------------------------------------------------------------
 # Digits: data, judges, and what each transformation does to their readings.
 
-@dataclass(frozen=True, eq=False)
-class Digits:
-    x_train: np.ndarray   # (N, 8, 8) float in [0, 16]
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-
-@lru_cache(maxsize=None)
-def digits(test_size: float = 0.3, seed: int = SEED) -> Digits:
-    """scikit-learn's 1,797 8×8 digits (bundled, no download), split stratified and seeded."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    if not 0 < finite_number("test_size", test_size) < 1:
-        raise ValueError(f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}")
-    d = load_digits()
-    xtr, xte, ytr, yte = train_test_split(d.images, d.target, test_size=test_size,
-                                          random_state=non_negative_int("seed", seed),
-                                          stratify=d.target)
-    return Digits(xtr, ytr, xte, yte)
-
-
-def fit_classifier(x: np.ndarray, y: np.ndarray):
-    """An RBF support-vector classifier on the 64 pixels scaled to [0, 1] (deterministic)."""
-    from sklearn.svm import SVC
-
-    x, y = _images("x", x, ndim=3), _labels("y", y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have one label per image, got {len(x)} images and {len(y)} labels")
-    return SVC(kernel="rbf", gamma="scale", C=1.0).fit(x.reshape(len(x), -1) / DIGIT_MAX, y)
-
-
-def predict(model, x: np.ndarray) -> np.ndarray:
-    """The classes a fitted classifier reads in images (N, 8, 8)."""
-    x = _images("x", x, ndim=3)
-    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)
-
-
-def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, np.ndarray]:
-    """The images plus one transformed copy per transform, each copy keeping its label."""
-    x, y = _images("x", x, ndim=3), _labels("y", y)
-    xs = [x] + [np.array([t(img) for img in x]) for t in transforms]
-    return np.concatenate(xs), np.tile(y, len(xs))
-
-
-def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
-    """The candidate label-keeping augmentations: name (of ``SAFE``) → function of one 8×8 image."""
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
-
-    def small_shift(img: np.ndarray) -> np.ndarray:
-        dy, dx = rng.integers(-SHIFT_PIXELS, SHIFT_PIXELS + 1, size=2)
-        return shift(img, int(dy), int(dx))
-
-    return {"shift": small_shift,
-            "rotation": lambda img: rotate(img, rng.uniform(-MAX_ROTATION, MAX_ROTATION)),
-            "elastic": lambda img: elastic(img, rng, alpha=ELASTIC_ALPHA, sigma=ELASTIC_SIGMA)}
-
-
-TRANSFORMS = {"rot180": rot180, "flip_h": flip_h, "flip_v": flip_v}
-
-
-@lru_cache(maxsize=None)
-def _copy(name: str, split: str, seed: int) -> np.ndarray:
-    """One copy of the training or test digits made with candidate ``name``, drawn once from its
-    own seeded generator and shared by every judge and training that uses it (the elastic
-    distortion of 1,797 digits is the slowest step of the page)."""
-    d = digits(seed=seed)
-    x = d.x_train if split == "train" else d.x_test
-    rng = np.random.default_rng([seed, SAFE.index(name), split == "train"])
-    t = safe_transforms(rng)[name]
-    return np.array([t(img) for img in x])
-
-
-@lru_cache(maxsize=None)
-def judge(unseen: str | None = None, seed: int = SEED):
-    """The classifier that reads transformed digits: trained on the training digits plus one copy
-    per candidate augmentation of ``SAFE`` except ``unseen`` (None: all three).
-
-    ``judge("shift")`` never saw a shifted digit, so it can judge shifts without having been
-    taught to accept them; ``judge()`` never saw a flip, a 180° rotation or a crop.
-    """
-    if unseen is not None:
-        choice("unseen", unseen, SAFE)
-    d = digits(seed=non_negative_int("seed", seed))
-    copies = [_copy(name, "train", seed) for name in SAFE if name != unseen]
-    return fit_classifier(np.concatenate([d.x_train, *copies]), np.tile(d.y_train, 1 + len(copies)))
-
-
-def classifier(seed: int = SEED):
-    """The judge of the flips, the 180° rotation and the crops (trained with all of ``SAFE``)."""
-    return judge(None, seed)
-
-
-def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
-    """Images (N, 8, 8) after ``transform`` (one of ``SAFE`` or ``HARMFUL``; the random ones
-    drawn from a generator seeded by ``seed``, so every call gives the same images)."""
-    choice("transform", transform, SAFE + HARMFUL)
-    x = _images("x", x, ndim=3)
-    if transform in TRANSFORMS:
-        return TRANSFORMS[transform](x)
-    t = safe_transforms(np.random.default_rng(non_negative_int("seed", seed)))[transform]
-    return np.array([t(img) for img in x])
-
-
-@lru_cache(maxsize=None)
-def _untouched(unseen: str | None, seed: int) -> np.ndarray:
-    """A judge's readings of the untouched test digits (shared by the transforms it judges)."""
-    return predict(judge(unseen, seed), digits(seed=seed).x_test)
+def _readings(readings: object) -> Readings:
+    if not isinstance(readings, Readings):
+        raise ValueError(f"readings must be the stored Readings (digit_readings), got {readings!r}")
+    return readings
 
 
 @dataclass(frozen=True)
@@ -462,17 +250,14 @@ class Judged:
 
 
 @lru_cache(maxsize=None)
-def judged(transform: str, seed: int = SEED) -> Judged:
+def judged(readings: Readings, transform: str) -> Judged:
     """How the judge that never saw ``transform`` reads the transformed test digits."""
-    choice("transform", transform, SAFE + HARMFUL)
-    d = digits(seed=non_negative_int("seed", seed))
-    unseen = transform if transform in SAFE else None
-    model, plain = judge(unseen, seed), _untouched(unseen, seed)
-    pred = predict(model, _copy(transform, "test", seed) if transform in SAFE
-                   else transformed(transform, d.x_test, seed))
-    kept = kept_per_class(d.y_test, pred)
-    return Judged(transform, share_of(plain == d.y_test), share_of(pred == d.y_test), kept,
-                  kept_classes(kept), confusions(d.y_test, pred), largest_swap(d.y_test, pred))
+    r = _readings(readings)
+    choice("transform", transform, tuple(r.judged))
+    y, plain, pred = r.y_test, r.untouched[judge_of(transform)], r.judged[transform]
+    kept = kept_per_class(y, pred)
+    return Judged(transform, share_of(plain == y), share_of(pred == y), kept,
+                  kept_classes(kept), confusions(y, pred), largest_swap(y, pred))
 
 
 @dataclass(frozen=True)
@@ -495,14 +280,14 @@ class Swap:
         return self.after.value
 
 
-def swap(source: int, target: int, transform: str = "rot180", seed: int = SEED) -> Swap:
-    """e.g. ``swap(6, 9)``: the share of rotated test 6s that the judge calls 9."""
+def swap(readings: Readings, source: int, target: int, transform: str = "rot180") -> Swap:
+    """e.g. ``swap(r, 6, 9)``: the share of rotated test 6s that the judge calls 9."""
+    r = _readings(readings)
     source, target = _digit("source", source), _digit("target", target)
-    choice("transform", transform, HARMFUL)
-    d, model = digits(seed=non_negative_int("seed", seed)), classifier(seed)
-    x = d.x_test[d.y_test == source]
-    return Swap(source, target, transform, len(x), share_of(predict(model, x) == target),
-                share_of(predict(model, TRANSFORMS[transform](x)) == target))
+    choice("transform", transform, tuple(t for t in HARMFUL if t in r.judged))
+    mine = r.y_test == source
+    return Swap(source, target, transform, int(mine.sum()), share_of(r.untouched[ALL][mine] == target),
+                share_of(r.judged[transform][mine] == target))
 
 
 @dataclass(frozen=True)
@@ -535,20 +320,17 @@ class CropEffect:
 
 
 @lru_cache(maxsize=None)
-def crop_effect(digit: int = 8, size: int = 4, seed: int = SEED) -> CropEffect:
+def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect:
     """What the judge (which never saw a crop) calls every crop of every test ``digit``."""
+    r = _readings(readings)
     digit = _digit("digit", digit)
-    if _integer("size", size) not in range(1, DIGIT_SIDE + 1):
-        raise ValueError(f"size must be 1..{DIGIT_SIDE}, got {size!r}")
-    d, model = digits(seed=non_negative_int("seed", seed)), classifier(seed)
-    x = d.x_test[d.y_test == digit]
-    p = DIGIT_SIDE - size + 1
-    crops = np.array([crop_resize(img, top, left, size) for img in x
-                      for top in range(p) for left in range(p)])
-    pred = predict(model, crops).reshape(len(x), p, p)          # (digits, top, left)
-    readings = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
+    if _integer("size", size) not in r.crops:
+        raise ValueError(f"size must be one of the stored crop sizes {tuple(r.crops)}, got {size!r}")
+    pred = r.crops[size][r.y_test == digit]                     # (digits, top, left)
+    p = pred.shape[1]
+    readings_ = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
     kept = (pred == digit).mean(axis=0)
-    return CropEffect(digit, size, len(x), p * p, readings,
+    return CropEffect(digit, size, len(pred), p * p, readings_,
                       tuple(tuple(float(v) for v in row) for row in kept))
 
 
@@ -576,28 +358,15 @@ class TrainedWith:
     change_on: tuple[Change, ...]   # the same, per class
 
 
-@lru_cache(maxsize=None)
-def _trained_hits(augmentation: str, seed: int) -> np.ndarray:
-    d = digits(seed=seed)
-    if augmentation == "none":
-        x, y = d.x_train, d.y_train
-    elif augmentation in TRANSFORMS:
-        x, y = with_copies(d.x_train, d.y_train, [TRANSFORMS[augmentation]])
-    else:   # the same copy the judges were trained with
-        x, y = np.concatenate([d.x_train, _copy(augmentation, "train", seed)]), np.tile(d.y_train, 2)
-    return predict(fit_classifier(x, y), d.x_test)
-
-
-def train_with(augmentation: str, seed: int = SEED) -> TrainedWith:
+def train_with(readings: Readings, augmentation: str) -> TrainedWith:
     """Accuracy on the untouched test digits of a classifier trained with one augmentation.
 
     The training set is the originals plus one transformed copy of each, the
     label kept: what an augmentation pipeline would do.
     """
-    choice("augmentation", augmentation, ("none",) + SAFE + HARMFUL)
-    seed = non_negative_int("seed", seed)
-    y = digits(seed=seed).y_test
-    pred, base = _trained_hits(augmentation, seed), _trained_hits("none", seed)
+    r = _readings(readings)
+    choice("augmentation", augmentation, tuple(r.trained))
+    y, pred, base = r.y_test, r.trained[augmentation], r.trained[NONE]
     hits, base_hits = pred == y, base == y
     return TrainedWith(augmentation, share_of(hits), kept_per_class(y, pred),
                        paired_change(base_hits, hits),

@@ -87,7 +87,7 @@ PAGES: tuple[Page, ...] = (
     Page("book/cs5242/q1-augmentation.md", "cs5242_q1", "cs5242-q1",
          "CS5242 HW5 Q1: augmentations that change the label; invariances out of reach",
          ("solutions.answers.label_changing_augmentation", "solutions.answers.view_invariance"),
-         ("tests/test_label_changing_augmentation.py",)),
+         ("tests/test_label_changing_augmentation.py",), ("q1-digit-readings",)),
     Page("book/cs5242/q2-conv-sizes.md", "cs5242_q2", "cs5242-q2", "CS5242 HW5 Q2: convolution output sizes",
          ("solutions.answers.conv_shapes", "solutions.answers.conv_table"),
          ("tests/test_conv_shapes.py", "tests/test_conv_table.py")),

@@ -16,9 +16,9 @@ from matplotlib.patches import Rectangle
 from solutions.answers.bias_variance import BASES, LABELS, Experiment, Sweep, grid_points, target
 from solutions.answers.finetune_cost import COMPONENTS, Cost
 from solutions.answers.input_transform import Effect
-from solutions.answers.label_changing_augmentation import (DIGIT_MAX, INTERVAL, SAFE, SEED, TRANSFORMS,
-                                                           CropEffect, Judged, classifier, crop_resize,
-                                                           digits, flip_h, glyph, iou, predict, rot180)
+from solutions.answers.label_changing_augmentation import (DIGIT_MAX, INTERVAL, SAFE, TRANSFORMS,
+                                                           CropEffect, Judged, Readings, crop_resize,
+                                                           digits, flip_h, glyph, iou, rot180)
 from solutions.answers.view_invariance import two_d_views
 
 # Colour-blind-safe colours (Okabe & Ito, "Color Universal Design"): blue, vermillion, bluish
@@ -314,22 +314,24 @@ def plot_profiles(effects: Sequence[Effect], labels: Sequence[str] | None = None
 # ---------------------------------------------------------------------------------------------
 # From solutions.answers.label_changing_augmentation.
 
-def digits_figure(seed: int = SEED, per_row: int = 6):
+def digits_figure(readings: Readings, per_row: int = 6):
     """Test 6s and 9s rotated, digits flipped, and one 8 cropped 4×4 at six window positions, each
-    with the reading of the judge (which never saw any of these transformations)."""
+    with the reading of the judge (which never saw any of these transformations), from the stored
+    ``readings`` (nothing is trained here)."""
     from matplotlib.figure import Figure
 
-    d, model = digits(seed=seed), classifier(seed)
-    eight = d.x_test[d.y_test == 8][0]
+    d, y = digits(seed=readings.config.seed), readings.y_test
+    eight = d.x_test[y == 8][0]
     corners = [(0, 0), (0, 4), (4, 0), (4, 4), (2, 2), (1, 3)][:per_row]     # (top, left) of 0..4
-    rows = [("6 rotated 180°", rot180(d.x_test[d.y_test == 6][:per_row])),
-            ("9 rotated 180°", rot180(d.x_test[d.y_test == 9][:per_row])),
-            ("flipped left–right", flip_h(d.x_test[:per_row])),
-            ("one 8, 4×4 crops", np.array([crop_resize(eight, t, l, 4) for t, l in corners]))]
+    crops = readings.crops[4][y == 8][0]                                      # (top, left)
+    rows = [("6 rotated 180°", rot180(d.x_test[y == 6][:per_row]), readings.judged["rot180"][y == 6]),
+            ("9 rotated 180°", rot180(d.x_test[y == 9][:per_row]), readings.judged["rot180"][y == 9]),
+            ("flipped left–right", flip_h(d.x_test[:per_row]), readings.judged["flip_h"]),
+            ("one 8, 4×4 crops", np.array([crop_resize(eight, t, l, 4) for t, l in corners]),
+             np.array([crops[t, l] for t, l in corners]))]
     fig = Figure(figsize=(1.2 * per_row + 1.6, 1.45 * len(rows)), layout="constrained")
     axes = fig.subplots(len(rows), per_row)
-    for r, (title, imgs) in enumerate(rows):
-        pred = predict(model, imgs)
+    for r, (title, imgs, pred) in enumerate(rows):
         for c, ax in enumerate(axes[r]):
             ax.imshow(imgs[c], cmap="gray_r", vmin=0, vmax=DIGIT_MAX)
             ax.set_xticks([]), ax.set_yticks([])

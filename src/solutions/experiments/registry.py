@@ -1,7 +1,7 @@
 """Every stored result the book reads, by name: how each is computed, keyed, run and loaded.
 
 The expensive or stateful results of the book — the 24-colour palette, every
-colourization run, the CS5242 Q4 ensembles — are entries of the results store
+colourization run, the CS5242 Q1 digit readings and Q4 ensembles — are entries of the results store
 (:mod:`solutions.experiments.store`). This module names them (``RESULTS``),
 computes them (:func:`run`, the only code path that writes under ``results/``)
 and reads them for the book and the command line (:func:`load`, which never
@@ -28,7 +28,7 @@ the stored entry.
 >>> RESULTS["unet-b500"].config.batch_size, RESULTS["unet-b500-lr-scaled"].config.learning_rate
 (500, 0.005)
 >>> sorted({r.experiment for r in RESULTS.values()})
-['cifar-palette', 'colour', 'q4-ensembles']
+['cifar-palette', 'colour', 'q1-digits', 'q4-ensembles']
 >>> seeds_of("unet-b50")
 ['unet-b50', 'unet-b50-s1', 'unet-b50-s2']
 >>> seeds_of("unet")
@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from solutions.answers.digit_readings import ReadingsConfig, compute_readings
 from solutions.experiments.data import HorseData, load_horses
 from solutions.experiments.ensembles import SweepConfig, sweep_configs, sweep_predictions
 from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compute_palette,
@@ -66,6 +67,7 @@ SEEDS = (1, 2)                    # extra seeds of the default UNet, also named 
 WEIGHTS_KEPT = ("cnn", "unet")    # the trained networks that Part 1(d) probes
 WEIGHT_PREFIX = "weight:"         # how training.summarise names stored weights
 PALETTE = "palette"
+Q1_READINGS = "q1-digit-readings"   # CS5242 Q1.1: what the digit classifiers read (scikit-learn SVCs)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ RESULTS: dict[str, Result] = {
     **{f"q4-{name}": Result(f"q4-{name}", "q4-ensembles", config,
                             ("solutions.experiments.ensembles",), uses_data=False)
        for name, config in _Q4_SWEEPS.items()},
+    Q1_READINGS: Result(Q1_READINGS, "q1-digits", ReadingsConfig(), ("solutions.answers.digit_readings",),
+                        uses_data=False),
 }
 # Every result that can be computed: what the book reads, and the seeds it does not read yet.
 ALL_RESULTS: dict[str, Result] = {
@@ -254,6 +258,10 @@ def _compute(r: Result, device: str, progress: bool,
         # float32 holds the float32 networks' predictions exactly
         return lambda: Computed({"values": list(r.config.values)},
                                 {"predictions": sweep_predictions(r.config).astype(np.float32)})
+    if r.experiment == "q1-digits":
+        # predicted classes 0..9 (int8); digit_readings.Readings.from_arrays reads them back
+        return lambda: Computed({"config": dataclasses.asdict(r.config)},
+                                compute_readings(r.config).to_arrays())
 
     def train_run() -> Computed:
         tensors = _training_tensors(device, progress)

@@ -1,14 +1,18 @@
 """Page values for CS5242 HW5 Q1.
 
 Computed in solutions.answers.label_changing_augmentation (Q1.1) and solutions.answers.view_invariance (Q1.2).
+The digit classifiers' readings are the stored result ``q1-digit-readings`` (trained by
+``solutions run q1-digit-readings``, never here).
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from solutions.answers import label_changing_augmentation as lca
 from solutions.book.render import markdown_table
 
-CROP_SIZES = (4, 5, 6)         # crop windows (of 8×8) for the crop table; 4 is the aggressive one
+CROP_SIZES = lca.CROP_SIZES   # crop windows (of 8×8) for the crop table; 4 is the aggressive one
 HORSES_SHOWN = (0, 3, 7, 20)   # which training horses the Q1.2 figure shows
 NAMES = {"shift": f"shift by ≤ {lca.SHIFT_PIXELS} pixel", "rotation": f"rotation ≤ {lca.MAX_ROTATION:g}°",
          "elastic": "mild elastic", "rot180": "rotation 180°", "flip_h": "flip left–right",
@@ -18,6 +22,14 @@ NAMES = {"shift": f"shift by ≤ {lca.SHIFT_PIXELS} pixel", "rotation": f"rotati
 def pct(x: float) -> float:
     """A share as a percentage (Python float, for ``{glue:text}`key:.1f```)."""
     return float(100 * x)
+
+
+@cache
+def readings() -> lca.Readings:
+    """The stored readings of the digit classifiers (never computed here)."""
+    from solutions.experiments import registry
+
+    return lca.Readings.from_arrays(registry.load("q1-digit-readings").arrays)
 
 
 def _interval(s: lca.Share) -> str:
@@ -31,7 +43,7 @@ def _change(c: lca.Change) -> str:
 def judged_table(style: str = "latex") -> str:
     body = []
     for t in lca.SAFE + lca.HARMFUL:
-        j = lca.judged(t)
+        j = lca.judged(readings(), t)
         seen = ", ".join(NAMES[s] for s in lca.SAFE if s != t)
         a, b, share = j.largest_swap
         body.append([NAMES[t], seen, f"{pct(j.untouched.value):.1f}%", _interval(j.accuracy),
@@ -47,7 +59,7 @@ def judged_table(style: str = "latex") -> str:
 def crop_table(style: str = "latex") -> str:
     body = []
     for size in CROP_SIZES:
-        c = lca.crop_effect(8, size)
+        c = lca.crop_effect(readings(), 8, size)
         others = [k for k in c.ranked if k != 8][:3]
         body.append([f"{size}×{size} ({pct(size * size / 64):.0f}% of the area)",
                      f"{c.digits} × {c.positions} = {c.crops}", _interval(c.readings[8]),
@@ -62,7 +74,7 @@ def crop_table(style: str = "latex") -> str:
 def augmentation_table(style: str = "latex") -> str:
     body = []
     for a in ("none",) + lca.SAFE + lca.HARMFUL:
-        tw = lca.train_with(a)
+        tw = lca.train_with(readings(), a)
         body.append([NAMES[a], _interval(tw.accuracy), _change(tw.change), _change(tw.change_on[6]),
                      _change(tw.change_on[9])])
     return markdown_table(["trained with (label kept)", f"accuracy on untouched test digits [{lca.INTERVAL}%]",
@@ -104,13 +116,14 @@ def values() -> dict[str, object]:
     from solutions.experiments import registry
 
     d = lca.digits()
-    six, nine = lca.swap(6, 9), lca.swap(9, 6)
-    judged = {t: lca.judged(t) for t in lca.SAFE + lca.HARMFUL}
+    r = readings()
+    six, nine = lca.swap(r, 6, 9), lca.swap(r, 9, 6)
+    judged = {t: lca.judged(r, t) for t in lca.SAFE + lca.HARMFUL}
     shift_from, shift_to, shift_share = judged["shift"].largest_swap
-    crop = lca.crop_effect(8, CROP_SIZES[0])
+    crop = lca.crop_effect(r, 8, CROP_SIZES[0])
     first = lca.read_more_often(crop)[0]     # the most common reading above both 3 and 0
     matches = {(m.transform, m.source, m.target): m for m in lca.glyph_matches()}
-    trained = {a: lca.train_with(a) for a in ("none", "rot180", "flip_v")}
+    trained = {a: lca.train_with(r, a) for a in ("none", "rot180", "flip_v")}
     horses = registry.horses()
     return {
         **answer_values(),
@@ -163,7 +176,7 @@ def values() -> dict[str, object]:
         "q1_iou_baseline_mean": matches["flip_h", "b", "d"].baseline_mean,
         "q1_iou_baseline_max": max(m.baseline_max for m in matches.values()),
         "q1_judged_fig": figures.judged_figure([judged[t] for t in lca.SAFE + lca.HARMFUL], crop),
-        "q1_digits_fig": figures.digits_figure(),
+        "q1_digits_fig": figures.digits_figure(r),
         "q1_glyphs_fig": figures.glyphs_figure(),
         "q1_horses_fig": figures.views_figure(horses.x_train[list(HORSES_SHOWN)]),
         "q1_horse_note": horses.description,

@@ -73,6 +73,8 @@ def imported_modules(source: str, package: str, current: str | None = None) -> s
                     here = here[:-1]  # a plain module's package is its parent
                 here = here[: len(here) - (node.level - 1)]
                 base = ".".join(here + ([node.module] if node.module else []))
+            if not (base == package or base.startswith(package + ".")):
+                continue   # outside the package: never looked up (a look-up imports its parents)
             names = [f"{base}.{a.name}" if _module_file(f"{base}.{a.name}") else base
                      for a in node.names]
         else:

@@ -283,7 +283,7 @@ def test_a_closed_pipe_ends_quietly():
 def test_render_math_refuses_strings(text):
     with pytest.raises(ValueError, match="expr"):
         math(text)
-    assert math(sympy.Integer(2) * sympy.Symbol("x")) == "$2 x$"
+    assert math(sympy.Integer(2) * sympy.Symbol("x")) == "$2 \\cdot x$"   # factors joined by a centred dot (9·NC·NF, not 9NCNF)
 
 
 # ---------------------------------------------------------------------------------------------

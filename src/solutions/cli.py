@@ -203,7 +203,7 @@ def _status(args: argparse.Namespace) -> int:
     from solutions.experiments.store import stale_entries
 
     needed = registry.needed_keys()
-    report = stale_entries(needed.values())
+    report = stale_entries(needed.values(), known=registry.known_keys().values())
     names = {key: name for name, (_, key) in needed.items()}
     for _, key in report.missing:
         print(f"missing: {names[key]}  ->  {registry.RESULTS[names[key]].command}")

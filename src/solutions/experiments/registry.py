@@ -348,3 +348,9 @@ def unread() -> list[str]:
 def needed_keys() -> dict[str, tuple[str, str]]:
     """name → (experiment, key) of every stored result the book needs, for the current code and data."""
     return {name: (r.experiment, key(name)) for name, r in RESULTS.items()}
+
+
+def known_keys() -> dict[str, tuple[str, str]]:
+    """name → (experiment, key) of every result that can be run (the seeds no page reads yet too):
+    a stored one is current, not "no longer needed"."""
+    return {name: (r.experiment, key(name)) for name, r in ALL_RESULTS.items()}

@@ -513,9 +513,12 @@ class StaleReport:
         return not (self.missing or self.corrupt or self.unneeded)
 
 
-def stale_entries(needed: Iterable[tuple[str, str]],
-                  root: str | os.PathLike | None = None) -> StaleReport:
+def stale_entries(needed: Iterable[tuple[str, str]], root: str | os.PathLike | None = None, *,
+                  known: Iterable[tuple[str, str]] = ()) -> StaleReport:
     """Compare the store with the (experiment, key) pairs the book needs now.
+
+    ``known`` are further current keys that are not needed (results that can be
+    run but no page reads): stored, they are neither missing nor "no longer needed".
 
     Keys come from :func:`result_key` with the current code; a stored entry
     whose key is not among them was made by other code, config or data.
@@ -531,7 +534,7 @@ def stale_entries(needed: Iterable[tuple[str, str]],
                 missing.append((experiment, key))
         except CorruptEntry:
             corrupt.append((experiment, key))
-    wanted = {entry_path(root, e, k) for e, k in needed}
+    wanted = {entry_path(root, e, k) for e, k in needed | set(known)}
     stored = sorted(p for p in root.glob("*/*")
                     if p.is_dir() and not p.name.startswith(".") and not p.parent.name.startswith("."))
     unneeded = tuple(p for p in stored if p not in wanted)

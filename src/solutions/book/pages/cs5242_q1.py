@@ -94,11 +94,12 @@ def answer_values() -> dict[str, object]:
 
     (No figures, no horses and no augmented training: the keys :func:`values` shares with this.)
     """
-    judged = {t: lca.judged(t) for t in lca.SAFE + lca.HARMFUL}
-    crop = lca.crop_effect(8, CROP_SIZES[0])
+    r = readings()
+    judged = {t: lca.judged(r, t) for t in lca.SAFE + lca.HARMFUL}
+    crop = lca.crop_effect(r, 8, CROP_SIZES[0])
     return {
         "q1_max_rotation": int(lca.MAX_ROTATION),
-        "q1_six_to_nine": pct(lca.swap(6, 9).share_after),
+        "q1_six_to_nine": pct(lca.swap(r, 6, 9).share_after),
         "q1_iou_bd": lca.glyph_match("flip_h", "b", "d").iou,
         "q1_crop_size": crop.size,
         "q1_crop_positions": crop.positions,

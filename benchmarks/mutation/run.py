@@ -112,7 +112,22 @@ def outcomes(session: Path) -> dict:
             "other": [r for r in rows if r[2] not in ("NORMAL", "SKIPPED")]}
 
 
-def mutate(module: str, sock: Path, bin_dir: Path) -> dict:
+def sample(session: Path, fraction: float, seed: int = 413) -> None:
+    """Mark all but a seeded random ``fraction`` of the pending mutants as skipped (``--sample``)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+    import random
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        pending = sorted(item.job_id for item in db.pending_work_items)
+        keep = set(random.Random(seed).sample(pending, round(fraction * len(pending))))
+        for job_id in pending:
+            if job_id not in keep:
+                db.set_result(job_id, WorkResult(output="Not in the sample",
+                                                 worker_outcome=WorkerOutcome.SKIPPED))
+
+
+def mutate(module: str, sock: Path, bin_dir: Path, fraction: float = 1.0) -> dict:
     source = ANSWERS / f"{module}.py"
     original = source.read_bytes()
     try:
@@ -135,6 +150,8 @@ def mutate(module: str, sock: Path, bin_dir: Path) -> dict:
     try:
         subprocess.run([bin_dir / "cosmic-ray", "init", config, session], cwd=ROOT, check=True)
         subprocess.run([bin_dir / "cr-filter-operators", session, config], cwd=ROOT, check=True)
+        if fraction < 1.0:
+            sample(session, fraction)
         subprocess.run([bin_dir / "cosmic-ray", "exec", config, session], cwd=ROOT, check=True)
     finally:
         if source.read_bytes() != original:
@@ -153,7 +170,7 @@ def report(module: str, result: dict) -> dict:
     lines = [f"# Mutation testing of src/solutions/answers/{module}.py (cosmic-ray)",
              f"# tests: {' '.join(pytest_args(module))}",
              f"# killed {killed} of {total} ({score:.1f} %); {len(survived)} survived; "
-             f"{result['skipped']} filtered out (run.py EXCLUDE); {len(result['other'])} not run; "
+             f"{result['skipped']} filtered out (run.py EXCLUDE, or not in the --sample); {len(result['other'])} not run; "
              f"{result['seconds']} s", ""]
     for row, operator, _, _, diff in survived:
         lines += [f"## survived: line {row}, {operator}", diff or "", ""]
@@ -168,6 +185,9 @@ def report(module: str, result: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules of solutions.answers (default: all)")
+    parser.add_argument("--sample", type=float, default=1.0, metavar="FRACTION",
+                        help="test a seeded random fraction of each module's mutants (an estimate "
+                             "of the score in a fraction of the time; the reports say so)")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the reports from the sessions in _build/mutation (a run "
                              "stopped part-way reports the mutants it tested)")
@@ -199,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         if server.stdout.readline().strip() != "ready":
             raise SystemExit("the fork server did not start")
         for module in modules:
-            scores[module] = report(module, mutate(module, sock, bin_dir))
+            scores[module] = report(module, mutate(module, sock, bin_dir, args.sample))
+            scores[module]["sample"] = args.sample
             scores_file.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
             s = scores[module]
             print(f"{module}: {s['score']:.1f} % killed ({s['killed']}/{s['total']}, "

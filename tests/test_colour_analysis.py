@@ -311,3 +311,8 @@ def test_stored_vivid_shares_of_cnn_unet_and_truth():
     assert cnn.vivid_target_share == pytest.approx(38.0, abs=0.05)
     assert cnn.vivid_predicted_share == pytest.approx(32.1, abs=0.05)
     assert unet.vivid_predicted_share == pytest.approx(21.3, abs=0.05)
+
+
+def test_seed_range_of_the_fewest_seeds_it_accepts():
+    # two seeds are enough: 1.5 − 1.25 = 0.25 (exact in binary)
+    assert ca.seed_range([1.5, 1.25]) == 0.25

@@ -316,3 +316,17 @@ def test_stored_vivid_shares_of_cnn_unet_and_truth():
 def test_seed_range_of_the_fewest_seeds_it_accepts():
     # two seeds are enough: 1.5 − 1.25 = 0.25 (exact in binary)
     assert ca.seed_range([1.5, 1.25]) == 0.25
+
+
+@pytest.mark.parametrize("call, message", [
+    # one batch size where two are needed, though `fixed` holds it: refused for `scaled` itself
+    (lambda: ca.compare_scaled({10: []}, {10: []}, 0.1), r"^scaled must map exactly two"),
+    # a variant with no seeds at all (an empty list is a Sequence, but not a non-empty one)
+    (lambda: ca.ablations({"unet": []}, "unet", PALETTE,
+                          ca.Noise(100, 3, val_loss=0.03, train_loss=0.01, val_accuracy=1.0,
+                                   overfit=0.03, vivid=1.0)),
+     r"^variants\['unet'\] must be a non-empty sequence"),
+])
+def test_faults_are_caught_by_their_own_check(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -330,3 +330,15 @@ def test_seed_range_of_the_fewest_seeds_it_accepts():
 def test_faults_are_caught_by_their_own_check(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_welch_with_no_spread_has_the_pooled_degrees_of_freedom():
+    # no spread on either side: df = n₁ + n₂ − 2 = 2 + 3 − 2 = 3
+    assert ca.welch(ca.spread(1, [2, 2]), ca.spread(2, [3, 3, 3]))[1] == 3.0
+
+
+def test_gradient_ratio_refuses_runs_without_epochs():
+    # steps per epoch = steps / 0 epochs is undefined: refused, not an empty ratio
+    empty = {"steps": 4, "epochs": []}
+    with pytest.raises(ValueError, match="^result must hold steps and epochs"):
+        ca.gradient_ratio(empty, empty, "conv1")

@@ -342,3 +342,13 @@ def test_gradient_ratio_refuses_runs_without_epochs():
     empty = {"steps": 4, "epochs": []}
     with pytest.raises(ValueError, match="^result must hold steps and epochs"):
         ca.gradient_ratio(empty, empty, "conv1")
+
+
+def test_spread_of_one_value_has_no_sd_and_no_warning():
+    # one seed: the sample sd (ddof 1) is undefined; it is nan without numpy's
+    # "Degrees of freedom <= 0" RuntimeWarning
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = ca.spread(1, [1.5])
+    assert math.isnan(s.sd) and s.n == 1

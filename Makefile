@@ -34,7 +34,7 @@ PDF := _build/latex/book.pdf
 # points there.
 SITE_PDF := _build/html/book.pdf
 
-.PHONY: book pdf site check-tex print-tex-packages mathjax mathjs test test-full venv clean
+.PHONY: book pdf site check-tex print-tex-packages mathjax mathjs test test-full venv clean mutation
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -107,6 +107,15 @@ test: $(STAMP)
 # The full tier: thousands of random architectures and conv configurations.
 test-full: $(STAMP)
 	SOLUTIONS_TEST_TIER=full $(PY) -m pytest
+
+# Mutation testing of the answer code (cosmic-ray, benchmarks/mutation/run.py): prints the
+# score per module and overall; reports in benchmarks/mutation/. Slow (about an hour on two
+# cores), so not part of `make test`: `make mutation MUTATION_MODULES="counting conv_shapes"`,
+# MUTATION_FLAGS="--sample 0.1" for an estimate from a tenth of the mutants.
+MUTATION_MODULES ?=
+MUTATION_FLAGS ?=
+mutation: $(STAMP)
+	$(PY) benchmarks/mutation/run.py $(MUTATION_FLAGS) $(MUTATION_MODULES)
 
 clean:
 	rm -rf _build

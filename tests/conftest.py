@@ -9,7 +9,11 @@ FULL = os.environ.get("SOLUTIONS_TEST_TIER", "fast") == "full"
 settings.register_profile("fast", max_examples=300, deadline=None)
 settings.register_profile("full", max_examples=10_000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("full" if FULL else "fast")
+# The mutation run (benchmarks/mutation/run.py) runs each module's tests once per mutant: fewer
+# random examples there; the hand-worked pins decide most kills.
+settings.register_profile("mutation", max_examples=40, deadline=None)
+TIER = os.environ.get("SOLUTIONS_TEST_TIER", "fast")
+settings.load_profile("full" if FULL else "mutation" if TIER == "mutation" else "fast")
 
 
 def tier(fast: int, full: int) -> int:

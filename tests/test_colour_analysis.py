@@ -311,3 +311,44 @@ def test_stored_vivid_shares_of_cnn_unet_and_truth():
     assert cnn.vivid_target_share == pytest.approx(38.0, abs=0.05)
     assert cnn.vivid_predicted_share == pytest.approx(32.1, abs=0.05)
     assert unet.vivid_predicted_share == pytest.approx(21.3, abs=0.05)
+
+
+def test_seed_range_of_the_fewest_seeds_it_accepts():
+    # two seeds are enough: 1.5 − 1.25 = 0.25 (exact in binary)
+    assert ca.seed_range([1.5, 1.25]) == 0.25
+
+
+@pytest.mark.parametrize("call, message", [
+    # one batch size where two are needed, though `fixed` holds it: refused for `scaled` itself
+    (lambda: ca.compare_scaled({10: []}, {10: []}, 0.1), r"^scaled must map exactly two"),
+    # a variant with no seeds at all (an empty list is a Sequence, but not a non-empty one)
+    (lambda: ca.ablations({"unet": []}, "unet", PALETTE,
+                          ca.Noise(100, 3, val_loss=0.03, train_loss=0.01, val_accuracy=1.0,
+                                   overfit=0.03, vivid=1.0)),
+     r"^variants\['unet'\] must be a non-empty sequence"),
+])
+def test_faults_are_caught_by_their_own_check(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_welch_with_no_spread_has_the_pooled_degrees_of_freedom():
+    # no spread on either side: df = n₁ + n₂ − 2 = 2 + 3 − 2 = 3
+    assert ca.welch(ca.spread(1, [2, 2]), ca.spread(2, [3, 3, 3]))[1] == 3.0
+
+
+def test_gradient_ratio_refuses_runs_without_epochs():
+    # steps per epoch = steps / 0 epochs is undefined: refused, not an empty ratio
+    empty = {"steps": 4, "epochs": []}
+    with pytest.raises(ValueError, match="^result must hold steps and epochs"):
+        ca.gradient_ratio(empty, empty, "conv1")
+
+
+def test_spread_of_one_value_has_no_sd_and_no_warning():
+    # one seed: the sample sd (ddof 1) is undefined; it is nan without numpy's
+    # "Degrees of freedom <= 0" RuntimeWarning
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = ca.spread(1, [1.5])
+    assert math.isnan(s.sd) and s.n == 1

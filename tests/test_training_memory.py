@@ -64,3 +64,37 @@ def test_peak_bytes_by_hand():
     assert peak_bytes(step) == 6000
     with pytest.raises(ValueError, match="^step must"):
         peak_bytes(42)
+
+
+def test_parameter_bytes_counts_frozen_parameters_by_default():
+    # the default is every parameter: 53 floats whether or not the first weight (30) is frozen
+    m = mlp()
+    m[0].weight.requires_grad_(False)
+    assert parameter_bytes(m) == 4 * 53
+    assert parameter_bytes(m, trainable_only=False) == 4 * 53
+
+
+@pytest.mark.parametrize("name", ["Adam", "a", "sgd_nesterov", "zzz"])
+def test_only_the_three_optimizer_names_are_accepted(name):
+    # names ordered before "adam" and after "sgd_momentum" are refused too
+    with pytest.raises(ValueError, match="^optimizer must be one of"):
+        optimizer_state_bytes(mlp(), name, torch.ones(1, 6))
+
+
+def test_the_optimizers_are_the_homeworks():
+    # lr 1e-3 for all three; momentum 0.9 for SGD with momentum, none for plain SGD
+    from solutions.answers.training_memory import _make_optimizer
+    params = list(mlp().parameters())
+    sgd, momentum, adam = (_make_optimizer(n, params).defaults for n in ("sgd", "sgd_momentum", "adam"))
+    assert (sgd["lr"], sgd["momentum"]) == (1e-3, 0)
+    assert (momentum["lr"], momentum["momentum"]) == (1e-3, 0.9)
+    assert adam["lr"] == 1e-3
+
+
+def test_output_gradients_leave_the_model_as_found():
+    # hooks removed and .grad reset to None: a second call with nothing watched counts 0 B
+    m = mlp()
+    assert output_gradient_bytes(m, torch.ones(2, 6), lambda n, _: n == "2") == 4 * 2 * 3
+    assert all(p.grad is None for p in m.parameters())
+    assert all(not mod._forward_hooks for mod in m.modules())
+    assert output_gradient_bytes(m, torch.ones(2, 6), lambda n, _: False) == 0

@@ -104,3 +104,16 @@ def test_build_files_code_and_tests_read_nothing_beside_the_repository():
             if f.is_file() and (beside in f.read_text(encoding="utf-8", errors="replace")
                                 or "shared" + "/data" in f.read_text(encoding="utf-8", errors="replace"))]
     assert hits == []
+
+
+def test_every_workflow_uses_only_the_readmes_make_commands():
+    """Not only the deploy workflow: the weekly mutation run too (`make mutation`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    mutation = ROOT / ".github" / "workflows" / "mutation.yml"
+    assert mutation in WORKFLOWS
+    assert re.search(r"^\s+run: make mutation$", mutation.read_text(encoding="utf-8"), re.M)
+    assert re.search(r"^\s+- cron: ", mutation.read_text(encoding="utf-8"), re.M)
+    for workflow in WORKFLOWS:
+        for target in set(re.findall(r"\bmake(?: -s)? ([a-z][a-z-]*)", workflow.read_text(encoding="utf-8"))):
+            assert re.search(rf"\bmake(?: -s)? {target}\b", readme), \
+                f"{workflow.name}: `make {target}` is not in the README"

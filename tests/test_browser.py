@@ -169,13 +169,20 @@ def crawl():
                     "() => [...document.images].filter(i => !(i.getAttribute('alt') || '').trim()"
                     " || /[.](png|svg|jpe?g)$/i.test(i.getAttribute('alt').trim()))"   # Sphinx's default: the file name
                     ".map(i => i.getAttribute('src'))")
-                seen["axe"] = _axe_summary(axe.run(page).response)
                 shot = name.replace("/", "_").removesuffix(".html") + ".png"
                 for view, size in VIEWPORTS.items():
                     page.set_viewport_size(size)
                     page.wait_for_timeout(200)   # the theme's layout settles
                     seen["overflow"][view] = page.evaluate(OVERFLOW_CHECKS)
                     page.screenshot(path=str(SHOTS / view / shot), full_page=True)
+                page.set_viewport_size(VIEWPORTS["desktop"])
+                # axe last, and its own requests apart: its CSS preload resolves a stylesheet's
+                # @import ("../basic.css" in the theme's CSS) against the page, not the sheet,
+                # and asks for files that do not exist; a reader's browser never does.
+                reader = {k: list(seen[k]) for k in ("requests", "failed", "console", "errors")}
+                seen["axe"] = _axe_summary(axe.run(page).response)
+                seen["axe_requests"] = seen["requests"][len(reader["requests"]):]
+                seen.update(reader)
                 page.close()
                 report[name] = seen
             browser.close()

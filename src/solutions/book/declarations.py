@@ -23,6 +23,8 @@ from types import ModuleType
 
 # 2(d) reads batch 100 under its default name, "unet"
 _SWEEP = tuple(f"unet-b{b}" if b != 100 else "unet" for b in (5, 10, 20, 50, 100, 200, 500))
+# seeds 1 and 2 of every batch size (batch 100's are read as unet-seed1, unet-seed2)
+_SWEEP_SEEDS = tuple(f"unet-b{b}-s{s}" for b in (5, 10, 20, 50, 200, 500) for s in (1, 2))
 _Q4 = ("q4-weight_decay", "q4-width", "q4-dropout", "q4-n_train")
 
 
@@ -75,11 +77,12 @@ PAGES: tuple[Page, ...] = (
     Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", "csc413-2c", "CSC413 PA2 2(c): UNet vs CNN",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
          ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         ("palette", "cnn", "unet", "unet-seed1", "unet-seed2")),
+         ("palette", "cnn", "cnn-s1", "cnn-s2", "unet", "unet-seed1", "unet-seed2")),
     Page("book/csc413/part2d-batch-size.md", "csc413_2d", "csc413-2d", "CSC413 PA2 2(d): the mini-batch size",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
          ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         ("palette", *_SWEEP, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled", "unet-b500-lr-scaled")),
+         ("palette", *_SWEEP, *_SWEEP_SEEDS, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled",
+          "unet-b500-lr-scaled")),
     Page("book/csc413/part3de-finetuning.md", "csc413_3de", "csc413-3de",
          "CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
          ("solutions.answers.finetune_cost", "solutions.answers.training_memory"),

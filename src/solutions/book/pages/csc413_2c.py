@@ -25,30 +25,38 @@ def edge_accuracy() -> tuple[ca.EdgeAccuracy, ca.EdgeAccuracy]:
             tensors.y_test.numpy(), grey) for name in ("cnn", BASE))
 
 
+def cnn_results() -> list[dict]:
+    """The CNN's stored runs the book reads, seed 0 first."""
+    return [registry.load(n).result for n in registry.seeds_of("cnn") if n in registry.RUNS]
+
+
 def answer_values() -> dict[str, object]:
     """The answer box's keys only: stored finals, colour evidence and the edge split (no figures)."""
-    cnn = registry.load("cnn").result
+    cnns = cnn_results()
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
     seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
     unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
     unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])
     unet_vivid = ca.spread("UNet", [ca.colour_evidence(r, palette).vivid_predicted_share for r in seeds])
-    cnn_ev = ca.colour_evidence(cnn, palette)
-    acc = ca.compare(ca.spread("CNN", [cnn["final"]["val_accuracy"]]), unet_acc, unet_acc.range)
+    cnn_ev = ca.colour_evidence(cnns[0], palette)
+    cnn_acc = ca.spread("CNN", [r["final"]["val_accuracy"] for r in cnns])
+    acc = ca.compare(cnn_acc, unet_acc, unet_acc.range)
     edge_cnn, edge_unet = edge_accuracy()
     return {
         "c2_epochs": registry.RUNS[BASE].epochs,
         "c2_seeds": unet_loss.n,
-        "c2_cnn_val_loss": float(cnn["final"]["val_loss"]),
+        "c2_cnn_seeds": cnn_acc.n,
+        "c2_cnn_val_loss": ca.spread("CNN", [r["final"]["val_loss"] for r in cnns]).mean,
         "c2_unet_val_loss": unet_loss.mean,
-        "c2_cnn_val_acc": float(cnn["final"]["val_accuracy"]),
+        "c2_cnn_val_acc": cnn_acc.mean,
         "c2_unet_val_acc": unet_acc.mean,
         "c2_acc_verdict": acc.verdict,
-        "c2_cnn_train_loss": float(cnn["final"]["train_loss"]),
+        "c2_cnn_train_loss": ca.spread("CNN", [r["final"]["train_loss"] for r in cnns]).mean,
         "c2_unet_train_loss": ca.spread("UNet", [r["final"]["train_loss"] for r in seeds]).mean,
         "c2_vivid_target": cnn_ev.vivid_target_share,
-        "c2_cnn_vivid": cnn_ev.vivid_predicted_share,
+        "c2_cnn_vivid": ca.spread("CNN", [ca.colour_evidence(r, palette).vivid_predicted_share
+                                          for r in cnns]).mean,
         "c2_unet_vivid": unet_vivid.mean,
         "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
         "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
@@ -67,11 +75,16 @@ def values() -> dict[str, object]:
     unet_vivid = ca.spread("UNet", [ca.colour_evidence(r, palette).vivid_predicted_share for r in seeds])
     cnn_ev = ca.colour_evidence(cnn.result, palette)
     unet_ev = ca.colour_evidence(unet.result, palette)
-    loss = ca.compare(ca.spread("CNN", [cnn.result["final"]["val_loss"]]), unet_loss, unet_loss.range)
-    acc = ca.compare(ca.spread("CNN", [cnn.result["final"]["val_accuracy"]]), unet_acc, unet_acc.range)
-    train = ca.compare(ca.spread("CNN", [cnn.result["final"]["train_loss"]]), unet_train,
-                       unet_train.range)
-    vivid = ca.compare(ca.spread("CNN", [cnn_ev.vivid_predicted_share]), unet_vivid, unet_vivid.range)
+    cnns = cnn_results()
+
+    def cnn_spread(value) -> ca.Spread:
+        return ca.spread("CNN", [value(r) for r in cnns])
+
+    loss = ca.compare(cnn_spread(lambda r: r["final"]["val_loss"]), unet_loss, unet_loss.range)
+    acc = ca.compare(cnn_spread(lambda r: r["final"]["val_accuracy"]), unet_acc, unet_acc.range)
+    train = ca.compare(cnn_spread(lambda r: r["final"]["train_loss"]), unet_train, unet_train.range)
+    vivid = ca.compare(cnn_spread(lambda r: ca.colour_evidence(r, palette).vivid_predicted_share),
+                       unet_vivid, unet_vivid.range)
     edge_cnn, edge_unet = edge_accuracy()
     config = registry.RUNS[BASE]
     return {

@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "_build" / "latex" / "book.pdf"
 PAGES_OUT = ROOT / "_build" / "pdf-pages"
 MM = 72 / 25.4   # PDF points per millimetre
-TOLERANCE = 2.0  # points: glyph boxes overhang their advance a little
+FOOTER_ROW = 3.0   # points: words of the footer's row share a baseline within this
+TOLERANCE = 4.0  # points: glyph boxes overhang their advance a little, and LaTeX lets a line run
+                 # over by a few points (an overfull box) without clipping anything
 NS = "{http://www.w3.org/1999/xhtml}"
 
 
@@ -66,12 +68,13 @@ def findings(page: dict, margins: dict[str, float]) -> list[str]:
     below = [w for w in page["words"] if w["yMax"] > bottom]
     out = [f"outside the margins: {w['text']!r} at x {w['xMin']:.0f}–{w['xMax']:.0f}"
            for w in body if w["xMin"] < left or w["xMax"] > right]
-    # The footer is one line below the text block; anything else down there is text or a caption
-    # that ran under it.
-    footer_lines = {w["line"] for w in below if w["yMin"] > bottom}
-    if len(footer_lines) > 1:
+    # The footer is one row below the text block (its left and right parts may be separate lines
+    # for pdftotext: the section's name, the page number); anything else down there, above that
+    # row, is text or a caption that ran under it.
+    if below:
+        footer_y = max(w["yMin"] for w in below)
         out += [f"under the footer: {w['text']!r} at y {w['yMin']:.0f}" for w in below
-                if w["line"] != max(footer_lines)]
+                if w["yMin"] > bottom and w["yMin"] < footer_y - FOOTER_ROW]
     out += [f"across the text block's bottom: {w['text']!r} at y {w['yMin']:.0f}–{w['yMax']:.0f}"
             for w in below if w["yMin"] <= bottom]
     return out

@@ -142,6 +142,15 @@ def run_records() -> list[RunRecord]:
     return out
 
 
+def _short(docname: str) -> str:
+    """A page's short name for a narrow column: its answer id without the course ("2c", "q4"),
+    else its values module ("csc413_data")."""
+    page = next((p for p in PAGES if p.docname == docname), None)
+    if page is None:
+        return docname
+    return page.answer_id.split("-", 1)[1] if page.answer_id else page.module or docname
+
+
 def _page_link(page: str) -> str:
     return page.removesuffix(".md").removesuffix(".ipynb")
 
@@ -162,7 +171,7 @@ def values() -> dict[str, object]:
                   "executed" if r.this_build else "cache"] for r in records]
     run_rows = [[f"`{r.name}`", r.experiment, f"`{r.key[:16]}`", "yes" if r.stored else "**missing**",
                  r.device or "—", "—" if r.wall_time_s is None else f"{r.wall_time_s:.0f}",
-                 ", ".join(f"`{_page_link(p).removeprefix('book/')}`" for p in r.pages) or "—"]
+                 ", ".join(_short(p) for p in r.pages) or "—"]
                 for r in runs]
     executed = [r for r in records if r.this_build]
     return {

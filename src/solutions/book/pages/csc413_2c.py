@@ -91,6 +91,7 @@ def values() -> dict[str, object]:
         **answer_values(),
         "c2_batch": config.batch_size,
         "c2_lr": config.learning_rate, "c2_seed": config.seed,
+        "c2_alpha_pct": 100 * ca.ALPHA,
         "c2_table": final_table(both),
         "c2_curves_fig": curves_figure(both),
         "c2_grid_fig": image_grid_figure(

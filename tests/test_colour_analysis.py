@@ -174,6 +174,20 @@ def test_sweep_with_seeds_everywhere_uses_welch_and_reports_min_max():
     assert t == pytest.approx(7.20, abs=0.01) and df == pytest.approx(2.88, abs=0.01)
 
 
+def test_a_small_fall_counts_as_a_reversal_and_two_rows_have_no_rank_correlation():
+    runs = sweep()
+    # batch 500 now ends 0.02 below batch 100 (1.30 against 1.32): a fall, however small, is a reversal
+    runs[500] = [run(1.30, 1.45, 40.0, [1.60, 1.30], [20, 20, 30, 30], steps=20)]
+    a = ca.analyse_sweep(runs, PALETTE, reference=100)
+    assert [c.difference for c in a.val_adjacent] == pytest.approx([0.12, -0.02])
+    assert a.val_reversals == 1
+    # with 3 rows the vivid shares 40, 25, 60 rank 2, 1, 3 against 1, 2, 3: ρ = 1 − 6·(1+1+0)/(3·8) = 0.5
+    assert a.vivid_spearman == pytest.approx(0.5)
+    # with 2 rows a rank correlation says nothing: nan, not ±1
+    two = ca.analyse_sweep({100: runs[100], 500: runs[500]}, PALETTE, reference=100)
+    assert math.isnan(two.vivid_spearman)
+
+
 def test_scaled_comparison():
     scaled = {10: [run(1.40, 1.3, 47.0, [1.4], TARGET)], 500: [run(1.37, 1.3, 48.0, [1.37], TARGET)]}
     fixed = {10: [run(1.30, 1.1, 51.0, [1.3], TARGET)], 500: [run(1.55, 1.5, 41.0, [1.55], TARGET)]}
@@ -228,6 +242,27 @@ def test_ablations_against_the_full_unet():
     assert rows[2].loss_vs_full.difference == pytest.approx(0.15) and rows[2].loss_vs_full.beyond_noise
     assert rows[2].accuracy_vs_full.difference == pytest.approx(-6.0)
     assert rows[2].vivid.mean == pytest.approx(20.0)   # 15 + 5
+
+
+def test_ablations_without_noise_use_welch_over_the_seeds():
+    # As 1(d)'s trained table: three seeds per variant, no Noise given.
+    P = [40, 30, 20, 10]
+
+    def seeds(*losses):
+        return [run(v, 1.2, 50.0, [v], P) for v in losses]
+
+    rows = ca.ablations({"x": seeds(1.40, 1.41, 1.42), "far": seeds(1.50, 1.51, 1.52),
+                         "near": seeds(1.40, 1.42, 1.44)}, "x", PALETTE)
+    far, near = rows[1].loss_vs_full, rows[2].loss_vs_full
+    # far: diff 0.10, sd 0.01 each, se = √(2·0.0001/3) = 0.008165, t = 12.25 on 4 df: p ≈ 0.00026
+    assert far.rule == ca.WELCH and far.difference == pytest.approx(0.10) and far.beyond_noise
+    assert far.p_value == pytest.approx(0.00026, abs=0.00002)
+    # near: diff 0.01, sds 0.01 and 0.02, se = √(0.0001/3 + 0.0004/3) = 0.01291, t = 0.775 on
+    # 2.94 Welch df: p ≈ 0.50, within
+    assert near.difference == pytest.approx(0.01) and not near.beyond_noise
+    assert near.p_value == pytest.approx(0.50, abs=0.02)
+    with pytest.raises(ValueError, match="^noise must be given when 'x' has one seed"):
+        ca.ablations({"x": seeds(1.40), "far": seeds(1.5)}, "x", PALETTE)
 
 
 def test_gradient_ratio_at_matched_steps():

@@ -8,8 +8,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from solutions.experiments.models import ColourCNN, ColourUNet
-from solutions.answers.input_transform import (edge_distance, measure, measure_cases, padding_offset,
-                                               raw_input_convs, undo_transform)
+from solutions.answers.input_transform import (ProbeConfig, edge_distance, measure, measure_cases,
+                                               padding_offset, probe, probe_effects, raw_input_convs,
+                                               undo_transform)
 
 
 def small(cls, seed=0):
@@ -186,4 +187,33 @@ def test_raw_input_convs_find_the_unet_skip():
 ])
 def test_undo_transform_faults(call, name):
     with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_the_stored_probe_reads_back_as_the_measurement_itself():
+    import json
+
+    nets = {"cnn": small(ColourCNN), "unet": small(ColourUNet, 1)}
+    x = images(n=6)
+    config = ProbeConfig(images=4, cases=((2.0, 0.0), (-1.0, 1.0)), profile_case=(1.0, 0.2))
+    record = json.loads(json.dumps(probe(nets, x, config)))          # as the store keeps it
+    rows, first = probe_effects(record)
+    # 2 networks × 2 BN modes × 2 cases, in that order, on the first 4 images only
+    assert [(r.model, r.bn_mode, r.a, r.b) for r in rows] == [
+        (m, mode, a, b) for m in ("cnn", "unet") for mode in ("train", "eval")
+        for a, b in ((2.0, 0.0), (-1.0, 1.0))]
+    assert rows[5] == measure(nets["unet"], x[:4], -1.0, 1.0, "train", label="unet")
+    assert first == measure(nets["cnn"].downconv1, x[:4], 1.0, 0.2, "train", label="cnn downconv1")
+    assert first.stride == 2 and all(r.images == 4 for r in rows)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ProbeConfig(images=0), "images"),
+    (lambda: ProbeConfig(models=()), "models"),
+    (lambda: probe({"cnn": None}, images(n=2), ProbeConfig()), "models"),
+    (lambda: probe({"cnn": None, "unet": None}, images(n=2), ProbeConfig()), "x"),
+    (lambda: probe_effects({}), "record"),
+])
+def test_probe_faults_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match=f"^{name} "):
         call()

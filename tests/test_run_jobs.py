@@ -39,6 +39,35 @@ def test_every_sweep_setting_has_three_seeds_named_after_seed_zero():
     assert set(registry.unread()) == seeds - set(registry.RESULTS)
 
 
+def test_the_1d_and_2c_runs_are_named_by_what_they_change():
+    # 1(d): each network trained on y = a·x + b, 10 epochs, seeds 0, 1, 2; (1, 0) is the baseline
+    assert registry.transform_name("unet", -1.0, 1.0) == "unet-a-1-b1"
+    for model in ("cnn", "unet"):
+        for a, b, case in ((1.0, 0.0, "a1-b0"), (2.0, 0.0, "a2-b0"), (-1.0, 0.0, "a-1-b0"),
+                           (-1.0, 1.0, "a-1-b1")):
+            names = registry.seeds_of(f"{model}-{case}")
+            assert names == [f"{model}-{case}", f"{model}-{case}-s1", f"{model}-{case}-s2"]
+            configs = [registry.RESULTS[n].config for n in names]     # all read by the book
+            assert [(c.model, c.epochs, c.input_scale, c.input_shift, c.seed, c.batch_size)
+                    for c in configs] == [(model, 10, a, b, s, 100) for s in (0, 1, 2)]
+    # 2(c): the UNet without one kind of skip, the default run otherwise
+    for skips, name in (("no_input", "unet-no-input"), ("no_encoder", "unet-no-encoder")):
+        assert registry.ablation_name(skips) == name
+        for n, seed in zip(registry.seeds_of(name), (0, 1, 2)):
+            assert registry.RESULTS[n].config == dataclasses.replace(
+                registry.RUNS["unet"], unet_skips=skips, seed=seed)
+
+
+def test_the_1d_measurement_is_stale_when_a_network_it_measures_is(monkeypatch):
+    before = registry.key(registry.C1D_PROBE)
+    assert registry.RESULTS[registry.C1D_PROBE].after == ("palette", "cnn", "unet")
+    cnn = registry.ALL_RESULTS["cnn"]
+    monkeypatch.setitem(registry.ALL_RESULTS, "cnn",
+                        dataclasses.replace(cnn, config=dataclasses.replace(cnn.config, epochs=24)))
+    assert registry.key("cnn") != registry.key("cnn-s1")
+    assert registry.key(registry.C1D_PROBE) != before
+
+
 @pytest.mark.parametrize("call, arg", [(registry.sweep_names, 30), (registry.sweep_names, True),
                                        (registry.seeds_of, "q4-width"), (registry.seeds_of, "cnn-s9")])
 def test_bad_seed_queries(call, arg):

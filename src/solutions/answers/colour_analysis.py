@@ -505,17 +505,18 @@ class AblationRow:
 
 
 def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.ndarray,
-              noise: Noise) -> tuple[AblationRow, ...]:
+              noise: Noise | None = None) -> tuple[AblationRow, ...]:
     """Each variant (name → its seeds' results; ``full`` among them) against ``full`` under the noise rule.
 
     ``noise``: the seed ranges at batch 100 (:func:`noise_at`), used when a
-    variant has one seed.
+    variant has one seed; ``None``: ``full``'s own seed ranges (it must then
+    have at least two seeds).
     """
     palette = _palette(palette)
     if not isinstance(variants, Mapping) or full not in variants:
         raise ValueError(f"full must name one of the variants, got {full!r}")
-    if not isinstance(noise, Noise):
-        raise ValueError(f"noise must be a Noise, got {noise!r}")
+    if noise is not None and not isinstance(noise, Noise):
+        raise ValueError(f"noise must be a Noise or None, got {noise!r}")
 
     def row(name, seeds) -> tuple[Spread, Spread, Spread]:
         if isinstance(seeds, Mapping) or not isinstance(seeds, Sequence) or not seeds:
@@ -525,11 +526,15 @@ def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.nda
                 spread(name, [colour_evidence(r, palette).vivid_predicted_share for r in seeds]))
 
     ref = row(full, variants[full])
+    if noise is None and ref[0].n < 2:
+        raise ValueError(f"noise must be given when {full!r} has one seed")
+    loss_noise, acc_noise = ((noise.val_loss, noise.val_accuracy) if noise is not None
+                             else (ref[0].range, ref[1].range))
     out = []
     for name, seeds in variants.items():
         loss, acc, viv = row(name, seeds)
-        out.append(AblationRow(name, loss, acc, viv, compare(ref[0], loss, noise.val_loss),
-                               compare(ref[1], acc, noise.val_accuracy)))
+        out.append(AblationRow(name, loss, acc, viv, compare(ref[0], loss, loss_noise),
+                               compare(ref[1], acc, acc_noise)))
     return tuple(out)
 
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass
 
 import torch
@@ -254,3 +255,55 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
                                   len(x), stride, scale, *region(slice(border, None)),
                                   *region(slice(0, border)), tuple((mean_sum / count).tolist())))
     return effects
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    """The test-time measurement of CSC413 1(d): which networks, images, cases and BN modes.
+
+    ``images``: the first validation images (enough for stable means);
+    ``profile_case``: the case also measured on the CNN's first block alone.
+    """
+
+    models: tuple[str, ...] = ("cnn", "unet")
+    images: int = 200
+    cases: tuple[tuple[float, float], ...] = CASES
+    bn_modes: tuple[str, ...] = BN_MODES
+    profile_case: tuple[float, float] = (1.0, 0.2)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.images, bool) or not isinstance(self.images, int) or self.images < 1:
+            raise ValueError(f"images must be a positive integer, got {self.images!r}")
+        if not self.models or not all(isinstance(m, str) and m for m in self.models):
+            raise ValueError(f"models must be a non-empty tuple of names, got {self.models!r}")
+
+
+def probe(models: dict[str, nn.Module], x: torch.Tensor, config: ProbeConfig) -> dict[str, object]:
+    """:func:`measure_cases` of every model of ``config`` on the first ``config.images`` of ``x``,
+    and the first block of the first model (``downconv1``) under ``config.profile_case``:
+    a JSON-ready record that :func:`probe_effects` reads back.
+    """
+    missing = [m for m in config.models if m not in models]
+    if missing:
+        raise ValueError(f"models must hold {', '.join(config.models)}; missing {', '.join(missing)}")
+    if not isinstance(x, torch.Tensor) or x.dim() != 4 or len(x) < config.images:
+        raise ValueError(f"x must be a batch of at least {config.images} images, got "
+                         f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
+    x = x[:config.images]
+    rows = []
+    for name in config.models:
+        rows += measure_cases(models[name], x, config.cases, config.bn_modes, label=name)
+    first_name = config.models[0]
+    first = measure(models[first_name].downconv1, x, *config.profile_case, "train",
+                    label=f"{first_name} downconv1")
+    return {"effects": [dataclasses.asdict(r) for r in rows], "first": dataclasses.asdict(first)}
+
+
+def probe_effects(record: dict) -> tuple[tuple[Effect, ...], Effect]:
+    """The effects of a :func:`probe` record (as stored): every (model, mode, case), and the first block's."""
+    def effect(d: dict) -> Effect:
+        return Effect(**{**d, "profile": tuple(d["profile"])})
+    try:
+        return tuple(effect(d) for d in record["effects"]), effect(record["first"])
+    except (TypeError, KeyError) as err:
+        raise ValueError(f"record must be a probe record with effects and first, got {err!r}") from None

@@ -26,6 +26,12 @@ _SWEEP = tuple(f"unet-b{b}" if b != 100 else "unet" for b in (5, 10, 20, 50, 100
 # seeds 1 and 2 of every batch size (batch 100's are read as unet-seed1, unet-seed2)
 _SWEEP_SEEDS = tuple(f"unet-b{b}-s{s}" for b in (5, 10, 20, 50, 200, 500) for s in (1, 2))
 _Q4 = ("q4-weight_decay", "q4-width", "q4-dropout", "q4-n_train")
+_SEEDS = ("", "-s1", "-s2")
+# 1(d): both networks trained on a·x + b (a1-b0: untransformed, as long), every seed
+_C1D_TRAINED = tuple(f"{m}-{case}{s}" for m in ("cnn", "unet")
+                     for case in ("a1-b0", "a2-b0", "a-1-b0", "a-1-b1") for s in _SEEDS)
+# 2(c): the UNet without its raw-input skip, without its encoder skips, every seed
+_ABLATIONS = tuple(f"unet-{v}{s}" for v in ("no-input", "no-encoder") for s in _SEEDS)
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,12 @@ PAGES: tuple[Page, ...] = (
     Page("book/csc413/part1d-preprocessing.md", "csc413_1d", "csc413-1d",
          "CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
          ("solutions.answers.input_transform", "solutions.answers.colour_analysis"),
-         ("tests/test_input_transform.py",), ("palette", "cnn", "unet")),
+         ("tests/test_input_transform.py", "tests/test_colour_analysis.py"),
+         ("palette", "c1d-test-time", *_C1D_TRAINED)),
     Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", "csc413-2c", "CSC413 PA2 2(c): UNet vs CNN",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
          ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         ("palette", "cnn", "cnn-s1", "cnn-s2", "unet", "unet-seed1", "unet-seed2")),
+         ("palette", "cnn", "cnn-s1", "cnn-s2", "unet", "unet-seed1", "unet-seed2", *_ABLATIONS)),
     Page("book/csc413/part2d-batch-size.md", "csc413_2d", "csc413-2d", "CSC413 PA2 2(d): the mini-batch size",
          ("solutions.experiments.training", "solutions.answers.colour_analysis"),
          ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),

@@ -28,7 +28,7 @@ the stored entry.
 >>> RESULTS["unet-b500"].config.batch_size, RESULTS["unet-b500-lr-scaled"].config.learning_rate
 (500, 0.005)
 >>> sorted({r.experiment for r in RESULTS.values()})
-['cifar-palette', 'colour', 'q1-digits', 'q4-ensembles']
+['c1d-probe', 'cifar-palette', 'colour', 'q1-digits', 'q4-ensembles']
 >>> seeds_of("unet-b50")
 ['unet-b50', 'unet-b50-s1', 'unet-b50-s2']
 >>> seeds_of("unet")
@@ -40,6 +40,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import hashlib
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -50,7 +52,9 @@ from typing import Any
 
 import numpy as np
 
+from solutions.answers import input_transform
 from solutions.answers.digit_readings import ReadingsConfig, compute_readings
+from solutions.answers.input_transform import ProbeConfig
 from solutions.experiments.data import HorseData, load_horses
 from solutions.experiments.ensembles import SweepConfig, sweep_configs, sweep_predictions
 from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compute_palette,
@@ -68,6 +72,12 @@ WEIGHTS_KEPT = ("cnn", "unet")    # the trained networks that Part 1(d) probes
 WEIGHT_PREFIX = "weight:"         # how training.summarise names stored weights
 PALETTE = "palette"
 Q1_READINGS = "q1-digit-readings"   # CS5242 Q1.1: what the digit classifiers read (scikit-learn SVCs)
+C1D_PROBE = "c1d-test-time"        # CSC413 1(d): a·x + b fed to the stored CNN and UNet at test time
+# (a, b) of the 1(d) runs trained on transformed inputs: none (the baseline at their length), a
+# rescaling, a sign flip, the inversion 1 - x; short runs (TRANSFORM_EPOCHS), every one with SWEEP_SEEDS
+TRANSFORMS: tuple[tuple[float, float], ...] = ((1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0))
+TRANSFORM_EPOCHS = 10
+ABLATED_SKIPS = ("no_input", "no_encoder")   # 2(c): the UNet without its raw-input or encoder skips
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class Result:
     config: Any
     code: tuple[str, ...]
     uses_data: bool = True     # keyed on the horses' hash (the colourization chapter)
+    after: tuple[str, ...] = ()   # stored results it reads (their keys are part of its key)
 
     @property
     def command(self) -> str:
@@ -97,12 +108,35 @@ def seed_name(name: str, seed: int) -> str:
     return name if seed == 0 else f"{name}-s{seed}"
 
 
+def transform_name(model: str, a: float, b: float) -> str:
+    """The run of ``model`` trained and validated on ``a·x + b`` (CSC413 1(d)).
+
+    >>> transform_name("unet", -1.0, 1.0), transform_name("cnn", 2.0, 0.0)
+    ('unet-a-1-b1', 'cnn-a2-b0')
+    """
+    return f"{model}-a{a:g}-b{b:g}"
+
+
+def ablation_name(skips: str) -> str:
+    """The UNet run with skips ``skips`` (models.SKIPS; CSC413 2(c)): ``no_input`` → ``unet-no-input``."""
+    return "unet" if skips == "all" else f"unet-{skips.replace('_', '-')}"
+
+
+_TRANSFORMED: dict[str, TrainConfig] = {   # 1(d) as asked: the networks trained on a·x + b
+    transform_name(m, a, b): TrainConfig(model=m, epochs=TRANSFORM_EPOCHS, input_scale=a, input_shift=b)
+    for m in ("cnn", "unet") for a, b in TRANSFORMS}
+_ABLATIONS: dict[str, TrainConfig] = {     # 2(c): the UNet without some of its skips
+    ablation_name(s): TrainConfig(model="unet", unet_skips=s) for s in ABLATED_SKIPS}
 _SEEDED: dict[str, TrainConfig] = {   # seed 0 of each setting that has SWEEP_SEEDS
     "cnn": TrainConfig(model="cnn"),
     **{f"unet-b{b}": TrainConfig(model="unet", batch_size=b) for b in BATCH_SIZES},
+    **_TRANSFORMED,
+    **_ABLATIONS,
 }
 _COLOUR_RUNS: dict[str, TrainConfig] = {
     "cnn": TrainConfig(model="cnn"),
+    **_TRANSFORMED,
+    **_ABLATIONS,
     "unet": TrainConfig(model="unet"),
     **{f"unet-b{b}": TrainConfig(model="unet", batch_size=b) for b in BATCH_SIZES},
     **{f"unet-b{b}-lr-scaled": TrainConfig(model="unet", batch_size=b, learning_rate=0.001 * b / 100)
@@ -129,6 +163,8 @@ RESULTS: dict[str, Result] = {
        for name, config in _Q4_SWEEPS.items()},
     Q1_READINGS: Result(Q1_READINGS, "q1-digits", ReadingsConfig(), ("solutions.answers.digit_readings",),
                         uses_data=False),
+    C1D_PROBE: Result(C1D_PROBE, "c1d-probe", ProbeConfig(), ("solutions.answers.input_transform",),
+                      after=(PALETTE, *ProbeConfig().models)),
 }
 # Every result that can be computed: what the book reads, and the seeds it does not read yet.
 ALL_RESULTS: dict[str, Result] = {
@@ -184,7 +220,11 @@ def horses() -> HorseData:
 
 
 def _data_hash(result: Result) -> str:
-    return horses().sha256 if result.uses_data else NO_DATA
+    own = horses().sha256 if result.uses_data else NO_DATA
+    if not result.after:
+        return own
+    # what it reads from the store: retraining an upstream run makes this result stale too
+    return hashlib.sha256(json.dumps([own, *(key(n) for n in result.after)]).encode()).hexdigest()
 
 
 def key(name: str) -> str:
@@ -259,6 +299,14 @@ def _compute(r: Result, device: str, progress: bool,
         # float32 holds the float32 networks' predictions exactly
         return lambda: Computed({"values": list(r.config.values)},
                                 {"predictions": sweep_predictions(r.config).astype(np.float32)})
+    if r.experiment == "c1d-probe":
+        def probe() -> Computed:
+            for upstream in r.after:
+                run(upstream, device, progress)   # trains what is missing first (waits on its lock)
+            _, tensors = data()
+            return Computed(input_transform.probe(
+                {m: trained_model(m) for m in r.config.models}, tensors.x_test_grey, r.config))
+        return probe
     if r.experiment == "q1-digits":
         # predicted classes 0..9 (int8); digit_readings.Readings.from_arrays reads them back
         return lambda: Computed({"config": dataclasses.asdict(r.config)},

@@ -1,22 +1,26 @@
-"""Page values for CSC413 PA2 1(d); computed in solutions.answers.input_transform.
+"""Page values for CSC413 PA2 1(d); computed in solutions.answers.input_transform and colour_analysis.
 
-The trained CNN and UNet come from the results store (``registry.trained_model``
-never trains; a missing run raises MissingResult naming the command).
+Part 1, the question as asked: the CNN and the UNet trained on ``a·x + b``
+(stored runs ``cnn-a2-b0``, …, each with its seeds) against the same networks
+trained as long on ``x`` (``cnn-a1-b0``, …), by the noise rule of
+``colour_analysis``. Part 2, the transform at test time only: the stored
+measurement ``c1d-test-time`` of the stored CNN and UNet. Nothing here trains
+or measures: a missing result raises MissingResult naming the command.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
+from solutions.answers import colour_analysis as ca
 from solutions.answers import input_transform
-from solutions.answers.input_transform import BN_MODES, CASES, Effect
+from solutions.answers.input_transform import BN_MODES, CASES, Effect, ProbeConfig
 from solutions.book.figures import plot_profiles
 from solutions.book.render import markdown_table
 from solutions.experiments import registry
+from solutions.experiments.registry import C1D_PROBE, TRANSFORM_EPOCHS, TRANSFORMS, transform_name
 
-C1D_IMAGES = 200        # the first validation images: enough for stable means, keeps the page fast
 C1D_MODELS = ("cnn", "unet")
-C1D_SHIFT = (1.0, 0.2)  # the case whose profile the figure shows
 _NAMES = {"cnn": "CNN", "unet": "UNet"}
 _FIELDS = ("interior_mean", "border_mean", "interior_max", "border_max", "interior_changed",
            "border_changed")
@@ -24,16 +28,54 @@ _FIELDS = ("interior_mean", "border_mean", "interior_max", "border_max", "interi
 
 @cache
 def data() -> tuple[tuple[Effect, ...], Effect]:
-    """Every (model, BN mode, case) on the trained networks, and the CNN's first block under the shift."""
-    _, tensors = registry.data()
-    x = tensors.x_test_grey[:C1D_IMAGES]
-    rows = []
-    for name in C1D_MODELS:
-        rows += input_transform.measure_cases(registry.trained_model(name), x, CASES,
-                                              label=name)
-    cnn = registry.trained_model("cnn")
-    first = input_transform.measure(cnn.downconv1, x, *C1D_SHIFT, "train", label="cnn downconv1")
-    return tuple(rows), first
+    """Every (model, BN mode, case) of the stored test-time measurement, and the CNN's first block."""
+    return input_transform.probe_effects(registry.load(C1D_PROBE).result)
+
+
+def case_label(a: float, b: float) -> str:
+    """How a row of the trained table names (a, b)."""
+    return f"a = {a:g}, b = {b:g}"
+
+
+BASELINE = case_label(*TRANSFORMS[0])   # (1, 0): trained on x itself, as long as the others
+
+
+@cache
+def trained(model: str) -> tuple[ca.AblationRow, ...]:
+    """``model`` trained on each a·x + b, every seed, against the same network trained on x."""
+    variants = {case_label(a, b): [registry.load(n).result
+                                   for n in registry.seeds_of(transform_name(model, a, b))]
+                for a, b in TRANSFORMS}
+    return ca.ablations(variants, BASELINE, registry.palette())
+
+
+def trained_table(style: str = "latex") -> str:
+    """Validation loss and accuracy per network and (a, b): mean [min–max] over seeds, Welch's p."""
+    body = []
+    for m in C1D_MODELS:
+        for r in trained(m):
+            versus = r.loss_vs_full
+            body.append([_NAMES[m], r.name, f"{r.val_loss.mean:.4f} [{r.val_loss.low:.4f}–{r.val_loss.high:.4f}]",
+                         f"{r.val_accuracy.mean:.1f} [{r.val_accuracy.low:.1f}–{r.val_accuracy.high:.1f}]",
+                         "—" if r.name == BASELINE else f"{versus.difference:+.4f}",
+                         "—" if r.name == BASELINE else f"{versus.p_value:.2f}",
+                         "—" if r.name == BASELINE else versus.verdict])
+    headers = ["network", "trained on y = a·x + b", "val loss: mean [range]", "val acc %: mean [range]",
+               "Δ val loss", "Welch's p", "verdict"]
+    return markdown_table(headers, body, style)
+
+
+def trained_verdict() -> str:
+    """One clause, computed from the rows: which (network, a, b) differ from training on x."""
+    beyond = [f"the {_NAMES[m]} with {r.name}" for m in C1D_MODELS for r in trained(m)
+              if r.name != BASELINE and (r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)]
+    if not beyond:
+        return "every one is within the seed noise"
+    return "beyond the seed noise: " + ", ".join(beyond) + "; the others are within it"
+
+
+def _largest_gap(model: str) -> float:
+    return max(abs(r.loss_vs_full.difference) for r in trained(model) if r.name != BASELINE)
 
 
 def _g(x: float) -> str:
@@ -61,24 +103,33 @@ UP, DOWN, SHIFT, NEG, INV = CASES   # (2, 0), (0.5, 0), (1, 0.2), (−1, 0), (�
 
 
 def answer_values() -> dict[str, object]:
-    """The answer box's keys only: the one case it quotes, measured alone on the stored CNN.
-
-    (:func:`values` measures every case on both networks; this is the same measurement of the
-    same images, so the same number, in a few seconds instead of a minute.)
-    """
-    _, tensors = registry.data()
-    up = input_transform.measure(registry.trained_model("cnn"), tensors.x_test_grey[:C1D_IMAGES],
-                                 *UP, "eval", label="cnn")
-    return {"c1d_up_a": UP[0], "c1d_cnn_eval_up_interior_changed": up.interior_changed}
+    """The answer box's keys: the trained runs' verdict and the one test-time case it quotes."""
+    seeds = {r.val_loss.n for m in C1D_MODELS for r in trained(m)}
+    return {
+        "c1d_trained_epochs": TRANSFORM_EPOCHS,
+        "c1d_trained_seeds": min(seeds),
+        "c1d_trained_verdict": trained_verdict(),
+        "c1d_trained_cases": ", ".join(f"({a:g}, {b:g})" for a, b in TRANSFORMS[1:]),
+        "c1d_cnn_base_loss": trained("cnn")[0].val_loss.mean,
+        "c1d_unet_base_loss": trained("unet")[0].val_loss.mean,
+        "c1d_cnn_largest_gap": _largest_gap("cnn"),
+        "c1d_unet_largest_gap": _largest_gap("unet"),
+        "c1d_cnn_base_range": trained("cnn")[0].val_loss.range,
+        "c1d_unet_base_range": trained("unet")[0].val_loss.range,
+        "c1d_up_a": UP[0],
+        "c1d_cnn_eval_up_interior_changed": effect("cnn", "eval", UP).interior_changed,
+    }
 
 
 def values() -> dict[str, object]:
     rows, first = data()
     return {
         **answer_values(),
+        "c1d_trained_table": trained_table(),
+        "c1d_alpha_pct": 100 * ca.ALPHA,
         "c1d_table_train": effect_table("train"),
         "c1d_table_eval": effect_table("eval"),
-        "c1d_images": C1D_IMAGES,
+        "c1d_images": rows[0].images,
         "c1d_batch": input_transform.BATCH_SIZE,
         "c1d_border": rows[0].border,
         "c1d_first_border_pct": first.border_pct,
@@ -112,11 +163,14 @@ def values() -> dict[str, object]:
 def figures() -> dict[str, object]:
     """The profile of the shift's effect (train-mode BN) by distance from the edge."""
     rows, first = data()
-    shift = [r for r in rows if r.bn_mode == "train" and (r.a, r.b) == C1D_SHIFT]
+    shift = [r for r in rows if r.bn_mode == "train" and (r.a, r.b) == ProbeConfig().profile_case]
     return {"c1d_profile_fig": plot_profiles(
         [first, *shift], ["CNN, first block (downconv1) output",
                           *(f"{_NAMES[r.model]}, logits" for r in shift)])}
 
 
 def show(style: str = "text") -> str:
-    return "\n\n".join(f"BatchNorm in {mode} mode:\n" + effect_table(mode, style) for mode in BN_MODES)
+    return "\n\n".join([f"Trained on y = a·x + b ({TRANSFORM_EPOCHS} epochs, every seed):\n"
+                        + trained_table(style)]
+                       + [f"At test time only, BatchNorm in {mode} mode:\n" + effect_table(mode, style)
+                          for mode in BN_MODES])

@@ -8,6 +8,7 @@ import torch
 
 from solutions.answers import colour_analysis as ca
 from solutions.book.figures import curves_figure, image_grid_figure
+from solutions.book.render import markdown_table
 from solutions.book.pages.csc413_1b import final_table
 from solutions.book.pages.csc413_2d import BASE, results
 from solutions.experiments import registry
@@ -23,6 +24,43 @@ def edge_accuracy() -> tuple[ca.EdgeAccuracy, ca.EdgeAccuracy]:
         return tuple(ca.accuracy_by_edges(
             name, predict(registry.trained_model(name), tensors.x_test_grey, registry.RUNS[name]).numpy(),
             tensors.y_test.numpy(), grey) for name in ("cnn", BASE))
+
+
+ABLATION_LABELS = {"all": "UNet, all skips", "no_input": "without the raw-input skip",
+                   "no_encoder": "without the encoder skips"}
+GRADIENT_LAYER = "downconv1.conv.weight"   # the first encoder layer: where a shorter path would show
+
+
+@cache
+def ablation_rows() -> tuple[ca.AblationRow, ...]:
+    """The full UNet and each ablation, every seed, against the full UNet by the noise rule."""
+    variants = {ABLATION_LABELS["all"]: results(registry.RUNS[BASE].batch_size)}
+    for skips in registry.ABLATED_SKIPS:
+        variants[ABLATION_LABELS[skips]] = [registry.load(n).result for n in
+                                            registry.seeds_of(registry.ablation_name(skips))]
+    return ca.ablations(variants, ABLATION_LABELS["all"], registry.palette())
+
+
+def ablation_table(style: str = "latex") -> str:
+    body = [[r.name, f"{r.val_loss.mean:.4f} [{r.val_loss.low:.4f}–{r.val_loss.high:.4f}]",
+             f"{r.val_accuracy.mean:.1f} [{r.val_accuracy.low:.1f}–{r.val_accuracy.high:.1f}]",
+             f"{r.vivid.mean:.1f}",
+             "—" if i == 0 else f"{r.loss_vs_full.difference:+.4f} ({r.loss_vs_full.verdict})",
+             "—" if i == 0 else f"{r.accuracy_vs_full.difference:+.1f} ({r.accuracy_vs_full.verdict})"]
+            for i, r in enumerate(ablation_rows())]
+    headers = ["UNet", "val loss: mean [range]", "val acc %: mean [range]", "vivid %",
+               "Δ val loss vs all skips", "Δ val acc vs all skips"]
+    return markdown_table(headers, body, style)
+
+
+@cache
+def gradient_ratios(skips: str) -> tuple[float, ...]:
+    """Per seed, the mean over epochs of ``GRADIENT_LAYER``'s gradient norm in the ablation over
+    the full UNet's with the same seed (the same optimizer steps: the same batch size and epochs)."""
+    full = results(registry.RUNS[BASE].batch_size)
+    mine = [registry.load(n).result for n in registry.seeds_of(registry.ablation_name(skips))]
+    return tuple(float(sum(ratios) / len(ratios)) for ratios in
+                 (ca.gradient_ratio(m, f, GRADIENT_LAYER) for m, f in zip(mine, full)))
 
 
 def cnn_results() -> list[dict]:
@@ -43,7 +81,9 @@ def answer_values() -> dict[str, object]:
     cnn_acc = ca.spread("CNN", [r["final"]["val_accuracy"] for r in cnns])
     acc = ca.compare(cnn_acc, unet_acc, unet_acc.range)
     edge_cnn, edge_unet = edge_accuracy()
+    full, no_input, no_encoder = ablation_rows()
     return {
+        **ablation_values(full, no_input, no_encoder),
         "c2_epochs": registry.RUNS[BASE].epochs,
         "c2_seeds": unet_loss.n,
         "c2_cnn_seeds": cnn_acc.n,
@@ -60,6 +100,25 @@ def answer_values() -> dict[str, object]:
         "c2_unet_vivid": unet_vivid.mean,
         "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
         "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
+    }
+
+
+def ablation_values(full: ca.AblationRow, no_input: ca.AblationRow,
+                    no_encoder: ca.AblationRow) -> dict[str, object]:
+    return {
+        "c2_ablation_seeds": min(r.val_loss.n for r in (full, no_input, no_encoder)),
+        "c2_no_input_loss": no_input.val_loss.mean,
+        "c2_no_input_loss_gap": no_input.loss_vs_full.difference,
+        "c2_no_input_verdict": no_input.loss_vs_full.verdict,
+        "c2_no_input_acc_gap": no_input.accuracy_vs_full.difference,
+        "c2_no_input_acc_verdict": no_input.accuracy_vs_full.verdict,
+        "c2_no_input_vivid": no_input.vivid.mean,
+        "c2_no_encoder_loss": no_encoder.val_loss.mean,
+        "c2_no_encoder_loss_gap": no_encoder.loss_vs_full.difference,
+        "c2_no_encoder_verdict": no_encoder.loss_vs_full.verdict,
+        "c2_no_encoder_acc_gap": no_encoder.accuracy_vs_full.difference,
+        "c2_no_encoder_acc_verdict": no_encoder.accuracy_vs_full.verdict,
+        "c2_no_encoder_vivid": no_encoder.vivid.mean,
     }
 
 
@@ -113,6 +172,13 @@ def values() -> dict[str, object]:
         "c2_cnn_top3": cnn_ev.top3_predicted_share,
         "c2_unet_top3": unet_ev.top3_predicted_share,
         "c2_top3_target": cnn_ev.top3_target_share,
+        # the ablations, and the first layer's gradient at matched steps
+        "c2_ablation_table": ablation_table(),
+        "c2_grad_layer": GRADIENT_LAYER.removesuffix(".conv.weight"),
+        "c2_grad_ratio_no_encoder_low": min(gradient_ratios("no_encoder")),
+        "c2_grad_ratio_no_encoder_high": max(gradient_ratios("no_encoder")),
+        "c2_grad_ratio_no_input_low": min(gradient_ratios("no_input")),
+        "c2_grad_ratio_no_input_high": max(gradient_ratios("no_input")),
         # where the accuracy is gained
         "c2_cnn_edge": edge_cnn.edge, "c2_unet_edge": edge_unet.edge,
         "c2_cnn_flat": edge_cnn.flat, "c2_unet_flat": edge_unet.flat,
@@ -120,4 +186,5 @@ def values() -> dict[str, object]:
 
 
 def show(style: str = "text") -> str:
-    return final_table({"CNN": registry.load("cnn").result, "UNet": registry.load(BASE).result})
+    return (final_table({"CNN": registry.load("cnn").result, "UNet": registry.load(BASE).result})
+            + "\n\nThe UNet without some of its skips, every seed:\n" + ablation_table(style))

@@ -242,6 +242,7 @@ def test_ablations_against_the_full_unet():
     assert rows[2].loss_vs_full.difference == pytest.approx(0.15) and rows[2].loss_vs_full.beyond_noise
     assert rows[2].accuracy_vs_full.difference == pytest.approx(-6.0)
     assert rows[2].vivid.mean == pytest.approx(20.0)   # 15 + 5
+    assert ca.beyond_noise(rows) == ("no encoder skips",)
 
 
 def test_ablations_without_noise_use_welch_over_the_seeds():
@@ -305,6 +306,7 @@ def test_gradient_ratio_at_matched_steps():
     (lambda: ca.ablations({"a": []}, "unet", PALETTE, None), "full"),
     (lambda: ca.ablations({"unet": []}, "unet", PALETTE, "noise"), "noise"),
     (lambda: ca.gradient_ratio({}, {}, "l"), "result"),
+    (lambda: ca.beyond_noise(["row"]), "rows"),
     (lambda: ca.spearman([1, 2], [1, 2]), "x and y"),
 ])
 def test_faults_name_the_parameter(call, name):

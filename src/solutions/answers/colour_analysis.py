@@ -538,6 +538,15 @@ def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.nda
     return tuple(out)
 
 
+def beyond_noise(rows: Sequence[AblationRow]) -> tuple[str, ...]:
+    """The variants of :func:`ablations` whose validation loss or accuracy differs from the full
+    one beyond the noise, in row order."""
+    if isinstance(rows, (str, bytes)) or not all(isinstance(r, AblationRow) for r in rows):
+        raise ValueError(f"rows must be AblationRows, got {rows!r:.80}")
+    return tuple(r.name for r in rows
+                 if r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)
+
+
 def gradient_ratio(result: dict, reference: dict, layer: str) -> tuple[float, ...]:
     """Per epoch, ``layer``'s mean gradient norm in ``result`` over ``reference``'s, at matched steps.
 

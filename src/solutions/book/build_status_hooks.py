@@ -23,6 +23,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from solutions.book.cache_guard import execution_cache_dir
 from solutions.book.declarations import STATUS_PAGE
 
 LOGGER = logging.getLogger(__name__)
@@ -31,17 +32,10 @@ ENV_CACHE = "SOLUTIONS_BUILD_CACHE"
 ENV_BUILDER = "SOLUTIONS_BUILD_BUILDER"
 
 
-def _cache_dir(app: Sphinx) -> Path:
-    configured = getattr(getattr(app.env, "mystnb_config", None), "execution_cache_path", "")
-    if not configured:
-        configured = getattr(app.config, "nb_execution_cache_path", "")
-    return Path(configured or Path(app.outdir).parent / ".jupyter_cache").resolve()
-
-
 def record_start(app: Sphinx) -> None:
     """``builder-inited``: the start of this build and the cache folder, for the page's kernel."""
     os.environ[ENV_STARTED] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    os.environ[ENV_CACHE] = str(_cache_dir(app))
+    os.environ[ENV_CACHE] = str(execution_cache_dir(app))
     os.environ[ENV_BUILDER] = app.builder.name
 
 
@@ -65,7 +59,7 @@ def always_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
               | set(getattr(env, "solutions_stale_docs", []))) - {page}   # set by book_cache
     if not others and page not in added and page not in changed:
         return []
-    _purge(_cache_dir(app), Path(env.doc2path(page)))
+    _purge(execution_cache_dir(app), Path(env.doc2path(page)))
     return [] if page in added or page in changed else [page]
 
 

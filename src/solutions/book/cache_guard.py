@@ -47,7 +47,8 @@ RECORD_NAME = "page-code-hashes.json"
 WARNED_NAME = "page-warnings.json"
 
 
-def _cache_dir(app: Sphinx) -> Path:
+def executionexecution_cache_dir(app: Sphinx) -> Path:
+    """myst-nb's execution cache folder for this build (its setting, else ``<outdir>/../.jupyter_cache``)."""
     configured = getattr(getattr(app.env, "mystnb_config", None), "execution_cache_path", "")
     if not configured:
         configured = getattr(app.config, "nb_execution_cache_path", "")
@@ -130,13 +131,13 @@ class _WarningRecorder(std_logging.Handler):
             docname = None
         if docname and docname not in self.warned:
             self.warned.add(docname)
-            record_file = _cache_dir(self.app) / WARNED_NAME
+            record_file = execution_cache_dir(self.app) / WARNED_NAME
             _save(record_file, sorted(set(_load(record_file, [])) | self.warned))
 
 
 def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
     """``env-get-outdated`` handler: pages whose imported code changed, or that warned last time."""
-    cache_dir = _cache_dir(app)
+    cache_dir = execution_cache_dir(app)
     record_file = cache_dir / RECORD_NAME
     recorded = _load(record_file, {})
     current = page_hashes(app, env.found_docs)
@@ -164,7 +165,7 @@ def record_built_pages(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: record the hashes of the pages this build executed and wrote cleanly."""
     recorder = app.solutions_warning_recorder
     std_logging.getLogger("sphinx").removeHandler(recorder)
-    cache_dir = _cache_dir(app)
+    cache_dir = execution_cache_dir(app)
     if exception is not None or not hasattr(app, "solutions_pending"):
         return   # nothing is recorded; the warned pages stay listed
     warned_paths = {str(Path(app.env.doc2path(d)).resolve()) for d in recorder.warned

@@ -121,11 +121,3 @@ def test_the_numbers_are_the_answer_pages_numbers():
         theirs = ANSWERS[answer_id].load().values()
         for key in keys:
             assert mine[key] == theirs[key], (answer_id, key)
-
-
-@pytest.mark.skipif(not FULL, reason="runs the 1(d) page's full measurement (a minute; the full tier)")
-def test_1d_answer_value_is_the_full_measurements():
-    from solutions.book.pages import csc413_1d
-
-    assert (csc413_1d.answer_values()["c1d_cnn_eval_up_interior_changed"]
-            == csc413_1d.effect("cnn", "eval", csc413_1d.UP).interior_changed)

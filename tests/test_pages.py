@@ -98,3 +98,39 @@ def test_every_key_a_page_module_defines_is_used_by_its_page(page):
     defined = set(module.values()) | set(module.figures() if callable(getattr(module, "figures", None)) else ())
     assert glue_keys(page) <= defined
     assert not defined - glue_keys(page), f"unused glue keys: {sorted(defined - glue_keys(page))}"
+
+
+def _answer_box(page) -> str:
+    text = (ROOT / page.file).read_text(encoding="utf-8")
+    box = re.search(r"^:::+\{admonition\} Answer\s*$", text, re.M)
+    return text[box.end():text.index(":::", box.end())]
+
+
+def test_1d_answers_the_question_asked_with_networks_trained_on_the_transformed_inputs():
+    from solutions.book.declarations import page
+    from solutions.experiments import registry
+
+    p = page("csc413-1d")
+    # the networks trained on y = a·x + b: both networks, the untransformed baseline of the same
+    # length and three transforms, three seeds each = 2 × 4 × 3 = 24 runs, plus the test-time probe
+    trained = [n for n in p.results if n not in ("palette", "c1d-test-time")]
+    assert len(trained) == 24 and "c1d-test-time" in p.results
+    assert {(registry.RESULTS[n].config.input_scale, registry.RESULTS[n].config.input_shift)
+            for n in trained} == {(1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0)}
+    box = set(GLUE.findall(_answer_box(p)))
+    assert {("c1d_beyond_count", ""), ("c1d_compared", ""), ("c1d_unet_largest_gap", "")} <= box
+    assert "c1d_trained_table" in glue_keys(p)
+
+
+def test_2c_reasons_rest_on_ablations_and_gradients_at_matched_steps():
+    from solutions.book.declarations import page
+    from solutions.experiments import registry
+
+    p = page("csc413-2c")
+    ablations = {n: registry.RESULTS[n].config.unet_skips for n in p.results
+                 if registry.RESULTS.get(n) and registry.RESULTS[n].config.__class__.__name__ ==
+                 "TrainConfig" and registry.RESULTS[n].config.unet_skips != "all"}
+    assert sorted(ablations.values()) == ["no_encoder"] * 3 + ["no_input"] * 3
+    box = {a for a, _ in GLUE.findall(_answer_box(p))}
+    assert {"c2_no_encoder_verdict", "c2_no_input_verdict", "c2_grad_ratio_no_encoder_low"} <= box
+    assert "c2_ablation_table" in glue_keys(p)

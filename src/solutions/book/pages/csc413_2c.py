@@ -119,6 +119,10 @@ def ablation_values(full: ca.AblationRow, no_input: ca.AblationRow,
         "c2_no_encoder_acc_gap": no_encoder.accuracy_vs_full.difference,
         "c2_no_encoder_acc_verdict": no_encoder.accuracy_vs_full.verdict,
         "c2_no_encoder_vivid": no_encoder.vivid.mean,
+        "c2_grad_ratio_no_encoder_low": min(gradient_ratios("no_encoder")),
+        "c2_grad_ratio_no_encoder_high": max(gradient_ratios("no_encoder")),
+        "c2_grad_ratio_no_input_low": min(gradient_ratios("no_input")),
+        "c2_grad_ratio_no_input_high": max(gradient_ratios("no_input")),
     }
 
 
@@ -175,10 +179,6 @@ def values() -> dict[str, object]:
         # the ablations, and the first layer's gradient at matched steps
         "c2_ablation_table": ablation_table(),
         "c2_grad_layer": GRADIENT_LAYER.removesuffix(".conv.weight"),
-        "c2_grad_ratio_no_encoder_low": min(gradient_ratios("no_encoder")),
-        "c2_grad_ratio_no_encoder_high": max(gradient_ratios("no_encoder")),
-        "c2_grad_ratio_no_input_low": min(gradient_ratios("no_input")),
-        "c2_grad_ratio_no_input_high": max(gradient_ratios("no_input")),
         # where the accuracy is gained
         "c2_cnn_edge": edge_cnn.edge, "c2_unet_edge": edge_unet.edge,
         "c2_cnn_flat": edge_cnn.flat, "c2_unet_flat": edge_unet.flat,

@@ -25,6 +25,23 @@ def test_show_prints_the_answer_table(capsys):
     assert "86,784" in out and "downconv1.conv" in out
 
 
+def test_show_1d_reads_the_stored_measurements_and_measures_nothing(capsys, monkeypatch):
+    # 1(d)'s test-time measurement is the stored result c1d-test-time: show runs no network
+    from solutions.answers import input_transform
+    from solutions.experiments import registry
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("show must not run a network")
+
+    monkeypatch.setattr(input_transform, "measure_cases", refuse)
+    monkeypatch.setattr(registry, "trained_model", refuse)
+    monkeypatch.setattr(registry, "train", refuse)
+    assert main(["show", "csc413-1d"]) == 0
+    out = capsys.readouterr().out
+    assert "Trained on y = a·x + b (10 epochs" in out and "a = -1, b = 1" in out
+    assert "At test time only, BatchNorm in eval mode" in out
+
+
 @pytest.mark.parametrize("argv, needle", [
     (["show", "no-such-answer"], "unknown answer id 'no-such-answer'"),
     (["run", "no-such-run"], "unknown result name(s) no-such-run"),

@@ -47,7 +47,7 @@ RECORD_NAME = "page-code-hashes.json"
 WARNED_NAME = "page-warnings.json"
 
 
-def executionexecution_cache_dir(app: Sphinx) -> Path:
+def execution_cache_dir(app: Sphinx) -> Path:
     """myst-nb's execution cache folder for this build (its setting, else ``<outdir>/../.jupyter_cache``)."""
     configured = getattr(getattr(app.env, "mystnb_config", None), "execution_cache_path", "")
     if not configured:

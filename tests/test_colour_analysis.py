@@ -317,10 +317,15 @@ def test_faults_name_the_parameter(call, name):
 # ---------------------------------------------------------------------------------------------
 # The stored runs the pages quote, read straight from results/.
 
-def stored(model="unet", batch_size=100, learning_rate=0.001, seed=0):
-    want = {"model": model, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed}
+def stored(model="unet", batch_size=100, learning_rate=0.001, seed=0, epochs=25, input_scale=1.0,
+           input_shift=0.0, unet_skips="all"):
+    want = {"model": model, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed,
+            "epochs": epochs, "input_scale": input_scale, "input_shift": input_shift,
+            "unet_skips": unet_skips}
     found = [json.loads(p.read_text()) for p in (ROOT / "results" / "colour").glob("*/result.json")]
-    found = [r for r in found if all(r["config"][k] == v for k, v in want.items())]
+    # runs stored before a field existed lack it in result.json: they had its default
+    defaults = {"epochs": 25, "input_scale": 1.0, "input_shift": 0.0, "unet_skips": "all"}
+    found = [r for r in found if all(r["config"].get(k, defaults.get(k)) == v for k, v in want.items())]
     assert len(found) == 1, (want, len(found))
     return found[0]
 
@@ -337,6 +342,34 @@ def test_stored_sweep_val_losses_and_seed_range():
     s500 = stored(batch_size=500, learning_rate=0.005)["final"]["val_loss"]
     assert (s10, s500) == pytest.approx((1.3978, 1.3702), abs=5e-5)
     assert abs(s10 - s500) < max(seeds) - min(seeds)
+
+
+def test_stored_ablations_and_transformed_runs():
+    # 2(c): final validation losses of the UNet without its encoder skips, seeds 0, 1, 2: mean
+    # (1.6091 + 1.6087 + 1.6068)/3 = 1.6082, 0.2064 above the full UNet's (1.4154 + 1.3847 +
+    # 1.4053)/3 = 1.4018, with seed ranges 0.0023 and 0.0307: far beyond; without the raw-input
+    # skip 1.4291, 1.4256, 1.3764: mean 1.4104, 0.0086 above, inside the full UNet's range
+    no_encoder = [stored(unet_skips="no_encoder", seed=s)["final"]["val_loss"] for s in (0, 1, 2)]
+    no_input = [stored(unet_skips="no_input", seed=s)["final"]["val_loss"] for s in (0, 1, 2)]
+    assert no_encoder == pytest.approx([1.6091, 1.6087, 1.6068], abs=5e-5)
+    assert no_input == pytest.approx([1.4291, 1.4256, 1.3764], abs=5e-5)
+    rows = ca.ablations({"all": [stored(seed=s) for s in (0, 1, 2)],
+                         "no_input": [stored(unet_skips="no_input", seed=s) for s in (0, 1, 2)],
+                         "no_encoder": [stored(unet_skips="no_encoder", seed=s) for s in (0, 1, 2)]},
+                        "all", _stored_palette())
+    assert rows[2].loss_vs_full.difference == pytest.approx(0.2064, abs=1e-4)
+    assert rows[2].loss_vs_full.beyond_noise and not rows[1].loss_vs_full.beyond_noise
+    # 1(d): the UNet trained 10 epochs on 1 − x against x itself, seeds 0, 1, 2
+    inverted = [stored(epochs=10, input_scale=-1.0, input_shift=1.0, seed=s)["final"]["val_loss"]
+                for s in (0, 1, 2)]
+    plain = [stored(epochs=10, seed=s)["final"]["val_loss"] for s in (0, 1, 2)]
+    assert inverted == pytest.approx([1.4499, 1.4551, 1.4664], abs=5e-5)
+    assert plain == pytest.approx([1.4772, 1.4644, 1.4681], abs=5e-5)
+
+
+def _stored_palette() -> np.ndarray:
+    return np.array(json.loads(next((ROOT / "results" / "cifar-palette").glob("*/result.json"))
+                               .read_text())["palette"])
 
 
 def test_stored_vivid_shares_of_cnn_unet_and_truth():

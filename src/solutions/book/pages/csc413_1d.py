@@ -50,18 +50,22 @@ def trained(model: str) -> tuple[ca.AblationRow, ...]:
 
 
 def trained_table(style: str = "latex") -> str:
-    """Validation loss and accuracy per network and (a, b): mean [min–max] over seeds, Welch's p."""
+    """Validation loss and accuracy per network and (a, b): mean [min–max] over seeds, and each
+    difference from training on x with Welch's p and the verdict."""
+    def versus(c: ca.Comparison, digits: int) -> str:
+        return f"{c.difference:+.{digits}f} (p = {c.p_value:.2f}, {c.verdict})"
+
     body = []
     for m in C1D_MODELS:
         for r in trained(m):
-            versus = r.loss_vs_full
-            body.append([_NAMES[m], r.name, f"{r.val_loss.mean:.4f} [{r.val_loss.low:.4f}–{r.val_loss.high:.4f}]",
+            base = r.name == BASELINE
+            body.append([_NAMES[m], r.name,
+                         f"{r.val_loss.mean:.4f} [{r.val_loss.low:.4f}–{r.val_loss.high:.4f}]",
                          f"{r.val_accuracy.mean:.1f} [{r.val_accuracy.low:.1f}–{r.val_accuracy.high:.1f}]",
-                         "—" if r.name == BASELINE else f"{versus.difference:+.4f}",
-                         "—" if r.name == BASELINE else f"{versus.p_value:.2f}",
-                         "—" if r.name == BASELINE else versus.verdict])
+                         "—" if base else versus(r.loss_vs_full, 4),
+                         "—" if base else versus(r.accuracy_vs_full, 2)])
     headers = ["network", "trained on y = a·x + b", "val loss: mean [range]", "val acc %: mean [range]",
-               "Δ val loss", "Welch's p", "verdict"]
+               "Δ val loss (Welch)", "Δ val acc, points (Welch)"]
     return markdown_table(headers, body, style)
 
 
@@ -105,9 +109,13 @@ def answer_values() -> dict[str, object]:
         "c1d_trained_epochs": TRANSFORM_EPOCHS,
         "c1d_trained_seeds": min(seeds),
         "c1d_compared": sum(len(trained(m)) - 1 for m in C1D_MODELS),
+        # two tests (loss, accuracy) per case at level ALPHA: how many "beyond" chance alone gives
+        "c1d_tests": 2 * sum(len(trained(m)) - 1 for m in C1D_MODELS),
+        "c1d_chance": 2 * sum(len(trained(m)) - 1 for m in C1D_MODELS) * ca.ALPHA,
         "c1d_beyond_count": len(beyond()),
         "c1d_beyond_names": "; ".join(beyond()) or "none",
-        "c1d_trained_cases": ", ".join(f"({a:g}, {b:g})" for a, b in TRANSFORMS[1:]),
+        "c1d_trained_cases": (", ".join(f"({a:g}, {b:g})" for a, b in TRANSFORMS[1:-1])
+                              + " and ({:g}, {:g})".format(*TRANSFORMS[-1])),
         "c1d_cnn_base_loss": trained("cnn")[0].val_loss.mean,
         "c1d_unet_base_loss": trained("unet")[0].val_loss.mean,
         "c1d_cnn_largest_gap": _largest_gap("cnn"),

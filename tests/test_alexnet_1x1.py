@@ -88,3 +88,34 @@ def test_measured_bill_equals_closed_form(optimizer, variant):
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=rf"^{name} must"):
         call()
+
+
+def test_only_the_inplace_variant_makes_its_relus_inplace():
+    relus = {v: [m.inplace for m in ax.alexnet_front(True, v).modules()
+                 if isinstance(m, __import__("torch").nn.ReLU)] for v in ("relu", "relu_inplace")}
+    # the blocks' ReLUs are the last four (relu_a, relu_b in each of the two blocks)
+    assert relus["relu"][-4:] == [False] * 4 and relus["relu_inplace"][-4:] == [True] * 4
+
+
+def test_a_bill_is_frozen_and_lists_its_items_and_total():
+    import dataclasses
+
+    bill = ax.MemoryBill(parameters=1, gradients=2, optimizer_state=3, saved_activations=4,
+                         activation_gradients=5)
+    assert bill.as_dict() == {"parameters": 1, "gradients": 2, "optimizer_state": 3,
+                              "saved_activations": 4, "activation_gradients": 5, "total": 15}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bill.parameters = 0
+
+
+def test_the_peak_adds_parameters_adam_state_and_input_to_the_step(monkeypatch):
+    import torch
+
+    # With the step's own peak taken as 0, what remains is held for the whole step: the weights
+    # (P bytes), Adam's two moments (2P) and one step counter per parameter tensor (a float32
+    # scalar, 4 bytes each), and the input: 3 · 227 · 227 floats = 154,587 · 4 = 618,348 bytes.
+    monkeypatch.setattr(ax, "peak_bytes", lambda step: (step(), 0)[1])
+    model = ax.alexnet_front(False)
+    p = 4 * sum(t.numel() for t in model.parameters())
+    tensors = len(list(model.parameters()))
+    assert ax._peak.__wrapped__(False, 1, "adam", "relu") == 3 * p + 4 * tensors + 618_348

@@ -94,6 +94,23 @@ def test_minimum_size_by_hand():
         minimum_size(3, dilation=0)
 
 
+def test_minimum_size_subtracts_twice_the_padding_and_returns_a_plain_int():
+    assert minimum_size(7, padding=1) == 5      # 1·(7 − 1) + 1 − 2·1 = 5
+    assert minimum_size(9, padding=2) == 5      # 9 − 4
+    assert type(minimum_size(3)) is int         # numbers in, a Python int out
+    k = sympy.Symbol("k", integer=True, positive=True)
+    assert minimum_size(k) == sympy.Max(k, 1)   # symbols in, a formula out: 1·(k − 1) + 1 = k
+
+
+def test_a_symbolic_size_still_checks_the_other_arguments():
+    # with h symbolic the "kernel fits" check cannot run; each argument is still checked itself
+    h = sympy.Symbol("h", integer=True, positive=True)
+    for kwargs, name in ((dict(dilation=0), "dilation"), (dict(kernel=0), "kernel"),
+                         (dict(stride=0), "stride")):
+        with pytest.raises(ValueError, match=rf"^{name} must be >= 1"):
+            conv_output_size(h, **{"kernel": 3, **kwargs})
+
+
 def test_alexnet_sizes():
     assert conv_output_size(227, 11, stride=4) == 55
     assert conv_output_size(27, 5, padding=2) == 27
@@ -121,6 +138,8 @@ def test_bad_input_raises_value_error_naming_the_parameter(kwargs, name):
 def test_shape_arguments_must_match_dimensions():
     with pytest.raises(ValueError, match="stride"):
         conv_output_shape((10, 10), kernel=3, stride=(1, 1, 1))
+    with pytest.raises(ValueError, match="^kernel has 1 entries but the input has 2"):
+        conv_output_shape((10, 10), kernel=(3,))     # too few entries, not only too many
     with pytest.raises(ValueError, match="input_shape"):
         conv_output_shape((), kernel=3)
 

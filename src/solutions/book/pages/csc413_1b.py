@@ -25,8 +25,7 @@ def final_table(results: dict[str, dict]) -> str:
 def answer_values() -> dict[str, object]:
     """The answer box's keys only: the stored run's final numbers and its colour evidence (no figures)."""
     result = registry.load("cnn").result
-    _, tensors = registry.data()
-    ev = colour_evidence(result, tensors.palette.numpy())
+    ev = colour_evidence(result, registry.palette())
     return {
         "b1_epochs": len(result["epochs"]),
         "b1_val_loss": float(result["final"]["val_loss"]),

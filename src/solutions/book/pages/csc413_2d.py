@@ -95,7 +95,6 @@ def values() -> dict[str, object]:
     pace = min(fastest, key=fastest.get)   # the batch size with the cheapest epoch
     dip = ca.reversals([ca.spread(b, [REPORTED_2020[b][0]]) for b in BATCH_SIZES], a.noise.val_loss)[0]
     by_batch = {r.batch: r for r in a.rows}
-    _, tensors = registry.data()
     return {
         "d2_epochs": base.epochs, "d2_seed": base.seed, "d2_base_batch": base.batch_size,
         "d2_base_lr": base.learning_rate,
@@ -113,13 +112,6 @@ def values() -> dict[str, object]:
             [[c.second, f"{scaled_rates()[c.second]:g}", _cell(loss, ".4f"),
               _cell(by_batch[c.second].val_loss, ".4f"), f"{c.difference:+.4f}", c.verdict]
              for c, loss in ((s.small_vs_fixed, s.small_loss), (s.large_vs_fixed, s.large_loss))]),
-        "d2_loss_fig": sweep_figure(sweep),
-        "d2_loss_steps_fig": sweep_figure(sweep, x_axis="steps"),
-        "d2_train_fig": sweep_figure(sweep, key="train_loss", ylabel="training loss"),
-        "d2_grid_fig": sweep_grid_figure(tensors.x_test_grey[:, 0].numpy(),
-                                         {b: registry.load(run_names(b)[0]).arrays["grid_predictions"]
-                                          for b in sweep},
-                                         tensors.y_test.numpy(), tensors.palette.numpy()),
         # the noise rule
         "d2_rule": a.rule,
         "d2_spread_kind": ca.SPREAD_KIND,
@@ -181,6 +173,22 @@ def values() -> dict[str, object]:
         "d2_time_large": float(final[large.batch]["seconds"]),
         "d2_fastest_small": float(fastest[small.batch]),
         "d2_fastest_large": float(fastest[large.batch]),
+    }
+
+
+def figures() -> dict[str, object]:
+    """The page's figures (matplotlib): the curves per batch size (seed 0) and the coloured images."""
+    a, _ = analysis()
+    sweep = {r.batch: registry.load(run_names(r.batch)[0]).result for r in a.rows}   # seed 0
+    _, tensors = registry.data()
+    return {
+        "d2_loss_fig": sweep_figure(sweep),
+        "d2_loss_steps_fig": sweep_figure(sweep, x_axis="steps"),
+        "d2_train_fig": sweep_figure(sweep, key="train_loss", ylabel="training loss"),
+        "d2_grid_fig": sweep_grid_figure(tensors.x_test_grey[:, 0].numpy(),
+                                         {b: registry.load(run_names(b)[0]).arrays["grid_predictions"]
+                                          for b in sweep},
+                                         tensors.y_test.numpy(), tensors.palette.numpy()),
     }
 
 

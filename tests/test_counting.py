@@ -115,6 +115,19 @@ def test_slip_switches():
     assert slip_variants(Count(("outputs",)), 0) == []
 
 
+def test_output_slips_apply_to_outputs_only_and_the_x4_slip_to_weights_of_the_doubled_input():
+    # dropping layers from a sum is an outputs slip: a connections or weights count has none of it
+    for fields in (("connections",), ("weights",)):
+        names = {n for (n,), _ in slip_variants(Count(fields), 1)}
+        assert not any("outputs left out" in n for n in names), (fields, names)
+    # weights at the 64×64 input: "×4" is a slip (kernels do not depend on the image size): 4·86,112
+    names = {n: c for (n,), c in slip_variants(Count(("weights",), side=64), 1)}
+    slip = names["×4 for the 64×64 input (kernels do not depend on the image size)"]
+    assert slip.factor == 4 and evaluate(total(slip)) == 4 * 86_112 == 344_448
+    # … and not for the outputs, which do grow ×4
+    assert not any(n.startswith("×4") for (n,), _ in slip_variants(Count(("outputs",), side=64), 1))
+
+
 @pytest.mark.parametrize("value", [0, -3, 2.5, True, "NF", "__import__('os')", None, sympy.Integer(3) * NF])
 @pytest.mark.parametrize("name", ["num_filters", "num_colours"])
 def test_sizes_must_be_positive_ints_or_symbols(name, value):

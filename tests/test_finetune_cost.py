@@ -244,3 +244,34 @@ def test_fit_from_drops_the_small_depths():
     high = next(s.slope for s in slopes(rows, fit_from=8) if s.component == "parameters")
     # by hand (least squares of log(n + 10) on log n): on 8…64 ≈ 0.68, on 1…64 ≈ 0.46
     assert low < 0.5 < 0.65 < high < 0.7
+
+
+def test_adam_memory_adds_weights_gradients_state_and_activations():
+    c = measure("mlp", "full", **MLP)
+    # 4·35 weights + 4·35 gradients + 4·(2·35 + 4) Adam state + 4·(8 + 8) saved = 140 + 140 + 296 + 64
+    assert c.adam_memory == 640
+
+
+def test_the_default_batch_is_two():
+    # MLP without batch: the same saved activations as with batch 2, 4·(2·4 + 2·4) = 64 bytes
+    c = measure("mlp", "full", n=1, width=4, classes=3)
+    assert (c.batch, c.saved_activations) == (2, 64)
+
+
+def test_growth_per_doubling_by_hand():
+    assert growth_per_doubling(3.0) == 8.0            # 2³
+    assert growth_per_doubling(0.5) == 1.4142         # √2 = 1.41421…, to 4 decimals
+    assert growth_per_doubling(0.0) == 1.0
+
+
+def test_the_sweeps_the_page_describes():
+    from solutions.answers import finetune_cost as fc
+
+    # depths double from 1 to 64 (equal steps in log n) and slopes are fitted on 8–64
+    assert fc.DEPTHS == (1, 2, 4, 8, 16, 32, 64) and fc.FIT_FROM == 8
+    # sides 8, 16, 32: ×1, ×2, ×4 of the 8-pixel input
+    assert tuple(fc.DEFAULT_RESOLUTION * f for f in fc.SIDE_FACTORS) == (8, 16, 32)
+    assert fc.DEFAULT_WIDTH == {"mlp": 32, "conv": 8, "conv_flatten": 8}
+    # BERT-base as published (L 12, H 768, A 12, FFN 4H), fine-tuned at sequence length 128
+    b = fc.BERT_BASE
+    assert (b.layers, b.hidden, b.heads, b.ffn, b.seq) == (12, 768, 12, 4 * 768, 128)

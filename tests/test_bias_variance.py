@@ -193,3 +193,34 @@ def test_the_stored_sweeps_start_where_their_terms_are_visible():
 def test_more_bad_inputs_raise_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_the_90_percent_interval_is_centred_on_the_estimate():
+    # samples 0, 1, …, 100: mean 50; their 5th and 95th percentiles are 5 and 95, i.e. −45 and +45
+    # about the mean, so the interval of an estimate 7 is 7 − 45 … 7 + 45
+    low, high = bv._centred_interval(np.arange(101.0), 7.0)
+    assert (low, high) == pytest.approx((-38.0, 52.0), abs=1e-9)
+    # a change b − a: with a = 0 it is the spread of b itself
+    c = bv._change(np.zeros(101), np.arange(101.0), 1.0, 3.0)
+    assert (c.delta, c.low, c.high) == pytest.approx((2.0, -43.0, 47.0), abs=1e-9)
+
+
+def test_decompose_refuses_a_flat_vector():
+    with pytest.raises(ValueError, match="^predictions must be"):
+        bv.decompose(np.zeros(5), np.zeros(5), 0.1)
+
+
+def test_the_bootstrap_seed_defaults_to_0():
+    assert (bv.bootstrap_indices(5, 20) == bv.bootstrap_indices(5, 20, seed=0)).all()
+
+
+def test_a_sweep_of_two_members_compares_equal_to_itself_and_reads_its_last_setting():
+    # one grid point, f = 0; members ±s have sample variance 2s² (ddof 1): s = 1, 0.5, 2 → 2, 0.5, 8
+    preds = [np.array([[-s], [s]]) for s in (1.0, 0.5, 2.0)]
+    a = bv.summarise("width", (1.0, 2.0, 4.0), preds, np.zeros(1), resamples=50)
+    b = bv.summarise("width", (1.0, 2.0, 4.0), [p.copy() for p in preds], np.zeros(1), resamples=50)
+    assert a == b                                   # predictions are kept but not compared
+    assert [p.variance.value for p in a.points] == pytest.approx([2.0, 0.5, 8.0])
+    assert a.least == 1 and a.from_least.delta == pytest.approx(8.0 - 0.5)
+    # resampling two members can repeat one (variance 0): the interval of the change is not a point
+    assert a.from_least.low < a.from_least.high

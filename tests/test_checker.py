@@ -275,3 +275,41 @@ def test_page_data_matches_the_checks():
     assert all(len(v["values"]) == len(d["points"]) for v in d["slips"])
     with pytest.raises(ValueError, match="check_ids"):
         checker.page_data(["cs5242-q2-output-size-c"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser's limits and messages, worked out by hand.
+
+def test_parser_limits_by_hand():
+    import dataclasses
+
+    from solutions.answers.expression import Token, tokens
+
+    nf = {"NF": sympy.Symbol("NF")}
+    text = "1" + "+1" * 149                              # 299 characters, value 150
+    assert parse(text + " ", nf) == 150                  # 300 characters: the limit, accepted
+    with pytest.raises(ExpressionError):
+        parse(text + "  ", nf)                           # 301: refused
+    # a constant power may have up to 60 digits: 100000^12 = 10^60 (12 · 5 = 60) is computed,
+    # 100001^12 (12 · 5.0000043 > 60) is refused before it is
+    assert parse("100000^12", nf) == 10 ** 60
+    with pytest.raises(ExpressionError, match="^number too large"):
+        parse("100001^12", nf)
+    assert parse("NF^0", nf) == 1                        # exponents run from 0
+    # 40 nested parentheses are allowed, 41 are refused
+    assert parse("(" * 40 + "NF" + ")" * 40, nf) == nf["NF"]
+    with pytest.raises(ExpressionError, match="^too deeply nested at column 41"):
+        parse("(" * 41 + "NF" + ")" * 41, nf)
+    # columns are 1-based: "2**3" has its power at column 2, "NF²" its superscript at column 3
+    assert [(t.kind, t.column) for t in tokens("2**3")] == [("num", 1), ("op", 2), ("num", 4), ("end", 5)]
+    assert tokens("NF²")[1] == Token("sup", "2", 3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tokens("1")[0].column = 5
+
+
+def test_syntax_errors_say_what_was_found():
+    nf = {"NF": sympy.Symbol("NF")}
+    with pytest.raises(ExpressionError, match=r"column 5: .*found the end of the input$"):
+        parse("NF +", nf)
+    with pytest.raises(ExpressionError, match=r"column 6: .*found '\)'$"):
+        parse("NF + )", nf)

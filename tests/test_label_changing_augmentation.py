@@ -364,3 +364,16 @@ def test_the_page_reads_the_stored_readings_and_fits_nothing(monkeypatch):
     text = cs5242_q1.show("text")
     rotated = lca.judged(cs5242_q1.readings(), "rot180").accuracy     # the judged table's row
     assert f"{100 * rotated.value:.1f}% [{100 * rotated.low:.1f}, {100 * rotated.high:.1f}]" in text
+
+
+def test_interval_and_share_edges_by_hand():
+    # a 2-D array is refused (not only a 0-D one); a level above 100 is refused
+    with pytest.raises(ValueError, match="^values must be a non-empty 1-D array"):
+        lca.bootstrap_interval(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="^level must be a percentage"):
+        lca.bootstrap_interval(np.ones(3), level=150)
+    # a share of nothing is 0, not negative
+    assert lca.Share(0, 0, 0.0, 0.0).value == 0.0
+    # a before longer than after is refused, not only a shorter one
+    with pytest.raises(ValueError, match="^before and after must have the same shape"):
+        lca.paired_change(np.ones(4), np.ones(3))

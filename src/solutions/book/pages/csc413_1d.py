@@ -108,6 +108,7 @@ def answer_values() -> dict[str, object]:
     return {
         "c1d_trained_epochs": TRANSFORM_EPOCHS,
         "c1d_trained_seeds": min(seeds),
+        "c1d_alpha_pct": 100 * ca.ALPHA,
         "c1d_compared": sum(len(trained(m)) - 1 for m in C1D_MODELS),
         # two tests (loss, accuracy) per case at level ALPHA: how many "beyond" chance alone gives
         "c1d_tests": 2 * sum(len(trained(m)) - 1 for m in C1D_MODELS),
@@ -132,7 +133,6 @@ def values() -> dict[str, object]:
     return {
         **answer_values(),
         "c1d_trained_table": trained_table(),
-        "c1d_alpha_pct": 100 * ca.ALPHA,
         "c1d_table_train": effect_table("train"),
         "c1d_table_eval": effect_table("eval"),
         "c1d_images": rows[0].images,

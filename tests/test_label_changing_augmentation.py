@@ -377,3 +377,16 @@ def test_interval_and_share_edges_by_hand():
     # a before longer than after is refused, not only a shorter one
     with pytest.raises(ValueError, match="^before and after must have the same shape"):
         lca.paired_change(np.ones(4), np.ones(3))
+
+
+def test_no_swap_ranked_crops_and_a_glyph_too_tall():
+    # nothing misread: no class goes to another, the "no swap" answer is (0, 0, 0.0)
+    assert lca.largest_swap(np.array([3, 5, 5]), np.array([3, 5, 5])) == (0, 0, 0.0)
+    # classes ranked by crops read as them, most first, ties to the lower class
+    hits = [0, 5, 2, 2, 0, 9, 0, 0, 0, 1]
+    effect = lca.CropEffect(8, 4, 1, 19, tuple(lca.Share(h, 19, 0.0, 1.0) for h in hits), ((1.0,),))
+    assert effect.ranked[:5] == (5, 1, 2, 3, 9)
+    # "l" at font size 48 is about 4.3 units wide and 36.5 tall: a 10-pixel bitmap fits its
+    # width, not its height
+    with pytest.raises(ValueError, match="^size 10 is too small for 'l'"):
+        lca.glyph("l", size=10)

@@ -313,3 +313,20 @@ def test_syntax_errors_say_what_was_found():
         parse("NF +", nf)
     with pytest.raises(ExpressionError, match=r"column 6: .*found '\)'$"):
         parse("NF + )", nf)
+
+
+def test_common_slips_are_single_slips_with_their_values_by_hand():
+    from solutions.answers import checker
+
+    # weights 86,112; conv biases counted as weights add 6NF + 2NC = 192 + 48 = 240 → 86,352;
+    # BatchNorm γ, β counted as weights add 12NF + 2NC = 384 + 48 = 432 → 86,544
+    slips = checker.common_slips("csc413-1c-weights", 2)
+    assert [(name, value) for name, _, value in slips] == [
+        ("conv biases counted as weights", 86_352), ("BatchNorm γ, β counted as weights", 86_544)]
+    # single slips only: three for the weights, however large the limit
+    assert len(checker.common_slips("csc413-1c-weights", 50)) == 3
+    for bad in (0, -1, True, 2.0):
+        with pytest.raises(ValueError, match="^limit must be a positive integer"):
+            checker.common_slips("csc413-1c-weights", bad)
+    with pytest.raises(ValueError, match="^leave_out must name items"):
+        checker.q3_memory_formula("adam", ("total",))

@@ -210,10 +210,32 @@ TYPICAL_OUTPUTS = "2368NF + 2304NC"
                                           "(parameters stay O(n))",)),
     ("csc413-3d-compute-full", "O(n)", 0, ()),
     ("csc413-3d-compute-last", "O(n)", 0, ()),
+    # 3(e): "pixels ×4 but complexity stays O(1)": the saved activations and FLOPs are charged (each
+    # feature map has H·W positions: (2H)(2W) = 4HW), the unchanged parameters credited
+    ("csc413-3e-activation-memory", "1", 1, ("unchanged: every feature map has H·W positions, so it grows "
+                                             "with the pixel count",)),
+    ("csc413-3e-activation-memory", "×4", 0, ()),
+    ("csc413-3e-compute", "2", 1, ("×2: only one side counted (H and W both double, so the pixels grow ×4)",)),
+    ("csc413-3e-compute", "2^2", 0, ()),
+    ("csc413-3e-parameters", "1", 0, ()),
 ])
 def test_typical_answers_get_their_verdicts(ident, text, status, slips):
     verdict = checker.check(ident, text)
     assert (verdict.exit_status, verdict.slips) == (status, slips), verdict.message
+
+
+def test_3e_factors_are_numbers_by_hand():
+    # (2H)(2W) / (HW) = 4 for activations and FLOPs; a fully convolutional model's weights do not
+    # depend on H, W: factor 1; ×4 for its parameters is the named slip
+    c = {i: checker.get(i) for i in ("csc413-3e-activation-memory", "csc413-3e-compute", "csc413-3e-parameters")}
+    assert [v.answer for v in c.values()] == [4, 4, 1]
+    assert all(v.kind == "factor" and not v.symbols for v in c.values())
+    v = checker.check("csc413-3e-parameters", "x4")
+    assert v.exit_status == 1 and v.deltas == (3,) and "Yours gives 4, the book's 1." in v.message
+    assert checker.check("csc413-3e-compute", "4").message == "correct: 4"
+    assert "no known slip" in checker.check("csc413-3e-compute", "8").message
+    with pytest.raises(ValueError, match="allowed: numbers only"):
+        checker.check("csc413-3e-compute", "O(1)")
 
 
 def test_typical_outputs_credited_as_a_convention():

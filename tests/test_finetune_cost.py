@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from solutions.answers.finetune_cost import (COMPONENTS, MODES, build, depth_sweep, fit_slope,
+from solutions.answers.finetune_cost import (CLAIMED_SIDE_EXPONENT, COMPONENTS, MODES, build, depth_sweep, fit_slope,
                                      growth_per_doubling, measure, resolution_sweep, slopes)
 from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
 
@@ -118,6 +118,20 @@ def test_resolution_doubling():
                   x="resolution")
     assert growth_per_doubling(by(flat, "full", "head_parameters")) == pytest.approx(4, abs=0.1)
     assert growth_per_doubling(by(flat, "full", "saved_activations")) == 4.0
+
+
+def test_measured_side_slopes_match_the_claimed_3e_exponents():
+    """3(e)'s table, CLAIMED_SIDE_EXPONENT, against the measured growth when the side doubles."""
+    assert {k: v for k, v in CLAIMED_SIDE_EXPONENT.items() if v} == {
+        "saved_activations": 2, "forward_flops": 2, "backward_flops": 2}   # r² positions each
+    found = slopes(resolution_sweep("conv", n=2, factors=(1, 2, 4), base=4, width=2), x="resolution")
+    for mode in MODES:
+        for comp, exponent in CLAIMED_SIDE_EXPONENT.items():
+            growth = growth_per_doubling(by(found, mode, comp))
+            if exponent is None:
+                assert growth is None, (mode, comp)
+            else:
+                assert growth == pytest.approx(2 ** exponent, abs=0.05), (mode, comp)
 
 
 def test_fit_slope_edge_cases():

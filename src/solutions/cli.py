@@ -230,7 +230,7 @@ def _check(args: argparse.Namespace) -> int:
             extra = f"; functions {', '.join(c.functions)}" if c.functions else ""
             shape = "; h, w, c separated by commas" if c.kind == "shape" else ""
             print(f"  {ident:<30} {c.question}: {c.label}\n  {'':<30} symbols {accepts}{extra}{shape}; "
-                  f"{len(c.slips)} known slips; torch check {c.torch_check}")
+                  f"{len(c.slips)} known slip{'' if len(c.slips) == 1 else 's'}; torch check {c.torch_check}")
         return 0
     if args.check_id is None or args.expression is None:
         raise CliError("give an ID and an expression (solutions check ID EXPRESSION), or --list")

@@ -61,7 +61,7 @@ class Check:
     answer: object                     # sympy expression, tuple (shape), or BigO(…) (an order)
     conventions: tuple[Variant, ...] = ()
     slips: tuple[Variant, ...] = ()
-    kind: str = "formula"              # formula | shape | order
+    kind: str = "formula"              # formula | shape | order | factor (a number, "×4" accepted)
     functions: tuple[str, ...] = ()
     torch_check: str = ""              # the test that checks the answer and the slips against torch
     ranges: Mapping[sympy.Symbol, tuple[int, int]] = field(default_factory=dict)
@@ -254,6 +254,41 @@ def _order_checks() -> list[Check]:
     ]
 
 
+def _side_checks() -> list[Check]:
+    """3(e): the factor each cost gains when H and W double (numbers; from the claimed side exponents)."""
+    from solutions.answers.finetune_cost import CLAIMED_SIDE_EXPONENT as SIDE
+
+    def factor(*components: str) -> sympy.Integer:
+        return sympy.Integer(2) ** max(SIDE[k] or 0 for k in components)
+
+    one_side = "×2: only one side counted (H and W both double, so the pixels grow ×4)"
+    unchanged = "unchanged: every feature map has H·W positions, so it grows with the pixel count"
+    with_pixels = ("grown with the pixels: no weight of a fully convolutional model depends on H, W "
+                   "(only a flatten→linear head's weights would)")
+    common = dict(symbols={}, defaults={}, kind="factor",
+                  torch_check="tests/test_finetune_cost.py (the measured side slopes)")
+
+    def slips(answer: sympy.Integer, *named: tuple[str, sympy.Integer]) -> tuple[Variant, ...]:
+        return tuple(Variant(n, v, (n,), deltas=(v - answer,)) for n, v in named if v != answer)
+
+    memory = factor("saved_activations")
+    compute = factor("forward_flops", "backward_flops")
+    params = factor("parameters", "head_parameters")
+    return [
+        Check("csc413-3e-activation-memory", "CSC413 PA2 3(e)",
+              "factor by which the saved activations grow when H and W double", answer=memory,
+              slips=slips(memory, (unchanged, sympy.Integer(1)), (one_side, sympy.Integer(2))), **common),
+        Check("csc413-3e-compute", "CSC413 PA2 3(e)",
+              "factor by which the FLOPs of a fine-tuning step grow when H and W double", answer=compute,
+              slips=slips(compute, (unchanged, sympy.Integer(1)), (one_side, sympy.Integer(2))), **common),
+        Check("csc413-3e-parameters", "CSC413 PA2 3(e)",
+              "factor by which the parameters (and their gradients and optimizer state) grow when H and "
+              "W double, fully convolutional model", answer=params,
+              slips=slips(params, (with_pixels, sympy.Integer(4)), ("×2: " + with_pixels, sympy.Integer(2))),
+              **common),
+    ]
+
+
 _1C_KEYS = ("weights", "parameters", "outputs", "connections")
 # ID → the family that builds it (built on demand: the 1(c) variants take a second each).
 _FAMILIES: dict[str, Callable[[], list[Check]]] = {
@@ -262,6 +297,7 @@ _FAMILIES: dict[str, Callable[[], list[Check]]] = {
     "cs5242-q2-output-size-c": _q2_checks, "cs5242-q2-output-size-d": _q2_checks,
     "cs5242-q3-parameters": _q3_checks, "cs5242-q3-memory": _q3_checks,
     **{f"csc413-3d-{what}-{mode}": _order_checks for what in ("memory", "compute") for mode in ("full", "last")},
+    **{f"csc413-3e-{what}": _side_checks for what in ("activation-memory", "compute", "parameters")},
 }
 IDS: tuple[str, ...] = tuple(_FAMILIES)
 
@@ -332,12 +368,18 @@ def _signed(delta: sympy.Expr) -> str:
 
 
 def _at_defaults(c: Check, value: object) -> str:
+    """``value`` at the defaults, "86,112 at NF=32, NC=24" (a plain number when there are no symbols)."""
     v = _at(value, c.defaults)
-    return _fmt(v) if isinstance(v, tuple) else f"{int(v):,}" if v.is_Integer else _fmt(v)
+    text = _fmt(v) if isinstance(v, tuple) else f"{int(v):,}" if v.is_Integer else _fmt(v)
+    return f"{text} at {_where(c)}" if c.defaults else text
+
+
+def _num(v: object) -> str:
+    return _fmt(v) if isinstance(v, tuple) or not v.is_Integer else f"{int(v):,}"
 
 
 def _where(c: Check) -> str:
-    return ", ".join(f"{s}={v}" for s, v in c.defaults.items()) or "—"
+    return ", ".join(f"{s}={v}" for s, v in c.defaults.items())
 
 
 def parse_answer(c: Check, text: str) -> object:
@@ -349,6 +391,8 @@ def parse_answer(c: Check, text: str) -> object:
             raise ExpressionError(f"expected {len(c.answer)} sizes separated by commas "
                                   f"(height, width, channels), got {len(items)}")
         return tuple(items)
+    if c.kind == "factor":   # "×4" and "x4" read as 4
+        text = re.sub(r"^\s*[×xX*]\s*(?=[\d(])", "", text)
     return parse(text, c.symbols, c.functions)
 
 
@@ -365,12 +409,13 @@ def check(check_id: str, text: str) -> Verdict:
     if c.kind == "order":
         return _check_order(c, yours)
     if _equal(c, yours, c.answer):
-        return Verdict(c.id, yours, True, f"correct: {_fmt(c.answer)} ({_at_defaults(c, c.answer)} at {_where(c)})")
+        value = f" ({_at_defaults(c, c.answer)})" if c.defaults else ""
+        return Verdict(c.id, yours, True, f"correct: {_fmt(c.answer)}{value}")
     for conv in c.conventions:
         if _equal(c, yours, conv.value):
             return Verdict(c.id, yours, True,
                            f"correct under another convention: {conv.name}. The book's answer "
-                           f"({c.label}) is {_fmt(c.answer)} ({_at_defaults(c, c.answer)} at {_where(c)}).",
+                           f"({c.label}) is {_fmt(c.answer)} ({_at_defaults(c, c.answer)}).",
                            convention=conv.name)
     for slip in c.slips:
         if _equal(c, yours, slip.value):
@@ -379,15 +424,14 @@ def check(check_id: str, text: str) -> Verdict:
             under = f" (under the convention: {slip.convention})" if slip.convention else ""
             return Verdict(c.id, yours, False,
                            f"not the book's answer{under}: " + "; ".join(parts) +
-                           f". Yours gives {_at_defaults(c, yours)} at {_where(c)}, "
-                           f"the book's {_at_defaults(c, c.answer)}.",
+                           f". Yours gives {_at_defaults(c, yours)}, the book's {_num(_at(c.answer, c.defaults))}.",
                            slips=slip.slips, convention=slip.convention, deltas=slip.deltas)
     return Verdict(c.id, yours, False, _no_known_slip(c, yours))
 
 
 def _no_known_slip(c: Check, yours: object) -> str:
-    head = (f"not the book's answer, and no known slip gives it: yours gives {_at_defaults(c, yours)} "
-            f"at {_where(c)}, the book's {_at_defaults(c, c.answer)}")
+    head = (f"not the book's answer, and no known slip gives it: yours gives {_at_defaults(c, yours)}, "
+            f"the book's {_num(_at(c.answer, c.defaults))}")
     if isinstance(yours, tuple):
         wrong = [i for i, (a, b) in enumerate(zip(yours, c.answer)) if not _equal(
             c, (a,) * len(c.answer), (b,) * len(c.answer))]

@@ -127,7 +127,7 @@ class _Parser:
         return ExpressionError(f"syntax error at column {t.column}: {what}, found {found}")
 
     def allowed(self) -> str:
-        names = ", ".join(self.symbols)
+        names = ", ".join(self.symbols) or "numbers only"
         return names + (f"; functions: {', '.join(self.functions)}" if self.functions else "")
 
     # -- grammar

@@ -79,6 +79,21 @@ CLAIMED_EXPONENT = {
 }
 SLOPE_TOLERANCE = 0.1
 
+# The answer to 3(e) for the fully convolutional model: each component's exponent in the input's
+# side r (H = W = r), in every mode, so doubling H and W multiplies it by 2 ** exponent (None:
+# always 0 bytes). Only a flatten→linear head would make a weight depend on r (its weights ∝ r²).
+CLAIMED_SIDE_EXPONENT = {
+    "parameters": 0,
+    "head_parameters": 0,
+    "gradients": 0,
+    "sgd_state": None,
+    "momentum_state": 0,
+    "adam_state": 0,
+    "saved_activations": 2,        # every feature map has r² positions
+    "forward_flops": 2,            # every conv runs at r² positions
+    "backward_flops": 2,
+}
+
 
 def agrees(slope: float | None, exponent: int | None, tol: float = SLOPE_TOLERANCE) -> bool:
     """Whether a measured slope matches a claimed exponent (both ``None``: a 0-byte item).
@@ -438,8 +453,8 @@ def bert_bill(mode: str, batch: int, layers: int | None = None, shape: BertShape
                 saved_activations=bert_saved_closed_form(mode, n, batch, shape))
 
 
-__all__ = ["ARCHS", "CLAIMED_EXPONENT", "COMPONENTS", "Cost", "DEPTHS", "FineTuned", "MODES",
-           "Slope", "agrees", "build", "depth_sweep", "example_input", "fit_slope", "flops",
+__all__ = ["ARCHS", "CLAIMED_EXPONENT", "CLAIMED_SIDE_EXPONENT", "COMPONENTS", "Cost", "DEPTHS",
+           "FineTuned", "MODES", "Slope", "agrees", "build", "depth_sweep", "example_input", "fit_slope", "flops",
            "growth_per_doubling", "measure", "BERT_BASE", "BERT_BATCHES", "Bill", "BertShape",
            "bert_bill", "bert_parameters", "bert_saved_bytes", "bert_saved_closed_form",
            "resolution_sweep", "slopes"]

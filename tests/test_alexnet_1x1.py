@@ -119,3 +119,23 @@ def test_the_peak_adds_parameters_adam_state_and_input_to_the_step(monkeypatch):
     p = 4 * sum(t.numel() for t in model.parameters())
     tensors = len(list(model.parameters()))
     assert ax._peak.__wrapped__(False, 1, "adam", "relu") == 3 * p + 4 * tensors + 618_348
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    (dict(batch=0), "batch"), (dict(batch=True), "batch"), (dict(optimizer="lbfgs"), "optimizer"),
+    (dict(variant="gelu"), "variant"),
+])
+def test_the_stored_peak_config_is_checked(kwargs, says):
+    from solutions.answers.alexnet_1x1 import PeakConfig
+    with pytest.raises(ValueError, match=says):
+        PeakConfig(**kwargs)
+
+
+def test_the_peak_record_is_the_measured_peak(monkeypatch):
+    from solutions.answers import alexnet_1x1
+    seen = []
+    monkeypatch.setattr(alexnet_1x1, "measured_peak", lambda *a: seen.append(a) or 1234)
+    assert alexnet_1x1.peak_record(alexnet_1x1.PeakConfig(batch=3, optimizer="sgd")) == {"peak": 1234}
+    assert seen == [(3, "sgd", "relu")]
+    with pytest.raises(ValueError, match="config"):
+        alexnet_1x1.peak_record({"batch": 3})

@@ -42,6 +42,24 @@ def test_show_1d_reads_the_stored_measurements_and_measures_nothing(capsys, monk
     assert "At test time only, BatchNorm in eval mode" in out
 
 
+def test_show_answers_reads_stored_measurements_and_runs_no_network(capsys, monkeypatch):
+    # 1(d)'s probe, 2(c)'s edge split, 3(d)'s sweeps and BERT bills, Q3's peak are stored results
+    from solutions.answers import alexnet_1x1, finetune_cost, input_transform
+    from solutions.experiments import registry
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("show answers must not run a network or measure")
+
+    for module, name in ((input_transform, "measure_cases"), (registry, "trained_model"), (registry, "train"),
+                         (registry, "predict"), (finetune_cost, "measure"), (finetune_cost, "bert_bill"),
+                         (finetune_cost, "bert_parameters"), (alexnet_1x1, "measured_peak"),
+                         (alexnet_1x1, "_peak")):
+        monkeypatch.setattr(module, name, refuse)
+    assert main(["show", "answers"]) == 0
+    out = capsys.readouterr().out
+    assert "150,208" in out and "86,784" in out      # Q3's parameters, 1(c)'s learnable parameters
+
+
 @pytest.mark.parametrize("argv, needle", [
     (["show", "no-such-answer"], "unknown answer id 'no-such-answer'"),
     (["run", "no-such-run"], "unknown result name(s) no-such-run"),

@@ -134,6 +134,35 @@ def test_measured_side_slopes_match_the_claimed_3e_exponents():
                 assert growth == pytest.approx(2 ** exponent, abs=0.05), (mode, comp)
 
 
+def test_the_stored_sweeps_record_reads_back_whole():
+    # a tiny config measured, stored as JSON, and read back equal to the measurement
+    import json
+
+    from solutions.answers.finetune_cost import SweepsConfig, sweeps, sweeps_from_record
+    config = SweepsConfig(depth_archs=("mlp",), resolution_archs=("conv",), resolution_n=1,
+                          bert_modes=("last_no_grad",), bert_batches=(1,))
+    record = json.loads(json.dumps(sweeps(config)))
+    back = sweeps_from_record(record)
+    assert back.depth == tuple(depth_sweep("mlp"))
+    assert back.resolution == tuple(resolution_sweep("conv", n=1))
+    assert list(back.bert_bills) == [("last_no_grad", 1)]
+    # BERT-base's classifier: Linear(768, 2) = 768·2 + 2 = 1,538 parameters in 2 tensors
+    assert back.bert_parameters["classifier"] == (1538, 2)
+    with pytest.raises(ValueError, match="c3de-sweeps"):
+        sweeps_from_record({"depth": []})
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    (dict(depth_archs=()), "depth_archs"), (dict(resolution_archs=("rnn",)), "resolution_archs"),
+    (dict(resolution_n=0), "resolution_n"), (dict(bert_modes=("frozen",)), "bert_modes"),
+    (dict(bert_batches=()), "bert_batches"), (dict(bert_batches=(0,)), "bert_batches"),
+])
+def test_sweeps_config_is_checked(kwargs, says):
+    from solutions.answers.finetune_cost import SweepsConfig
+    with pytest.raises(ValueError, match=says):
+        SweepsConfig(**kwargs)
+
+
 def test_fit_slope_edge_cases():
     assert fit_slope([1, 2, 4], [7, 7, 7]) == 0.0
     assert fit_slope([1, 2, 4], [0, 0, 0]) is None

@@ -68,6 +68,23 @@ def test_the_1d_measurement_is_stale_when_a_network_it_measures_is(monkeypatch):
     assert registry.key(registry.C1D_PROBE) != before
 
 
+def test_the_2c_edge_split_is_stale_when_a_network_it_runs_is(monkeypatch):
+    before = registry.key(registry.C2_EDGES)
+    assert registry.RESULTS[registry.C2_EDGES].after == ("palette", "cnn", "unet")
+    unet = registry.ALL_RESULTS["unet"]
+    monkeypatch.setitem(registry.ALL_RESULTS, "unet",
+                        dataclasses.replace(unet, config=dataclasses.replace(unet.config, epochs=24)))
+    assert registry.key(registry.C2_EDGES) != before
+
+
+def test_stored_measurements_are_keyed_on_the_code_that_measures():
+    # the 3(d) sweeps and Q3's peak read no data: keyed on their config and code only
+    for name, module in ((registry.C3DE_SWEEPS, "solutions.answers.finetune_cost"),
+                         (registry.Q3_PEAK, "solutions.answers.alexnet_1x1")):
+        r = registry.RESULTS[name]
+        assert (r.code, r.uses_data, r.after) == ((module,), False, ())
+
+
 @pytest.mark.parametrize("call, arg", [(registry.sweep_names, 30), (registry.sweep_names, True),
                                        (registry.seeds_of, "q4-width"), (registry.seeds_of, "cnn-s9")])
 def test_bad_seed_queries(call, arg):

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import stats
 
 from solutions.answers.common import finite_number, positive_int
+from solutions.answers.edge_split import EdgeAccuracy, accuracy_by_edges, edge_strength  # noqa: F401 (2(c))
 
 ALPHA = 0.05               # Welch's test: two-sided significance level
 WELCH = "Welch's t-test"
@@ -447,50 +448,7 @@ def compare_scaled(scaled: Mapping[int, Sequence[dict]], fixed: Mapping[int, Seq
 
 
 # ---------------------------------------------------------------------------------------------
-# 2(c): where the UNet's gain is, and the ablations.
-
-def edge_strength(grey: np.ndarray) -> np.ndarray:
-    """Central-difference gradient magnitude of greyscale images (N, H, W); 0 on the outer ring.
-
-    >>> float(edge_strength(np.array([[[0., 0., 0.], [0., 0., 2.], [0., 0., 0.]]]))[0, 1, 1])
-    1.0
-    """
-    g = np.asarray(grey, dtype=np.float64)
-    if g.ndim != 3 or min(g.shape[1:]) < 3:
-        raise ValueError(f"grey must be images of shape (N, H, W) with H, W ≥ 3, got {g.shape}")
-    gx, gy = np.zeros_like(g), np.zeros_like(g)
-    gx[:, 1:-1, 1:-1] = (g[:, 1:-1, 2:] - g[:, 1:-1, :-2]) / 2
-    gy[:, 1:-1, 1:-1] = (g[:, 2:, 1:-1] - g[:, :-2, 1:-1]) / 2
-    return np.sqrt(gx ** 2 + gy ** 2)
-
-
-@dataclass(frozen=True)
-class EdgeAccuracy:
-    """% of pixels coloured right, on the flattest and on the most edged quarter of the input."""
-
-    model: str
-    overall: float
-    flat: float              # pixels with edge strength ≤ the lower quartile
-    edge: float              # pixels with edge strength > the upper quartile
-
-
-def accuracy_by_edges(model: str, predicted: np.ndarray, target: np.ndarray,
-                      grey: np.ndarray) -> EdgeAccuracy:
-    """Accuracy of class maps ``predicted`` (N, H, W) against ``target``, split by :func:`edge_strength`.
-
-    Quartiles are taken over all pixels of ``grey`` (N, H, W), so two models
-    compared on the same images use the same split.
-    """
-    p, t = np.asarray(predicted), np.asarray(target)
-    e = edge_strength(grey)
-    if p.shape != t.shape or p.shape != e.shape:
-        raise ValueError(f"predicted, target and grey must have one shape, got {p.shape}, {t.shape}, "
-                         f"{e.shape}")
-    lo, hi = np.quantile(e, [0.25, 0.75])
-    right = p == t
-    return EdgeAccuracy(str(model), float(100 * right.mean()), float(100 * right[e <= lo].mean()),
-                        float(100 * right[e > hi].mean()))
-
+# 2(c): the ablations (where the UNet's gain is, edges vs flat regions: solutions.answers.edge_split).
 
 @dataclass(frozen=True)
 class AblationRow:

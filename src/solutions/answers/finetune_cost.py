@@ -453,8 +453,69 @@ def bert_bill(mode: str, batch: int, layers: int | None = None, shape: BertShape
                 saved_activations=bert_saved_closed_form(mode, n, batch, shape))
 
 
+@dataclass(frozen=True)
+class SweepsConfig:
+    """The measurements the 3(d), 3(e) page shows: depth sweeps and resolution sweeps.
+
+    Stored as ``c3de-sweeps`` (``solutions run c3de-sweeps``, seconds), so the book
+    and ``solutions show`` read them instead of measuring.
+    """
+
+    depth_archs: tuple[str, ...] = ("mlp", "conv")
+    resolution_archs: tuple[str, ...] = ("conv", "conv_flatten")
+    resolution_n: int = 4          # body layers of the models doubled in resolution
+    bert_modes: tuple[str, ...] = ("full", "last_no_grad")
+    bert_batches: tuple[int, ...] = BERT_BATCHES
+
+    def __post_init__(self) -> None:
+        for name, choices in (("depth_archs", ARCHS), ("resolution_archs", ARCHS), ("bert_modes", MODES)):
+            given = getattr(self, name)
+            if not isinstance(given, tuple) or not given or any(a not in choices for a in given):
+                raise ValueError(f"{name} must be a non-empty tuple of {choices}, got {given!r}")
+        _positive_int("resolution_n", self.resolution_n)
+        if not isinstance(self.bert_batches, tuple) or not self.bert_batches:
+            raise ValueError(f"bert_batches must be a non-empty tuple, got {self.bert_batches!r}")
+        for b in self.bert_batches:
+            _positive_int("bert_batches", b)
+
+
+def sweeps(config: SweepsConfig) -> dict[str, list[dict[str, object]]]:
+    """Every depth and resolution sweep of ``config``: a JSON-ready record (:func:`sweeps_from_record`)."""
+    if not isinstance(config, SweepsConfig):
+        raise ValueError(f"config must be a SweepsConfig, got {config!r}")
+    depth = [r for a in config.depth_archs for r in depth_sweep(a)]
+    res = [r for a in config.resolution_archs for r in resolution_sweep(a, n=config.resolution_n)]
+    bills = [bert_bill(m, b) for m in config.bert_modes for b in config.bert_batches]
+    return {"depth": [dataclasses.asdict(r) for r in depth],
+            "resolution": [dataclasses.asdict(r) for r in res],
+            "bert_bills": [dataclasses.asdict(b) for b in bills],
+            "bert_parameters": {k: list(v) for k, v in bert_parameters().items()}}
+
+
+@dataclass(frozen=True)
+class Sweeps:
+    """The stored 3(d), 3(e) measurements, read back (:func:`sweeps_from_record`)."""
+
+    depth: tuple[Cost, ...]
+    resolution: tuple[Cost, ...]
+    bert_bills: dict[tuple[str, int], Bill]            # (mode, batch) → bill
+    bert_parameters: dict[str, tuple[int, int]]         # part → (parameters, tensors)
+
+
+def sweeps_from_record(record: dict) -> Sweeps:
+    """The stored record of :func:`sweeps` read back."""
+    try:
+        bills = [Bill(**b) for b in record["bert_bills"]]
+        return Sweeps(tuple(Cost(**row) for row in record["depth"]),
+                      tuple(Cost(**row) for row in record["resolution"]),
+                      {(b.mode, b.batch): b for b in bills},
+                      {k: (int(v[0]), int(v[1])) for k, v in record["bert_parameters"].items()})
+    except (KeyError, TypeError, IndexError, AttributeError) as e:
+        raise ValueError(f"record is not a c3de-sweeps record: {e!r}") from None
+
+
 __all__ = ["ARCHS", "CLAIMED_EXPONENT", "CLAIMED_SIDE_EXPONENT", "COMPONENTS", "Cost", "DEPTHS",
            "FineTuned", "MODES", "Slope", "agrees", "build", "depth_sweep", "example_input", "fit_slope", "flops",
            "growth_per_doubling", "measure", "BERT_BASE", "BERT_BATCHES", "Bill", "BertShape",
            "bert_bill", "bert_parameters", "bert_saved_bytes", "bert_saved_closed_form",
-           "resolution_sweep", "slopes"]
+           "resolution_sweep", "slopes", "Sweeps", "SweepsConfig", "sweeps", "sweeps_from_record"]

@@ -19,6 +19,7 @@ import importlib.metadata
 import importlib.util
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 # Library versions that change what the same code computes.
@@ -35,6 +36,7 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
     return tree
 
 
+@lru_cache(maxsize=1024)   # a pure function of the text: a changed file is a new key
 def ast_fingerprint(source: str) -> str:
     """SHA-256 of the source's syntax tree without docstrings (hex)."""
     tree = _strip_docstrings(ast.parse(source))
@@ -61,6 +63,12 @@ def imported_modules(source: str, package: str, current: str | None = None) -> s
     >>> sorted(imported_modules("from solutions.answers import counting\\nimport os", "solutions"))
     ['solutions', 'solutions.answers', 'solutions.answers.counting']
     """
+    return set(_imported_modules(source, package, current))
+
+
+# Keyed by the text, so an edited file is parsed again (one process sees one set of module files).
+@lru_cache(maxsize=1024)
+def _imported_modules(source: str, package: str, current: str | None) -> frozenset[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -84,7 +92,7 @@ def imported_modules(source: str, package: str, current: str | None = None) -> s
                 # `import a.b.c` also runs a and a.b
                 parts = name.split(".")
                 found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return found
+    return frozenset(found)
 
 
 def module_closure(modules: Iterable[str], package: str) -> set[str]:

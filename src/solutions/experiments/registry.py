@@ -1,7 +1,9 @@
 """Every stored result the book reads, by name: how each is computed, keyed, run and loaded.
 
 The expensive or stateful results of the book — the 24-colour palette, every
-colourization run, the CS5242 Q1 digit readings and Q4 ensembles — are entries of the results store
+colourization run, the CS5242 Q1 digit readings and Q4 ensembles, and the measurements
+that run networks (1(d)'s test-time probe, 2(c)'s edge split, 3(d)'s sweeps, Q3's
+peak) — are entries of the results store
 (:mod:`solutions.experiments.store`). This module names them (``RESULTS``),
 computes them (:func:`run`, the only code path that writes under ``results/``)
 and reads them for the book and the command line (:func:`load`, which never
@@ -28,7 +30,7 @@ the stored entry.
 >>> RESULTS["unet-b500"].config.batch_size, RESULTS["unet-b500-lr-scaled"].config.learning_rate
 (500, 0.005)
 >>> sorted({r.experiment for r in RESULTS.values()})
-['c1d-probe', 'cifar-palette', 'colour', 'q1-digits', 'q4-ensembles']
+['c1d-probe', 'c2-edges', 'c3de-sweeps', 'cifar-palette', 'colour', 'q1-digits', 'q3-peak', 'q4-ensembles']
 >>> seeds_of("unet-b50")
 ['unet-b50', 'unet-b50-s1', 'unet-b50-s2']
 >>> seeds_of("unet")
@@ -52,8 +54,11 @@ from typing import Any
 
 import numpy as np
 
-from solutions.answers import input_transform
+from solutions.answers import alexnet_1x1, finetune_cost, input_transform
+from solutions.answers.alexnet_1x1 import PeakConfig
 from solutions.answers.digit_readings import ReadingsConfig, compute_readings
+from solutions.answers.edge_split import EdgeSplitConfig, split_record
+from solutions.answers.finetune_cost import SweepsConfig
 from solutions.answers.input_transform import ProbeConfig
 from solutions.experiments.data import HorseData, load_horses
 from solutions.experiments.ensembles import SweepConfig, sweep_configs, sweep_predictions
@@ -61,7 +66,7 @@ from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compu
                                               to_tensors)
 from solutions.experiments.store import (Computed, CorruptEntry, Entry, get_or_compute,
                                          load_for_book, read_entry, result_key, results_root)
-from solutions.experiments.training import TrainConfig, build_model, summarise, train
+from solutions.experiments.training import TrainConfig, build_model, predict, summarise, train
 
 COMMAND = "solutions run"
 BATCH_SIZES = (5, 10, 20, 50, 100, 200, 500)
@@ -73,6 +78,9 @@ WEIGHT_PREFIX = "weight:"         # how training.summarise names stored weights
 PALETTE = "palette"
 Q1_READINGS = "q1-digit-readings"   # CS5242 Q1.1: what the digit classifiers read (scikit-learn SVCs)
 C1D_PROBE = "c1d-test-time"        # CSC413 1(d): a·x + b fed to the stored CNN and UNet at test time
+C2_EDGES = "c2-edge-split"          # CSC413 2(c): the stored CNN and UNet on flat regions vs edges
+C3DE_SWEEPS = "c3de-sweeps"         # CSC413 3(d), 3(e): memory and FLOPs measured against depth and side
+Q3_PEAK = "q3-peak"                 # CS5242 Q3: the measured peak of a training step with the blocks
 # (a, b) of the 1(d) runs trained on transformed inputs: none (the baseline at their length), a
 # rescaling, a sign flip, the inversion 1 - x; short runs (TRANSFORM_EPOCHS), every one with SWEEP_SEEDS
 TRANSFORMS: tuple[tuple[float, float], ...] = ((1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0))
@@ -165,6 +173,11 @@ RESULTS: dict[str, Result] = {
                         uses_data=False),
     C1D_PROBE: Result(C1D_PROBE, "c1d-probe", ProbeConfig(), ("solutions.answers.input_transform",),
                       after=(PALETTE, *ProbeConfig().models)),
+    C2_EDGES: Result(C2_EDGES, "c2-edges", EdgeSplitConfig(), ("solutions.answers.edge_split",),
+                     after=(PALETTE, *EdgeSplitConfig().models)),
+    C3DE_SWEEPS: Result(C3DE_SWEEPS, "c3de-sweeps", SweepsConfig(), ("solutions.answers.finetune_cost",),
+                        uses_data=False),
+    Q3_PEAK: Result(Q3_PEAK, "q3-peak", PeakConfig(), ("solutions.answers.alexnet_1x1",), uses_data=False),
 }
 # Every result that can be computed: what the book reads, and the seeds it does not read yet.
 ALL_RESULTS: dict[str, Result] = {
@@ -307,6 +320,20 @@ def _compute(r: Result, device: str, progress: bool,
             return Computed(input_transform.probe(
                 {m: trained_model(m) for m in r.config.models}, tensors.x_test_grey, r.config))
         return probe
+    if r.experiment == "c2-edges":
+        def edges() -> Computed:
+            for upstream in r.after:
+                run(upstream, device, progress)
+            _, tensors = data()
+            predicted = {m: predict(trained_model(m), tensors.x_test_grey, RUNS[m]).numpy()
+                         for m in r.config.models}
+            return Computed(split_record(predicted, tensors.y_test.numpy(),
+                                         tensors.x_test_grey[:, 0].numpy(), r.config))
+        return edges
+    if r.experiment == "c3de-sweeps":
+        return lambda: Computed(finetune_cost.sweeps(r.config))
+    if r.experiment == "q3-peak":
+        return lambda: Computed(alexnet_1x1.peak_record(r.config))
     if r.experiment == "q1-digits":
         # predicted classes 0..9 (int8); digit_readings.Readings.from_arrays reads them back
         return lambda: Computed({"config": dataclasses.asdict(r.config)},

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from solutions.answers import alexnet_1x1
 from solutions.book.render import markdown_table, math
+from solutions.experiments import registry
 
 Q3_BATCH = 128        # AlexNet's batch size in the original paper
 Q3_MEASURED_BATCH = 2  # the item-by-item check against torch
-Q3_PEAK_BATCH = 8      # the measured peak: large enough that activations, not the Adam step, set it
-Q3_OPTIMIZER = "adam"  # AlexNet used SGD with momentum; Adam is the common choice today
+PEAK = registry.RESULTS[registry.Q3_PEAK].config   # the stored peak's batch, optimizer, variant
+Q3_PEAK_BATCH = PEAK.batch
+Q3_OPTIMIZER = PEAK.optimizer
 _BILL_ITEMS = ["parameters", "gradients", "optimizer_state", "saved_activations",
                "activation_gradients", "total"]
 
@@ -61,7 +63,7 @@ def headline() -> dict[str, int]:
 def answer_values() -> dict[str, object]:
     """The answer box's keys only: the closed forms and the one measured peak (no bill tables)."""
     head = headline()
-    peak = alexnet_1x1.measured_peak(Q3_PEAK_BATCH, Q3_OPTIMIZER)
+    peak = registry.load(registry.Q3_PEAK).result["peak"]
     return {
         "q3_params": head["q3_params"],
         "q3_params_no_bias": head["q3_params_no_bias"],

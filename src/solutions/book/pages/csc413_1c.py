@@ -56,7 +56,8 @@ def other_slips_table(style: str = "latex") -> str:
     return markdown_table(["answer", "slip", "change", "gives", "book"], body, style)
 
 
-def values() -> dict[str, object]:
+def answer_values() -> dict[str, object]:
+    """The formulas and values the answer box and the all-answers page glue (no tables, no checker)."""
     q = {k: counting.total(v.answer) for k, v in counting.QUANTITIES.items()}
     base = _totals()
     ratios = counting.doubled_input_ratios()
@@ -82,13 +83,19 @@ def values() -> dict[str, object]:
         "c1c_weights_ratio": int(ratios["weights"]),
         "c1c_outputs_ratio": int(ratios["outputs_all_layers"]),
         "c1c_connections_ratio": int(ratios["connections"]),
+        "c1c_typical_weights": math(typ["weights"]),
+        "c1c_typical_outputs": math(typ["outputs"]),
+    }
+
+
+def values() -> dict[str, object]:
+    return {
+        **answer_values(),
         "c1c_answer_table": answer_table(),
         "c1c_layer_table": layer_table(),
         "c1c_totals_table": totals_table(),
         "c1c_typical_table": typical_table(),
         "c1c_other_slips_table": other_slips_table(),
-        "c1c_typical_weights": math(typ["weights"]),
-        "c1c_typical_outputs": math(typ["outputs"]),
     }
 
 

@@ -7,6 +7,7 @@ from functools import cache
 import torch
 
 from solutions.answers import colour_analysis as ca
+from solutions.answers.edge_split import EdgeAccuracy, edge_accuracies
 from solutions.book.figures import curves_figure, image_grid_figure
 from solutions.book.render import markdown_table
 from solutions.book.pages.csc413_1b import final_table
@@ -16,14 +17,11 @@ from solutions.experiments.training import GRID_IMAGES, predict
 
 
 @cache
-def edge_accuracy() -> tuple[ca.EdgeAccuracy, ca.EdgeAccuracy]:
-    """CNN and UNet (stored weights) on every validation image, split by the input's edge strength."""
-    _, tensors = registry.data()
-    grey = tensors.x_test_grey[:, 0].numpy()
-    with torch.no_grad():
-        return tuple(ca.accuracy_by_edges(
-            name, predict(registry.trained_model(name), tensors.x_test_grey, registry.RUNS[name]).numpy(),
-            tensors.y_test.numpy(), grey) for name in ("cnn", BASE))
+def edge_accuracy() -> tuple[EdgeAccuracy, EdgeAccuracy]:
+    """CNN and UNet on every validation image, split by the input's edge strength (stored: c2-edge-split)."""
+    config = registry.RESULTS[registry.C2_EDGES].config
+    assert config.models == ("cnn", BASE)
+    return edge_accuracies(registry.load(registry.C2_EDGES).result, config)
 
 
 ABLATION_LABELS = {"all": "UNet, all skips", "no_input": "without the raw-input skip",
@@ -71,8 +69,7 @@ def cnn_results() -> list[dict]:
 def answer_values() -> dict[str, object]:
     """The answer box's keys only: stored finals, colour evidence and the edge split (no figures)."""
     cnns = cnn_results()
-    _, tensors = registry.data()
-    palette = tensors.palette.numpy()
+    palette = registry.palette()
     seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
     unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
     unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])
@@ -129,8 +126,7 @@ def ablation_values(full: ca.AblationRow, no_input: ca.AblationRow,
 def values() -> dict[str, object]:
     cnn, unet = registry.load("cnn"), registry.load(BASE)
     both = {"CNN": cnn.result, "UNet": unet.result}
-    _, tensors = registry.data()
-    palette = tensors.palette.numpy()
+    palette = registry.palette()
     seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
     unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
     unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])

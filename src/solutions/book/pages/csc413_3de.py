@@ -8,23 +8,31 @@ from functools import cache
 from solutions.answers import finetune_cost
 from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
 from solutions.book.render import markdown_table
+from solutions.experiments import registry
 
 
-C3DE_DEPTH_ARCHS = ("mlp", "conv")
-C3DE_RESOLUTION_ARCHS = ("conv", "conv_flatten")
-C3DE_RESOLUTION_N = 4        # body layers of the models doubled in resolution
+SWEEPS = registry.RESULTS[registry.C3DE_SWEEPS].config   # what the stored sweeps measured
+C3DE_DEPTH_ARCHS = SWEEPS.depth_archs
+C3DE_RESOLUTION_ARCHS = SWEEPS.resolution_archs
+C3DE_RESOLUTION_N = SWEEPS.resolution_n   # body layers of the models doubled in resolution
 C3DE_LAST = "last_no_grad"   # tables show this last-layer mode; last_requires_grad is identical
 _MODE_LABELS = {"full": "full", "last_requires_grad": "last, `requires_grad=False`",
                 "last_no_grad": "last, `no_grad` body"}
 
 
 @cache
+def stored() -> finetune_cost.Sweeps:
+    """The depth and resolution sweeps and BERT-base's bills, as stored (c3de-sweeps)."""
+    return finetune_cost.sweeps_from_record(registry.load(registry.C3DE_SWEEPS).result)
+
+
 def data() -> tuple[tuple[finetune_cost.Cost, ...], tuple[finetune_cost.Cost, ...]]:
-    """The depth sweep (MLP, conv) and the resolution sweep (conv, flatten head), measured once."""
-    depth = [r for a in C3DE_DEPTH_ARCHS for r in finetune_cost.depth_sweep(a)]
-    res = [r for a in C3DE_RESOLUTION_ARCHS
-           for r in finetune_cost.resolution_sweep(a, n=C3DE_RESOLUTION_N)]
-    return tuple(depth), tuple(res)
+    """The depth sweep (MLP, conv) and the resolution sweep (conv, flatten head)."""
+    return stored().depth, stored().resolution
+
+
+def bert_bill(mode: str, batch: int) -> finetune_cost.Bill:
+    return stored().bert_bills[mode, batch]
 
 
 def _depth_slopes() -> dict[tuple[str, str, str], float | None]:
@@ -98,9 +106,9 @@ _BILL_ITEMS = {"frozen_weights": "frozen weights", "trained_weights": "trained w
 def bert_table(style: str = "latex") -> str:
     """BERT-base's Adam bill: each item's share of the step's memory, per mode and batch."""
     body = []
-    for mode in ("full", C3DE_LAST):
-        for b in finetune_cost.BERT_BATCHES:
-            bill = finetune_cost.bert_bill(mode, b)
+    for mode in SWEEPS.bert_modes:
+        for b in SWEEPS.bert_batches:
+            bill = bert_bill(mode, b)
             body.append([_MODE_LABELS[mode], b, *(f"{bill.share(i):.2f} %" for i in _BILL_ITEMS),
                          bill.total])
     return markdown_table(["fine-tuning", "batch", *_BILL_ITEMS.values(), "total (bytes)"], body, style)
@@ -117,9 +125,9 @@ def values() -> dict[str, object]:
              and (b.arch, b.n, b.resolution) == (a.arch, a.n, a.resolution)]
     sides = [finetune_cost.DEFAULT_RESOLUTION * f for f in finetune_cost.SIDE_FACTORS]
     conv_full = {r.resolution: r for r in res_rows if r.arch == "conv" and r.mode == "full"}
-    b_min, b_max = min(finetune_cost.BERT_BATCHES), max(finetune_cost.BERT_BATCHES)
-    full_min, full_max = (finetune_cost.bert_bill("full", b) for b in (b_min, b_max))
-    last_max = finetune_cost.bert_bill(C3DE_LAST, b_max)
+    b_min, b_max = min(SWEEPS.bert_batches), max(SWEEPS.bert_batches)
+    full_min, full_max = (bert_bill("full", b) for b in (b_min, b_max))
+    last_max = bert_bill(C3DE_LAST, b_max)
     values: dict[str, object] = {
         "c3de_slope_table_mlp": slope_table("mlp"),
         "c3de_slope_table_conv": slope_table("conv"),
@@ -175,7 +183,7 @@ def values() -> dict[str, object]:
         "c3de_bert_heads": finetune_cost.BERT_BASE.heads,
         "c3de_bert_ffn": finetune_cost.BERT_BASE.ffn,
         "c3de_bert_vocab": finetune_cost.BERT_BASE.vocab,
-        "c3de_bert_params": sum(c for c, _ in finetune_cost.bert_parameters().values()),
+        "c3de_bert_params": sum(c for c, _ in stored().bert_parameters.values()),
         "c3de_bert_batch_min": b_min,
         "c3de_bert_batch_max": b_max,
         "c3de_bert_last_frozen_min": last_max.share("frozen_weights"),

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from solutions.answers import colour_analysis as ca
+from solutions.answers import edge_split
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -217,13 +218,13 @@ def test_colour_evidence_by_hand():
 def test_edge_strength_and_accuracy_by_edges():
     grey = np.zeros((1, 4, 4))
     grey[0, :, 2:] = 1.0        # a vertical edge between columns 1 and 2
-    e = ca.edge_strength(grey)
+    e = edge_split.edge_strength(grey)
     # interior pixels (1..2, 1..2): (x[j+1] − x[j−1])/2 = (1 − 0)/2 = 0.5; ring 0
     assert e[0, 1:3, 1:3].tolist() == [[0.5, 0.5], [0.5, 0.5]] and e[0, 0].sum() == 0
     target = np.zeros((1, 4, 4), dtype=int)
     predicted = target.copy()
     predicted[0, 1, 1] = 1      # one edge pixel wrong
-    acc = ca.accuracy_by_edges("m", predicted, target, grey)
+    acc = edge_split.accuracy_by_edges("m", predicted, target, grey)
     # 12 of 16 pixels have strength 0 (≤ the lower quartile 0); the 4 with 0.5 exceed the
     # upper quartile (the 75th percentile of twelve 0s and four 0.5s is 0.125 by interpolation):
     # flat 12/12 right = 100 %, edge 3/4 = 75 %, overall 15/16 = 93.75 %
@@ -300,8 +301,8 @@ def test_gradient_ratio_at_matched_steps():
     (lambda: ca.analyse_sweep({100: sweep()[100]}, PALETTE, reference=100), "runs"),
     (lambda: ca.compare_scaled({10: []}, {}, 0.1), "scaled"),
     (lambda: ca.compare_scaled({10: [], 500: []}, {10: []}, 0.1), "fixed"),
-    (lambda: ca.edge_strength(np.zeros((2, 2))), "grey"),
-    (lambda: ca.accuracy_by_edges("m", np.zeros((1, 3, 3)), np.zeros((1, 3, 4)), np.zeros((1, 3, 3))),
+    (lambda: edge_split.edge_strength(np.zeros((2, 2))), "grey"),
+    (lambda: edge_split.accuracy_by_edges("m", np.zeros((1, 3, 3)), np.zeros((1, 3, 4)), np.zeros((1, 3, 3))),
      "predicted"),
     (lambda: ca.ablations({"a": []}, "unet", PALETTE, None), "full"),
     (lambda: ca.ablations({"unet": []}, "unet", PALETTE, "noise"), "noise"),

@@ -26,7 +26,6 @@ import numpy as np
 from scipy import stats
 
 from solutions.answers.common import finite_number, positive_int
-from solutions.answers.edge_split import EdgeAccuracy, accuracy_by_edges, edge_strength  # noqa: F401 (2(c))
 
 ALPHA = 0.05               # Welch's test: two-sided significance level
 WELCH = "Welch's t-test"

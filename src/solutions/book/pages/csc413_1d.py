@@ -105,14 +105,15 @@ UP, DOWN, SHIFT, NEG, INV = CASES   # (2, 0), (0.5, 0), (1, 0.2), (âˆ’1, 0), (âˆ
 def answer_values() -> dict[str, object]:
     """The answer box's keys: the trained runs' verdict and the one test-time case it quotes."""
     seeds = {r.val_loss.n for m in C1D_MODELS for r in trained(m)}
+    compared = sum(len(trained(m)) - 1 for m in C1D_MODELS)   # every case but each model's baseline
     return {
         "c1d_trained_epochs": TRANSFORM_EPOCHS,
         "c1d_trained_seeds": min(seeds),
         "c1d_alpha_pct": 100 * ca.ALPHA,
-        "c1d_compared": sum(len(trained(m)) - 1 for m in C1D_MODELS),
+        "c1d_compared": compared,
         # two tests (loss, accuracy) per case at level ALPHA: how many "beyond" chance alone gives
-        "c1d_tests": 2 * sum(len(trained(m)) - 1 for m in C1D_MODELS),
-        "c1d_chance": 2 * sum(len(trained(m)) - 1 for m in C1D_MODELS) * ca.ALPHA,
+        "c1d_tests": 2 * compared,
+        "c1d_chance": 2 * compared * ca.ALPHA,
         "c1d_beyond_count": len(beyond()),
         "c1d_beyond_names": "; ".join(beyond()) or "none",
         "c1d_trained_cases": (", ".join(f"({a:g}, {b:g})" for a, b in TRANSFORMS[1:-1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import torch
 
 from solutions.answers import colour_analysis as ca
 from solutions.answers.edge_split import EdgeAccuracy, edge_accuracies
@@ -13,7 +12,7 @@ from solutions.book.render import markdown_table
 from solutions.book.pages.csc413_1b import final_table
 from solutions.book.pages.csc413_2d import BASE, results
 from solutions.experiments import registry
-from solutions.experiments.training import GRID_IMAGES, predict
+from solutions.experiments.training import GRID_IMAGES
 
 
 @cache
@@ -30,12 +29,17 @@ GRADIENT_LAYER = "downconv1.conv.weight"   # the first encoder layer: where a sh
 
 
 @cache
+def ablation_results(skips: str) -> tuple[dict, ...]:
+    """Every seed of the UNet without ``skips`` (one of registry.ABLATED_SKIPS), loaded once."""
+    return tuple(registry.load(n).result for n in registry.seeds_of(registry.ablation_name(skips)))
+
+
+@cache
 def ablation_rows() -> tuple[ca.AblationRow, ...]:
     """The full UNet and each ablation, every seed, against the full UNet by the noise rule."""
     variants = {ABLATION_LABELS["all"]: results(registry.RUNS[BASE].batch_size)}
     for skips in registry.ABLATED_SKIPS:
-        variants[ABLATION_LABELS[skips]] = [registry.load(n).result for n in
-                                            registry.seeds_of(registry.ablation_name(skips))]
+        variants[ABLATION_LABELS[skips]] = list(ablation_results(skips))
     return ca.ablations(variants, ABLATION_LABELS["all"], registry.palette())
 
 
@@ -56,7 +60,7 @@ def gradient_ratios(skips: str) -> tuple[float, ...]:
     """Per seed, the mean over epochs of ``GRADIENT_LAYER``'s gradient norm in the ablation over
     the full UNet's with the same seed (the same optimizer steps: the same batch size and epochs)."""
     full = results(registry.RUNS[BASE].batch_size)
-    mine = [registry.load(n).result for n in registry.seeds_of(registry.ablation_name(skips))]
+    mine = ablation_results(skips)
     return tuple(float(sum(ratios) / len(ratios)) for ratios in
                  (ca.gradient_ratio(m, f, GRADIENT_LAYER) for m, f in zip(mine, full)))
 
@@ -126,7 +130,8 @@ def ablation_values(full: ca.AblationRow, no_input: ca.AblationRow,
 def values() -> dict[str, object]:
     cnn, unet = registry.load("cnn"), registry.load(BASE)
     both = {"CNN": cnn.result, "UNet": unet.result}
-    palette = registry.palette()
+    _, tensors = registry.data()
+    palette = tensors.palette.numpy()
     seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
     unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
     unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])

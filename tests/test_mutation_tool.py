@@ -118,3 +118,17 @@ def test_the_reports_count_annotation_mutants_apart(tmp_path):
     assert [r[5] for r in result["survived"]] == ["b"]
     assert sorted(r[5] for r in result["annotation"]) == ["c", "d"]
     assert result["skipped"] == 1 and result["other"] == []
+
+
+def test_the_sample_order_is_by_position_not_by_the_random_job_id():
+    from cosmic_ray.work_item import MutationSpec, WorkItem
+
+    run = load_run()
+
+    def item(job, row, col, operator="core/NumberReplacer"):
+        spec = MutationSpec("src/m.py", operator, 0, (row, col), (row, col + 1))
+        return WorkItem.single(job, spec)
+
+    # job ids in the opposite order to the positions: the order follows the positions
+    items = [item("a", 9, 0), item("b", 2, 5), item("c", 2, 1), item("d", 2, 1, "core/AddNot")]
+    assert [i.job_id for i in sorted(items, key=run.sample_order)] == ["d", "c", "b", "a"]

@@ -19,11 +19,15 @@ changes one (``int | None`` -> ``int - None``) is equivalent by construction. ``
 decides it from the original source, parsed with ``ast``: a mutant whose position (cosmic-ray's
 start and end, line and column) lies inside the annotation of a function argument, a return
 annotation or the annotation of an annotated assignment (``x: T = ...``). Such mutants are drawn
-into the ``--sample`` like any other (the seeded sample does not change), then marked skipped
+into the ``--sample`` like any other (the sample is the same as without this), then marked skipped
 before cosmic-ray runs them, and counted apart: "skipped: annotation" in the report,
 ``"annotation"`` in scores.json, in neither side of the score. A session recorded before this
 filter (its annotation mutants run and survived) is sorted the same way by ``--report-only``,
 from the source as it is on disk.
+
+``--sample FRACTION`` tests a seeded random fraction of the mutants, drawn from the mutants in
+the order of their position in the file (``sample_order``), so the same source gives the same
+sample in every run; an edit that adds, removes or moves mutants draws another.
 
 The source file is restored byte for byte afterwards, even when the run is interrupted.
 """
@@ -178,6 +182,14 @@ def outcomes(session: Path) -> dict:
             "other": [r for r in rows if r[2] not in ("NORMAL", "SKIPPED")]}
 
 
+def sample_order(item) -> tuple:
+    """A work item's place before sampling: by file, position and operator, so that the seeded
+    sample of an unchanged source is the same in every run (cosmic-ray's job ids are random
+    UUIDs, new at each ``cosmic-ray init``: ordered by them, each run drew another sample)."""
+    return tuple((str(m.module_path), tuple(m.start_pos), tuple(m.end_pos), m.operator_name,
+                  m.occurrence) for m in item.mutations)
+
+
 def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
     """Mark as skipped the mutants of EXCLUDE's operators and, with ``fraction`` < 1, all but a
     seeded random sample of the rest (``--sample``); then the sampled mutants of annotations,
@@ -195,7 +207,7 @@ def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
     excluded = re.compile("|".join(f"(?:{e})" for e in EXCLUDE))
     in_ann = annotation_jobs(session)
     with use_db(str(session), WorkDB.Mode.open) as db:
-        items = sorted(db.pending_work_items, key=lambda item: item.job_id)
+        items = sorted(db.pending_work_items, key=sample_order)
         dropped = {i.job_id for i in items if any(excluded.match(m.operator_name) for m in i.mutations)}
         kept = [i.job_id for i in items if i.job_id not in dropped]
         if fraction < 1.0:

@@ -352,3 +352,137 @@ def test_common_slips_are_single_slips_with_their_values_by_hand():
             checker.common_slips("csc413-1c-weights", bad)
     with pytest.raises(ValueError, match="^leave_out must name items"):
         checker.q3_memory_formula("adam", ("total",))
+
+
+# ---------------------------------------------------------------------------------------------
+# Mutation survivors of the checker (benchmarks/mutation/recheck.txt), killed with values by hand.
+
+def test_q2_messages_give_the_values_at_the_defaults_by_hand():
+    # h = w = 32, c1 = 3, c2 = 16: Q2(c) ⌊(32 − 3)/3⌋ + 1 = ⌊29/3⌋ + 1 = 10, so 10 × 10 × 16;
+    # Q2(d) (h − 2) × (w − 2) × (c1 − 1) = 30 × 30 × 2
+    where = "at h=32, w=32, c_1=3, c_2=16"
+    v = checker.check("cs5242-q2-output-size-c", "⌊(h−3)/3⌋+1, ⌊(w−3)/3⌋+1, c2")
+    assert v.correct and v.message.endswith(f"(10 × 10 × 16 {where})")
+    v = checker.check("cs5242-q2-output-size-d", "h−2, w−2, c1−1")
+    assert v.correct and v.message.endswith(f"(30 × 30 × 2 {where})")
+    # h, w, c2 is no known slip: 32 × 32 × 16, only the channels right
+    v = checker.check("cs5242-q2-output-size-c", "h, w, c2")
+    assert v.message == ("not the book's answer, and no known slip gives it: yours gives 32 × 32 × 16 "
+                         f"{where}, the book's 10 × 10 × 16; the height differs, the width differs.")
+
+
+def test_the_random_points_are_drawn_from_each_checks_declared_ranges():
+    # The smallest sizes each question allows: a 3×3 kernel, stride 3, no padding needs h, w ≥ 3;
+    # Q2(d)'s "kernel depth taken as 3" slip gives c1 − 2 channels, so c1 ≥ 3; one kernel or more
+    # (c2 ≥ 1), one image or more (B ≥ 1), one filter and one colour or more (NF, NC ≥ 1). The caps
+    # are the declared 200 (sizes, filters), 50 (channels) and 512 (images).
+    H, W, C1, C2 = conv_table.H, conv_table.W, conv_table.C1, conv_table.C2
+    q2 = {H: (3, 200), W: (3, 200), C1: (3, 50), C2: (1, 50)}
+    assert checker.get("cs5242-q2-output-size-c").ranges == q2
+    assert checker.get("cs5242-q2-output-size-d").ranges == q2
+    assert checker.get("cs5242-q3-memory").ranges == {alexnet_1x1.B: (1, 512)}
+    assert checker.get("csc413-1c-weights").ranges == {NF: (1, 200), NC: (1, 200)}
+    # every check that compares at points (formulas and shapes) declares a range for each of its
+    # symbols, so _points' fallback range is never used; orders are compared by limits, factors
+    # have no symbols
+    for ident, c in checker.checks().items():
+        if c.kind in ("formula", "shape"):
+            assert set(c.symbols.values()) <= set(c.ranges), ident
+            for p in checker._points(c)[1:]:
+                assert all(c.ranges[s][0] <= v <= c.ranges[s][1] for s, v in p.items()), ident
+        else:
+            assert c.kind in ("order", "factor") and (c.kind == "order" or not c.symbols), ident
+
+
+def test_q3_leaving_out_the_biases_under_adam_by_hand():
+    # With biases 150,208 parameters in 8 tensors; without 149,504 in the 4 weight tensors
+    # (704 = 2·96 + 2·256 biases). float32, 4 bytes: parameters and gradients each lose
+    # 4·704 = 2,816 bytes; Adam's state (two moments per value, one step counter per tensor) loses
+    # 4·(2·704 + 4) = 5,648: 2,816 + 2,816 + 5,648 = 11,280 in all. Momentum SGD's one buffer per
+    # value loses 2,816: 3 · 2,816 = 8,448.
+    adam = checker.q3_memory_formula("adam")
+    assert checker.q3_memory_formula("adam", ("biases",)) - adam == -11280
+    momentum = checker.q3_memory_formula("sgd_momentum")
+    assert checker.q3_memory_formula("sgd_momentum", ("biases",)) - momentum == -8448
+    v = checker.check("cs5242-q3-memory", str(adam - 11280))
+    assert v.slips == ("conv biases left out",) and v.deltas == (-11280,)
+
+
+def test_n_is_a_positive_integer():
+    # n counts the layers of the network: the reader's "n" is a positive integer
+    assert checker.N.is_integer is True and checker.N.is_positive is True
+    assert str(checker.N) == "n"
+
+
+@pytest.mark.parametrize("table, answers", [
+    # made-up exponents (full model, last layer): memory is the largest of parameters, gradients,
+    # Adam state and saved activations (None counts as 0), compute of the forward and backward FLOPs
+    ({"parameters": (3, 0), "gradients": (2, None), "adam_state": (2, 0), "saved_activations": (None, 0),
+      "forward_flops": (4, 2), "backward_flops": (5, 1)}, (3, 0, 5, 2)),
+    ({"parameters": (0, 2), "gradients": (None, 1), "adam_state": (0, 0), "saved_activations": (None, None),
+      "forward_flops": (1, 3), "backward_flops": (0, 0)}, (0, 2, 1, 3)),
+])
+def test_the_order_answers_read_their_column_of_the_exponent_table(monkeypatch, table, answers):
+    from solutions.answers import finetune_cost
+    from solutions.answers.expression import BigO
+
+    monkeypatch.setattr(finetune_cost, "CLAIMED_EXPONENT", {**finetune_cost.CLAIMED_EXPONENT, **table})
+    checker.get.cache_clear()
+    try:
+        got = [checker.get(f"csc413-3d-{what}-{mode}").answer
+               for what in ("memory", "compute") for mode in ("full", "last")]
+    finally:
+        checker.get.cache_clear()      # the other tests get the real table's checks
+    assert got == [BigO(checker.N ** e) for e in answers]
+
+
+def test_an_order_that_is_no_known_slip_says_whether_it_grows_faster_or_slower():
+    # n²/n → ∞: faster; log(n)/n → 0: slower (the book's memory of full fine-tuning is O(n))
+    v = checker.check("csc413-3d-memory-full", "O(n^2)")
+    assert v.message == "not the book's answer: O(n^2) grows faster than the book's O(n)"
+    v = checker.check("csc413-3d-memory-full", "O(log(n))")
+    assert v.message == "not the book's answer: O(log(n)) grows slower than the book's O(n)"
+    assert v.exit_status == 1 and v.slips == ()
+
+
+def test_no_known_slip_names_the_books_term_too():
+    # 72NF² + 9NF·NC + 9NC² + 10NF differs from the book's weights by NF alone: yours 10NF, the
+    # book's 9NF; at NF = 32, NC = 24 it gives 86,112 + 32 = 86,144
+    v = checker.check("csc413-1c-weights", "72NF^2 + 9NF·NC + 9NC^2 + 10NF")
+    assert v.message == ("not the book's answer, and no known slip gives it: yours gives 86,144 at NF=32, "
+                         "NC=24, the book's 86,112; the smallest term that differs: yours has 10NF, the book's 9NF.")
+
+
+def test_a_shape_never_equals_a_number():
+    c = checker.get("cs5242-q2-output-size-c")
+    ten = sympy.Integer(10)
+    assert checker._equal(c, (ten, ten, ten), ten) is False
+    assert checker._equal(c, ten, (ten, ten, ten)) is False
+    assert checker._equal(c, (ten, ten), (ten, ten, ten)) is False
+
+
+def test_a_q2_slip_without_deltas_is_named_with_its_values():
+    # stride 1 instead of 3: (32 − 3)/1 + 1 = 30, so 30 × 30 × 16 for the book's 10 × 10 × 16
+    v = checker.check("cs5242-q2-output-size-c", "h−2, w−2, c2")
+    assert v.message == ("not the book's answer: stride ignored (stride 1 used). Yours gives 30 × 30 × 16 "
+                         "at h=32, w=32, c_1=3, c_2=16, the book's 10 × 10 × 16.")
+    assert v.slips == ("stride ignored (stride 1 used)",) and v.deltas == ()
+
+
+def test_answers_are_compared_beyond_the_defaults():
+    # ⌈h/3⌉ − 1 = ⌊(h − 3)/3⌋ + 1 unless 3 divides h: at the default h = 32 both are 10, at h = 33
+    # they are 10 and 11. The 12 random points (beside the defaults) tell them apart.
+    v = checker.check("cs5242-q2-output-size-c", "⌈h/3⌉−1, ⌈w/3⌉−1, c2")
+    assert not v.correct and v.slips == ()
+    assert "yours gives 10 × 10 × 16 at h=32" in v.message      # the same at the defaults
+    d = checker.page_data(["csc413-1c-weights"])["csc413-1c-weights"]
+    assert len(d["points"]) == 1 + 12                             # the defaults + POINTS
+
+
+def test_other_slips_are_the_single_slips_not_made():
+    # 6NF + 2NC = 192 + 48 = 240 more than the book's 86,112: 86,352
+    rows = checker.other_slips(set())
+    assert ("csc413-1c-weights", "conv biases counted as weights", 6 * NF + 2 * NC, 86352, 86112) in rows
+    assert rows and all(" + " not in name for _, name, *_ in rows)     # one slip each
+    made = {"conv biases counted as weights"}
+    assert all(name not in made for _, name, *_ in checker.other_slips(made))

@@ -13,12 +13,29 @@ counts as killed (cosmic-ray's "incompetent" outcome never occurs here: the muta
 syntactically valid). Survivors that are equivalent to the original code are listed, with the
 reason, in ``benchmarks/mutation/equivalent.md`` and the README.
 
+Mutants of a type annotation are not run: every module starts with ``from __future__ import
+annotations``, so an annotation is stored as a string and never evaluated, and a mutant that only
+changes one (``int | None`` -> ``int - None``) is equivalent by construction. ``in_annotation``
+decides it from the original source, parsed with ``ast``: a mutant whose position (cosmic-ray's
+start and end, line and column) lies inside the annotation of a function argument, a return
+annotation or the annotation of an annotated assignment (``x: T = ...``). Such mutants are drawn
+into the ``--sample`` like any other (the sample is the same as without this), then marked skipped
+before cosmic-ray runs them, and counted apart: "skipped: annotation" in the report,
+``"annotation"`` in scores.json, in neither side of the score. A session recorded before this
+filter (its annotation mutants run and survived) is sorted the same way by ``--report-only``,
+from the source as it is on disk.
+
+``--sample FRACTION`` tests a seeded random fraction of the mutants, drawn from the mutants in
+the order of their position in the file (``sample_order``), so the same source gives the same
+sample in every run; an edit that adds, removes or moves mutants draws another.
+
 The source file is restored byte for byte afterwards, even when the run is interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import signal
@@ -98,23 +115,85 @@ exclude-operators = [{excludes}]
     return config
 
 
+Position = tuple[int, int]   # (line from 1, column from 0 in characters), as parso and cosmic-ray count
+ANNOTATION = "Skipped: a mutated annotation (never evaluated)"   # the work result's output
+
+
+def annotation_spans(source: str) -> list[tuple[Position, Position]]:
+    """The (start, end) of every annotation in ``source``: of a function's arguments (``*args``
+    and ``**kwargs`` included), of its return value, and of annotated assignments."""
+    lines = source.split("\n")
+
+    def position(row: int, byte_col: int) -> Position:   # ast counts UTF-8 bytes, parso characters
+        return row, len(lines[row - 1].encode()[:byte_col].decode())
+
+    annotations = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.arg):
+            annotations.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotations.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+    return [(position(a.lineno, a.col_offset), position(a.end_lineno, a.end_col_offset))
+            for a in annotations if a is not None]
+
+
+def in_annotation(spans: list[tuple[Position, Position]], start: Position, end: Position) -> bool:
+    """Whether the mutated text from ``start`` to ``end`` lies wholly inside one annotation."""
+    return any(low <= tuple(start) and tuple(end) <= high for low, high in spans)
+
+
+def annotation_jobs(session: Path) -> set[str]:
+    """The job ids of the session's mutants that change an annotation only (``in_annotation``),
+    judged from each mutated file as it is on disk now, i.e. unmutated."""
+    db = sqlite3.connect(session)
+    specs = db.execute("""select job_id, module_path, start_pos_row, start_pos_col, end_pos_row,
+                                 end_pos_col from mutation_specs""").fetchall()
+    db.close()
+    spans: dict[str, list] = {}
+    jobs = set()
+    for job, path, *pos in specs:
+        if path not in spans:
+            file = Path(path) if Path(path).is_absolute() else ROOT / path
+            spans[path] = annotation_spans(file.read_text(encoding="utf-8"))
+        if in_annotation(spans[path], (pos[0], pos[1]), (pos[2], pos[3])):
+            jobs.add(job)
+    return jobs
+
+
 def outcomes(session: Path) -> dict:
     db = sqlite3.connect(session)
     rows = db.execute("""select s.start_pos_row, s.operator_name, r.worker_outcome, r.test_outcome,
-                                r.diff from mutation_specs s join work_results r using (job_id)
+                                r.diff, s.job_id, r.output
+                         from mutation_specs s join work_results r using (job_id)
                          order by s.start_pos_row, s.operator_name""").fetchall()
     db.close()
-    tested = [r for r in rows if r[2] == "NORMAL"]
+    in_ann = annotation_jobs(session)
+    # Annotation mutants of the sample: skipped by skip(), or run in a session recorded before it.
+    annotation = [r for r in rows if (r[2] == "SKIPPED" and r[6] == ANNOTATION)
+                  or (r[2] == "NORMAL" and r[5] in in_ann)]
+    ann_jobs = {r[5] for r in annotation}
+    tested = [r for r in rows if r[2] == "NORMAL" and r[5] not in ann_jobs]
     killed = [r for r in tested if r[3] in ("KILLED", "INCOMPETENT")]
     survived = [r for r in tested if r[3] == "SURVIVED"]
-    return {"rows": rows, "killed": len(killed), "survived": survived,
-            "skipped": sum(r[2] == "SKIPPED" for r in rows),
+    return {"rows": rows, "killed": len(killed), "survived": survived, "annotation": annotation,
+            "skipped": sum(r[2] == "SKIPPED" and r[5] not in ann_jobs for r in rows),
             "other": [r for r in rows if r[2] not in ("NORMAL", "SKIPPED")]}
+
+
+def sample_order(item) -> tuple:
+    """A work item's place before sampling: by file, position and operator, so that the seeded
+    sample of an unchanged source is the same in every run (cosmic-ray's job ids are random
+    UUIDs, new at each ``cosmic-ray init``: ordered by them, each run drew another sample)."""
+    return tuple((str(m.module_path), tuple(m.start_pos), tuple(m.end_pos), m.operator_name,
+                  m.occurrence) for m in item.mutations)
 
 
 def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
     """Mark as skipped the mutants of EXCLUDE's operators and, with ``fraction`` < 1, all but a
-    seeded random sample of the rest (``--sample``).
+    seeded random sample of the rest (``--sample``); then the sampled mutants of annotations,
+    with the output ANNOTATION (drawn first, so that the sample is the same as without this).
 
     The same as cosmic-ray's ``cr-filter-operators`` with the config's operators-filter, but in
     one transaction: that tool commits once per mutant, minutes for a thousand on a busy disk.
@@ -126,8 +205,9 @@ def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
     excluded = re.compile("|".join(f"(?:{e})" for e in EXCLUDE))
+    in_ann = annotation_jobs(session)
     with use_db(str(session), WorkDB.Mode.open) as db:
-        items = sorted(db.pending_work_items, key=lambda item: item.job_id)
+        items = sorted(db.pending_work_items, key=sample_order)
         dropped = {i.job_id for i in items if any(excluded.match(m.operator_name) for m in i.mutations)}
         kept = [i.job_id for i in items if i.job_id not in dropped]
         if fraction < 1.0:
@@ -135,6 +215,9 @@ def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
             dropped |= set(kept) - sampled
         db.set_multiple_results(sorted(dropped), WorkResult(output="Filtered operator or not sampled",
                                                             worker_outcome=WorkerOutcome.SKIPPED))
+        annotations = sorted(in_ann - dropped)
+        db.set_multiple_results(annotations, WorkResult(output=ANNOTATION,
+                                                        worker_outcome=WorkerOutcome.SKIPPED))
 
 
 def mutate(module: str, sock: Path, bin_dir: Path, fraction: float = 1.0) -> dict:
@@ -178,15 +261,19 @@ def report(module: str, result: dict) -> dict:
     lines = [f"# Mutation testing of src/solutions/answers/{module}.py (cosmic-ray)",
              f"# tests: {' '.join(pytest_args(module))}",
              f"# killed {killed} of {total} ({score:.1f} %); {len(survived)} survived; "
+             f"{len(result['annotation'])} skipped: annotation (never evaluated, in neither count); "
              f"{result['skipped']} filtered out (run.py EXCLUDE, or not in the --sample); {len(result['other'])} not run; "
              f"{result['seconds']} s", ""]
-    for row, operator, _, _, diff in survived:
+    for row, operator, _, _, diff, *_ in survived:
         lines += [f"## survived: line {row}, {operator}", diff or "", ""]
-    for row, operator, worker, _, _ in result["other"]:
+    for row, operator, _, _, _, *_ in result["annotation"]:
+        lines += [f"## skipped (annotation): line {row}, {operator}", ""]
+    for row, operator, worker, *_ in result["other"]:
         lines += [f"## not run ({worker}): line {row}, {operator}", ""]
     (HERE / f"{module}.txt").write_text("\n".join(lines))
     return {"killed": killed, "survived": len(survived), "total": total,
             "score": round(score, 1), "filtered": result["skipped"],
+            "annotation": len(result["annotation"]),
             "not_run": len(result["other"]), "seconds": result["seconds"]}
 
 
@@ -213,8 +300,11 @@ def main(argv: list[str] | None = None) -> int:
         for module in modules:
             if (WORK / f"{module}.sqlite").exists():
                 result = outcomes(WORK / f"{module}.sqlite")
-                result["seconds"] = scores.get(module, {}).get("seconds", 0)
+                old = scores.get(module, {})
+                result["seconds"] = old.get("seconds", 0)
                 scores[module] = report(module, result)
+                if "sample" in old:
+                    scores[module]["sample"] = old["sample"]
         scores_file.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
         return summary(scores)
     bin_dir = Path(sys.executable).parent

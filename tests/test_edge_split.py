@@ -48,3 +48,23 @@ def test_the_order_of_the_config_is_the_order_read_back():
 def test_bad_input_is_refused_naming_the_parameter(call, says):
     with pytest.raises(ValueError, match=says):
         call()
+
+
+def test_edge_strength_of_a_horizontal_and_a_diagonal_edge_by_hand():
+    from solutions.answers.edge_split import edge_strength
+    horizontal = np.zeros((1, 4, 4))
+    horizontal[0, 2:, :] = 1.0          # interior: gy = (1 − 0)/2 = 0.5, gx = 0 → 0.5
+    assert edge_strength(horizontal)[0, 1:3, 1:3].tolist() == [[0.5, 0.5], [0.5, 0.5]]
+    ramp = np.add.outer(np.arange(4.0), np.arange(4.0))[None]   # g = row + column
+    # gx = gy = (1 + 1)/2 = 1 everywhere inside: √(1² + 1²) = √2; the outer ring stays 0
+    e = edge_strength(ramp)
+    assert e[0, 1:3, 1:3] == pytest.approx(np.full((2, 2), 2 ** 0.5)) and e[0, 0].tolist() == [0.0] * 4
+
+
+def test_a_class_below_the_target_is_wrong_too():
+    target = np.full((1, 4, 4), 7)
+    predicted = target.copy()
+    predicted[0, 1:3, 1:3] = 2          # the 4 edge pixels: a smaller class, still wrong
+    (a,) = edge_accuracies(split_record({"m": predicted}, target, GREY, EdgeSplitConfig(models=("m",))),
+                           EdgeSplitConfig(models=("m",)))
+    assert (a.overall, a.flat, a.edge) == (75.0, 100.0, 0.0)    # 12 of 16 right, all 12 ring pixels

@@ -85,6 +85,17 @@ def test_stored_measurements_are_keyed_on_the_code_that_measures():
         assert (r.code, r.uses_data, r.after) == ((module,), False, ())
 
 
+def test_the_q1_readings_are_keyed_on_scikit_learns_version(monkeypatch):
+    # the classifiers come from scikit-learn, whose version is in no code hash: it is in this key
+    assert registry.RESULTS[registry.Q1_READINGS].versions == ("scikit-learn",)
+    before, palette = registry.key(registry.Q1_READINGS), registry.key("palette")
+    real = registry.importlib.metadata.version
+    monkeypatch.setattr(registry.importlib.metadata, "version",
+                        lambda d: "0.0.1" if d == "scikit-learn" else real(d))
+    assert registry.key(registry.Q1_READINGS) != before
+    assert registry.key("palette") == palette      # no other result depends on it
+
+
 @pytest.mark.parametrize("call, arg", [(registry.sweep_names, 30), (registry.sweep_names, True),
                                        (registry.seeds_of, "q4-width"), (registry.seeds_of, "cnn-s9")])
 def test_bad_seed_queries(call, arg):

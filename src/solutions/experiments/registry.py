@@ -43,6 +43,7 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
 import sys
@@ -98,6 +99,7 @@ class Result:
     code: tuple[str, ...]
     uses_data: bool = True     # keyed on the horses' hash (the colourization chapter)
     after: tuple[str, ...] = ()   # stored results it reads (their keys are part of its key)
+    versions: tuple[str, ...] = ()   # libraries besides torch, sympy, numpy that change it (in its key)
 
     @property
     def command(self) -> str:
@@ -170,7 +172,7 @@ RESULTS: dict[str, Result] = {
                             ("solutions.experiments.ensembles",), uses_data=False)
        for name, config in _Q4_SWEEPS.items()},
     Q1_READINGS: Result(Q1_READINGS, "q1-digits", ReadingsConfig(), ("solutions.answers.digit_readings",),
-                        uses_data=False),
+                        uses_data=False, versions=("scikit-learn",)),
     C1D_PROBE: Result(C1D_PROBE, "c1d-probe", ProbeConfig(), ("solutions.answers.input_transform",),
                       after=(PALETTE, *ProbeConfig().models)),
     C2_EDGES: Result(C2_EDGES, "c2-edges", EdgeSplitConfig(), ("solutions.answers.edge_split",),
@@ -234,10 +236,12 @@ def horses() -> HorseData:
 
 def _data_hash(result: Result) -> str:
     own = horses().sha256 if result.uses_data else NO_DATA
-    if not result.after:
+    libraries = [f"{d}=={importlib.metadata.version(d)}" for d in result.versions]
+    if not result.after and not libraries:
         return own
-    # what it reads from the store: retraining an upstream run makes this result stale too
-    return hashlib.sha256(json.dumps([own, *(key(n) for n in result.after)]).encode()).hexdigest()
+    # what it reads from the store: retraining an upstream run makes this result stale too; and
+    # the versions of the libraries it depends on beyond those in every code hash
+    return hashlib.sha256(json.dumps([own, *(key(n) for n in result.after), *libraries]).encode()).hexdigest()
 
 
 def key(name: str) -> str:

@@ -151,7 +151,7 @@ def _sha256(path: Path) -> str:
 
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for dist in ("numpy", "torch", "scipy"):
+    for dist in ("numpy", "torch", "scipy", "scikit-learn"):
         try:   # metadata, not import: recording a version should not import torch
             versions[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:

@@ -318,19 +318,13 @@ def _compute(r: Result, device: str, progress: bool,
                                 {"predictions": sweep_predictions(r.config).astype(np.float32)})
     if r.experiment == "c1d-probe":
         def probe() -> Computed:
-            for upstream in r.after:
-                run(upstream, device, progress)   # trains what is missing first (waits on its lock)
-            _, tensors = data()
-            return Computed(input_transform.probe(
-                {m: trained_model(m) for m in r.config.models}, tensors.x_test_grey, r.config))
+            tensors, models = _upstream_networks(r, device, progress)
+            return Computed(input_transform.probe(models, tensors.x_test_grey, r.config))
         return probe
     if r.experiment == "c2-edges":
         def edges() -> Computed:
-            for upstream in r.after:
-                run(upstream, device, progress)
-            _, tensors = data()
-            predicted = {m: predict(trained_model(m), tensors.x_test_grey, RUNS[m]).numpy()
-                         for m in r.config.models}
+            tensors, models = _upstream_networks(r, device, progress)
+            predicted = {m: predict(net, tensors.x_test_grey, RUNS[m]).numpy() for m, net in models.items()}
             return Computed(split_record(predicted, tensors.y_test.numpy(),
                                          tensors.x_test_grey[:, 0].numpy(), r.config))
         return edges
@@ -352,6 +346,15 @@ def _compute(r: Result, device: str, progress: bool,
         summary, arrays = summarise(result, tensors, keep_weights=r.name in WEIGHTS_KEPT)
         return Computed(summary, arrays, result.device)
     return train_run
+
+
+def _upstream_networks(r: Result, device: str, progress: bool) -> tuple[HorseTensors, dict[str, Any]]:
+    """For a measurement of stored networks: its upstream results (trained first if missing,
+    waiting on their locks), the horses' tensors, and the networks of ``r.config.models``."""
+    for upstream in r.after:
+        run(upstream, device, progress)
+    _, tensors = data()
+    return tensors, {m: trained_model(m) for m in r.config.models}
 
 
 @cache

@@ -252,3 +252,42 @@ def test_device_names():
     assert resolve_device("auto").type in ("cpu", "cuda")
     with pytest.raises(ValueError, match="device"):
         resolve_device("tpu-please")
+
+
+# --- the training step's layout (benchmarks/sweep_speed.py measures what it saves) -----------------
+
+def test_pixel_cross_entropy_by_hand():
+    # two pixels, two colours: logits (0, ln 3) → p(colour 1) = 3/4; targets 1 and 0
+    logits = torch.tensor([0.0, torch.log(torch.tensor(3.0))]).view(1, 2, 1, 1).expand(1, 2, 1, 2)
+    target = torch.tensor([[[1, 0]]])
+    expected = [-torch.log(torch.tensor(0.75)).item(), -torch.log(torch.tensor(0.25)).item()]
+    assert training.pixel_cross_entropy(logits, target).item() == pytest.approx(sum(expected) / 2)
+    assert training.pixel_cross_entropy(logits, target, total=True).item() == pytest.approx(sum(expected))
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_pixel_cross_entropy_is_the_per_pixel_loss_in_either_layout(channels_last):
+    g = torch.Generator().manual_seed(3)
+    logits, target = torch.randn(4, 24, 8, 8, generator=g), torch.randint(0, 24, (4, 8, 8), generator=g)
+    if channels_last:
+        logits = logits.contiguous(memory_format=torch.channels_last)
+    reference = F.cross_entropy(logits.contiguous(), target)
+    assert training.pixel_cross_entropy(logits, target).item() == pytest.approx(reference.item(), rel=1e-6)
+    assert training.pixel_cross_entropy(logits, target, total=True).item() == pytest.approx(
+        reference.item() * target.numel(), rel=1e-6)
+
+
+def test_one_channel_inputs_get_channels_last_strides_and_the_unet_keeps_its_layout():
+    # A (B, 1, H, W) tensor passes is_contiguous(channels_last) with NCHW strides; torch.cat with it
+    # then returned NCHW and finalconv converted its input and gradient on every step.
+    config = TrainConfig(model="unet", **TINY)
+    x = torch.rand(5, 1, 32, 32)
+    laid = training._layout(x, config)
+    assert laid.stride() == (32 * 32, 1, 32, 1) and torch.equal(laid, x)
+    assert training._layout(laid, config) is laid                     # already laid out: no copy
+    assert training._layout(x, dataclasses.replace(config, channels_last=False)) is x
+    model = training.build_model(config).to(memory_format=torch.channels_last)
+    seen = {}
+    model.finalconv.register_forward_pre_hook(lambda m, args: seen.update(x=args[0]))
+    model(laid)
+    assert seen["x"].is_contiguous(memory_format=torch.channels_last) and seen["x"].stride(1) == 1

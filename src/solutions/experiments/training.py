@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -145,7 +146,34 @@ def transform_inputs(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
 
 
 def _layout(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
-    return x.contiguous(memory_format=torch.channels_last) if config.channels_last else x
+    """``x`` in the config's memory layout; channels_last means strides that are NHWC in fact.
+
+    A one-channel tensor counts as channels_last-contiguous with NCHW strides, and
+    ``torch.cat`` of such an input with a channels_last tensor returns NCHW: the
+    UNet's input skip then made finalconv convert its input and its gradient on
+    every step. A copy with channels-last strides avoids that (same values).
+    """
+    if not config.channels_last or (x.is_contiguous(memory_format=torch.channels_last)
+                                    and x.stride(1) == 1):
+        return x
+    return torch.empty_like(x, memory_format=torch.channels_last).copy_(x)
+
+
+def pixel_cross_entropy(logits: torch.Tensor, target: torch.Tensor, total: bool = False) -> torch.Tensor:
+    """Cross-entropy over every pixel: mean (or sum, with ``total``) of logits (B, NC, H, W) vs target (B, H, W).
+
+    Computed on rows (B·H·W, NC), as the assignment's ``transpose(1, 3)…view`` does: for
+    channels_last logits the rows are a view, where ``F.cross_entropy`` on (B, NC, H, W)
+    copies the logits to NCHW and back. Same maths (summation order may differ).
+
+    >>> logits = torch.zeros(1, 4, 2, 2)
+    >>> round(pixel_cross_entropy(logits, torch.zeros(1, 2, 2, dtype=torch.long)).item(), 4)   # ln 4
+    1.3863
+    """
+    rows = logits.permute(0, 2, 3, 1).reshape(-1, logits.shape[1])
+    if total:
+        return F.cross_entropy(rows, target.reshape(-1), reduction="sum")
+    return F.cross_entropy(rows, target.reshape(-1))
 
 
 @torch.no_grad()
@@ -158,7 +186,7 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int
     for start in range(0, len(x), batch_size):
         logits = model(_layout(x[start:start + batch_size], config))   # (B, NC, H, W)
         target = y[start:start + batch_size]                           # (B, H, W)
-        loss_sum += F.cross_entropy(logits, target, reduction="sum").item()
+        loss_sum += pixel_cross_entropy(logits, target, total=True).item()
         correct += (logits.argmax(1) == target).sum().item()
     model.train(was_training)
     return loss_sum / y.numel(), 100.0 * correct / y.numel()
@@ -268,9 +296,12 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progres
     model = build_model(config).to(dev)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    x_train, y_train = transform_inputs(data.x_train_grey, config).to(dev), data.y_train.to(dev)
-    x_val, y_val = transform_inputs(data.x_test_grey, config).to(dev), data.y_test.to(dev)
+    # foreach: one kernel call per update step for all parameters (same arithmetic as the loop)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, foreach=True)
+    # laid out once, so that every batch (a slice) is already in the layout
+    x_train = _layout(transform_inputs(data.x_train_grey, config).to(dev), config)
+    x_val = _layout(transform_inputs(data.x_test_grey, config).to(dev), config)
+    y_train, y_val = data.y_train.to(dev), data.y_test.to(dev)
     if int(y_train.max()) >= config.num_colours or int(y_val.max()) >= config.num_colours:
         raise ValueError(f"num_colours={config.num_colours} is smaller than the targets' classes")
 
@@ -305,7 +336,7 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progres
             xb = _layout(x_train[b * config.batch_size:(b + 1) * config.batch_size], config)
             yb = y_train[b * config.batch_size:(b + 1) * config.batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(xb), yb)      # mean over the batch's pixels
+            loss = pixel_cross_entropy(model(xb), yb)  # mean over the batch's pixels
             value = loss.item()
             if not math.isfinite(value):
                 raise stop("the training loss", value, epoch + 1,
@@ -341,7 +372,7 @@ GRID_IMAGES = 8
 
 
 def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False
-              ) -> tuple[dict, dict[str, "numpy.ndarray"]]:
+              ) -> tuple[dict, dict[str, np.ndarray]]:
     """What the store keeps of a run: metrics, curves, per-colour figures, a few predictions.
 
     Per colour class c (over all validation pixels): ``target_share`` (% of

@@ -14,9 +14,10 @@ slows all of them alike. It prints
     (``solutions run … --jobs 2``); the speed-up over the whole sweep is total time / total time;
 (b) our step (one process, one thread) against the same convolutions run alone (same shapes,
     forward and backward, same layout), the rest being BatchNorm, ReLU, pooling, upsampling,
-    concatenation, the loss and Adam;
+    concatenation, the loss and Adam; and the step as it was before 2026-11-30 (same run);
 (c) a PROJECTION of the from-scratch wall time of the sweep (7 batch sizes × N seeds, 25 epochs)
-    with --jobs 2, from the measured epoch times, runs packed longest first on two workers;
+    with --jobs 2, from the measured epoch times, runs packed longest first on two workers, and
+    its FLOOR on this machine: the same projection if every step cost only its convolutions;
 
 and with flags: NCHW vs channels_last (``--layout``), ``torch.compile`` (``--compile``: compile
 time vs the per-step gain), a per-op profile at batch 100 and 500 (``--profile``), and grouped
@@ -34,7 +35,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from solutions.experiments.training import TrainConfig, _layout, build_model
+from solutions.experiments.training import TrainConfig, _layout, build_model, pixel_cross_entropy
 
 N_TRAIN, N_VAL, NC = 5000, 1000, 24
 EPOCHS = 25
@@ -79,16 +80,19 @@ def _time_it(fn, seconds: float) -> dict[str, float]:
 def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, float]:
     """Seconds per training step and per validation batch of the UNet at ``batch``.
 
-    ``style``: "ours" (tensors once, channels_last), "ours-nchw", "assignment" (numpy per batch,
-    NCHW, the starter code's loss), "convs" (our step's convolutions alone, channels_last).
+    ``style``: "ours" (the step of :func:`solutions.experiments.training.train`: tensors laid
+    out once, channels_last, the loss on pixel rows, foreach Adam), "before" (our step until
+    2026-11-30: one-channel inputs with NCHW strides, the loss on (B, NC, H, W) logits, Adam's
+    per-parameter loop), "ours-nchw", "assignment" (numpy per batch, NCHW, the starter code's
+    loss), "convs" (our step's convolutions alone, channels_last; validation: their forward).
     """
     torch.set_num_threads(threads)
-    cl = style in ("ours", "convs")
+    cl = style in ("ours", "before", "convs")
     config = TrainConfig(model="unet", batch_size=batch, channels_last=cl)
     model = build_model(config)
     if cl:
         model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate, foreach=style != "before")
     x_np, y_np = _data(N_TRAIN)
     xv_np, yv_np = _data(N_VAL, 1)
     n_batches = N_TRAIN // batch
@@ -122,17 +126,30 @@ def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, f
                 model.train()
     elif style == "convs":
         t = _time_it(_conv_step(model, batch), seconds)
-        return {"step": t["wall"], "step_cpu": t["cpu"], "val": 0.0, "val_cpu": 0.0}
+        v = _time_it(_conv_step(model, batch, backward=False), seconds / 3)
+        return {"step": t["wall"], "step_cpu": t["cpu"], "val": v["wall"], "val_cpu": v["cpu"]}
     else:
         x, y = torch.from_numpy(x_np), torch.from_numpy(y_np[:, 0])
         xv, yv = torch.from_numpy(xv_np), torch.from_numpy(yv_np[:, 0])
         params = dict(model.named_parameters())
+        if style == "before":
+            def lay(t: torch.Tensor) -> torch.Tensor:   # a no-op for one channel: NCHW strides stay
+                return t.contiguous(memory_format=torch.channels_last)
+
+            def loss_of(out: torch.Tensor, target: torch.Tensor, total: bool = False) -> torch.Tensor:
+                return F.cross_entropy(out, target, reduction="sum" if total else "mean")
+        else:
+            x, xv = _layout(x, config), _layout(xv, config)   # once, as train() does
+
+            def lay(t: torch.Tensor) -> torch.Tensor:
+                return _layout(t, config)
+            loss_of = pixel_cross_entropy
 
         def step() -> None:   # the loop of solutions.experiments.training.train
             s = next_slice()
-            xb, yb = _layout(x[s], config), y[s]
+            xb, yb = lay(x[s]), y[s]
             opt.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(xb), yb)
+            loss = loss_of(model(xb), yb)
             loss.item()
             loss.backward()
             opt.step()
@@ -142,16 +159,16 @@ def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, f
         def val() -> None:
             with torch.no_grad():
                 model.eval()
-                out = model(_layout(xv[:batch], config))
-                F.cross_entropy(out, yv[:batch], reduction="sum").item()
+                out = model(lay(xv[:batch]))
+                loss_of(out, yv[:batch], total=True).item()
                 (out.argmax(1) == yv[:batch]).sum().item()
                 model.train()
     t, v = _time_it(step, seconds), _time_it(val, seconds / 3)
     return {"step": t["wall"], "step_cpu": t["cpu"], "val": v["wall"], "val_cpu": v["cpu"]}
 
 
-def _conv_step(model, batch: int):
-    """Forward + backward of every convolution of ``model`` alone, at the shapes it sees."""
+def _conv_step(model, batch: int, backward: bool = True):
+    """Forward + backward (or forward only) of every convolution of ``model`` alone, at its shapes."""
     shapes = []
     hooks = [m.register_forward_hook(lambda m, i, o: shapes.append((m, i[0].shape)))
              for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
@@ -169,7 +186,12 @@ def _conv_step(model, batch: int):
         for x, w, b, pad in cases:
             out = F.conv2d(x, w, b, padding=pad)
             out.backward(torch.ones_like(out))
-    return step
+
+    def forward() -> None:
+        with torch.no_grad():
+            for x, w, b, pad in cases:
+                F.conv2d(x, w, b, padding=pad)
+    return step if backward else forward
 
 
 def _pair(pool, style: str, batch: int, seconds: float, procs: int = 2) -> dict[str, float]:
@@ -214,7 +236,7 @@ def compile_gain(batch: int, seconds: float) -> None:
 
         def step() -> None:
             opt.zero_grad(set_to_none=True)
-            F.cross_entropy(fwd(x), y).backward()
+            pixel_cross_entropy(fwd(x), y).backward()
             opt.step()
         start = time.perf_counter()
         step()
@@ -240,7 +262,7 @@ def profile(batch: int) -> None:
 
     def step() -> None:
         opt.zero_grad(set_to_none=True)
-        F.cross_entropy(model(x), y).backward()
+        pixel_cross_entropy(model(x), y).backward()
         opt.step()
     for _ in range(2):
         step()
@@ -313,6 +335,7 @@ def main() -> None:
             keep(("assignment-1t", b), measure("assignment", b, 1, args.seconds))
             keep(("ours-2t", b), measure("ours", b, cores, args.seconds))
             keep(("ours-1t", b), measure("ours", b, 1, args.seconds))
+            keep(("before-1t", b), measure("before", b, 1, args.seconds))
             keep(("convs", b), measure("convs", b, 1, args.seconds))
             keep(("ours-jobs2", b), _pair(pool, "ours", b, args.seconds))
             if args.layout:
@@ -356,11 +379,15 @@ def report(args, best) -> None:
           "  thread processes over one two-thread process (measured on a quieter machine: ×2.25 at\n"
           "  batch 5, ×1.39 at 20, ×1.37 at 100, ×1.34 at 500; shared/toolchain-facts.md).")
 
-    print("\n(b) our step (1 process, 1 thread) vs its convolutions alone (forward + backward)")
+    print("\n(b) our step (1 process, 1 thread, CPU time) vs its convolutions alone (forward + backward),"
+          "\n    and the step before 2026-11-30's layout changes (one-channel input with NCHW strides,"
+          "\n    the loss on 4-D logits, Adam's per-parameter loop)")
     for b in args.batches:
         s, c = best[("ours-1t", b)]["step_cpu"], best[("convs", b)]["step_cpu"]
+        old = best[("before-1t", b)]["step_cpu"]
         print(f"  batch {b:>3}: step {s * 1e3:8.2f} ms, convolutions {c * 1e3:8.2f} ms → ×{s / c:.2f} "
-              f"(goal ≤ ×1.25); {b / s:6.0f} images/s per core (CPU time)")
+              f"(goal ≤ ×1.25); {b / s:6.0f} images/s per core | before {old * 1e3:8.2f} ms "
+              f"(×{old / c:.2f} the convolutions; now ×{old / s:.2f} faster)")
     if args.layout:
         print("\nNCHW vs channels_last (1 thread)")
         for b in args.batches:
@@ -376,9 +403,13 @@ def report(args, best) -> None:
         quiet, loaded = project(ours_epoch_cpu, seeds), project(ours_epoch, seeds)
         one = sum(EPOCHS * epoch_seconds(best[("assignment-1t", b)], b, "_cpu")
                   for b in args.batches) * seeds
+        floor = project({b: epoch_seconds(best[("convs", b)], b, "_cpu") for b in args.batches}, seeds)
         print(f"  {seeds} seeds × {len(args.batches)} batch sizes = {seeds * len(args.batches)} runs: "
               f"{quiet / 60:5.1f} min from CPU time, {loaded / 60:5.1f} min from wall time (the assignment's "
-              f"loop, one run at a time on one core: {one / 60:5.1f} min)")
+              f"loop, one run at a time on one core: {one / 60:5.1f} min); FLOOR if every step and\n"
+              f"    validation batch cost only its convolutions: {floor / 60:5.1f} min (goal for 3 seeds: 30 min)")
+    print("  The floor is what no change outside the convolutions can beat on this machine: below it\n"
+          "  only faster convolutions (another algorithm, precision or processor) or fewer of them help.")
 
 
 def extras(args) -> None:

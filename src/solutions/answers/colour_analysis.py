@@ -26,6 +26,7 @@ import numpy as np
 from scipy import stats
 
 from solutions.answers.common import finite_number, positive_int
+from solutions.answers.edge_split import EdgeAccuracy, accuracy_by_edges
 
 ALPHA = 0.05               # Welch's test: two-sided significance level
 WELCH = "Welch's t-test"
@@ -131,6 +132,48 @@ def compare(first: Spread, second: Spread, noise_range: float, alpha: float = AL
                       abs(diff) > noise)
 
 
+POOLED = "two single runs against the pooled seed spread"
+
+
+def pooled_sd(rows: Sequence[Spread]) -> tuple[float, int]:
+    """The pooled within-setting standard deviation of the rows with ≥ 2 values, and its degrees
+    of freedom (Σ (n − 1)): how far one run strays from its setting's mean, from every seed stored.
+
+    >>> sd, df = pooled_sd([spread(5, [1.0, 3.0]), spread(10, [2.0, 4.0, 6.0]), spread(20, [7.0])])
+    >>> round(sd ** 2, 4), df          # (1·2 + 2·4) / (1 + 2): variances 2 and 4
+    (3.3333, 3)
+    """
+    rows = _spreads("rows", rows, minimum=1)
+    seeded = [r for r in rows if r.n >= 2]
+    if not seeded:
+        raise ValueError("rows must hold at least one Spread of 2 or more values")
+    df = sum(r.n - 1 for r in seeded)
+    return math.sqrt(sum((r.n - 1) * r.sd ** 2 for r in seeded) / df), df
+
+
+def single_runs(first: Spread, second: Spread, sd: float, df: int, alpha: float = ALPHA) -> Comparison:
+    """Two single runs (one value each) against a pooled seed spread ``sd`` with ``df`` degrees of
+    freedom: t = (second − first) / (sd·√2), two-sided p from Student's t.
+
+    >>> c = single_runs(spread(50, [1.3803]), spread(100, [1.3236]), sd=0.024, df=14)
+    >>> round(c.difference, 4), round(c.p_value, 2), c.verdict    # t = −0.0567/0.0339 = −1.67
+    (-0.0567, 0.12, 'within the noise')
+    """
+    for name, s in (("first", first), ("second", second)):
+        if not isinstance(s, Spread) or s.n != 1:
+            raise ValueError(f"{name} must be a Spread of one value, got {s!r}")
+    sd = finite_number("sd", sd)
+    if sd <= 0:
+        raise ValueError(f"sd must be > 0, got {sd!r}")
+    df = positive_int("df", df)
+    alpha = finite_number("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    diff = second.mean - first.mean
+    p = float(2 * stats.t.sf(abs(diff) / (sd * math.sqrt(2)), df))
+    return Comparison(first.setting, second.setting, diff, POOLED, sd, p, p < alpha)
+
+
 def adjacent(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
     """Each row against the next (rows in setting order)."""
     rows = _spreads("rows", rows, minimum=2)
@@ -225,12 +268,34 @@ def _shares(result: object, k: int) -> tuple[np.ndarray, np.ndarray]:
     return target, predicted
 
 
+def saturation(palette: np.ndarray) -> np.ndarray:
+    """Each palette colour's saturation, max(RGB) − min(RGB).
+
+    >>> saturation([[0.5, 0.2, 0.1], [0.3, 0.3, 0.3]]).round(3).tolist()
+    [0.4, 0.0]
+    """
+    p = _palette(palette)
+    return p.max(axis=1) - p.min(axis=1)
+
+
+def vivid_colours(palette: np.ndarray) -> tuple[np.ndarray, float]:
+    """Which palette colours are *vivid* (saturation above the palette's median), and that median.
+
+    >>> mask, median = vivid_colours([[0.5, 0.2, 0.1], [0.3, 0.3, 0.3], [0.9, 0.1, 0.1]])
+    >>> mask.tolist(), round(median, 3)
+    ([False, False, True], 0.4)
+    """
+    s = saturation(palette)
+    median = float(np.median(s))
+    return s > median, median
+
+
 def colour_evidence(result: dict, palette: np.ndarray) -> ColourEvidence:
     """The :class:`ColourEvidence` of a stored run."""
     palette = _palette(palette)
     target, predicted = _shares(result, len(palette))
-    saturation = palette.max(axis=1) - palette.min(axis=1)
-    vivid = saturation > np.median(saturation)
+    saturation_ = saturation(palette)
+    vivid, _ = vivid_colours(palette)
     excess = predicted - target
     over, under = int(excess.argmax()), int(excess.argmin())
     return ColourEvidence(
@@ -238,8 +303,23 @@ def colour_evidence(result: dict, palette: np.ndarray) -> ColourEvidence:
         under, float(predicted[under]), float(target[under]),
         int(vivid.sum()), float(target[vivid].sum()), float(predicted[vivid].sum()),
         float(np.sort(predicted)[-3:].sum()), float(np.sort(target)[-3:].sum()),
-        float((predicted * saturation).sum() / predicted.sum()),
-        float((target * saturation).sum() / target.sum()))
+        float((predicted * saturation_).sum() / predicted.sum()),
+        float((target * saturation_).sum() / target.sum()))
+
+
+def over_prediction(result: dict, palette: np.ndarray) -> tuple[float, float]:
+    """What a run's over-prediction of a colour (predicted share − true share) follows: Spearman's
+    rank correlation with the colour's true share (how common it is), and with its saturation.
+
+    >>> r = {"per_colour": {"target_share": [50.0, 30.0, 20.0], "predicted_share": [60.0, 30.0, 10.0]}}
+    >>> over_prediction(r, [[0.5, 0.5, 0.5], [0.9, 0.1, 0.1], [0.6, 0.3, 0.3]])
+    (1.0, -0.5)
+    """
+    palette = _palette(palette)
+    target, predicted = _shares(result, len(palette))
+    excess = predicted - target
+    return (float(stats.spearmanr(excess, target).statistic),
+            float(stats.spearmanr(excess, saturation(palette)).statistic))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,6 +582,27 @@ def beyond_noise(rows: Sequence[AblationRow]) -> tuple[str, ...]:
         raise ValueError(f"rows must be AblationRows, got {rows!r:.80}")
     return tuple(r.name for r in rows
                  if r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)
+
+
+def edge_accuracy_per_run(runs: Mapping[object, Sequence[np.ndarray]], target: np.ndarray,
+                          grey: np.ndarray) -> dict[object, tuple[EdgeAccuracy, ...]]:
+    """:func:`~solutions.answers.edge_split.accuracy_by_edges` of every run of every setting
+    (``runs``: setting → each seed's class maps (N, H, W) of the same images ``target``,
+    ``grey``), with one split of the pixels for all of them.
+
+    >>> grey = np.zeros((1, 4, 4)); grey[0, :, 2:] = 1.0
+    >>> t = np.zeros((1, 4, 4), dtype=int)
+    >>> [a.overall for a in edge_accuracy_per_run({5: [t, 1 - t]}, t, grey)[5]]
+    [100.0, 0.0]
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError(f"runs must be a non-empty mapping setting → class maps, got {runs!r:.80}")
+    out = {}
+    for setting, maps in runs.items():
+        if isinstance(maps, np.ndarray) or not isinstance(maps, Sequence) or not maps:
+            raise ValueError(f"runs[{setting!r}] must be a non-empty sequence of class maps")
+        out[setting] = tuple(accuracy_by_edges(str(setting), m, target, grey) for m in maps)
+    return out
 
 
 def gradient_ratio(result: dict, reference: dict, layer: str) -> tuple[float, ...]:

@@ -65,7 +65,7 @@ PAGES: tuple[Page, ...] = (
          ("solutions.book.pages",), ("tests/test_all_answers.py",)),
     Page("book/conventions.md", "conventions", None, "What is counted, and how",
          ("solutions.answers.counting", "solutions.answers.torch_counts"),
-         ("tests/test_counting.py", "tests/test_torch_counts.py")),
+         ("tests/test_counting.py", "tests/test_torch_counts.py"), ("palette",)),
     Page("book/csc413/colour-data.md", "csc413_data", None, "The colourization data",
          ("solutions.experiments.data", "solutions.experiments.preprocess"),
          ("tests/test_cifar_horses.py",), ("palette",)),

@@ -128,3 +128,18 @@ def glue_values(values: Mapping[str, object]) -> None:
         elif isinstance(value, sympy.Basic):
             value = int(value) if value.is_Integer else GluedText(math(value))
         glue(key, value, display=False)
+
+
+def glue_page(module) -> None:
+    """What a page's hidden cell does: glue ``module.values()`` (and ``module.figures()`` where it
+    has them) after checking the typed sentences of ``module.CLAIMS`` against those values
+    (:func:`solutions.book.claims.check`: a sentence the stored data do not support fails the build).
+    """
+    from solutions.book.claims import check
+
+    values = module.values()
+    check(module, values)
+    glue_values(values)
+    figures = getattr(module, "figures", None)
+    if callable(figures):
+        glue_values(figures())

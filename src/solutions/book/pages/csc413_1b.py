@@ -1,39 +1,67 @@
-"""Page values for CSC413 PA2 1(b), the CNN trained with the defaults."""
+"""Page values for CSC413 PA2 1(b), the CNN trained with the defaults (every stored seed)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-
-from solutions.experiments import registry
+from solutions.answers import colour_analysis as ca
+from solutions.book.claims import Claim
 from solutions.book.figures import curves_figure, image_grid_figure, per_colour_figure
-from solutions.experiments.training import GRID_IMAGES
-from solutions.answers.colour_analysis import colour_evidence
 from solutions.book.render import markdown_table
-
+from solutions.experiments import registry
+from solutions.experiments.training import GRID_IMAGES
 
 
 def final_table(results: dict[str, dict]) -> str:
-    body = [[label, r["final"]["train_loss"], r["final"]["val_loss"], r["final"]["val_accuracy"],
-             r["steps"], r["final"]["seconds"]] for label, r in results.items()]
-    body = [[row[0], f"{row[1]:.4f}", f"{row[2]:.4f}", f"{row[3]:.1f}%", f"{row[4]:,}", f"{row[5]:.0f} s"]
-            for row in body]
-    return markdown_table(["model", "final train loss", "final validation loss",
+    body = [[label, f"{r['final']['train_loss']:.4f}", f"{r['final']['val_loss']:.4f}",
+             f"{r['final']['val_accuracy']:.1f}%", f"{r['steps']:,}", f"{r['final']['seconds']:.0f} s"]
+            for label, r in results.items()]
+    return markdown_table(["run", "final train loss", "final validation loss",
                            "validation accuracy", "optimizer steps", "wall time (CPU)"], body)
 
 
+def seeds() -> dict[str, dict]:
+    """The CNN's stored runs, one per seed, labelled "seed 0", "seed 1", …"""
+    return {f"seed {registry.RUNS[n].seed}": registry.load(n).result
+            for n in registry.seeds_of("cnn") if n in registry.RUNS}
+
+
 def answer_values() -> dict[str, object]:
-    """The answer box's keys only: the stored run's final numbers and its colour evidence (no figures)."""
-    result = registry.load("cnn").result
-    ev = colour_evidence(result, registry.palette())
+    """The answer box's keys only: the stored runs' final numbers and colour evidence (no figures)."""
+    runs = list(seeds().values())
+    palette = registry.palette()
+    evidence = [ca.colour_evidence(r, palette) for r in runs]
+    correlations = [ca.over_prediction(r, palette) for r in runs]
+    frequency = ca.spread("frequency", [f for f, _ in correlations])
+    saturation = ca.spread("saturation", [s for _, s in correlations])
     return {
-        "b1_epochs": len(result["epochs"]),
-        "b1_val_loss": float(result["final"]["val_loss"]),
-        "b1_val_acc": float(result["final"]["val_accuracy"]),
-        "b1_vivid_colours": ev.vivid_colours,
-        "b1_vivid_target_share": ev.vivid_target_share,
-        "b1_vivid_predicted_share": ev.vivid_predicted_share,
+        "b1_epochs": len(runs[0]["epochs"]),
+        "b1_seeds_label": f"mean of {len(runs)} seeds",
+        "b1_val_loss": ca.spread("CNN", [r["final"]["val_loss"] for r in runs]).mean,
+        "b1_val_acc": ca.spread("CNN", [r["final"]["val_accuracy"] for r in runs]).mean,
+        "b1_vivid_target_share": evidence[0].vivid_target_share,
+        "b1_vivid_predicted_share": ca.spread("CNN", [e.vivid_predicted_share for e in evidence]).mean,
+        "b1_rho_frequency": frequency.mean, "b1_rho_frequency_low": frequency.low,
+        "b1_rho_frequency_high": frequency.high,
+        "b1_rho_saturation": saturation.mean, "b1_rho_saturation_low": saturation.low,
+        "b1_rho_saturation_high": saturation.high,
+        "b1_frequency_first": all(f > abs(s) for f, s in correlations),
     }
+
+
+# The typed sentences of the page about the stored runs, each with what makes it true.
+CLAIMS = (
+    Claim("it under-uses {term}`vivid colours`",
+          lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share),
+    Claim("It over-predicts the colours that are common in the truth, not simply the dull ones",
+          lambda b1_frequency_first, b1_rho_frequency: b1_frequency_first and b1_rho_frequency > 0),
+    Claim("Vivid colours are under-used",
+          lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share),
+    Claim("more with how common a colour is than with how dull it is",
+          lambda b1_frequency_first: b1_frequency_first),
+    Claim("Saturation is lost",
+          lambda b1_saturation_predicted, b1_saturation_target: b1_saturation_predicted < b1_saturation_target),
+)
 
 
 def values() -> dict[str, object]:
@@ -41,14 +69,16 @@ def values() -> dict[str, object]:
     result = entry.result
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
-    ev = colour_evidence(result, palette)
+    ev = ca.colour_evidence(result, palette)
     config = registry.RUNS["cnn"]
+    runs = seeds()
     return {
         **answer_values(),
         "b1_lr": config.learning_rate,
         "b1_batch": config.batch_size,
         "b1_seed": config.seed,
-        "b1_table": final_table({"CNN": result}),
+        "b1_seeds": len(runs),
+        "b1_table": final_table(runs),
         "b1_device": entry.metadata["device"],
         "b1_key": entry.key[:16],
         "b1_over_colour": ev.over_colour,
@@ -64,13 +94,12 @@ def values() -> dict[str, object]:
                                          {"CNN output": entry.arrays["grid_predictions"],
                                           "ground truth": tensors.y_test[:GRID_IMAGES].numpy()},
                                          palette),
-        "b1_per_colour_fig": per_colour_figure(result, palette, "CNN, validation set"),
+        "b1_per_colour_fig": per_colour_figure(result, palette, "CNN (seed 0), validation set"),
     }
 
 
 def show(style: str = "text") -> str:
-    result = registry.load("cnn").result
-    _, tensors = registry.data()
-    evidence = dataclasses.asdict(colour_evidence(result, tensors.palette.numpy()))
+    runs = seeds()
+    evidence = dataclasses.asdict(ca.colour_evidence(runs["seed 0"], registry.palette()))
     lines = [f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}" for k, v in evidence.items()]
-    return final_table({"CNN": result}) + "\n\n" + "\n".join(lines)
+    return final_table(runs) + "\n\nseed 0:\n" + "\n".join(lines)

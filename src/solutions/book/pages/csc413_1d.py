@@ -16,6 +16,7 @@ from solutions.answers import colour_analysis as ca
 from solutions.answers import input_transform
 from solutions.answers.input_transform import BN_MODES, CASES, Effect, ProbeConfig
 from solutions.book.figures import plot_profiles
+from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
 from solutions.experiments import registry
 from solutions.experiments.registry import C1D_PROBE, TRANSFORM_EPOCHS, TRANSFORMS, transform_name
@@ -53,7 +54,7 @@ def trained_table(style: str = "latex") -> str:
     """Validation loss and accuracy per network and (a, b): mean [min–max] over seeds, and each
     difference from training on x with Welch's p and the verdict."""
     def versus(c: ca.Comparison, digits: int) -> str:
-        return f"{c.difference:+.{digits}f} (p = {c.p_value:.2f}, {c.verdict})"
+        return f"{c.difference:+.{digits}f} (p = {c.p_value:.3f}, {c.verdict})"
 
     body = []
     for m in C1D_MODELS:
@@ -65,13 +66,22 @@ def trained_table(style: str = "latex") -> str:
                          "—" if base else versus(r.loss_vs_full, 4),
                          "—" if base else versus(r.accuracy_vs_full, 2)])
     headers = ["network", "trained on y = a·x + b", "val loss: mean [range]", "val acc %: mean [range]",
-               "Δ val loss (Welch)", "Δ val acc, points (Welch)"]
+               "Δ val loss vs a = 1, b = 0", "Δ val acc vs a = 1, b = 0 (points)"]
     return markdown_table(headers, body, style)
 
 
 def beyond() -> list[str]:
     """The (network, case) pairs whose trained runs differ from training on x beyond the noise."""
     return [f"{_NAMES[m]} with {name}" for m in C1D_MODELS for name in ca.beyond_noise(trained(m))]
+
+
+def every_seed(model: str, name: str) -> tuple[bool, bool]:
+    """Whether ``model`` trained on the case ``name`` ends lower in loss, and higher in accuracy,
+    than training on x with the same seed, on every seed."""
+    rows = {r.name: r for r in trained(model)}
+    base, case = rows[BASELINE], rows[name]
+    return (all(c < b for c, b in zip(case.val_loss.values, base.val_loss.values)),
+            all(c > b for c, b in zip(case.val_accuracy.values, base.val_accuracy.values)))
 
 
 def _largest_gap(model: str) -> float:
@@ -122,11 +132,41 @@ def answer_values() -> dict[str, object]:
         "c1d_unet_base_loss": trained("unet")[0].val_loss.mean,
         "c1d_cnn_largest_gap": _largest_gap("cnn"),
         "c1d_unet_largest_gap": _largest_gap("unet"),
+        "c1d_largest_gap": max(_largest_gap(m) for m in C1D_MODELS),
+        "c1d_losses_within": all(not r.loss_vs_full.beyond_noise for m in C1D_MODELS for r in trained(m)),
+        "c1d_unet_inv_beyond": beyond() == [f"{_NAMES['unet']} with {case_label(*INV)}"],
+        "c1d_unet_inv_every_seed": all(every_seed("unet", case_label(*INV))),
+        "c1d_unet_inv_acc_gain": next(r.accuracy_vs_full.difference for r in trained("unet")
+                                      if r.name == case_label(*INV)),
         "c1d_cnn_base_range": trained("cnn")[0].val_loss.range,
         "c1d_unet_base_range": trained("unet")[0].val_loss.range,
         "c1d_up_a": UP[0],
         "c1d_cnn_eval_up_interior_changed": effect("cnn", "eval", UP).interior_changed,
     }
+
+
+# The typed sentences of the page about the stored runs, each with what makes it true.
+CLAIMS = (
+    Claim("Almost none, if the same pre-processing is used in training",
+          lambda c1d_losses_within, c1d_largest_gap: c1d_losses_within and c1d_largest_gap < 0.02),
+    Claim("A large one if it is applied only at test time",
+          lambda c1d_cnn_eval_up_interior_changed: c1d_cnn_eval_up_interior_changed > 50),
+    Claim("neither network's validation loss differs measurably from training on",
+          lambda c1d_losses_within: c1d_losses_within),
+    Claim("the UNet trained on $1 - x$ is a little more accurate, on every seed",
+          lambda c1d_unet_inv_beyond, c1d_unet_inv_every_seed, c1d_unet_inv_acc_gain:
+          c1d_unet_inv_beyond and c1d_unet_inv_every_seed and 0 < c1d_unet_inv_acc_gain < 2),
+    Claim("so a small real gain cannot be ruled out",
+          lambda c1d_beyond_count, c1d_chance: c1d_beyond_count >= 1 and c1d_chance < 1),
+    Claim("every difference in validation loss is within the noise",
+          lambda c1d_losses_within: c1d_losses_within),
+    Claim("It ends lower in loss and higher in accuracy than training on $x$ with the same seed",
+          lambda c1d_unet_inv_every_seed: c1d_unet_inv_every_seed),
+    Claim("no rescaling, sign flip or inversion costs either network anything measurable",
+          lambda c1d_losses_within, c1d_unet_inv_acc_gain: c1d_losses_within and c1d_unet_inv_acc_gain >= 0),
+    Claim("is right as far as training runs can tell",
+          lambda c1d_losses_within: c1d_losses_within),
+)
 
 
 def values() -> dict[str, object]:

@@ -7,11 +7,13 @@ from functools import cache
 
 from solutions.answers import colour_analysis as ca
 from solutions.answers.edge_split import EdgeAccuracy, edge_accuracies
+from solutions.answers.layer_paths import layers_to_output, reads
+from solutions.book.claims import Claim
 from solutions.book.figures import curves_figure, image_grid_figure
 from solutions.book.render import markdown_table
-from solutions.book.pages.csc413_1b import final_table
 from solutions.book.pages.csc413_2d import BASE, results
 from solutions.experiments import registry
+from solutions.experiments.models import ColourCNN, ColourUNet
 from solutions.experiments.training import GRID_IMAGES
 
 
@@ -19,13 +21,15 @@ from solutions.experiments.training import GRID_IMAGES
 def edge_accuracy() -> tuple[EdgeAccuracy, EdgeAccuracy]:
     """CNN and UNet on every validation image, split by the input's edge strength (stored: c2-edge-split)."""
     config = registry.RESULTS[registry.C2_EDGES].config
-    assert config.models == ("cnn", BASE)
+    if config.models != ("cnn", BASE):
+        raise ValueError(f"the stored edge split must compare cnn and {BASE}, got {config.models}")
     return edge_accuracies(registry.load(registry.C2_EDGES).result, config)
 
 
 ABLATION_LABELS = {"all": "UNet, all skips", "no_input": "without the raw-input skip",
                    "no_encoder": "without the encoder skips"}
 GRADIENT_LAYER = "downconv1.conv.weight"   # the first encoder layer: where a shorter path would show
+LAST_LAYER = "finalconv.weight"            # the output layer
 
 
 @cache
@@ -70,38 +74,125 @@ def cnn_results() -> list[dict]:
     return [registry.load(n).result for n in registry.seeds_of("cnn") if n in registry.RUNS]
 
 
+ENCODER = ("downconv1", "downconv2")   # the encoder blocks, whose distance to the loss the skips change
+
+
+def encoder_paths() -> dict[str, tuple[int, int]]:
+    """Network → (fewest, most) blocks between an encoder block and the output, read from the models."""
+    out = {}
+    for name, model in (("CNN", ColourCNN()), ("UNet", ColourUNet())):
+        d = layers_to_output(reads(model))
+        out[name] = (min(d[b] for b in ENCODER), max(d[b] for b in ENCODER))
+    return out
+
+
+def _spread(label: str, runs, value) -> ca.Spread:
+    return ca.spread(label, [value(r) for r in runs])
+
+
+@cache
+def spreads() -> dict[str, dict[str, ca.Spread]]:
+    """CNN and UNet (batch 100), every seed: final losses, accuracy and vivid share."""
+    palette = registry.palette()
+    out = {}
+    for label, runs in (("CNN", cnn_results()), ("UNet", results(registry.RUNS[BASE].batch_size))):
+        out[label] = {
+            "val_loss": _spread(label, runs, lambda r: r["final"]["val_loss"]),
+            "train_loss": _spread(label, runs, lambda r: r["final"]["train_loss"]),
+            "val_accuracy": _spread(label, runs, lambda r: r["final"]["val_accuracy"]),
+            "vivid": _spread(label, runs, lambda r: ca.colour_evidence(r, palette).vivid_predicted_share),
+        }
+    return out
+
+
+def means_table() -> str:
+    """Both networks' final numbers: mean [lowest–highest] over their seeds."""
+    def cell(s: ca.Spread, fmt: str) -> str:
+        return f"{s.mean:{fmt}} [{s.low:{fmt}}–{s.high:{fmt}}]"
+
+    return markdown_table(
+        ["network", "seeds", "training loss", "validation loss", "validation accuracy %", "vivid pixels %"],
+        [[label, s["val_loss"].n, cell(s["train_loss"], ".4f"), cell(s["val_loss"], ".4f"),
+          cell(s["val_accuracy"], ".1f"), cell(s["vivid"], ".1f")] for label, s in spreads().items()])
+
+
+def _cnn_vs_unet(field: str) -> ca.Comparison:
+    s = spreads()
+    return ca.compare(s["CNN"][field], s["UNet"][field], s["UNet"][field].range)
+
+
+def _first_to_last_gradient(result: dict) -> float:
+    """Mean over epochs of the first conv's gradient norm over the last conv's, in one run."""
+    ratios = [e["grad_norms"][GRADIENT_LAYER] / e["grad_norms"][LAST_LAYER] for e in result["epochs"]]
+    return sum(ratios) / len(ratios)
+
+
 def answer_values() -> dict[str, object]:
     """The answer box's keys only: stored finals, colour evidence and the edge split (no figures)."""
-    cnns = cnn_results()
-    palette = registry.palette()
-    seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
-    unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
-    unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])
-    unet_vivid = ca.spread("UNet", [ca.colour_evidence(r, palette).vivid_predicted_share for r in seeds])
-    cnn_ev = ca.colour_evidence(cnns[0], palette)
-    cnn_acc = ca.spread("CNN", [r["final"]["val_accuracy"] for r in cnns])
-    acc = ca.compare(cnn_acc, unet_acc, unet_acc.range)
+    s = spreads()
+    loss, acc, vivid = _cnn_vs_unet("val_loss"), _cnn_vs_unet("val_accuracy"), _cnn_vs_unet("vivid")
     edge_cnn, edge_unet = edge_accuracy()
     full, no_input, no_encoder = ablation_rows()
+    no_encoder_vs_cnn = ca.compare(s["CNN"]["val_loss"], no_encoder.val_loss, no_encoder.val_loss.range)
+    paths = encoder_paths()
     return {
         **ablation_values(full, no_input, no_encoder),
-        "c2_epochs": registry.RUNS[BASE].epochs,
-        "c2_seeds": unet_loss.n,
-        "c2_cnn_seeds": cnn_acc.n,
-        "c2_cnn_val_loss": ca.spread("CNN", [r["final"]["val_loss"] for r in cnns]).mean,
-        "c2_unet_val_loss": unet_loss.mean,
-        "c2_cnn_val_acc": cnn_acc.mean,
-        "c2_unet_val_acc": unet_acc.mean,
-        "c2_acc_verdict": acc.verdict,
-        "c2_cnn_train_loss": ca.spread("CNN", [r["final"]["train_loss"] for r in cnns]).mean,
-        "c2_unet_train_loss": ca.spread("UNet", [r["final"]["train_loss"] for r in seeds]).mean,
-        "c2_vivid_target": cnn_ev.vivid_target_share,
-        "c2_cnn_vivid": ca.spread("CNN", [ca.colour_evidence(r, palette).vivid_predicted_share
-                                          for r in cnns]).mean,
-        "c2_unet_vivid": unet_vivid.mean,
+        "c2_seeds_label": "means of {} seeds".format(min(s["CNN"]["val_loss"].n, s["UNet"]["val_loss"].n)),
+        "c2_seeds": s["UNet"]["val_loss"].n,
+        "c2_cnn_seeds": s["CNN"]["val_loss"].n,
+        "c2_cnn_val_loss": s["CNN"]["val_loss"].mean,
+        "c2_unet_val_loss": s["UNet"]["val_loss"].mean,
+        "c2_cnn_val_acc": s["CNN"]["val_accuracy"].mean,
+        "c2_unet_val_acc": s["UNet"]["val_accuracy"].mean,
+        "c2_loss_verdict": loss.verdict, "c2_loss_beyond": loss.beyond_noise,
+        "c2_acc_verdict": acc.verdict, "c2_acc_beyond": acc.beyond_noise,
+        "c2_vivid_verdict": vivid.verdict, "c2_vivid_beyond": vivid.beyond_noise,
+        "c2_vivid_target": ca.colour_evidence(cnn_results()[0], registry.palette()).vivid_target_share,
+        "c2_cnn_vivid": s["CNN"]["vivid"].mean,
+        "c2_unet_vivid": s["UNet"]["vivid"].mean,
         "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
         "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
+        "c2_acc_noise": s["UNet"]["val_accuracy"].range,
+        "c2_edge_seed": registry.RUNS[BASE].seed,
+        "c2_no_encoder_vs_cnn_beyond": no_encoder_vs_cnn.beyond_noise,
+        "c2_unet_path_low": paths["UNet"][0], "c2_unet_path_high": paths["UNet"][1],
+        "c2_cnn_path_low": paths["CNN"][0], "c2_cnn_path_high": paths["CNN"][1],
     }
+
+
+# The typed sentences of the page about the stored runs, each with what makes it true.
+CLAIMS = (
+    Claim("Yes: lower validation loss",
+          lambda c2_unet_val_loss, c2_cnn_val_loss, c2_loss_beyond: c2_unet_val_loss < c2_cnn_val_loss
+          and c2_loss_beyond),
+    Claim("more pixels coloured right",
+          lambda c2_unet_val_acc, c2_cnn_val_acc, c2_acc_beyond: c2_unet_val_acc > c2_cnn_val_acc and c2_acc_beyond),
+    Claim("with colours that follow the horse's outlines",
+          lambda c2_edge_gain, c2_acc_noise: c2_edge_gain > c2_acc_noise),
+    Claim("The gain is largest where the input has detail",
+          lambda c2_edge_gain, c2_flat_gain: c2_edge_gain > c2_flat_gain > 0),
+    Claim("as far behind as the CNN",
+          lambda c2_no_encoder_verdict, c2_no_encoder_loss_gap, c2_no_encoder_vs_cnn_beyond:
+          c2_no_encoder_verdict == ca.BEYOND and c2_no_encoder_loss_gap > 0 and not c2_no_encoder_vs_cnn_beyond),
+    Claim("no measurable change",
+          lambda c2_no_input_verdict, c2_no_input_acc_verdict: c2_no_input_verdict == c2_no_input_acc_verdict
+          == ca.WITHIN),
+    Claim("The UNet is not more colourful",
+          lambda c2_unet_vivid, c2_cnn_vivid, c2_vivid_beyond: not (c2_unet_vivid > c2_cnn_vivid and c2_vivid_beyond)),
+    Claim("Its training loss is lower too",
+          lambda c2_unet_train_loss, c2_cnn_train_loss, c2_train_verdict: c2_unet_train_loss < c2_cnn_train_loss
+          and c2_train_verdict == ca.BEYOND),
+    Claim("They are **less** colourful, not more",
+          lambda c2_unet_vivid, c2_cnn_vivid, c2_vivid_beyond: c2_unet_vivid < c2_cnn_vivid and c2_vivid_beyond),
+    Claim("So the gain over the CNN comes from the encoder skips",
+          lambda c2_no_encoder_verdict, c2_no_encoder_loss_gap, c2_no_input_verdict:
+          c2_no_encoder_verdict == ca.BEYOND and c2_no_encoder_loss_gap > 0 and c2_no_input_verdict == ca.WITHIN),
+    Claim("smaller, not vanished",
+          lambda c2_cnn_first_to_last: 0.1 < c2_cnn_first_to_last),
+    Claim("The second is supported above",
+          lambda c2_edge_gain, c2_flat_gain, c2_no_encoder_verdict: c2_edge_gain > c2_flat_gain
+          and c2_no_encoder_verdict == ca.BEYOND),
+)
 
 
 def ablation_values(full: ca.AblationRow, no_input: ca.AblationRow,
@@ -132,60 +223,45 @@ def values() -> dict[str, object]:
     both = {"CNN": cnn.result, "UNet": unet.result}
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
-    seeds = results(registry.RUNS[BASE].batch_size)          # the default UNet, every seed
-    unet_loss = ca.spread("UNet", [r["final"]["val_loss"] for r in seeds])
-    unet_acc = ca.spread("UNet", [r["final"]["val_accuracy"] for r in seeds])
-    unet_train = ca.spread("UNet", [r["final"]["train_loss"] for r in seeds])
-    unet_vivid = ca.spread("UNet", [ca.colour_evidence(r, palette).vivid_predicted_share for r in seeds])
+    s = spreads()
     cnn_ev = ca.colour_evidence(cnn.result, palette)
     unet_ev = ca.colour_evidence(unet.result, palette)
-    cnns = cnn_results()
-
-    def cnn_spread(value) -> ca.Spread:
-        return ca.spread("CNN", [value(r) for r in cnns])
-
-    loss = ca.compare(cnn_spread(lambda r: r["final"]["val_loss"]), unet_loss, unet_loss.range)
-    acc = ca.compare(cnn_spread(lambda r: r["final"]["val_accuracy"]), unet_acc, unet_acc.range)
-    train = ca.compare(cnn_spread(lambda r: r["final"]["train_loss"]), unet_train, unet_train.range)
-    vivid = ca.compare(cnn_spread(lambda r: ca.colour_evidence(r, palette).vivid_predicted_share),
-                       unet_vivid, unet_vivid.range)
     edge_cnn, edge_unet = edge_accuracy()
     config = registry.RUNS[BASE]
     return {
         **answer_values(),
+        "c2_epochs": config.epochs,
         "c2_batch": config.batch_size,
         "c2_lr": config.learning_rate, "c2_seed": config.seed,
-        "c2_alpha_pct": 100 * ca.ALPHA,
-        "c2_table": final_table(both),
+        "c2_table": means_table(),
         "c2_curves_fig": curves_figure(both),
         "c2_grid_fig": image_grid_figure(
             tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
             {"CNN": cnn.arrays["grid_predictions"], "UNet": unet.arrays["grid_predictions"],
              "ground truth": tensors.y_test[:GRID_IMAGES].numpy()}, palette),
-        # loss and accuracy, against the UNet's seed range
-        "c2_unet_val_loss_low": unet_loss.low, "c2_unet_val_loss_high": unet_loss.high,
-        "c2_loss_verdict": loss.verdict,
-        "c2_acc_gain": acc.difference,
-        "c2_acc_noise": unet_acc.range,
-        "c2_train_verdict": train.verdict,
-        # colourfulness
-        "c2_unet_vivid_low": unet_vivid.low, "c2_unet_vivid_high": unet_vivid.high,
-        "c2_vivid_verdict": vivid.verdict,
+        # loss and accuracy
+        "c2_acc_gain": s["UNet"]["val_accuracy"].mean - s["CNN"]["val_accuracy"].mean,
+        "c2_cnn_train_loss": s["CNN"]["train_loss"].mean,
+        "c2_unet_train_loss": s["UNet"]["train_loss"].mean,
+        "c2_train_verdict": _cnn_vs_unet("train_loss").verdict,
+        # colourfulness (seed 0's per-colour shares)
+        "c2_unet_vivid_low": s["UNet"]["vivid"].low, "c2_unet_vivid_high": s["UNet"]["vivid"].high,
         "c2_cnn_saturation": cnn_ev.saturation_predicted,
         "c2_unet_saturation": unet_ev.saturation_predicted,
         "c2_saturation_target": cnn_ev.saturation_target,
         "c2_cnn_top3": cnn_ev.top3_predicted_share,
         "c2_unet_top3": unet_ev.top3_predicted_share,
         "c2_top3_target": cnn_ev.top3_target_share,
-        # the ablations, and the first layer's gradient at matched steps
+        # the ablations, and the first layer's gradient
         "c2_ablation_table": ablation_table(),
         "c2_grad_layer": GRADIENT_LAYER.removesuffix(".conv.weight"),
-        # where the accuracy is gained
+        "c2_last_layer": LAST_LAYER.removesuffix(".weight"),
+        "c2_cnn_first_to_last": sum(map(_first_to_last_gradient, cnn_results())) / len(cnn_results()),
+        # where the accuracy is gained (seed 0's networks, every validation image)
         "c2_cnn_edge": edge_cnn.edge, "c2_unet_edge": edge_unet.edge,
         "c2_cnn_flat": edge_cnn.flat, "c2_unet_flat": edge_unet.flat,
     }
 
 
 def show(style: str = "text") -> str:
-    return (final_table({"CNN": registry.load("cnn").result, "UNet": registry.load(BASE).result})
-            + "\n\nThe UNet without some of its skips, every seed:\n" + ablation_table(style))
+    return means_table() + "\n\nThe UNet without some of its skips, every seed:\n" + ablation_table(style)

@@ -156,3 +156,37 @@ def test_every_page_links_the_pdf_at_the_site_root(page):
     target = (HTML / page).parent / links[0]
     assert target.resolve() == (HTML / "book.pdf").resolve(), links[0]
     assert "Download PDF" in text(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bottom line first: every answer page's box opens with a plain answer of at most 50 words,
+# and the whole box stays under 170 (a typeset formula counts as one word).
+
+BOTTOM_LINE_WORDS, BOX_WORDS = 50, 170
+STATISTICS = re.compile(r"\bp\s*[=<>≤]|p-value|Welch|noise|\bbeyond\b|significan|\binterval\b|bootstrap",
+                        re.I)
+
+
+def answer_box(page) -> list[str]:
+    """The paragraphs of ``page``'s Answer box as a reader sees them, each formula one word."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text(page.docname), "html.parser")
+    box = next(b for b in soup.select("div.admonition")
+               if b.select_one(".admonition-title").get_text(strip=True) == "Answer")
+    for formula in box.select("span.math, div.math"):
+        formula.replace_with(" F ")
+    return [re.sub(r"\s+", " ", p.get_text(" ")).strip() for p in box.find_all("p")
+            if "admonition-title" not in (p.get("class") or [])]
+
+
+@pytest.mark.parametrize("page", [p for p in ANSWERS.values() if p.answer_id != "answers"],
+                         ids=lambda p: p.answer_id)
+def test_every_answer_box_opens_with_a_plain_bottom_line(page):
+    paragraphs = answer_box(page)
+    first = paragraphs[0]
+    assert len(first.split()) <= BOTTOM_LINE_WORDS, (len(first.split()), first)
+    assert not STATISTICS.search(first), (STATISTICS.search(first).group(), first)
+    total = sum(len(p.split()) for p in paragraphs)
+    assert total <= BOX_WORDS, (total, paragraphs)
+    assert "-0.000" not in " ".join(paragraphs) and "−0.000" not in " ".join(paragraphs)

@@ -423,3 +423,60 @@ def test_spread_of_one_value_has_no_sd_and_no_warning():
         warnings.simplefilter("error")
         s = ca.spread(1, [1.5])
     assert math.isnan(s.sd) and s.n == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Added for the words of 1(b) and 2(d): pooled seed spread, two single runs, over-prediction, edges.
+
+def test_pooled_sd_weights_each_setting_by_its_degrees_of_freedom():
+    from solutions.answers.colour_analysis import pooled_sd, spread
+    # variances: [1, 3] → 2 (1 df); [2, 4, 6] → 4 (2 df); pooled (2 + 8) / 3 = 10/3; [7] adds nothing
+    sd, df = pooled_sd([spread(5, [1.0, 3.0]), spread(10, [2.0, 4.0, 6.0]), spread(20, [7.0])])
+    assert df == 3 and sd ** 2 == pytest.approx(10 / 3)
+    with pytest.raises(ValueError, match="2 or more"):
+        pooled_sd([spread(5, [1.0])])
+
+
+def test_two_single_runs_against_the_pooled_spread():
+    from solutions.answers.colour_analysis import POOLED, single_runs, spread
+    # d = 0.1, sd = 0.05: t = 0.1 / (0.05·√2) = 1.4142; with 2 df, p = 2·(1 − F(1.4142)) = 0.2929
+    c = single_runs(spread(1, [1.0]), spread(2, [1.1]), sd=0.05, df=2)
+    assert c.rule == POOLED and c.p_value == pytest.approx(0.2929, abs=1e-4) and not c.beyond_noise
+    # d = 0.5: t = 7.0711, p = 0.0194 < 0.05
+    assert single_runs(spread(1, [1.0]), spread(2, [1.5]), sd=0.05, df=2).beyond_noise
+    with pytest.raises(ValueError, match="first"):
+        single_runs(spread(1, [1.0, 2.0]), spread(2, [1.5]), sd=0.05, df=2)
+    with pytest.raises(ValueError, match="sd"):
+        single_runs(spread(1, [1.0]), spread(2, [1.5]), sd=0.0, df=2)
+
+
+def test_over_prediction_follows_frequency_or_saturation():
+    from solutions.answers.colour_analysis import over_prediction
+    palette = [[0.5, 0.5, 0.5], [0.9, 0.1, 0.1], [0.6, 0.3, 0.3], [0.2, 0.2, 0.6]]
+    # saturations 0, 0.8, 0.3, 0.4; true shares 40, 30, 20, 10; excess +10, 0, −4, −6:
+    # excess ranks follow the true shares exactly (ρ = 1); against saturation the ranks are
+    # (4, 3, 2, 1) vs (1, 4, 2, 3): d² = 9 + 1 + 0 + 4 = 14, ρ = 1 − 6·14/(4·15) = −0.4
+    r = {"per_colour": {"target_share": [40.0, 30.0, 20.0, 10.0], "predicted_share": [50.0, 30.0, 16.0, 4.0]}}
+    freq, sat = over_prediction(r, palette)
+    assert freq == pytest.approx(1.0) and sat == pytest.approx(-0.4)
+
+
+def test_vivid_colours_are_those_above_the_median_saturation():
+    from solutions.answers.colour_analysis import vivid_colours
+    # saturations 0.4, 0.0, 0.8, 0.2: median 0.3, vivid the first and the third
+    mask, median = vivid_colours([[0.5, 0.2, 0.1], [0.3, 0.3, 0.3], [0.9, 0.1, 0.1], [0.4, 0.3, 0.2]])
+    assert mask.tolist() == [True, False, True, False] and median == pytest.approx(0.3)
+
+
+def test_edge_accuracy_per_run_uses_one_split_for_every_run():
+    from solutions.answers.colour_analysis import edge_accuracy_per_run
+    grey = np.zeros((1, 4, 4))
+    grey[0, :, 2:] = 1.0     # a vertical edge: the inner pixels of columns 1 and 2 are the edge
+    target = np.zeros((1, 4, 4), dtype=int)
+    wrong_on_edge = target.copy()
+    wrong_on_edge[0, 1:3, 1:3] = 1
+    found = edge_accuracy_per_run({5: [target, wrong_on_edge]}, target, grey)
+    assert [a.edge for a in found[5]] == [100.0, 0.0]
+    assert [a.flat for a in found[5]] == [100.0, 100.0]
+    with pytest.raises(ValueError, match="runs"):
+        edge_accuracy_per_run({}, target, grey)

@@ -86,8 +86,8 @@ def test_every_answer_page_opens_with_the_answer(page):
     assert box, f"{page.file} has no box titled Answer"
     assert first_section is None or box.start() < first_section.start(), page.file
     body = text[box.end():text.index(":::", box.end())]
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", body.strip()) if s.strip()]
-    assert 2 <= len(sentences) <= 8 and "{glue" in body, (page.file, len(sentences))
+    # its words' length is checked on the built page; the overview's own box only points on
+    assert "{glue" in body or page.answer_id == "answers", page.file
 
 
 @pytest.mark.skipif(not FULL, reason="runs every page's values (the full tier and the book build do)")
@@ -97,7 +97,8 @@ def test_every_key_a_page_module_defines_is_used_by_its_page(page):
     module = page.load()
     defined = set(module.values()) | set(module.figures() if callable(getattr(module, "figures", None)) else ())
     assert glue_keys(page) <= defined
-    assert not defined - glue_keys(page), f"unused glue keys: {sorted(defined - glue_keys(page))}"
+    read = glue_keys(page) | {k for c in getattr(module, "CLAIMS", ()) for k in c.keys}
+    assert not defined - read, f"keys neither glued nor read by a claim: {sorted(defined - read)}"
 
 
 def _answer_box(page) -> str:
@@ -118,11 +119,11 @@ def test_1d_answers_the_question_asked_with_networks_trained_on_the_transformed_
     assert {(registry.RESULTS[n].config.input_scale, registry.RESULTS[n].config.input_shift)
             for n in trained} == {(1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0)}
     box = set(GLUE.findall(_answer_box(p)))
-    assert {("c1d_beyond_count", ""), ("c1d_compared", ""), ("c1d_unet_largest_gap", "")} <= box
+    assert {("c1d_beyond_count", ""), ("c1d_tests", ""), ("c1d_largest_gap", "")} <= box
     assert "c1d_trained_table" in glue_keys(p)
 
 
-def test_2c_reasons_rest_on_ablations_and_gradients_at_matched_steps():
+def test_2c_reasons_rest_on_ablations_edges_and_path_lengths():
     from solutions.book.declarations import page
     from solutions.experiments import registry
 
@@ -132,7 +133,7 @@ def test_2c_reasons_rest_on_ablations_and_gradients_at_matched_steps():
                  "TrainConfig" and registry.RESULTS[n].config.unet_skips != "all"}
     assert sorted(ablations.values()) == ["no_encoder"] * 3 + ["no_input"] * 3
     box = {a for a, _ in GLUE.findall(_answer_box(p))}
-    assert {"c2_no_encoder_verdict", "c2_no_input_verdict", "c2_grad_ratio_no_encoder_low"} <= box
+    assert {"c2_no_encoder_loss", "c2_no_input_loss", "c2_edge_gain", "c2_unet_path_low"} <= box
     assert "c2_ablation_table" in glue_keys(p)
 
 

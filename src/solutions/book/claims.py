@@ -146,6 +146,73 @@ def _describe(c: Claim) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Which typed sentences need a guard: those that compare glued results in words of their own.
+
+# Words that state a direction or a comparison: next to a glued value, typed, they are a claim.
+DIRECTION = re.compile(
+    r"\b(higher|lower|more|less|fewer|larger|smaller|bigger|better|worse|above|below|within|beyond|"
+    r"exceeds?|exceeding|rises?|rising|rose|falls?|falling|fell|grows?|growing|drops?|increases?|"
+    r"decreases?|unchanged|faster|slower|greater|largest|smallest|highest|lowest|best|worst|most|"
+    r"least|mostly)\b", re.I)
+_FENCE = re.compile(r"^\s*(`{3,}|:{3,})")
+
+
+def prose(source: str) -> str:
+    r"""The typed prose of a MyST page: code cells, glued blocks, directive options and tables out;
+    the text of admonitions (Answer, Pitfall) and of figure captions in.
+
+    >>> print(prose("Text.\n```{code-cell} ipython3\nx = 1\n```\n:::{admonition} A\n:class: tip\n\nIn.\n:::"))
+    Text.
+    <BLANKLINE>
+    <BLANKLINE>
+    <BLANKLINE>
+    In.
+    <BLANKLINE>
+    """
+    out: list[str] = []
+    fence: str | None = None
+    typed = True                                    # whether the open fence holds typed text
+    for line in source.splitlines():
+        m = _FENCE.match(line)
+        stripped = line.strip()
+        if fence is not None:
+            if m and stripped.rstrip(fence[0]) == "" and len(stripped) >= len(fence):
+                fence = None
+                out.append("")
+            elif typed and not stripped.startswith(":"):
+                out.append(line)                     # an admonition's text, a figure's caption
+            continue
+        if m:
+            fence = m.group(1)
+            typed = not ("{code-cell}" in stripped or re.search(r"\{glue(:\w+)?\}\s", stripped))
+            out.append("")
+            continue
+        out.append("" if stripped.startswith(("#", "|", "---")) else line)
+    return "\n".join(out)
+
+
+def result_sentences(source: str) -> list[str]:
+    """The typed sentences of a page that hold a glued value and a direction word outside it."""
+    found = []
+    for para in re.split(r"\n[ \t]*\n|\n(?=\s*(?:[-*]|\d+\.)\s)", prose(source)):
+        para = re.sub(r"\s+", " ", para).strip()
+        for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(*{$])", para):
+            if _GLUE.search(s) and DIRECTION.search(_GLUE.sub(" ", s)):
+                found.append(s)
+    return found
+
+
+def unguarded(module: ModuleType) -> list[str]:
+    """The result sentences of ``module``'s page that no claim covers, nor a ``DEFINITIONS`` anchor
+    (a typed sentence whose direction words define what a glued number is — "the largest rise,
+    {x}, is at batch {y}" with both computed — or state a method, not a finding)."""
+    _, source = page_source(module)
+    anchors = [_flat(c.anchor) for c in getattr(module, "CLAIMS", ())]
+    anchors += [_flat(a) for a in getattr(module, "DEFINITIONS", ())]
+    return [s for s in result_sentences(source) if not any(a in s for a in anchors)]
+
+
+# ---------------------------------------------------------------------------------------------
 # Sphinx: every registered anchor is in its page once, on every build that reads the page.
 
 def _source_read(app, docname: str, source: list[str]) -> None:

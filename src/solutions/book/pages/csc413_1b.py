@@ -59,6 +59,10 @@ CLAIMS = (
           lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share),
     Claim("more with how common a colour is than with how dull it is",
           lambda b1_frequency_first: b1_frequency_first),
+    Claim("The most over-predicted colour",
+          lambda b1_over_predicted_share, b1_over_target_share, b1_under_predicted_share,
+          b1_under_target_share: b1_over_predicted_share > b1_over_target_share
+          and b1_under_predicted_share < b1_under_target_share),
     Claim("Saturation is lost",
           lambda b1_saturation_predicted, b1_saturation_target: b1_saturation_predicted < b1_saturation_target),
 )

@@ -145,6 +145,9 @@ def answer_values() -> dict[str, object]:
     }
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = ("the tables give the mean and the largest",)
+
 # The typed sentences of the page about the stored runs, each with what makes it true.
 CLAIMS = (
     Claim("Almost none, if the same pre-processing is used in training",
@@ -164,6 +167,10 @@ CLAIMS = (
           lambda c1d_unet_inv_every_seed: c1d_unet_inv_every_seed),
     Claim("no rescaling, sign flip or inversion costs either network anything measurable",
           lambda c1d_losses_within, c1d_unet_inv_acc_gain: c1d_losses_within and c1d_unet_inv_acc_gain >= 0),
+    Claim("falls beyond the noise", lambda c1d_beyond_count: c1d_beyond_count == 1),
+    Claim("(a smaller $a$ makes $\\epsilon$ relatively larger)",
+          lambda c1d_cnn_train_down_interior_pct, c1d_cnn_train_up_interior_pct:
+          c1d_cnn_train_down_interior_pct > c1d_cnn_train_up_interior_pct),
     Claim("is right as far as training runs can tell",
           lambda c1d_losses_within: c1d_losses_within),
 )

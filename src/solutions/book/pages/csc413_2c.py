@@ -160,6 +160,9 @@ def answer_values() -> dict[str, object]:
     }
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = ("the three most predicted colours",)
+
 # The typed sentences of the page about the stored runs, each with what makes it true.
 CLAIMS = (
     Claim("Yes: lower validation loss",
@@ -187,6 +190,9 @@ CLAIMS = (
     Claim("So the gain over the CNN comes from the encoder skips",
           lambda c2_no_encoder_verdict, c2_no_encoder_loss_gap, c2_no_input_verdict:
           c2_no_encoder_verdict == ca.BEYOND and c2_no_encoder_loss_gap > 0 and c2_no_input_verdict == ca.WITHIN),
+    Claim("points higher", lambda c2_acc_gain, c2_acc_beyond: c2_acc_gain > 0 and c2_acc_beyond),
+    Claim("the UNet's training loss is indeed lower",
+          lambda c2_unet_train_loss, c2_cnn_train_loss: c2_unet_train_loss < c2_cnn_train_loss),
     Claim("smaller, not vanished",
           lambda c2_cnn_first_to_last: 0.1 < c2_cnn_first_to_last),
     Claim("The second is supported above",

@@ -179,6 +179,14 @@ def answer_values() -> dict[str, object]:
     }
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = (
+    "neighbouring pairs differ beyond the noise.",   # a computed count
+    "The largest rise,",                       # the arg-max, computed
+    "cannot be told apart from the largest rise",   # computed lists
+    "If the learning rate grows in proportion to the batch size",       # the method
+)
+
 # The typed sentences of the page about the stored runs, each with what makes it true.
 CLAIMS = (
     Claim("smaller batches end with lower training and validation loss",
@@ -224,6 +232,10 @@ CLAIMS = (
     Claim("does overfit a little", lambda d2_overfit_5_low: d2_overfit_5_low > 0),
     Claim("overfit as much, so it is not",
           lambda d2_overfit_5_tied, d2_overfit_ties: d2_overfit_5_tied and d2_overfit_ties >= 2),
+    Claim("times fewer", lambda d2_steps_small, d2_steps_large: d2_steps_small > d2_steps_large),
+    Claim("The lowest is at batch",
+          lambda d2_best_loss_batch, d2_worst_loss_batch, d2_small, d2_large:
+          d2_best_loss_batch == d2_small and d2_worst_loss_batch == d2_large),
     Claim("with the learning rate scaled, the gap closes",
           lambda d2_scaled_between_beyond, d2_scaled_moved: not d2_scaled_between_beyond and d2_scaled_moved),
 )

@@ -279,7 +279,8 @@ def values() -> dict[str, object]:
         "d2_val_extremes_verdict": a.val_extremes.verdict,
         "d2_train_extremes_verdict": a.train_extremes.verdict,
         "d2_train_beyond": a.train_adjacent_beyond,
-        "d2_val_reversals": a.val_reversals,
+        "d2_reversal_words": ("the larger batch never ends lower" if a.val_reversals == 0 else
+                              f"in {a.val_reversals} of them the larger batch ends lower"),
         "d2_best_loss_batch": a.best_val_batch,
         "d2_worst_loss_batch": a.worst_val_batch,
         # overfitting, one measure for every batch size
@@ -309,7 +310,9 @@ def values() -> dict[str, object]:
         "d2_2020_dip_verdict": dip.verdict,
         "d2_2020_bumps": len(ca.reversals([ca.spread(b, [REPORTED_2020[b][0]]) for b in BATCH_SIZES], 0.0)),
         "d2_pooled_sd": dip.noise_range,
-        "d2_ours_dip": by_batch[dip.first].val_loss.mean - by_batch[dip.second].val_loss.mean,
+        "d2_ours_dip_size": abs(by_batch[dip.first].val_loss.mean - by_batch[dip.second].val_loss.mean),
+        "d2_ours_dip_side": ("above" if by_batch[dip.first].val_loss.mean > by_batch[dip.second].val_loss.mean
+                             else "below"),
         # time
         "d2_pace_batch": pace, "d2_pace_seconds": float(fastest[pace]),
         "d2_time_small": float(final[small.batch]["seconds"]),

@@ -171,6 +171,8 @@ CLAIMS = (
     Claim("(a smaller $a$ makes $\\epsilon$ relatively larger)",
           lambda c1d_cnn_train_down_interior_pct, c1d_cnn_train_up_interior_pct:
           c1d_cnn_train_down_interior_pct > c1d_cnn_train_up_interior_pct),
+    Claim("BatchNorm in training mode, CNN:** no visible change",
+          lambda c1d_cnn_train_up_interior_changed: c1d_cnn_train_up_interior_changed < 1),
     Claim("is right as far as training runs can tell",
           lambda c1d_losses_within: c1d_losses_within),
 )

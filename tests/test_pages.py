@@ -96,8 +96,10 @@ def test_every_answer_page_opens_with_the_answer(page):
 def test_every_key_a_page_module_defines_is_used_by_its_page(page):
     module = page.load()
     defined = set(module.values()) | set(module.figures() if callable(getattr(module, "figures", None)) else ())
+    claimed = {k for c in getattr(module, "CLAIMS", ()) for k in c.keys}   # read by a typed sentence
     assert glue_keys(page) <= defined
-    assert not defined - glue_keys(page), f"unused glue keys: {sorted(defined - glue_keys(page))}"
+    unused = defined - glue_keys(page) - claimed
+    assert not unused, f"unused glue keys: {sorted(unused)}"
 
 
 def _answer_box(page) -> str:
@@ -162,3 +164,43 @@ def test_the_1d_sentence_typed_after_the_trained_table_holds_for_the_stored_runs
     # 2 networks × 3 transforms = 6 cases, 2 tests each = 12, at 5 %: 0.6 expected by chance
     assert (values["c1d_compared"], values["c1d_tests"]) == (6, 12)
     assert values["c1d_chance"] == pytest.approx(0.6)
+
+
+# ---------------------------------------------------------------------------------------------
+# Answer boxes: a plain bottom line first (≤ 50 words, no statistics vocabulary), the evidence
+# after it, the whole box ≤ 170 words; a glued value or a formula counts as one word.
+
+_ONE_WORD = re.compile(r"\{glue(?::\w+)?\}`[^`]*`|\$[^$]+\$")
+_ROLE_WORDS = re.compile(r"\{\w+(?::\w+)?\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+STATISTICS = re.compile(r"\bp\s*[=<>]|p-value|Welch|t-test|noise|beyond|interval|bootstrap|significan",
+                        re.I)
+BOTTOM_LINE_PAGES = ["csc413-3de", "cs5242-q1", "cs5242-q2", "cs5242-q3", "cs5242-q4"]
+
+
+def words(markdown: str) -> int:
+    """Words of MyST text as a reader counts them: a glued value or a formula is one word, a role
+    its words, a token of punctuation alone none."""
+    text = _ROLE_WORDS.sub(r"\1", _ONE_WORD.sub(" X ", markdown))
+    return sum(1 for w in text.split() if re.search(r"\w", w))
+
+
+def test_words_counts_glue_and_formulas_as_one_word():
+    assert words("(a) The kernel is {glue:md}`q2_a:myst`, $h \\times 2$ wide: {term}`seed spread`.") == 9
+    assert words("×{glue:text}`c3de_pixel_factor` % — {term}`bias <bias and variance>`") == 2
+
+
+def _box_paragraphs(answer_id: str) -> list[str]:
+    from solutions.book.pages.all_answers import answer_box
+
+    return [p for p in re.split(r"\n[ \t]*\n", answer_box(answer_id)) if p.strip()]
+
+
+@pytest.mark.parametrize("answer_id", BOTTOM_LINE_PAGES)
+def test_the_answer_box_opens_with_a_plain_bottom_line(answer_id):
+    paragraphs = _box_paragraphs(answer_id)
+    first = paragraphs[0]
+    assert len(paragraphs) >= 2, f"{answer_id}: the bottom line, then the evidence"
+    assert words(first) <= 50, (answer_id, words(first))
+    assert not STATISTICS.findall(first), (answer_id, STATISTICS.findall(first))
+    assert "{glue" in first, f"{answer_id}: the bottom line glues its key numbers"
+    assert sum(words(p) for p in paragraphs) <= 170, (answer_id, [words(p) for p in paragraphs])

@@ -193,8 +193,7 @@ def values() -> dict[str, object]:
         "q1_crop_as_8_high": pct(crop.readings[8].high),
         "q1_crop_worst": pct(crop.kept_worst), "q1_crop_best": pct(crop.kept_best),
         "q1_crop_first_share": pct(crop.readings[beats[0]].value) if beats else 0.0,
-        "q1_crop_as_3": pct(crop.readings[3].value), "q1_crop_as_3_high": pct(crop.readings[3].high),
-        "q1_crop_as_0": pct(crop.readings[0].value), "q1_crop_as_0_high": pct(crop.readings[0].high),
+        "q1_crop_as_3": pct(crop.readings[3].value), "q1_crop_as_0": pct(crop.readings[0].value),
         "q1_crop_table": crop_table(),
         "q1_trained_none": pct(trained["none"].accuracy.value),
         "q1_trained_rot": pct(trained["rot180"].accuracy.value),
@@ -213,7 +212,6 @@ def values() -> dict[str, object]:
         "q1_iou_bp": matches["flip_v", "b", "p"].iou, "q1_iou_bq": matches["rot180", "b", "q"].iou,
         "q1_iou_nu": matches["rot180", "n", "u"].iou, "q1_iou_mw": matches["flip_v", "M", "W"].iou,
         "q1_iou_baseline_mean": matches["flip_h", "b", "d"].baseline_mean,
-        "q1_iou_baseline_max": max(m.baseline_max for m in matches.values()),
         "q1_judged_fig": figures.judged_figure([judged[t] for t in lca.SAFE + lca.HARMFUL], crop),
         "q1_digits_fig": figures.digits_figure(r),
         "q1_glyphs_fig": figures.glyphs_figure(),
@@ -249,6 +247,7 @@ CLAIMS = (
           lambda q1_six_to_nine, q1_iou_bd, q1_crop_as_8, q1_half_top_0, q1_half_left_3:
           q1_six_to_nine > 50 and q1_iou_bd == 1.0 and q1_crop_as_8 < 50
           and min(q1_half_top_0, q1_half_left_3) >= 20),
+    Claim("give a 3 or a 0 less often than", lambda q1_crop_beats: q1_crop_beats),
     Claim("mostly stops being an 8", lambda q1_crop_as_8: q1_crop_as_8 < 50),
     Claim("their right half mostly as", lambda q1_half_right_first_share: q1_half_right_first_share > 50),
 )

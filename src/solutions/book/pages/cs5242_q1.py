@@ -142,6 +142,7 @@ def claim_values() -> dict[str, object]:
         "q1_crop_beats": bool(lca.read_more_often(lca.crop_effect(r, 8, CROP_SIZES[0]))),
         "q1_crops_keep_more": all(a < b for a, b in zip(crops, crops[1:])),
         "q1_iou_margin": min(m.iou - m.baseline_max for m in matches),
+        "q1_trained_shift_arrow": lca.train_with(r, "shift").change.arrow,
         "q1_mw_far_above": all(m.iou > 2 * m.baseline_max for m in matches
                                if (m.transform, m.source, m.target) == ("flip_v", "M", "W")),
     }
@@ -236,6 +237,7 @@ CLAIMS = (
     Claim("keep every class above", lambda q1_safe_keep_every_class: q1_safe_keep_every_class),
     Claim("A judge that never saw a shift reads only",
           lambda q1_shift_accuracy, q1_untouched_min: q1_shift_accuracy < q1_untouched_min),
+    Claim("training with them costs nothing here", lambda q1_trained_shift_arrow: q1_trained_shift_arrow != "↓"),
     Claim("Larger windows keep more", lambda q1_crops_keep_more: q1_crops_keep_more),
     Claim("on untouched digits is small",
           lambda q1_trained_rot_change_low, q1_trained_flip_v_change_low:

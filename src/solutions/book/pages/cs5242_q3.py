@@ -114,7 +114,14 @@ def values() -> dict[str, object]:
         "q3_formula_adam": math(alexnet_1x1.bill_formula("adam")),
         "q3_formula_sgd": math(alexnet_1x1.bill_formula("sgd")),
         **variant_values(),
+        "q3_bills_match": bills_match(),
     }
+
+
+def bills_match() -> bool:
+    """Every item of the closed forms equals torch's measurement (the bill table's last column)."""
+    return all(alexnet_1x1.closed_form_bill(opt, Q3_MEASURED_BATCH) ==
+               alexnet_1x1.measured_bill(opt, Q3_MEASURED_BATCH) for opt in alexnet_1x1.OPTIMIZERS)
 
 
 def variant_values() -> dict[str, bool]:
@@ -131,6 +138,7 @@ CLAIMS = (
           lambda q3_peak, q3_held_at_peak_batch: abs(q3_peak / q3_held_at_peak_batch - 1) < 0.1),
     Claim("bytes per image, close to the saved outputs alone",
           lambda q3_peak_per_image, q3_saved_bytes: abs(q3_peak_per_image / q3_saved_bytes - 1) < 0.1),
+    Claim("The same figure comes out of", lambda q3_bills_match: q3_bills_match),
     Claim("changes the gradients but not what is saved",
           lambda q3_variants_saved_same, q3_variants_grads_differ:
           q3_variants_saved_same and q3_variants_grads_differ),

@@ -173,8 +173,20 @@ def claim_values() -> dict[str, object]:
         return all(as_answered(component, mode) for mode in finetune_cost.MODES)
 
     shares = [bert_bill(C3DE_LAST, b).share("frozen_weights") for b in SWEEPS.bert_batches]
+    growth = _resolution_growth()
+    trained = ("parameters", "gradients", "adam_state")     # what the figure's flat lines show
     return {f"c3de_as_answered_{c}": both(c) for c in finetune_cost.COMPONENTS if c != "head_parameters"} | {
         "c3de_bert_last_frozen_every": min(shares),
+        # the depth figure: parameters and forward FLOPs are equal in the two modes at every depth
+        "c3de_same_in_both_modes": all(
+            getattr(r, c) == getattr(f, c) for r in data()[0] if r.mode == C3DE_LAST
+            for f in data()[0] if (f.arch, f.n, f.mode) == (r.arch, r.n, "full")
+            for c in ("parameters", "forward_flops")),
+        # the resolution figure, last layer only: flat with the pointwise head, ×4 with the flatten head
+        "c3de_pointwise_flat": all(growth["conv", C3DE_LAST, c] in (None, 1.0) for c in trained),
+        "c3de_flatten_grows": all(growth["conv_flatten", C3DE_LAST, c] is not None
+                                  and abs(growth["conv_flatten", C3DE_LAST, c] - 4) < 0.2
+                                  for c in ("head_parameters", "gradients", "adam_state")),
     }
 
 
@@ -322,6 +334,17 @@ CLAIMS = (
     Claim("it does not grow with the number of layers",
           lambda c3de_working_depth_free: c3de_working_depth_free),
     Claim("grows in proportion to the batch", lambda c3de_working_per_sequence: c3de_working_per_sequence),
+    Claim("the step's memory grows", lambda c3de_as_answered_parameters, c3de_pit_growth:
+          c3de_as_answered_parameters and c3de_pit_growth > 1),
+    Claim("each about as costly as the layer's forward",
+          lambda c3de_bwd_fwd_ratio: 1.8 <= c3de_bwd_fwd_ratio <= 2.1),
+    Claim("So a step costs $O(n)$ either way",
+          lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops:
+          c3de_as_answered_forward_flops and c3de_as_answered_backward_flops),
+    Claim("so their dashed line lies under the solid one",
+          lambda c3de_same_in_both_modes: c3de_same_in_both_modes),
+    Claim("optimizer state are flat; with the flatten head (right)",
+          lambda c3de_pointwise_flat, c3de_flatten_grows: c3de_pointwise_flat and c3de_flatten_grows),
     Claim("Forward: $O(n)$ in both.", lambda c3de_as_answered_forward_flops: c3de_as_answered_forward_flops),
     Claim("Backward: $O(n)$ against $O(1)$.",
           lambda c3de_as_answered_backward_flops: c3de_as_answered_backward_flops),

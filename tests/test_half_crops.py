@@ -47,3 +47,23 @@ def test_the_halves_of_the_test_8s():
     assert halves["top"].readings[0].hits == 17 and halves["bottom"].readings[0].hits == 14
     assert halves["left"].readings[3].hits == 15
     assert halves["right"].most_common_other == 5 and halves["right"].readings[5].hits == 41
+
+
+def _reading(hits: list[int], digit: int = 8) -> hc.HalfReading:
+    total = sum(hits)
+    return hc.HalfReading(digit, "top", tuple(lca.Share(h, total, 0.0, 1.0) for h in hits))
+
+
+def test_a_half_reading_counts_its_digits_and_names_the_commonest_other_class():
+    # 10 digits: 3 read as 0, 3 as 5, 4 as 8 (the digit itself)
+    r = _reading([3, 0, 0, 0, 0, 3, 0, 0, 4, 0])
+    assert r.digits == 10 and r.kept == 0.4 and r.share(0) == 0.3
+    assert r.most_common_other == 0          # a tie between 0 and 5: the lower class
+    assert _reading([1, 0, 0, 0, 0, 3, 0, 0, 6, 0]).most_common_other == 5
+    with pytest.raises(ValueError, match="k"):
+        r.share(10)
+
+
+def test_half_readings_validates_the_digit():
+    with pytest.raises(ValueError, match="digit"):
+        hc.half_readings(10)

@@ -145,6 +145,7 @@ def answer_values() -> dict[str, object]:
         "c3de_pixel_factor": (2 * sides[0]) ** 2 // sides[0] ** 2,
         "c3de_depth_min": min(finetune_cost.DEPTHS),
         "c3de_depth_max": max(finetune_cost.DEPTHS),
+        "c3de_fit_from": finetune_cost.FIT_FROM,
         "c3de_mlp_full_parameters": slope["mlp", "full", "parameters"],
         "c3de_mlp_last_no_grad_parameters": slope["mlp", "last_no_grad", "parameters"],
         "c3de_mlp_full_gradients": slope["mlp", "full", "gradients"],

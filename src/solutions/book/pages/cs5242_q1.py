@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from solutions.answers import label_changing_augmentation as lca
+from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
 
 CROP_SIZES = lca.CROP_SIZES   # crop windows (of 8×8) for the crop table; 4 is the aggressive one
@@ -97,17 +98,53 @@ def answer_values() -> dict[str, object]:
     r = readings()
     judged = {t: lca.judged(r, t) for t in lca.SAFE + lca.HARMFUL}
     crop = lca.crop_effect(r, 8, CROP_SIZES[0])
+    beats = lca.read_more_often(crop)       # readings above both 3 and 0, most common first
+    harmful = [judged[t].accuracy.value for t in lca.HARMFUL]     # point estimates, not bounds
     return {
         "q1_max_rotation": int(lca.MAX_ROTATION),
         "q1_six_to_nine": pct(lca.swap(r, 6, 9).share_after),
         "q1_iou_bd": lca.glyph_match("flip_h", "b", "d").iou,
         "q1_crop_size": crop.size,
         "q1_crop_positions": crop.positions,
-        "q1_crop_first": lca.read_more_often(crop)[0],   # the most common reading above both 3 and 0
+        "q1_crop_first": beats[0] if beats else "none",
         "q1_crop_as_8": pct(crop.readings[8].value),
         "q1_rotation_accuracy": pct(judged["rotation"].accuracy.value),
         "q1_elastic_accuracy": pct(judged["elastic"].accuracy.value),
-        "q1_harmful_high": pct(max(judged[t].accuracy.high for t in lca.HARMFUL)),
+        "q1_harmful_low": pct(min(harmful)),
+        "q1_harmful_high": pct(max(harmful)),
+    }
+
+
+def half_values() -> dict[str, object]:
+    """The halves of the test 8s, read by the crops' judge (refitted: a few seconds)."""
+    from solutions.answers.half_crops import half_readings
+
+    halves = half_readings(8)
+    right = halves["right"].most_common_other
+    return {
+        "q1_half_top_0": pct(halves["top"].share(0)),
+        "q1_half_bottom_0": pct(halves["bottom"].share(0)),
+        "q1_half_left_3": pct(halves["left"].share(3)),
+        "q1_half_right_first": right,
+        "q1_half_right_first_share": pct(halves["right"].share(right)),
+    }
+
+
+def claim_values() -> dict[str, object]:
+    """What the typed sentences rest on, beyond the glued values (cheap: stored readings)."""
+    r = readings()
+    every = tuple(range(lca.CLASSES))
+    crops = [lca.crop_effect(r, 8, size).readings[8].value for size in CROP_SIZES]
+    matches = lca.glyph_matches()
+    return {
+        "q1_safe_keep_every_class": all(lca.judged(r, t).kept_classes == every
+                                        for t in ("rotation", "elastic")),
+        "q1_crop_beats": bool(lca.read_more_often(lca.crop_effect(r, 8, CROP_SIZES[0]))),
+        "q1_crops_keep_more": all(a < b for a, b in zip(crops, crops[1:])),
+        "q1_iou_margin": min(m.iou - m.baseline_max for m in matches),
+        "q1_trained_shift_arrow": lca.train_with(r, "shift").change.arrow,
+        "q1_mw_far_above": all(m.iou > 2 * m.baseline_max for m in matches
+                               if (m.transform, m.source, m.target) == ("flip_v", "M", "W")),
     }
 
 
@@ -122,12 +159,14 @@ def values() -> dict[str, object]:
     judged = {t: lca.judged(r, t) for t in lca.SAFE + lca.HARMFUL}
     shift_from, shift_to, shift_share = judged["shift"].largest_swap
     crop = lca.crop_effect(r, 8, CROP_SIZES[0])
-    first = lca.read_more_often(crop)[0]     # the most common reading above both 3 and 0
+    beats = lca.read_more_often(crop)       # readings above both 3 and 0, most common first
     matches = {(m.transform, m.source, m.target): m for m in lca.glyph_matches()}
     trained = {a: lca.train_with(r, a) for a in ("none", "rot180", "flip_v")}
     horses = registry.horses()
     return {
         **answer_values(),
+        **half_values(),
+        **claim_values(),
         "q1_side": lca.DIGIT_SIDE, "q1_shift_px": lca.SHIFT_PIXELS,
         "q1_elastic_px": lca.ELASTIC_ALPHA,
         "q1_interval": lca.INTERVAL, "q1_resamples": lca.RESAMPLES, "q1_kept": pct(lca.KEPT),
@@ -154,9 +193,8 @@ def values() -> dict[str, object]:
         "q1_crop_as_8_low": pct(crop.readings[8].low),
         "q1_crop_as_8_high": pct(crop.readings[8].high),
         "q1_crop_worst": pct(crop.kept_worst), "q1_crop_best": pct(crop.kept_best),
-        "q1_crop_first_share": pct(crop.readings[first].value),
-        "q1_crop_as_3": pct(crop.readings[3].value), "q1_crop_as_3_high": pct(crop.readings[3].high),
-        "q1_crop_as_0": pct(crop.readings[0].value), "q1_crop_as_0_high": pct(crop.readings[0].high),
+        "q1_crop_first_share": pct(crop.readings[beats[0]].value) if beats else 0.0,
+        "q1_crop_as_3": pct(crop.readings[3].value), "q1_crop_as_0": pct(crop.readings[0].value),
         "q1_crop_table": crop_table(),
         "q1_trained_none": pct(trained["none"].accuracy.value),
         "q1_trained_rot": pct(trained["rot180"].accuracy.value),
@@ -175,13 +213,46 @@ def values() -> dict[str, object]:
         "q1_iou_bp": matches["flip_v", "b", "p"].iou, "q1_iou_bq": matches["rot180", "b", "q"].iou,
         "q1_iou_nu": matches["rot180", "n", "u"].iou, "q1_iou_mw": matches["flip_v", "M", "W"].iou,
         "q1_iou_baseline_mean": matches["flip_h", "b", "d"].baseline_mean,
-        "q1_iou_baseline_max": max(m.baseline_max for m in matches.values()),
         "q1_judged_fig": figures.judged_figure([judged[t] for t in lca.SAFE + lca.HARMFUL], crop),
         "q1_digits_fig": figures.digits_figure(r),
         "q1_glyphs_fig": figures.glyphs_figure(),
         "q1_horses_fig": figures.views_figure(horses.x_train[list(HORSES_SHOWN)]),
         "q1_horse_note": horses.description,
     }
+
+
+# The typed sentences of the page about the stored readings, each with what makes it true.
+CLAIMS = (
+    Claim("digits keep their label only",
+          lambda q1_harmful_high, q1_rotation_accuracy, q1_elastic_accuracy:
+          q1_harmful_high < 50 < min(q1_rotation_accuracy, q1_elastic_accuracy)),
+    Claim("mild elastic distortion ({glue:text}`q1_elastic_accuracy:.1f` %) keep it",
+          lambda q1_safe_keep_every_class: q1_safe_keep_every_class),
+    Claim("still read as 8 only", lambda q1_crop_as_8: q1_crop_as_8 < 50),
+    Claim("more often as {glue:text}`q1_crop_first` than as 3 or 0", lambda q1_crop_beats: q1_crop_beats),
+    Claim("matches a d pixel for pixel", lambda q1_iou_bd: q1_iou_bd == 1.0),
+    Claim("from at least {glue:text}`q1_untouched_min:.1f`% on untouched digits",
+          lambda q1_flip_h_accuracy, q1_flip_v_accuracy, q1_rot_accuracy, q1_untouched_min:
+          max(q1_flip_h_accuracy, q1_flip_v_accuracy, q1_rot_accuracy) < q1_untouched_min),
+    Claim("keep every class above", lambda q1_safe_keep_every_class: q1_safe_keep_every_class),
+    Claim("A judge that never saw a shift reads only",
+          lambda q1_shift_accuracy, q1_untouched_min: q1_shift_accuracy < q1_untouched_min),
+    Claim("training with them costs nothing here", lambda q1_trained_shift_arrow: q1_trained_shift_arrow != "↓"),
+    Claim("Larger windows keep more", lambda q1_crops_keep_more: q1_crops_keep_more),
+    Claim("on untouched digits is small",
+          lambda q1_trained_rot_change_low, q1_trained_flip_v_change_low:
+          min(q1_trained_rot_change_low, q1_trained_flip_v_change_low) > -3),
+    Claim("d to the pixel", lambda q1_iou_bd: q1_iou_bd == 1.0),
+    Claim("still far above its overlap with other", lambda q1_mw_far_above: q1_mw_far_above),
+    Claim("more than any unrelated letter", lambda q1_iou_margin: q1_iou_margin > 0),
+    Claim("All three are borne out",
+          lambda q1_six_to_nine, q1_iou_bd, q1_crop_as_8, q1_half_top_0, q1_half_left_3:
+          q1_six_to_nine > 50 and q1_iou_bd == 1.0 and q1_crop_as_8 < 50
+          and min(q1_half_top_0, q1_half_left_3) >= 20),
+    Claim("give a 3 or a 0 less often than", lambda q1_crop_beats: q1_crop_beats),
+    Claim("mostly stops being an 8", lambda q1_crop_as_8: q1_crop_as_8 < 50),
+    Claim("their right half mostly as", lambda q1_half_right_first_share: q1_half_right_first_share > 50),
+)
 
 
 def show(style: str = "text") -> str:

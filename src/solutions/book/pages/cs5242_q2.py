@@ -14,6 +14,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from solutions.answers import conv_table
 from solutions.answers.conv_shapes import general_formula
+from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
 
 Q2_EXAMPLE = {"h": 7, "w": 10, "c1": 4, "c2": 5}
@@ -98,6 +99,15 @@ def values() -> dict[str, object]:
         "q2_typical_all_right": "yes" if all(r.typical_right for r in conv_table.q2_rows())
         else "**NO**",
     }
+
+
+# The typed sentences of the page about computed results, each with what makes it true.
+CLAIMS = (
+    Claim("is correct: it equals", lambda q2_typical_all_right: q2_typical_all_right == "yes"),
+    Claim("Every entry of the typical answer equals ours",
+          lambda q2_typical_all_right: q2_typical_all_right == "yes"),
+    Claim("Every row matches", lambda q2_all_match: q2_all_match == "yes"),
+)
 
 
 def show(style: str = "text") -> str:

@@ -6,7 +6,8 @@ import dataclasses
 from functools import cache
 
 from solutions.answers import finetune_cost
-from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
+from solutions.answers.finetune_cost import agrees
+from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
 from solutions.experiments import registry
 
@@ -114,6 +115,82 @@ def bert_table(style: str = "latex") -> str:
     return markdown_table(["fine-tuning", "batch", *_BILL_ITEMS.values(), "total (bytes)"], body, style)
 
 
+@cache
+def working() -> dict[str, object]:
+    """The forward pass's working memory with the body frozen (measured now, about a second)."""
+    from solutions.answers import working_memory
+
+    one, two = working_memory.line()
+    b_min, b_max = min(SWEEPS.bert_batches), max(SWEEPS.bert_batches)
+    w_max = working_memory.forward_working_bytes(b_max)
+    return {
+        "c3de_bert_working_min": working_memory.forward_working_bytes(b_min),
+        "c3de_bert_working_max": w_max,
+        "c3de_bert_working_share": 100 * w_max / bert_bill(C3DE_LAST, b_max).total,
+        # what the page's sentence about the measurement rests on
+        "c3de_working_depth_free": working_memory.measured_forward_peak(1, layers=3) == one,
+        "c3de_working_per_sequence": abs(2 * one - two) <= 0.01 * one,
+    }
+
+
+def answer_values() -> dict[str, object]:
+    """The answer box's keys: the stored sweeps' slopes and growth, BERT-base's bills and the
+    forward pass's working memory (no tables, no figures)."""
+    slope, growth = _depth_slopes(), _resolution_growth()
+    sides = [finetune_cost.DEFAULT_RESOLUTION * f for f in finetune_cost.SIDE_FACTORS]
+    b_max = max(SWEEPS.bert_batches)
+    last_max = bert_bill(C3DE_LAST, b_max)
+    work = working()
+    return {
+        "c3de_pixel_factor": (2 * sides[0]) ** 2 // sides[0] ** 2,
+        "c3de_depth_min": min(finetune_cost.DEPTHS),
+        "c3de_depth_max": max(finetune_cost.DEPTHS),
+        "c3de_fit_from": finetune_cost.FIT_FROM,
+        "c3de_mlp_full_parameters": slope["mlp", "full", "parameters"],
+        "c3de_mlp_last_no_grad_parameters": slope["mlp", "last_no_grad", "parameters"],
+        "c3de_mlp_full_gradients": slope["mlp", "full", "gradients"],
+        "c3de_mlp_last_no_grad_gradients": slope["mlp", "last_no_grad", "gradients"],
+        "c3de_bert_batch_max": b_max,
+        "c3de_bert_last_total_max": last_max.total,
+        "c3de_bert_last_frozen_min": last_max.share("frozen_weights"),
+        "c3de_bert_working_max": work["c3de_bert_working_max"],
+        "c3de_bert_full_total_max": bert_bill("full", b_max).total,
+        "c3de_x2_conv_full_saved_activations": growth["conv", "full", "saved_activations"],
+        "c3de_x2_conv_flatten_full_head_parameters": growth["conv_flatten", "full", "head_parameters"],
+    }
+
+
+def claim_values() -> dict[str, object]:
+    """What the page's typed sentences rest on beyond its glued values: each component's measured
+    slopes against the answer's exponent (``finetune_cost.CLAIMED_EXPONENT``), in every arch."""
+    slope = _depth_slopes()
+
+    def as_answered(component: str, mode: str) -> bool:
+        full, last = finetune_cost.CLAIMED_EXPONENT[component]
+        return all(agrees(slope[arch, mode, component], full if mode == "full" else last)
+                   for arch in C3DE_DEPTH_ARCHS)
+
+    def both(component: str) -> bool:
+        return all(as_answered(component, mode) for mode in finetune_cost.MODES)
+
+    shares = [bert_bill(C3DE_LAST, b).share("frozen_weights") for b in SWEEPS.bert_batches]
+    growth = _resolution_growth()
+    trained = ("parameters", "gradients", "adam_state")     # what the figure's flat lines show
+    return {f"c3de_as_answered_{c}": both(c) for c in finetune_cost.COMPONENTS if c != "head_parameters"} | {
+        "c3de_bert_last_frozen_every": min(shares),
+        # the depth figure: parameters and forward FLOPs are equal in the two modes at every depth
+        "c3de_same_in_both_modes": all(
+            getattr(r, c) == getattr(f, c) for r in data()[0] if r.mode == C3DE_LAST
+            for f in data()[0] if (f.arch, f.n, f.mode) == (r.arch, r.n, "full")
+            for c in ("parameters", "forward_flops")),
+        # the resolution figure, last layer only: flat with the pointwise head, ×4 with the flatten head
+        "c3de_pointwise_flat": all(growth["conv", C3DE_LAST, c] in (None, 1.0) for c in trained),
+        "c3de_flatten_grows": all(growth["conv_flatten", C3DE_LAST, c] is not None
+                                  and abs(growth["conv_flatten", C3DE_LAST, c] - 4) < 0.2
+                                  for c in ("head_parameters", "gradients", "adam_state")),
+    }
+
+
 def values() -> dict[str, object]:
     depth_rows, res_rows = data()
     slope, growth = _depth_slopes(), _resolution_growth()
@@ -129,6 +206,9 @@ def values() -> dict[str, object]:
     full_min, full_max = (bert_bill("full", b) for b in (b_min, b_max))
     last_max = bert_bill(C3DE_LAST, b_max)
     values: dict[str, object] = {
+        **answer_values(),
+        **claim_values(),
+        **working(),
         "c3de_slope_table_mlp": slope_table("mlp"),
         "c3de_slope_table_conv": slope_table("conv"),
         "c3de_depth_table_mlp": depth_table("mlp"),
@@ -202,9 +282,87 @@ def values() -> dict[str, object]:
 
 def figures() -> dict[str, object]:
     """The page's two log-log figures (matplotlib), keyed by glue key."""
+    from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
+
     depth_rows, resolution_rows = data()
     return {"c3de_depth_fig": plot_depth_scaling(depth_rows),
             "c3de_resolution_fig": plot_resolution_scaling(resolution_rows)}
+
+
+def _near(x: float | None, target: float, tol: float = 0.05) -> bool:
+    return x is not None and abs(x - target) <= tol * target
+
+
+# The typed sentences of the page about the stored sweeps, each with what makes it true.
+CLAIMS = (
+    Claim("(d) Memory: $O(n)$ both ways",
+          lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
+    Claim("only gradients, optimizer state and saved activations become $O(1)$",
+          lambda c3de_as_answered_gradients, c3de_as_answered_momentum_state, c3de_as_answered_adam_state,
+          c3de_as_answered_saved_activations: c3de_as_answered_gradients and c3de_as_answered_momentum_state
+          and c3de_as_answered_adam_state and c3de_as_answered_saved_activations),
+    Claim("Compute: $O(n)$ both ways (only backward becomes $O(1)$)",
+          lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops:
+          c3de_as_answered_forward_flops and c3de_as_answered_backward_flops),
+    Claim("(e) Activations ×{glue:text}`c3de_pixel_factor`, so fine-tuning memory grows",
+          lambda c3de_x2_conv_full_saved_activations, c3de_pixel_factor, c3de_conv_total_x2:
+          _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor) and c3de_conv_total_x2 > 1),
+    Claim("parameters unchanged, except with a flatten→linear head",
+          lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor:
+          _near(c3de_x2_conv_full_parameters, 1) and _near(c3de_x2_conv_flatten_full_head_parameters,
+                                                            c3de_pixel_factor)),
+    Claim("keeps the parameter count", lambda c3de_x2_conv_full_parameters: _near(c3de_x2_conv_full_parameters, 1)),
+    Claim("Weights: $O(n)$ in every mode.", lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
+    Claim("Parameter gradients: $O(n)$ against $O(1)$.",
+          lambda c3de_as_answered_gradients: c3de_as_answered_gradients),
+    Claim("Optimizer state: $O(n)$ against $O(1)$.",
+          lambda c3de_as_answered_sgd_state, c3de_as_answered_momentum_state, c3de_as_answered_adam_state:
+          c3de_as_answered_sgd_state and c3de_as_answered_momentum_state and c3de_as_answered_adam_state),
+    Claim("Saved activations: $O(n)$ against $O(1)$.",
+          lambda c3de_as_answered_saved_activations: c3de_as_answered_saved_activations),
+    Claim("as well changes none of the", lambda c3de_mode_differences: c3de_mode_differences == 0),
+    Claim("The total is therefore $O(n)$ in both cases",
+          lambda c3de_as_answered_parameters, c3de_pit_growth: c3de_as_answered_parameters and c3de_pit_growth > 1),
+    Claim("The compute is right", lambda c3de_as_answered_forward_flops: c3de_as_answered_forward_flops),
+    Claim("The memory is not", lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
+    Claim("of the memory at every batch",
+          lambda c3de_bert_last_frozen_every, c3de_bert_last_frozen_min:
+          c3de_bert_last_frozen_every >= round(c3de_bert_last_frozen_min, 2)),
+    Claim("the weights' share falls from",
+          lambda c3de_bert_full_weights_min, c3de_bert_full_weights_max, c3de_bert_full_saved_min,
+          c3de_bert_full_saved_max: c3de_bert_full_weights_min > c3de_bert_full_weights_max
+          and c3de_bert_full_saved_min < c3de_bert_full_saved_max),
+    Claim("it does not grow with the number of layers",
+          lambda c3de_working_depth_free: c3de_working_depth_free),
+    Claim("grows in proportion to the batch", lambda c3de_working_per_sequence: c3de_working_per_sequence),
+    Claim("the step's memory grows", lambda c3de_as_answered_parameters, c3de_pit_growth:
+          c3de_as_answered_parameters and c3de_pit_growth > 1),
+    Claim("each about as costly as the layer's forward",
+          lambda c3de_bwd_fwd_ratio: 1.8 <= c3de_bwd_fwd_ratio <= 2.1),
+    Claim("So a step costs $O(n)$ either way",
+          lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops:
+          c3de_as_answered_forward_flops and c3de_as_answered_backward_flops),
+    Claim("so their dashed line lies under the solid one",
+          lambda c3de_same_in_both_modes: c3de_same_in_both_modes),
+    Claim("optimizer state are flat; with the flatten head (right)",
+          lambda c3de_pointwise_flat, c3de_flatten_grows: c3de_pointwise_flat and c3de_flatten_grows),
+    Claim("Forward: $O(n)$ in both.", lambda c3de_as_answered_forward_flops: c3de_as_answered_forward_flops),
+    Claim("Backward: $O(n)$ against $O(1)$.",
+          lambda c3de_as_answered_backward_flops: c3de_as_answered_backward_flops),
+    Claim("Memory for activations grows with the pixels.",
+          lambda c3de_x2_conv_full_saved_activations, c3de_x2_conv_last_no_grad_saved_activations,
+          c3de_pixel_factor: _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor)
+          and _near(c3de_x2_conv_last_no_grad_saved_activations, c3de_pixel_factor)),
+    Claim("FLOPs grow the same way",
+          lambda c3de_x2_conv_full_forward_flops, c3de_pixel_factor:
+          _near(c3de_x2_conv_full_forward_flops, c3de_pixel_factor)),
+    Claim("the closer this comes to",
+          lambda c3de_conv_total_x2, c3de_pixel_factor: 1 < c3de_conv_total_x2 < c3de_pixel_factor),
+    Claim("Parameters are unchanged unless the head flattens the feature map",
+          lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor:
+          _near(c3de_x2_conv_full_parameters, 1)
+          and _near(c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor)),
+)
 
 
 def show(style: str = "text") -> str:

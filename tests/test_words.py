@@ -109,7 +109,8 @@ def test_defect_15_the_cnn_has_one_value_per_meaning_on_every_page(c2):
 
 def test_defect_14_terms_are_defined_once_in_the_glossary():
     import re
-    glossary = (ROOT / "book" / "conventions.md").read_text(encoding="utf-8")
+    from solutions.book.declarations import BY_MODULE
+    glossary = (ROOT / BY_MODULE["conventions"].file).read_text(encoding="utf-8")
     defined = set(re.findall(r"^(\S[^\n]*)\n  \S", glossary.split(":::{glossary}")[1], re.M))
     used = set()
     for page in PAGES:

@@ -221,6 +221,14 @@ def values() -> dict[str, object]:
     }
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = (
+    'elastic distortion moving no pixel by more than',
+    'Every share below has a',
+    'of the 8s at the worst position',
+    'The most common reading that beats both 3 and 0',
+)
+
 # The typed sentences of the page about the stored readings, each with what makes it true.
 CLAIMS = (
     Claim("digits keep their label only",

@@ -131,8 +131,16 @@ def variant_values() -> dict[str, bool]:
             "q3_variants_grads_differ": len({b.activation_gradients for b in bills}) > 1}
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = (
+    'more parameters**',
+    'That is why the answer above bills a step',
+)
+
 # The typed sentences of the page about the measured peak, each with what makes it true.
 CLAIMS = (
+    Claim("mostly activations, which grow with the batch",
+          lambda q3_batch, q3_saved_bytes, q3_fixed_momentum: q3_batch * q3_saved_bytes > q3_fixed_momentum),
     # "about" the held bill: the measured peak (Adam, its batch) is within 10 % of the same bill
     Claim("(SGD with momentum): about",
           lambda q3_peak, q3_held_at_peak_batch: abs(q3_peak / q3_held_at_peak_batch - 1) < 0.1),

@@ -187,6 +187,16 @@ def values() -> dict[str, object]:
     }
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = (
+    '(2) More hidden units: bias',
+    '(4) More training data: variance',
+    '**More hidden units** make the model class richer',
+    'to its least,',
+    'so its best possible fit',
+    '(the last column of the table above)',
+)
+
 # The typed sentences of the page about the stored ensembles, each with what makes it true.
 CLAIMS = (
     Claim("whose bias is not already zero", lambda q4_n_bias_first: q4_n_bias_first > 0.05),

@@ -293,8 +293,19 @@ def _near(x: float | None, target: float, tol: float = 0.05) -> bool:
     return x is not None and abs(x - target) <= tol * target
 
 
+# Typed sentences whose direction words define what a glued number is, or state a method.
+DEFINITIONS = (
+    'bytes more while they run',
+    'A *slope* is the least-squares slope',
+    "the forward pass's working memory, below, not included",
+    'the pointwise convolution above',
+)
+
 # The typed sentences of the page about the stored sweeps, each with what makes it true.
 CLAIMS = (
+    Claim("the head's weights grow with the pixels",
+          lambda c3de_x2_conv_flatten_full_head_parameters, c3de_x2_conv_flatten_last_no_grad_adam_state:
+          c3de_x2_conv_flatten_full_head_parameters > 1.5 and c3de_x2_conv_flatten_last_no_grad_adam_state > 1.5),
     Claim("(d) Memory: $O(n)$ both ways",
           lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
     Claim("only gradients, optimizer state and saved activations become $O(1)$",

@@ -1,19 +1,23 @@
 // A code or table block that scrolls sideways says so: visibly (a hint above it) and to assistive
-// technology (a region, keyboard focusable, named "…, scrolls sideways"). Re-checked on resize.
+// technology (a region, keyboard focusable, named "Table 3, scrolls sideways": numbered in the page,
+// so that no two regions share a name). Re-checked on resize.
 (function () {
   const SELECTOR = "div.highlight pre, .pst-scrollable-table-container, div.math";
   function mark() {
+    const seen = {};
     document.querySelectorAll(SELECTOR).forEach(function (el) {
       const scrolls = el.scrollWidth > el.clientWidth + 1;
       const kind = el.matches("pre") ? "Code" : el.matches("div.math") ? "Formula" : "Table";
+      seen[kind] = (seen[kind] || 0) + 1;
+      const name = kind + " " + seen[kind] + ", scrolls sideways";
       const hint = el.previousElementSibling && el.previousElementSibling.classList.contains("scroll-hint")
         ? el.previousElementSibling : null;
       if (scrolls) {
         el.classList.add("scroll-block");
         el.setAttribute("tabindex", "0");
         el.setAttribute("role", "region");
-        el.setAttribute("aria-label", kind + ", scrolls sideways");
-        el.setAttribute("title", kind + ", scrolls sideways");
+        el.setAttribute("aria-label", name);
+        el.setAttribute("title", name);
         if (!hint && !el.matches("pre")) {
           const p = document.createElement("p");
           p.className = "scroll-hint";
@@ -35,5 +39,15 @@
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll('.citation-list > [role="doc-biblioentry"]').forEach(function (e) {
     e.setAttribute("role", "listitem");
+  });
+});
+// The book's title link at the top of the sidebar lies outside every landmark (axe: region): it is
+// the way home, so it is navigation, named for what it is.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".sidebar-primary-item").forEach(function (item) {
+    if (item.querySelector(".navbar-brand") && !item.closest("nav, [role=navigation]")) {
+      item.setAttribute("role", "navigation");
+      item.setAttribute("aria-label", "Book home");
+    }
   });
 });

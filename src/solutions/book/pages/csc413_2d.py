@@ -81,8 +81,8 @@ def pairs_table(a: ca.SweepAnalysis) -> str:
     body = [[f"{v.first} → {v.second}", f"{v.difference:+.4f}", v.verdict,
              f"{t.difference:+.4f}", t.verdict, f"{c.difference:+.1f}", c.verdict]
             for v, t, c in zip(a.val_adjacent, a.train_adjacent, a.vivid_adjacent)]
-    return markdown_table(["batch", "Δ validation loss", "", "Δ training loss", "",
-                           "Δ vivid pixels (points)", ""], body)
+    return markdown_table(["batch", "Δ validation loss", "verdict", "Δ training loss", "verdict",
+                           "Δ vivid pixels (points)", "verdict"], body)
 
 
 def values() -> dict[str, object]:
@@ -108,7 +108,7 @@ def values() -> dict[str, object]:
               f"{final[b]['val_accuracy']:.1f}%"] for b in BATCH_SIZES]),
         "d2_scaled_table": markdown_table(
             ["batch", "learning rate", "validation loss", f"same batch at lr {base.learning_rate:g}",
-             "change", ""],
+             "change", "verdict"],
             [[c.second, f"{scaled_rates()[c.second]:g}", _cell(loss, ".4f"),
               _cell(by_batch[c.second].val_loss, ".4f"), f"{c.difference:+.4f}", c.verdict]
              for c, loss in ((s.small_vs_fixed, s.small_loss), (s.large_vs_fixed, s.large_loss))]),

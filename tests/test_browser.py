@@ -174,6 +174,19 @@ LEGIBILITY_CHECKS = """([narrowPx, squeezedChars, tallPx, bigImagePx, minScale])
 LEGIBILITY_ARGS = [NARROW_CELL_PX, SQUEEZED_CHARS, TALL_ROW_PX, BIG_IMAGE_PX, MIN_IMAGE_SCALE]
 
 
+# MathJax 4 breaks display formulas for the width they are laid out at; a11y.js lays them out again
+# when the width changes and leaves that width on <html data-math-width>.
+MATH_LAID_OUT = """() => !(window.MathJax && MathJax.startup && MathJax.startup.document)
+  || document.documentElement.dataset.mathWidth === String(document.documentElement.clientWidth)"""
+
+
+def _resize(page, size: dict) -> None:
+    """The viewport at ``size``, once the theme's layout and the formulas' line breaks follow it."""
+    page.set_viewport_size(size)
+    page.wait_for_timeout(200)   # the theme's layout settles
+    page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
+
+
 def _axe_summary(response: dict) -> list[dict]:
     return [{"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
              "targets": [", ".join(map(str, n["target"])) for n in v["nodes"][:5]], "help": v["help"]}
@@ -235,8 +248,7 @@ def crawl():
                     ".map(i => i.getAttribute('src'))")
                 shot = name.replace("/", "_").removesuffix(".html") + ".png"
                 for view, size in VIEWPORTS.items():
-                    page.set_viewport_size(size)
-                    page.wait_for_timeout(200)   # the theme's layout settles
+                    _resize(page, size)
                     seen["overflow"][view] = page.evaluate(OVERFLOW_CHECKS)
                     seen["legibility"][view] = page.evaluate(LEGIBILITY_CHECKS, LEGIBILITY_ARGS)
                     page.screenshot(path=str(SHOTS / view / shot), full_page=True)
@@ -245,8 +257,7 @@ def crawl():
                 # the sheet, and asks for files that do not exist; a reader's browser never does.
                 reader = {k: list(seen[k]) for k in ("requests", "failed", "console", "errors")}
                 for view, size in reversed(VIEWPORTS.items()):
-                    page.set_viewport_size(size)
-                    page.wait_for_timeout(200)
+                    _resize(page, size)
                     seen["axe"][view] = _axe_summary(axe.run(page).response)
                 seen["axe_requests"] = seen["requests"][len(reader["requests"]):]
                 seen.update(reader)

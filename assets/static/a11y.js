@@ -31,8 +31,30 @@
       }
     });
   }
-  window.addEventListener("load", function () { mark(); if (window.MathJax && MathJax.startup) MathJax.startup.promise.then(mark); });
-  window.addEventListener("resize", mark);
+  // MathJax 4 breaks a display formula for the width its block had when it was typeset: when the
+  // width changes (a phone turned, a window narrowed) it measures again and breaks them anew. The
+  // width the formulas were laid out for is left on <html data-math-width> (the browser test waits
+  // for it).
+  let laidOut = null, timer = null;
+  function relayout() {
+    const width = document.documentElement.clientWidth;
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.document) || width === laidOut) { mark(); return; }
+    const metrics = MathJax._.core.MathItem.STATE.METRICS;
+    MathJax.startup.document.rerenderPromise(metrics).then(function () {
+      laidOut = width;
+      document.documentElement.dataset.mathWidth = String(width);
+      mark();
+    });
+  }
+  window.addEventListener("load", function () {
+    mark();
+    if (window.MathJax && MathJax.startup) MathJax.startup.promise.then(function () {
+      laidOut = document.documentElement.clientWidth;
+      document.documentElement.dataset.mathWidth = String(laidOut);
+      mark();
+    });
+  });
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(relayout, 100); });
 })();
 // The bibliography (docutils): entries carry the deprecated role doc-biblioentry inside a
 // role="list" container, which axe reports as critical (aria-required-children): make them list items.

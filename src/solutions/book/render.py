@@ -60,6 +60,18 @@ def math(expr: object, style: str = "latex") -> str:
     return f"${sympy.latex(expr, mul_symbol='dot')}$"
 
 
+def display_math(expr: object, style: str = "latex") -> str:
+    r"""An expression on its own display line (``$$…$$``), or as plain text for a terminal.
+
+    >>> print(display_math(sympy.Symbol("NF") * 9 + 3))
+    $$
+    9 \cdot NF + 3
+    $$
+    """
+    text = math(expr, style)
+    return text if style == "text" else "$$\n" + text[1:-1] + "\n$$"
+
+
 def cell(value: object, style: str = "latex") -> str:
     """One table cell: ints separated, sympy as math, the rest as text."""
     if isinstance(value, bool):

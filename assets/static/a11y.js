@@ -73,3 +73,17 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+// A figure is drawn wider than a phone's column (and most wider than the desktop's): a tap on it
+// opens the image at full size, where its labels are readable. Each image in the page links to its
+// file (the image's alt text names the link).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("main img").forEach(function (img) {
+    if (img.closest("a") || !img.getAttribute("src")) return;
+    const link = document.createElement("a");
+    link.href = img.getAttribute("src");
+    link.className = "image-full-size";
+    link.title = "Open the figure at full size";
+    img.parentNode.insertBefore(link, img);
+    link.appendChild(img);
+  });
+});

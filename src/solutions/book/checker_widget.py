@@ -49,7 +49,7 @@ class AnswerCheck(SphinxDirective):
         printed = addnodes.only(expr="latex")
         printed += nodes.paragraph(text=f"Common slips in the {c.label}:")
         at = ", ".join(f"{s} = {v}" for s, v in c.defaults.items())
-        printed += _table(["slip", "its formula", f"at {at}"], [26, 54, 20],
+        printed += _table(["slip", "its formula", f"at {at}"], [40, 44, 16],
                           [[n, _math(v), fmt_int(x)] for n, v, x in checker.common_slips(ident)])
         return [nodes.raw("", box, format="html"), printed]
 

@@ -62,7 +62,7 @@ def test_part1c_answer_box_opens_with_a_short_bottom_line_and_stays_short():
     first = re.search(r"<p>(.*?)</p>", box, re.S).group(1)
     assert "86,112" in first and "15,630,336" in first and len(_words(first)) <= 50
     assert len(_words(box)) <= 170
-    assert box.count('<div class="math') == 6   # each formula on its own display line
+    assert box.count('<div class="formula') == 6   # each formula on its own line
 
 
 def test_q3_shows_the_parameter_increase():

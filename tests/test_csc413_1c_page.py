@@ -2,11 +2,13 @@
 
 import re
 
+import pytest
+
 from solutions.book.pages import csc413_1c
 
 
 def test_answer_blocks_put_each_formula_on_its_own_display_line_with_its_values():
-    text = csc413_1c.answer_blocks()
+    text = csc413_1c.answer_blocks("latex")
     displays = re.findall(r"^\$\$\n(.+)\n\$\$$", text, re.M)
     # weights and parameters once (the 64×64 input changes neither), outputs and connections twice
     assert len(displays) == 6
@@ -28,6 +30,16 @@ def test_the_terminal_form_has_no_markup():
     text = csc413_1c.answer_blocks("text")
     assert "$" not in text and "**86,112**" not in text and "**Weights**" not in text
     assert "9*NC**2 + 9*NC*NF + 72*NF**2 + 9*NF" in text and "86,112 at NF = 32, NC = 24." in text
+
+
+def test_the_box_says_same_only_where_the_64x64_formula_is_the_32x32_one():
+    # a kernel does not depend on the image: weights and parameters stay; outputs do not
+    assert csc413_1c.doubled_same("weights") == r"The same for a $64\times 64$ input."
+    assert csc413_1c.doubled_same("parameters") == r"The same for a $64\times 64$ input."
+    with pytest.raises(ValueError, match="changes with a 64×64 input"):
+        csc413_1c.doubled_same("outputs")
+    with pytest.raises(ValueError, match="key must be one of"):
+        csc413_1c.doubled_same("biases")
 
 
 def test_doubling_in_words():

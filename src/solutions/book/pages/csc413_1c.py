@@ -41,9 +41,10 @@ def defaults(style: str = "latex") -> str:
                      for s, v in counting.DEFAULTS.items())
 
 
-def answer_blocks(style: str = "latex") -> str:
-    """The answer, one block per quantity: its name, the formula on its own display line, its value
-    at the defaults, and the 64×64 input's formula and value (or that they are the same)."""
+def answer_blocks(style: str = "text") -> str:
+    """The answer, one block per quantity, as ``solutions show`` prints it (the page's answer box
+    has the same shape): its name, the formula on its own line, its value at the defaults, and
+    the 64×64 input's formula and value (or that they are the same)."""
     at = defaults(style)
     bold = "**" if style == "latex" else ""
     blocks = []
@@ -64,6 +65,18 @@ def answer_blocks(style: str = "latex") -> str:
                       + (f", {ratio} times as many." if ratio.is_Integer else ".")]
         blocks.append("\n\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def doubled_same(key: str) -> str:
+    """The sentence under a quantity that doubling the input's width and height leaves unchanged
+    (the answer box gives no 64×64 formula for it); ``ValueError`` if it does change."""
+    if key not in ANSWER_ORDER:
+        raise ValueError(f"key must be one of {', '.join(ANSWER_ORDER)}; got {key!r}")
+    small = counting.total(counting.QUANTITIES[key].answer)
+    big = counting.total(counting.QUANTITIES[key + "_doubled"].answer)
+    if sympy.expand(big - small) != 0:
+        raise ValueError(f"key {key!r} changes with a 64×64 input: the page must give its formula")
+    return r"The same for a $64\times 64$ input."
 
 
 def doubled_clause() -> str:
@@ -129,7 +142,8 @@ def answer_values() -> dict[str, object]:
         "c1c_typical_outputs": math(typ["outputs"]),
         "c1c_at": defaults(),
         "c1c_doubled_clause": doubled_clause(),
-        "c1c_answer_blocks": answer_blocks(),
+        "c1c_weights_doubled_same": doubled_same("weights"),
+        "c1c_parameters_doubled_same": doubled_same("parameters"),
     }
 
 

@@ -8,12 +8,17 @@ STAMP  := $(VENV)/.installed
 # Strict build: every warning (failed cell, missing glue key, broken reference) fails it.
 JB_FLAGS := -W -n --keep-going
 
-# Offline math: MathJax 3 from npm (not committed), copied into an html_extra_path folder so the
-# book loads no third-party resource. npm's default mathjax is 4.x, which fetches fonts from a CDN.
-MATHJAX_VERSION := 3.2.2
-MATHJAX_NPM     := .cache/mathjax/node_modules/mathjax/es5
+# Offline math: MathJax 4 from npm (not committed), copied into an html_extra_path folder so the
+# book loads no third-party resource. MathJax 4 breaks long formulas at + and = to fit the column
+# (in-line and displayed). Its font (mathjax-newcm, a dependency of the npm package) is copied to
+# mathjax/fonts/, where _config.yml's mathjax3_config points the loader (its default is a CDN);
+# sre/ holds the speech rules that give each formula its spoken text.
+MATHJAX_VERSION := 4.1.3
+MATHJAX_NPM     := .cache/mathjax/node_modules/mathjax
+MATHJAX_FONT    := .cache/mathjax/node_modules/@mathjax/mathjax-newcm-font
 MATHJAX_DIR     := _extra/_static/mathjax
-MATHJAX         := $(MATHJAX_DIR)/tex-mml-chtml.js
+# The version stamp as the target: a new MATHJAX_VERSION installs again over an older copy.
+MATHJAX         := $(MATHJAX_DIR)/.installed-$(MATHJAX_VERSION)
 
 # The answer checkers' parser: npm mathjs (not committed), only its minified browser bundle,
 # copied beside MathJax (html_extra_path). Pinned: the widget relies on math.parse's node types.
@@ -48,10 +53,12 @@ $(MATHJAX):
 	@command -v npm >/dev/null || { echo "npm is needed to install MathJax $(MATHJAX_VERSION) (Debian: apt-get install -y npm)"; exit 1; }
 	mkdir -p .cache/mathjax
 	npm install --prefix .cache/mathjax --no-save --no-package-lock --no-audit --no-fund -s mathjax@$(MATHJAX_VERSION)
-	rm -rf $(MATHJAX_DIR) && mkdir -p $(MATHJAX_DIR)/output/chtml/fonts $(MATHJAX_DIR)/input/tex
-	cp $(MATHJAX_NPM)/tex-mml-chtml.js $(MATHJAX_DIR)/
-	cp -r $(MATHJAX_NPM)/output/chtml/fonts/woff-v2 $(MATHJAX_DIR)/output/chtml/fonts/
+	rm -rf $(MATHJAX_DIR) && mkdir -p $(MATHJAX_DIR)/input/tex $(MATHJAX_DIR)/fonts/mathjax-newcm-font
 	cp -r $(MATHJAX_NPM)/input/tex/extensions $(MATHJAX_DIR)/input/tex/   # what \require/autoload fetch
+	cp -r $(MATHJAX_NPM)/a11y $(MATHJAX_NPM)/sre $(MATHJAX_NPM)/ui $(MATHJAX_DIR)/   # speech, explorer, menu
+	cp -r $(MATHJAX_FONT)/chtml $(MATHJAX_FONT)/chtml.js $(MATHJAX_DIR)/fonts/mathjax-newcm-font/
+	cp $(MATHJAX_NPM)/tex-mml-chtml.js $(MATHJAX_DIR)/
+	touch $(MATHJAX)
 
 mathjax: $(MATHJAX)
 

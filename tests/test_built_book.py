@@ -49,6 +49,22 @@ def test_part1c_shows_the_computed_totals():
     assert "downconv1.conv" in html and "finalconv" in html
 
 
+def _words(html: str) -> list[str]:
+    """The words a reader sees, each formula counted as one word."""
+    html = re.sub(r'<(span|div) class="math[^"]*">.*?</\1>', " F ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html).split()
+
+
+def test_part1c_answer_box_opens_with_a_short_bottom_line_and_stays_short():
+    html = text(ANSWERS["csc413-1c"].docname)
+    box = re.search(r'<div class="tip admonition">(.*?)</div>\s*<p>Computed in', html, re.S).group(1)
+    box = box.split("</p>", 1)[1]   # the title, "Answer"
+    first = re.search(r"<p>(.*?)</p>", box, re.S).group(1)
+    assert "86,112" in first and "15,630,336" in first and len(_words(first)) <= 50
+    assert len(_words(box)) <= 170
+    assert box.count('<div class="formula') == 6   # each formula on its own line
+
+
 def test_q3_shows_the_parameter_increase():
     html = text(ANSWERS["cs5242-q3"].docname)
     assert fmt_int(alexnet_1x1.added_parameters()) in html

@@ -6,7 +6,13 @@ gives every word's box; the text area is the page less the margins of the geomet
 
 * no word of the body lies outside the text area (a table or formula running off the right edge);
 * the footer (the page's last line, below the text block) overlaps no other word, and no caption
-  or text lies below the text block's bottom (a caption under the footer).
+  or text lies below the text block's bottom (a caption under the footer);
+* no table label is hyphen-broken mid-word ("out- puts", "con- nec- tions"): a line of a narrow
+  block (a table cell) that ends in a hyphen after a letter, continued by a lower-case word on the
+  next line of that block. A break at a hyphen the word already has ("multiply-accumulates") is
+  not one: the whole word, hyphen included, is in the LaTeX source;
+* no two words overprint each other (a word wider than its table column running into the next
+  one, now that table words are never hyphenated).
 
 Each page with a figure or table is also saved as a PNG (``pdftoppm``) in ``_build/pdf-pages/``
 for review, with ``bbox-report.json`` (the findings).
@@ -59,6 +65,60 @@ def words_of(xhtml: str) -> list[dict]:
     return pages
 
 
+def blocks_of(xhtml: str) -> list[list[dict]]:
+    """Per page, its text blocks (pdftotext's layout): their box and their lines' words."""
+    root = ET.fromstring(xhtml)
+    pages = []
+    for page in root.iter(NS + "page"):
+        blocks = []
+        for block in page.iter(NS + "block"):
+            lines = [[w.text or "" for w in line.iter(NS + "word")] for line in block.iter(NS + "line")]
+            blocks.append({"width": float(block.get("xMax")) - float(block.get("xMin")),
+                           "lines": [ln for ln in lines if ln]})
+        pages.append(blocks)
+    return pages
+
+
+# A block narrower than this share of the text width is a table cell (prose, captions and boxes
+# span the column).
+NARROW_BLOCK = 0.6
+
+
+def broken_labels(blocks: list[dict], text_width: float, whole: str = "") -> list[str]:
+    """Words hyphen-broken across two lines of a narrow block, as "out- puts"; ``whole``: text in
+    which a word that has its own hyphen ("multiply-accumulates") is found whole."""
+    out = []
+    for block in blocks:
+        if block["width"] >= NARROW_BLOCK * text_width:
+            continue
+        for line, after in zip(block["lines"], block["lines"][1:]):
+            head, tail = line[-1], after[0]
+            if (len(head) > 2 and head.endswith("-") and head[-2].isalpha() and tail[:1].islower()
+                    and f"{head}{tail}".rstrip(".,;:)") not in whole):
+                out.append(f"{head} {tail}")
+    return out
+
+
+OVERLAP = 1.5   # points of two words' boxes on one line that may coincide (kerning, italics)
+
+
+def overprinted(page: dict) -> list[str]:
+    """Pairs of words on one line whose boxes overlap, as "downconv1.conv|NF". A lone symbol
+    (a radical's sign, a big operator) may reach over its neighbour and is not counted."""
+    words = sorted((w for w in page["words"] if len(w["text"]) > 1 or w["text"].isalnum()),
+                   key=lambda w: w["xMin"])
+    out = []
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            if b["xMin"] >= a["xMax"] - OVERLAP:
+                break
+            rows = min(a["yMax"], b["yMax"]) - max(a["yMin"], b["yMin"])
+            if (rows > 0.5 * min(a["yMax"] - a["yMin"], b["yMax"] - b["yMin"])
+                    and min(a["xMax"], b["xMax"]) - b["xMin"] > OVERLAP):
+                out.append(f"{a['text']}|{b['text']}")
+    return out
+
+
 def findings(page: dict, margins: dict[str, float]) -> list[str]:
     """What lies outside the text area on one page (empty: nothing)."""
     left, right = margins["left"] - TOLERANCE, page["width"] - margins["right"] + TOLERANCE
@@ -95,6 +155,24 @@ def test_findings_sees_a_word_in_the_margin_and_under_the_footer():
     assert findings(page, margins) == []
 
 
+def test_broken_labels_sees_a_word_split_in_a_table_cell_only():
+    cell = {"width": 60.0, "lines": [["out-"], ["puts"], ["multiply-"], ["accumulates"], ["to-"], ["tal"]]}
+    prose = {"width": 450.0, "lines": [["the", "convo-"], ["lutions", "run"]]}
+    found = broken_labels([cell, prose], 470.0, whole="multiply-accumulates of the convs")
+    assert found == ["out- puts", "to- tal"]
+    assert broken_labels([prose], 470.0) == []
+
+
+def test_overprinted_sees_a_word_running_into_its_neighbour_only():
+    page = {"words": [
+        {"text": "downconv1.upsample", "xMin": 80, "xMax": 150, "yMin": 100, "yMax": 108},
+        {"text": "NF", "xMin": 140, "xMax": 150, "yMin": 100, "yMax": 108},
+        {"text": "below", "xMin": 85, "xMax": 110, "yMin": 110, "yMax": 118},
+        {"text": "next", "xMin": 151, "xMax": 170, "yMin": 100, "yMax": 108},
+        {"text": "√", "xMin": 165, "xMax": 200, "yMin": 100, "yMax": 108}]}
+    assert overprinted(page) == ["downconv1.upsample|NF"]
+
+
 def test_geometry_is_read_from_the_config():
     g = geometry()
     assert 10 * MM < g["left"] < 40 * MM and g["bottom"] > g["top"] - 20 * MM
@@ -126,6 +204,28 @@ def test_no_word_outside_the_text_area_and_nothing_under_the_footer():
     report = {n: f for n, p in enumerate(pages, start=1) if (f := findings(p, margins))}
     PAGES_OUT.mkdir(parents=True, exist_ok=True)
     (PAGES_OUT / "bbox-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    assert report == {}
+
+
+@needs_pdf
+def test_no_table_label_is_hyphen_broken_mid_word():
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(PDF), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    margins = geometry()
+    width = float(ET.fromstring(xhtml).find(f".//{NS}page").get("width"))
+    text_width = width - margins["left"] - margins["right"]
+    # the LaTeX source, with Sphinx's hyphen macro as the hyphen it prints
+    whole = (PDF.parent / "book.tex").read_text(encoding="utf-8", errors="replace").replace(
+        r"\sphinxhyphen{}", "-")
+    report = {n: f for n, blocks in enumerate(blocks_of(xhtml), start=1)
+              if (f := broken_labels(blocks, text_width, whole))}
+    print(f"\nhyphen-broken table labels per PDF page: {report}")
+    assert report == {}
+
+
+@needs_pdf
+def test_no_word_overprints_another():
+    report = {n: f for n, p in enumerate(pdf_pages(), start=1) if (f := overprinted(p))}
     assert report == {}
 
 

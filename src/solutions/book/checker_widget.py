@@ -22,7 +22,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from solutions.answers import checker
-from solutions.book.render import fmt_int
+from solutions.book.render import fmt_int, math
 
 logger = logging.getLogger(__name__)
 MATHJS = Path("_extra") / "_static" / "mathjs" / "math.min.js"
@@ -41,32 +41,43 @@ class AnswerCheck(SphinxDirective):
             raise self.error(str(err)) from None
         symbols = ", ".join(c.symbols)
         box = (f'<div {MARK} data-check="{html.escape(ident)}">'
-               f'<label>Check your answer ({html.escape(c.label)}), in {html.escape(symbols)}: '
+               f'<label>Your formula for the {html.escape(c.label)}, in {html.escape(symbols)}: '
                f'<input type="text" size="40" spellcheck="false" autocomplete="off" '
                f'placeholder="e.g. 9NF^2 + 3NC"></label>'
                f'<div class="answer-check-result" aria-live="polite" data-verdict=""></div></div>')
+        # In the PDF, where there is no box: the slips the check names, their formulas typeset.
         printed = addnodes.only(expr="latex")
-        printed += nodes.paragraph(text=f"Common slips in {c.label}:")
-        printed += _table(["slip", "formula", "at " + ", ".join(f"{s}={v}" for s, v in c.defaults.items())],
-                          [[n, checker._fmt(v), fmt_int(x)] for n, v, x in checker.common_slips(ident)])
+        printed += nodes.paragraph(text=f"Common slips in the {c.label}:")
+        at = ", ".join(f"{s} = {v}" for s, v in c.defaults.items())
+        printed += _table(["slip", "its formula", f"at {at}"], [40, 44, 16],
+                          [[n, _math(v), fmt_int(x)] for n, v, x in checker.common_slips(ident)])
         return [nodes.raw("", box, format="html"), printed]
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> nodes.table:
-    table = nodes.table()
+def _math(value: object) -> nodes.math:
+    """A slip's formula as typeset math (a shape's factors joined by ×)."""
+    parts = value if isinstance(value, tuple) else (value,)
+    return nodes.math(text=r" \times ".join(math(p)[1:-1] for p in parts))
+
+
+def _table(headers: list[str], widths: list[int], rows: list[list[object]]) -> nodes.table:
+    """A table with the given relative column widths (LaTeX: fixed columns, labels whole)."""
+    table = nodes.table(classes=["colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
     head, body = nodes.thead(), nodes.tbody()
     group += head
     group += body
     for target, cells in ((head, [headers]), (body, rows)):
         for cells_row in cells:
             row = nodes.row()
-            for text in cells_row:
+            for value in cells_row:
                 entry = nodes.entry()
-                entry += nodes.paragraph(text=str(text))
+                para = nodes.paragraph()
+                para += value if isinstance(value, nodes.Node) else nodes.Text(str(value))
+                entry += para
                 row += entry
             target += row
     return table

@@ -27,6 +27,10 @@ from solutions.answers.view_invariance import two_d_views
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LINESTYLES = ("-", "--", "-.", ":")
+# The smallest type in a figure (legends, tick labels of long axes, numbers in cells), in points:
+# figures are drawn about 9 inches wide at 100 dpi and shown at about 700 px in the desktop column,
+# where 8 pt is still about 8.5 px high (7 pt fell under 8 px); on a phone a tap opens the full size.
+SMALL = 8
 
 
 def _style(i: int) -> dict:
@@ -40,7 +44,7 @@ def palette_figure(palette: np.ndarray) -> Figure:
     fig = Figure(figsize=(8, 1.2))
     ax = fig.add_subplot()
     ax.imshow(np.clip(palette, 0, 1)[None, :, :], aspect="auto")
-    ax.set_xticks(range(k), [str(i) for i in range(k)], fontsize=7)
+    ax.set_xticks(range(k), [str(i) for i in range(k)], fontsize=SMALL)
     ax.set_yticks([])
     ax.set_title("the palette: class index → colour", fontsize=9)
     fig.tight_layout()
@@ -62,8 +66,8 @@ def curves_figure(results: Mapping[str, dict], title: str = "") -> Figure:
                     label=label, **style)
     loss_ax.set(xlabel="epoch", ylabel="cross-entropy per pixel", title="loss")
     acc_ax.set(xlabel="epoch", ylabel="% pixels correct", title="validation accuracy")
-    loss_ax.legend(fontsize=7, ncol=1 if len(results) < 4 else 2)
-    acc_ax.legend(fontsize=7)
+    loss_ax.legend(fontsize=SMALL, ncol=1 if len(results) < 4 else 2)
+    acc_ax.legend(fontsize=SMALL)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
@@ -88,7 +92,7 @@ def image_grid_figure(grey: np.ndarray, rows: Mapping[str, np.ndarray], palette:
         ax.set_xticks([])
         ax.set_yticks([])
     for i, label in enumerate(["greyscale input", *rows]):
-        axes[i, 0].set_ylabel(label, fontsize=7, rotation=0, ha="right", va="center")
+        axes[i, 0].set_ylabel(label, fontsize=SMALL, rotation=0, ha="right", va="center")
     fig.tight_layout(pad=0.3)
     return fig
 
@@ -124,10 +128,10 @@ def per_colour_figure(result: dict, palette: np.ndarray, title: str = "") -> Fig
     predicted = ax.bar(x + 0.2, share["predicted_share"], 0.4, color=colours, edgecolor="black",
                        linewidth=0.4, hatch="///")
     sample = colours[np.linspace(0, k - 1, min(k, 6)).round().astype(int)]
-    ax.legend([truth, predicted], ["ground truth", "predicted"], fontsize=7, handlelength=6, handleheight=1.2,
+    ax.legend([truth, predicted], ["ground truth", "predicted"], fontsize=SMALL, handlelength=6, handleheight=1.2,
               handler_map={truth: _PaletteSwatch(sample, None),
                            predicted: _PaletteSwatch(sample, "///")})
-    ax.set_xticks(x, [str(i) for i in x], fontsize=7)
+    ax.set_xticks(x, [str(i) for i in x], fontsize=SMALL)
     ax.set(xlabel="palette colour (class index)", ylabel="% of validation pixels")
     if title:
         ax.set_title(title, fontsize=9)
@@ -144,7 +148,7 @@ def grad_norm_figure(results: Mapping[str, dict], layer: str) -> Figure:
                 [e["grad_norms"][layer] for e in result["epochs"]], ms=4, label=label, **_style(i))
     ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="mean ‖∇W‖ per step", title=f"gradient norm of {layer}")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=SMALL)
     fig.tight_layout()
     return fig
 
@@ -162,7 +166,7 @@ def sweep_figure(results: Mapping[int, dict], key: str = "val_loss",
     if x_axis == "steps":
         ax.set_xscale("log")
     ax.set(xlabel="optimizer steps" if x_axis == "steps" else "epoch", ylabel=ylabel)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=SMALL)
     fig.tight_layout()
     return fig
 
@@ -222,7 +226,7 @@ def fits_figure(sweep: Sweep, indices: tuple[int, ...], exp: Experiment = Experi
         ax.set_title(f"{LABELS[sweep.name]} = {sweep.points[i].value:g}")
         ax.set_xlabel("x")
         ax.set_ylim(-2, 2)
-    axes[0].legend(fontsize=7, loc="lower left")
+    axes[0].legend(fontsize=SMALL, loc="lower left")
     return fig
 
 
@@ -260,7 +264,7 @@ def plot_depth_scaling(rows: Sequence[Cost], modes: Sequence[str] = ("full", "la
             _log2_axis(ax)
             ax.set_yscale("log")
             ax.set(xlabel="body layers n", ylabel=unit, title=f"{arch}: {title}")
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=SMALL)
     return fig
 
 
@@ -280,7 +284,7 @@ def plot_resolution_scaling(rows: Sequence[Cost], mode: str = "last_no_grad"):
         _log2_axis(ax)
         ax.set_yscale("log")
         ax.set(xlabel="input side (pixels)", ylabel="bytes or FLOPs", title=f"{arch}, {mode}")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=SMALL)
     return fig
 
 
@@ -366,11 +370,11 @@ def judged_figure(judged: Sequence[Judged], crop: CropEffect):
                          Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[2], edgecolor="black",
                                    label="label-keeping candidate"),
                          Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO[1], edgecolor="black", hatch="//",
-                                   label="label-changing")], fontsize=7, loc="lower left")
+                                   label="label-changing")], fontsize=SMALL, loc="lower left")
     kept = 100 * np.array(crop.kept_by_position)
     im = right.imshow(kept, cmap="viridis", vmin=0, vmax=100)
     for (r, c), v in np.ndenumerate(kept):
-        right.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=7,
+        right.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=SMALL,
                    color="white" if v < 50 else "black")
     right.set(xlabel="left of the window", ylabel="top of the window",
               title=f"% of {crop.digits} test {crop.digit}s still read as {crop.digit}, "

@@ -60,6 +60,18 @@ def math(expr: object, style: str = "latex") -> str:
     return f"${sympy.latex(expr, mul_symbol='dot')}$"
 
 
+def display_math(expr: object, style: str = "latex") -> str:
+    r"""An expression on its own display line (``$$…$$``), or as plain text for a terminal.
+
+    >>> print(display_math(sympy.Symbol("NF") * 9 + 3))
+    $$
+    9 \cdot NF + 3
+    $$
+    """
+    text = math(expr, style)
+    return text if style == "text" else "$$\n" + text[1:-1] + "\n$$"
+
+
 def cell(value: object, style: str = "latex") -> str:
     """One table cell: ints separated, sympy as math, the rest as text."""
     if isinstance(value, bool):
@@ -76,7 +88,17 @@ def cell(value: object, style: str = "latex") -> str:
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
                    style: str = "latex") -> str:
-    """A Markdown table; columns whose cells are all numbers are right-aligned."""
+    """A Markdown table; columns whose cells are all numbers are right-aligned.
+
+    Every header has words: an empty header cell leaves its column unnamed for a screen reader.
+
+    >>> markdown_table(["a", " "], [[1, 2]])
+    Traceback (most recent call last):
+    ValueError: headers must all have words; header 2 is empty
+    """
+    for i, h in enumerate(headers, start=1):
+        if not str(h).strip():
+            raise ValueError(f"headers must all have words; header {i} is empty")
     numeric = [all(isinstance(r[i], numbers.Number) and not isinstance(r[i], bool) for r in rows)
                for i in range(len(headers))]
     lines = ["| " + " | ".join(headers) + " |",

@@ -68,7 +68,7 @@ def table(style: str = "latex") -> str:
     show = latex if style == "latex" else (lambda e: str(e))
     body = [[r.part, r.layer, r.asked, show(shape_expr(r.answer)), r.torch_layer, r.typical,
              r.typical_right] for r in conv_table.q2_rows()]
-    return markdown_table(["", "layer", "asked", "answer (h × w × c)", "in torch",
+    return markdown_table(["part", "layer", "asked", "answer (h × w × c)", "in torch",
                            "typical answer", "typical right"], body, style)
 
 
@@ -76,7 +76,7 @@ def torch_table(style: str = "latex") -> str:
     checks = conv_table.torch_check(**Q2_EXAMPLE)
     body = [[part, formula, measured, formula == measured]
             for part, (formula, measured) in checks.items()]
-    return markdown_table(["", "formula", "torch", "match"], body, style)
+    return markdown_table(["part", "formula", "torch", "match"], body, style)
 
 
 def values() -> dict[str, object]:

@@ -28,12 +28,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solutions.answers.common import choice, non_negative_int, positive_int
-from solutions.answers.ensemble_setup import (BASES, SWEEPS, Experiment,  # noqa: F401 (re-exported)
-                                              Setting, grid_points, target, training_sets)
+from solutions.answers import bootstrap
+from solutions.answers.bootstrap import Change
+from solutions.answers.common import choice
+from solutions.answers.ensemble_setup import BASES as BASES  # the set-up, also named here
+from solutions.answers.ensemble_setup import SWEEPS as SWEEPS
+from solutions.answers.ensemble_setup import Experiment as Experiment
+from solutions.answers.ensemble_setup import Setting as Setting
+from solutions.answers.ensemble_setup import grid_points as grid_points
+from solutions.answers.ensemble_setup import target as target
+from solutions.answers.ensemble_setup import training_sets as training_sets
 
 INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
-_TAILS = [(100 - INTERVAL) / 200, 1 - (100 - INTERVAL) / 200]
 TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
             "n_train": ("≈", "↓")}   # (bias², variance) as the typical answer says
 
@@ -73,8 +79,7 @@ def _bias2_variance(p: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray:
     """(resamples, members) indices drawn with replacement; shared across a sweep (paired)."""
-    members, resamples = positive_int("members", members), positive_int("resamples", resamples)
-    return np.random.default_rng(non_negative_int("seed", seed)).integers(0, members, size=(resamples, members))
+    return bootstrap.indices(members, resamples, seed, name="members")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,20 +91,6 @@ class Estimate:
     std: float      # bootstrap standard deviation
     low: float      # 90% bootstrap interval
     high: float
-
-
-@dataclass(frozen=True)
-class Change:
-    """Change of an estimate between two settings of a sweep (paired bootstrap)."""
-
-    delta: float
-    low: float
-    high: float
-
-    @property
-    def arrow(self) -> str:
-        """↑ or ↓ when the 90% interval of the change excludes 0, else ≈."""
-        return "↑" if self.low > 0 else "↓" if self.high < 0 else "≈"
 
 
 @dataclass(frozen=True)
@@ -152,7 +143,7 @@ def _centred_interval(samples: np.ndarray, value: float) -> tuple[float, float]:
     high (and differ between settings of different variance). Re-centring the
     samples on the estimate keeps their spread and drops that offset.
     """
-    low, high = np.quantile(samples - samples.mean(), _TAILS)
+    low, high = bootstrap.interval(samples - samples.mean(), INTERVAL)
     return float(value + low), float(value + high)
 
 

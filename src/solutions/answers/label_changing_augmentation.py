@@ -32,11 +32,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
-from solutions.answers.common import choice, finite_number, non_negative_int, positive_int
+from solutions.answers import bootstrap
+from solutions.answers.bootstrap import Change
+from solutions.answers.common import choice, finite_number, positive_int
 from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
     ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
     SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
@@ -107,13 +109,8 @@ def bootstrap_interval(values: np.ndarray, resamples: int = RESAMPLES, seed: int
     v = np.asarray(values, dtype=float)
     if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
         raise ValueError(f"values must be a non-empty 1-D array of finite numbers, got shape {v.shape}")
-    resamples, seed = positive_int("resamples", resamples), non_negative_int("seed", seed)
-    if not 0 < finite_number("level", level) < 100:
-        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
-    means = v[np.random.default_rng(seed).integers(0, v.size, size=(resamples, v.size))].mean(axis=1)
-    tail = (100 - level) / 200
-    low, high = np.quantile(means, [tail, 1 - tail])
-    return float(low), float(high)
+    means = v[bootstrap.indices(v.size, resamples, seed, name="values")].mean(axis=1)
+    return bootstrap.interval(means, level)
 
 
 @dataclass(frozen=True)
@@ -143,20 +140,6 @@ def share_of(hits: np.ndarray, per_unit: int = 1) -> Share:
     if h.ndim != 1 or h.size == 0 or h.min() < 0 or h.max() > per_unit:
         raise ValueError(f"hits must be a non-empty 1-D array of counts 0..per_unit, got {h!r}")
     return Share(int(h.sum()), h.size * per_unit, *bootstrap_interval(h / per_unit))
-
-
-@dataclass(frozen=True)
-class Change:
-    """Change of a share between two classifiers on the same test digits (paired bootstrap)."""
-
-    delta: float
-    low: float
-    high: float
-
-    @property
-    def arrow(self) -> str:
-        """↑ or ↓ when the interval of the change excludes 0, else ≈ (no claim inside the noise)."""
-        return "↑" if self.low > 0 else "↓" if self.high < 0 else "≈"
 
 
 def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
@@ -249,7 +232,7 @@ class Judged:
     largest_swap: tuple[int, int, float]               # (class, read as, share of the class)
 
 
-@lru_cache(maxsize=None)
+@cache
 def judged(readings: Readings, transform: str) -> Judged:
     """How the judge that never saw ``transform`` reads the transformed test digits."""
     r = _readings(readings)
@@ -319,7 +302,7 @@ class CropEffect:
         return max(max(row) for row in self.kept_by_position)
 
 
-@lru_cache(maxsize=None)
+@cache
 def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect:
     """What the judge (which never saw a crop) calls every crop of every test ``digit``."""
     r = _readings(readings)
@@ -382,7 +365,7 @@ GLYPH_SIZE = 64                # bitmap side in pixels
 FONT_SIZE = 48                 # glyph height scale in the same pixels
 
 
-@lru_cache(maxsize=None)
+@cache
 def glyph(char: str, size: int = GLYPH_SIZE, font_size: float = FONT_SIZE) -> np.ndarray:
     """Binary bitmap (size, size) of one character of DejaVu Sans, centred by its bounding box.
 

@@ -10,7 +10,7 @@ The noise rule (:func:`compare`), used for every claim about training behaviour:
   difference is real when the two-sided p-value is below ``ALPHA`` (5 %);
 * otherwise (one seed on either side): the difference is real only when it
   exceeds the *seed range* (max − min over seeds) measured at a reference
-  setting (batch 100, the one setting trained with several seeds today).
+  setting trained with several seeds (the caller names it, e.g. batch 100).
 
 A setting's spread is reported as mean and min–max over its seeds
 (:class:`Spread`), never as a standard deviation of three numbers.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from scipy import stats
@@ -134,7 +135,7 @@ def compare(first: Spread, second: Spread, noise_range: float, alpha: float = AL
 def adjacent(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
     """Each row against the next (rows in setting order)."""
     rows = _spreads("rows", rows, minimum=2)
-    return tuple(compare(a, b, noise_range) for a, b in zip(rows, rows[1:]))
+    return tuple(compare(a, b, noise_range) for a, b in pairwise(rows))
 
 
 def reversals(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
@@ -234,12 +235,15 @@ def colour_evidence(result: dict, palette: np.ndarray) -> ColourEvidence:
     excess = predicted - target
     over, under = int(excess.argmax()), int(excess.argmin())
     return ColourEvidence(
-        over, float(predicted[over]), float(target[over]),
-        under, float(predicted[under]), float(target[under]),
-        int(vivid.sum()), float(target[vivid].sum()), float(predicted[vivid].sum()),
-        float(np.sort(predicted)[-3:].sum()), float(np.sort(target)[-3:].sum()),
-        float((predicted * saturation).sum() / predicted.sum()),
-        float((target * saturation).sum() / target.sum()))
+        over_colour=over, over_predicted_share=float(predicted[over]), over_target_share=float(target[over]),
+        under_colour=under, under_predicted_share=float(predicted[under]),
+        under_target_share=float(target[under]),
+        vivid_colours=int(vivid.sum()), vivid_target_share=float(target[vivid].sum()),
+        vivid_predicted_share=float(predicted[vivid].sum()),
+        top3_predicted_share=float(np.sort(predicted)[-3:].sum()),
+        top3_target_share=float(np.sort(target)[-3:].sum()),
+        saturation_predicted=float((predicted * saturation).sum() / predicted.sum()),
+        saturation_target=float((target * saturation).sum() / target.sum()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,21 +400,21 @@ def analyse_sweep(runs: Mapping[int, Sequence[dict]], palette: np.ndarray, refer
     means = np.array([r.val_loss.mean for r in rows])
     vivid = np.array([r.vivid.mean for r in rows])
     return SweepAnalysis(
-        rows, noise, WELCH if min_seeds >= 2 else SEED_RANGE, min_seeds,
-        val_adj,
-        adjacent([r.train_loss for r in rows], noise.train_loss),
-        adjacent([r.vivid for r in rows], noise.vivid),
-        compare(first.val_loss, last.val_loss, noise.val_loss),
-        compare(first.train_loss, last.train_loss, noise.train_loss),
-        sum(c.difference < 0 for c in val_adj),
-        rows[int(means.argmin())].batch, rows[int(means.argmax())].batch,
-        near_extreme([r.overfit for r in rows], noise.overfit, largest=True),
-        near_extreme([r.overfit for r in rows], noise.overfit, largest=False),
-        rows[int(vivid.argmax())].batch, rows[int(vivid.argmin())].batch,
-        truth,
-        tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference > 0),
-        tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference < 0),
-        spearman([r.batch for r in rows], vivid) if len(rows) > 2 else math.nan)
+        rows=rows, noise=noise, rule=WELCH if min_seeds >= 2 else SEED_RANGE, min_seeds=min_seeds,
+        val_adjacent=val_adj,
+        train_adjacent=adjacent([r.train_loss for r in rows], noise.train_loss),
+        vivid_adjacent=adjacent([r.vivid for r in rows], noise.vivid),
+        val_extremes=compare(first.val_loss, last.val_loss, noise.val_loss),
+        train_extremes=compare(first.train_loss, last.train_loss, noise.train_loss),
+        val_reversals=sum(c.difference < 0 for c in val_adj),
+        best_val_batch=rows[int(means.argmin())].batch, worst_val_batch=rows[int(means.argmax())].batch,
+        overfit_most=near_extreme([r.overfit for r in rows], noise.overfit, largest=True),
+        overfit_least=near_extreme([r.overfit for r in rows], noise.overfit, largest=False),
+        most_vivid_batch=rows[int(vivid.argmax())].batch, least_vivid_batch=rows[int(vivid.argmin())].batch,
+        vivid_truth=truth,
+        vivid_above_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference > 0),
+        vivid_below_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference < 0),
+        vivid_spearman=spearman([r.batch for r in rows], vivid) if len(rows) > 2 else math.nan)
 
 
 @dataclass(frozen=True)
@@ -528,18 +532,15 @@ def gradient_ratio(result: dict, reference: dict, layer: str) -> tuple[float, ..
 
 # ---------------------------------------------------------------------------------------------
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    return np.argsort(np.argsort(x)).astype(float)
-
-
-def spearman(x, y) -> float:
-    """Spearman's rank correlation (no ties expected).
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Spearman's rank correlation (scipy.stats.spearmanr: tied values share their mean rank).
 
     >>> spearman([1, 2, 3], [10, 20, 15])
     0.5
+    >>> round(spearman([1, 2, 3, 4], [10, 20, 20, 30]), 4)   # ranks 1, 2.5, 2.5, 4: 4.5 / √(5 · 4.5)
+    0.9487
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape or len(x) < 3:
-        raise ValueError(f"x and y must be 1-D sequences of one length ≥ 3, got {x.shape}, {y.shape}")
-    rx, ry = _ranks(x), _ranks(y)
-    return float(np.corrcoef(rx, ry)[0, 1])
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if a.ndim != 1 or a.shape != b.shape or len(a) < 3:
+        raise ValueError(f"x and y must be 1-D sequences of one length ≥ 3, got {a.shape}, {b.shape}")
+    return float(stats.spearmanr(a, b).statistic)

@@ -115,6 +115,7 @@ def _main(capsys, *args: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(args, status, out.out, out.err)
 
 
+@pytest.mark.slow
 def test_bar_weights_exit_0_parameters_exit_1_malicious_exit_2(tmp_path, capsys):
     weights = "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF"
     ok = _cli("csc413-1c-weights", weights)

@@ -117,7 +117,7 @@ class Trend:
     @property
     def arrows(self) -> str:
         """``↑``, ``↓``, ``≈``, or e.g. ``↓ then ↑`` where it turns."""
-        if self.turn is None:
+        if self.before is None or self.after is None:   # no turn
             return self.overall.arrow
         return f"{self.before.arrow} then {self.after.arrow}"
 

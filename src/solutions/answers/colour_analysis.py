@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any, cast
 
 import numpy as np
 from scipy import stats
@@ -214,7 +215,7 @@ def _palette(palette: object) -> np.ndarray:
     return p
 
 
-def _shares(result: object, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _shares(result: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
     try:
         share = result["per_colour"]
         target = np.asarray(share["target_share"], dtype=np.float64)
@@ -226,7 +227,7 @@ def _shares(result: object, k: int) -> tuple[np.ndarray, np.ndarray]:
     return target, predicted
 
 
-def colour_evidence(result: dict, palette: np.ndarray) -> ColourEvidence:
+def colour_evidence(result: dict[str, Any], palette: np.ndarray) -> ColourEvidence:
     """The :class:`ColourEvidence` of a stored run."""
     palette = _palette(palette)
     target, predicted = _shares(result, len(palette))
@@ -264,14 +265,14 @@ class SweepRow:
     top3: Spread             # % of predicted pixels in the three most predicted colours
 
 
-def _final(result: object, field: str) -> float:
+def _final(result: Any, field: str) -> float:
     try:
         return float(result["final"][field])
     except (TypeError, KeyError):
         raise ValueError(f"result must hold final[{field!r}], got {result!r:.80}") from None
 
 
-def overfit(result: dict) -> float:
+def overfit(result: dict[str, Any]) -> float:
     """Final validation loss minus the lowest validation loss of any epoch (≥ 0).
 
     >>> overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}, {"val_loss": 1.3}]})
@@ -286,7 +287,7 @@ def overfit(result: dict) -> float:
     return losses[-1] - min(losses)
 
 
-def sweep_rows(runs: Mapping[int, Sequence[dict]], palette: np.ndarray) -> tuple[SweepRow, ...]:
+def sweep_rows(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray) -> tuple[SweepRow, ...]:
     """One :class:`SweepRow` per batch size (ascending); ``runs``: batch → its seeds' results."""
     palette = _palette(palette)
     if not isinstance(runs, Mapping) or not runs:
@@ -376,7 +377,7 @@ class SweepAnalysis:
         return sum(c.beyond_noise for c in self.vivid_adjacent)
 
 
-def analyse_sweep(runs: Mapping[int, Sequence[dict]], palette: np.ndarray, reference: int,
+def analyse_sweep(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray, reference: int,
                   truth_vivid: float | None = None) -> SweepAnalysis:
     """The batch-size sweep under the noise rule; ``reference``: the batch size whose seeds give the noise.
 
@@ -408,8 +409,8 @@ def analyse_sweep(runs: Mapping[int, Sequence[dict]], palette: np.ndarray, refer
         train_extremes=compare(first.train_loss, last.train_loss, noise.train_loss),
         val_reversals=sum(c.difference < 0 for c in val_adj),
         best_val_batch=rows[int(means.argmin())].batch, worst_val_batch=rows[int(means.argmax())].batch,
-        overfit_most=near_extreme([r.overfit for r in rows], noise.overfit, largest=True),
-        overfit_least=near_extreme([r.overfit for r in rows], noise.overfit, largest=False),
+        overfit_most=cast(tuple[int, ...], near_extreme([r.overfit for r in rows], noise.overfit, largest=True)),
+        overfit_least=cast(tuple[int, ...], near_extreme([r.overfit for r in rows], noise.overfit, largest=False)),
         most_vivid_batch=rows[int(vivid.argmax())].batch, least_vivid_batch=rows[int(vivid.argmin())].batch,
         vivid_truth=truth,
         vivid_above_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference > 0),
@@ -430,7 +431,7 @@ class ScaledComparison:
     large_vs_fixed: Comparison
 
 
-def compare_scaled(scaled: Mapping[int, Sequence[dict]], fixed: Mapping[int, Sequence[dict]],
+def compare_scaled(scaled: Mapping[int, Sequence[dict[str, Any]]], fixed: Mapping[int, Sequence[dict[str, Any]]],
                    noise_range: float) -> ScaledComparison:
     """Validation losses of the two learning-rate-scaled batch sizes (``scaled``: batch → seeds' results)."""
     if not isinstance(scaled, Mapping) or len(scaled) != 2:
@@ -439,7 +440,7 @@ def compare_scaled(scaled: Mapping[int, Sequence[dict]], fixed: Mapping[int, Seq
         raise ValueError("fixed must hold the fixed-rate runs of both scaled batch sizes")
     small, large = sorted(scaled)
 
-    def loss(runs, b):
+    def loss(runs: Mapping[int, Sequence[dict[str, Any]]], b: int) -> Spread:
         if isinstance(runs[b], Mapping) or not isinstance(runs[b], Sequence) or not runs[b]:
             raise ValueError(f"the results of batch {b} must be a non-empty sequence")
         return spread(b, [_final(r, "val_loss") for r in runs[b]])
@@ -465,7 +466,7 @@ class AblationRow:
     accuracy_vs_full: Comparison
 
 
-def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.ndarray,
+def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palette: np.ndarray,
               noise: Noise | None = None) -> tuple[AblationRow, ...]:
     """Each variant (name → its seeds' results; ``full`` among them) against ``full`` under the noise rule.
 
@@ -479,7 +480,7 @@ def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.nda
     if noise is not None and not isinstance(noise, Noise):
         raise ValueError(f"noise must be a Noise or None, got {noise!r}")
 
-    def row(name, seeds) -> tuple[Spread, Spread, Spread]:
+    def row(name: str, seeds: Sequence[dict[str, Any]]) -> tuple[Spread, Spread, Spread]:
         if isinstance(seeds, Mapping) or not isinstance(seeds, Sequence) or not seeds:
             raise ValueError(f"variants[{name!r}] must be a non-empty sequence of results")
         return (spread(name, [_final(r, "val_loss") for r in seeds]),
@@ -508,7 +509,7 @@ def beyond_noise(rows: Sequence[AblationRow]) -> tuple[str, ...]:
                  if r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)
 
 
-def gradient_ratio(result: dict, reference: dict, layer: str) -> tuple[float, ...]:
+def gradient_ratio(result: dict[str, Any], reference: dict[str, Any], layer: str) -> tuple[float, ...]:
     """Per epoch, ``layer``'s mean gradient norm in ``result`` over ``reference``'s, at matched steps.
 
     Both runs must take the same number of optimizer steps per epoch (then

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import sympy
 
@@ -48,6 +48,8 @@ NF, NC = sympy.symbols("NF NC", integer=True, positive=True)
 DEFAULTS = {NF: 32, NC: 24}  # the assignment's num_filters and num_colours
 
 Amount: TypeAlias = sympy.Expr | int   # a count in symbols (NF, NC) or a number
+Values: TypeAlias = dict[sympy.Symbol, Amount]   # what to put for the symbols
+Channels: TypeAlias = Callable[[Amount, Amount, int], Amount]   # (nf, nc, input channels) → channels
 
 
 @dataclass(frozen=True)
@@ -64,22 +66,22 @@ class LayerRow:
     outputs: Amount = 0
     connections: Amount = 0
 
-    def subs(self, values: dict) -> LayerRow:
+    def subs(self, values: Values) -> LayerRow:
         """The row with symbols replaced by ``values`` (integers become ``int``)."""
-        changed = {f.name: _subs(getattr(self, f.name), values) for f in fields(self)
+        changed: dict[str, Any] = {f.name: _subs(getattr(self, f.name), values) for f in fields(self)
                    if f.name not in ("name", "kind", "output_shape")}
         shape = tuple(_subs(x, values) for x in self.output_shape)
         return replace(self, output_shape=shape, **changed)
 
 
-def _subs(value: Amount, values: dict) -> Amount:
+def _subs(value: Amount, values: Values) -> Amount:
     expr = sympy.sympify(value).subs(values)
     return int(expr) if expr.is_Integer else sympy.expand(expr)
 
 
 # Block plans: (name, input channels, output channels, resampling). Channels are
 # functions of (nf, nc, c_in) so that one plan serves symbols and numbers.
-_CNN_PLAN = [
+_CNN_PLAN: list[tuple[str, Channels, Channels, str | None]] = [
     ("downconv1", lambda nf, nc, ci: ci, lambda nf, nc, ci: nf, "pool"),
     ("downconv2", lambda nf, nc, ci: nf, lambda nf, nc, ci: 2 * nf, "pool"),
     ("rfconv", lambda nf, nc, ci: 2 * nf, lambda nf, nc, ci: 2 * nf, None),
@@ -88,7 +90,7 @@ _CNN_PLAN = [
     ("finalconv", lambda nf, nc, ci: nc, lambda nf, nc, ci: nc, "final"),
 ]
 # The UNet reads concatenations: [rfconv, downconv2], [upconv1, downconv1], [upconv2, input].
-_UNET_IN = {
+_UNET_IN: dict[str, Channels] = {
     "upconv1": lambda nf, nc, ci: 4 * nf,
     "upconv2": lambda nf, nc, ci: 2 * nf,
     "finalconv": lambda nf, nc, ci: nc + ci,
@@ -204,7 +206,7 @@ CONVENTIONS = {
 
 def count_totals(rows: list[LayerRow]) -> dict[str, Amount]:
     """Totals of ``rows`` under every convention in :data:`CONVENTIONS`."""
-    def total(attr: str, keep=lambda r: True) -> Amount:
+    def total(attr: str, keep: Callable[[LayerRow], bool] = lambda r: True) -> Amount:
         return sympy.expand(sum((getattr(r, attr) for r in rows if keep(r)), sympy.Integer(0)))
 
     t = {key: total(key) for key in ("weights", "biases", "bn_params", "bn_buffers", "connections")}
@@ -216,7 +218,7 @@ def count_totals(rows: list[LayerRow]) -> dict[str, Amount]:
     return t
 
 
-def evaluate(expr: Amount, values: dict | None = None) -> int:
+def evaluate(expr: Amount, values: Values | None = None) -> int:
     """An expression at the assignment's defaults (NF=32, NC=24) or at ``values``.
 
     ``expr`` must be a sympy expression or an int: a string is refused, since

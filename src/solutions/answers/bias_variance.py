@@ -195,11 +195,11 @@ def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray
                    for v, bs, fl in zip(values, boot, full))
     var_boot, var_full = [b[1] for b in boot], [fl[1] for fl in full]
     least = int(np.argmin(var_full))
-    return Sweep(name, points,
-                 _trend([b[0] for b in boot], [fl[0] for fl in full]), _trend(var_boot, var_full),
-                 least, _change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
-                 _change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
-                 tuple(predictions))
+    return Sweep(name=name, points=points,
+                 bias2=_trend([b[0] for b in boot], [fl[0] for fl in full]), variance=_trend(var_boot, var_full),
+                 least=least, to_least=_change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
+                 from_least=_change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
+                 predictions=tuple(predictions))
 
 # ---------------------------------------------------------------------------------------------
 # A sweep read against the textbook answer (what the page states, computed here).
@@ -256,13 +256,16 @@ def read(sweep: Sweep) -> Reading:
     def turn_at(trend: Trend) -> float | None:
         return None if trend.turn is None else pts[trend.turn].value
 
-    return Reading(sweep.name, first.value, last.value, first.bias2.value, last.bias2.value,
-                   first.variance.value, last.variance.value, sweep.bias2.arrows,
-                   sweep.variance.arrows, turn_at(sweep.bias2), turn_at(sweep.variance),
-                   sweep.bias2.overall, sweep.variance.overall, tb_bias, tb_var,
-                   verdict(tb_bias, sweep.bias2), verdict(tb_var, sweep.variance),
-                   pts[sweep.least].value, pts[sweep.least].variance.value, sweep.to_least,
-                   sweep.from_least)
+    return Reading(name=sweep.name, first=first.value, last=last.value,
+                   bias_first=first.bias2.value, bias_last=last.bias2.value,
+                   var_first=first.variance.value, var_last=last.variance.value,
+                   bias_arrows=sweep.bias2.arrows, var_arrows=sweep.variance.arrows,
+                   bias_turn_at=turn_at(sweep.bias2), var_turn_at=turn_at(sweep.variance),
+                   bias_change=sweep.bias2.overall, var_change=sweep.variance.overall,
+                   textbook_bias=tb_bias, textbook_var=tb_var,
+                   bias_verdict=verdict(tb_bias, sweep.bias2), var_verdict=verdict(tb_var, sweep.variance),
+                   var_least_at=pts[sweep.least].value, var_least=pts[sweep.least].variance.value,
+                   var_to_least=sweep.to_least, var_from_least=sweep.from_least)
 
 
 # ---------------------------------------------------------------------------------------------

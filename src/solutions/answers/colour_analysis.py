@@ -70,7 +70,7 @@ def spread(setting: object, values: Sequence[float]) -> Spread:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
     xs = tuple(finite_number("values", v) for v in values)
     sd = float(np.std(xs, ddof=1)) if len(xs) > 1 else math.nan
-    return Spread(setting, xs, float(np.mean(xs)), min(xs), max(xs), sd)
+    return Spread(setting=setting, values=xs, mean=float(np.mean(xs)), low=min(xs), high=max(xs), sd=sd)
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,10 @@ def compare(first: Spread, second: Spread, noise_range: float, alpha: float = AL
     diff = second.mean - first.mean
     if first.n >= 2 and second.n >= 2:
         _, _, p = welch(first, second)
-        return Comparison(first.setting, second.setting, diff, WELCH, noise, p, p < alpha)
-    return Comparison(first.setting, second.setting, diff, SEED_RANGE, noise, math.nan,
-                      abs(diff) > noise)
+        return Comparison(first=first.setting, second=second.setting, difference=diff, rule=WELCH,
+                          noise_range=noise, p_value=p, beyond_noise=p < alpha)
+    return Comparison(first=first.setting, second=second.setting, difference=diff, rule=SEED_RANGE,
+                      noise_range=noise, p_value=math.nan, beyond_noise=abs(diff) > noise)
 
 
 def adjacent(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
@@ -303,14 +304,14 @@ def sweep_rows(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray
             raise ValueError(f"runs[{batch}] must all take the same number of steps, got {steps}")
         ev = [colour_evidence(r, palette) for r in seeds]
         rows.append(SweepRow(
-            batch, steps.pop(),
-            spread(batch, [_final(r, "val_loss") for r in seeds]),
-            spread(batch, [_final(r, "train_loss") for r in seeds]),
-            spread(batch, [_final(r, "val_accuracy") for r in seeds]),
-            spread(batch, [overfit(r) for r in seeds]),
-            spread(batch, [e.vivid_predicted_share for e in ev]),
-            spread(batch, [e.saturation_predicted for e in ev]),
-            spread(batch, [e.top3_predicted_share for e in ev])))
+            batch=batch, steps=steps.pop(),
+            val_loss=spread(batch, [_final(r, "val_loss") for r in seeds]),
+            train_loss=spread(batch, [_final(r, "train_loss") for r in seeds]),
+            val_accuracy=spread(batch, [_final(r, "val_accuracy") for r in seeds]),
+            overfit=spread(batch, [overfit(r) for r in seeds]),
+            vivid=spread(batch, [e.vivid_predicted_share for e in ev]),
+            saturation=spread(batch, [e.saturation_predicted for e in ev]),
+            top3=spread(batch, [e.top3_predicted_share for e in ev])))
     return tuple(rows)
 
 
@@ -335,8 +336,8 @@ def noise_at(rows: Sequence[SweepRow], reference: int) -> Noise:
     r = ref[0]
     if r.val_loss.n < 2:
         raise ValueError(f"reference must be a batch size with at least 2 seeds, got {reference!r}")
-    return Noise(reference, r.val_loss.n, r.val_loss.range, r.train_loss.range,
-                 r.val_accuracy.range, r.overfit.range, r.vivid.range)
+    return Noise(reference=reference, seeds=r.val_loss.n, val_loss=r.val_loss.range, train_loss=r.train_loss.range,
+                 val_accuracy=r.val_accuracy.range, overfit=r.overfit.range, vivid=r.vivid.range)
 
 
 @dataclass(frozen=True)
@@ -446,9 +447,9 @@ def compare_scaled(scaled: Mapping[int, Sequence[dict[str, Any]]], fixed: Mappin
         return spread(b, [_final(r, "val_loss") for r in runs[b]])
 
     s, l = loss(scaled, small), loss(scaled, large)
-    return ScaledComparison(small, large, s, l, compare(s, l, noise_range),
-                            compare(loss(fixed, small), s, noise_range),
-                            compare(loss(fixed, large), l, noise_range))
+    return ScaledComparison(small=small, large=large, small_loss=s, large_loss=l, between=compare(s, l, noise_range),
+                            small_vs_fixed=compare(loss(fixed, small), s, noise_range),
+                            large_vs_fixed=compare(loss(fixed, large), l, noise_range))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,8 +496,9 @@ def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palet
     out = []
     for name, seeds in variants.items():
         loss, acc, viv = row(name, seeds)
-        out.append(AblationRow(name, loss, acc, viv, compare(ref[0], loss, loss_noise),
-                               compare(ref[1], acc, acc_noise)))
+        out.append(AblationRow(name=name, val_loss=loss, val_accuracy=acc, vivid=viv,
+                               loss_vs_full=compare(ref[0], loss, loss_noise),
+                               accuracy_vs_full=compare(ref[1], acc, acc_noise)))
     return tuple(out)
 
 

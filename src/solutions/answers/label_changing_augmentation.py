@@ -239,8 +239,9 @@ def judged(readings: Readings, transform: str) -> Judged:
     choice("transform", transform, tuple(r.judged))
     y, plain, pred = r.y_test, r.untouched[judge_of(transform)], r.judged[transform]
     kept = kept_per_class(y, pred)
-    return Judged(transform, share_of(plain == y), share_of(pred == y), kept,
-                  kept_classes(kept), confusions(y, pred), largest_swap(y, pred))
+    return Judged(transform=transform, untouched=share_of(plain == y), accuracy=share_of(pred == y),
+                  kept_per_class=kept, kept_classes=kept_classes(kept), top_confusions=confusions(y, pred),
+                  largest_swap=largest_swap(y, pred))
 
 
 @dataclass(frozen=True)
@@ -269,8 +270,9 @@ def swap(readings: Readings, source: int, target: int, transform: str = "rot180"
     source, target = _digit("source", source), _digit("target", target)
     choice("transform", transform, tuple(t for t in HARMFUL if t in r.judged))
     mine = r.y_test == source
-    return Swap(source, target, transform, int(mine.sum()), share_of(r.untouched[ALL][mine] == target),
-                share_of(r.judged[transform][mine] == target))
+    return Swap(source=source, target=target, transform=transform, count=int(mine.sum()),
+                before=share_of(r.untouched[ALL][mine] == target),
+                after=share_of(r.judged[transform][mine] == target))
 
 
 @dataclass(frozen=True)
@@ -313,8 +315,8 @@ def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect
     p = pred.shape[1]
     readings_ = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
     kept = (pred == digit).mean(axis=0)
-    return CropEffect(digit, size, len(pred), p * p, readings_,
-                      tuple(tuple(float(v) for v in row) for row in kept))
+    return CropEffect(digit=digit, size=size, digits=len(pred), positions=p * p, readings=readings_,
+                      kept_by_position=tuple(tuple(float(v) for v in row) for row in kept))
 
 
 def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple[int, ...]:
@@ -425,8 +427,9 @@ def glyph_match(transform: str, source: str, target: str) -> GlyphMatch:
     moved = TRANSFORMS[transform](glyph(source))
     others = [c for c in LETTERS + UNRELATED if c not in (source, target)]
     base = [iou(moved, glyph(c)) for c in others]
-    return GlyphMatch(transform, source, target, iou(moved, glyph(target)),
-                      iou(glyph(source), glyph(target)), float(np.mean(base)), float(np.max(base)))
+    return GlyphMatch(transform=transform, source=source, target=target, iou=iou(moved, glyph(target)),
+                      iou_untransformed=iou(glyph(source), glyph(target)),
+                      baseline_mean=float(np.mean(base)), baseline_max=float(np.max(base)))
 
 
 def glyph_matches() -> tuple[GlyphMatch, ...]:

@@ -52,3 +52,19 @@ def test_both_analyses_use_the_one_change_and_the_one_draw():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_a_change_is_frozen_and_the_default_seed_is_zero():
+    import dataclasses
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bootstrap.Change(1.0, 0.5, 2.0).delta = 0.0
+    assert (bootstrap.indices(4, 50) == bootstrap.indices(4, 50, seed=0)).all()
+    assert not (bootstrap.indices(4, 50) == bootstrap.indices(4, 50, seed=1)).all()
+
+
+def test_every_level_strictly_between_0_and_100_is_accepted():
+    # 0, 1, …, 100 at level 0.5: the 49.75th and 50.25th percentiles; at 99.5: the 0.25th and 99.75th
+    assert bootstrap.interval(np.arange(101.0), 0.5) == pytest.approx((49.75, 50.25))
+    assert bootstrap.interval(np.arange(101.0), 99.5) == pytest.approx((0.25, 99.75))
+    with pytest.raises(ValueError, match="level"):
+        bootstrap.interval(np.ones(3), -5)

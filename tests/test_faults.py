@@ -1,4 +1,4 @@
-"""What the project promises when things go wrong (README, "Reliability"): one test per fault.
+"""What the project promises when things go wrong (docs/reliability.md): one test per fault.
 
 Each fault was found by trying the command line, the results store and the book
 build as a user would. Reading never deletes or rewrites; a replaced entry is

@@ -67,14 +67,14 @@ def decompose(predictions: np.ndarray, f: np.ndarray, noise_sd: float) -> Decomp
     if f.shape != p.shape[1:]:
         raise ValueError(f"f must have one value per grid point {p.shape[1:]}, got shape {f.shape}")
     b2, var = _bias2_variance(p[None], f)
-    return Decomposition(float(b2[0]), float(var[0]), float(noise_sd) ** 2)
+    return Decomposition(b2.item(), var.item(), float(noise_sd) ** 2)
 
 
 def _bias2_variance(p: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised over a leading axis: p (R, M, G) → bias² (R,), variance (R,)."""
     m = p.shape[1]
     s2 = p.var(axis=1, ddof=1)
-    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=-1), s2.mean(axis=-1)
+    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=1), s2.mean(axis=1)   # s2: (R, G)
 
 
 def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray:
@@ -190,7 +190,7 @@ def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray
     idx = bootstrap_indices(predictions[0].shape[0], resamples, seed)
     # The same resampled members for every setting: the settings share training sets (paired).
     boot = [_bias2_variance(p[idx], f) for p in predictions]
-    full = [[float(a[0]) for a in _bias2_variance(p[None], f)] for p in predictions]
+    full = [[a.item() for a in _bias2_variance(p[None], f)] for p in predictions]
     points = tuple(Point(float(v), _estimate(bs[0], fl[0]), _estimate(bs[1], fl[1]))
                    for v, bs, fl in zip(values, boot, full))
     var_boot, var_full = [b[1] for b in boot], [fl[1] for fl in full]

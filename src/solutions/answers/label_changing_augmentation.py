@@ -150,10 +150,10 @@ def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
     (-1.0, -1.0, -1.0, '↓')
     """
     a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    if a.shape != b.shape:
-        raise ValueError(f"before and after must have the same shape, got {a.shape} and {b.shape}")
+    if a.shape != b.shape or not a.size:
+        raise ValueError(f"before and after must be non-empty and of one shape, got {a.shape} and {b.shape}")
     d = b - a
-    return Change(float(d.mean()) if d.size else 0.0, *bootstrap_interval(d))
+    return Change(float(d.mean()), *bootstrap_interval(d))
 
 
 def kept_per_class(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, ...]:

@@ -115,10 +115,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src
 	$(VENV)/bin/mypy
 
-# The fast tier: lint, then every test but those marked `slow` (real book builds, killed
-# processes, the command line in a process of its own); prints the 15 slowest.
-test: lint
-	$(PY) -m pytest -m "not slow" --durations=15
+# The fast tier: every test but those marked `slow` (real book builds, killed processes, the
+# command line in a process of its own), with `make lint` beside it on the other core (its output
+# follows the tests'); prints the 15 slowest tests. Fails if either fails.
+test: $(STAMP)
+	@log=$$(mktemp); $(MAKE) --no-print-directory lint > $$log 2>&1 & lint=$$!; \
+	$(PY) -m pytest -m "not slow" --durations=15; tests=$$?; \
+	wait $$lint; linted=$$?; cat $$log; rm -f $$log; \
+	[ $$linted = 0 ] || echo "make test: lint failed"; \
+	[ $$tests = 0 ] && [ $$linted = 0 ]
 
 # The full tier: every test, the slow ones included, with thousands of random architectures and
 # convolution configurations.

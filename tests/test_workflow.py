@@ -89,7 +89,9 @@ def test_ci_build_tests_builds_and_checks_the_site():
         assert module in lines[4]
     assert "-p no:cacheprovider" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "no:cacheprovider" not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert recipe("test")[-1] == '$(PY) -m pytest -m "not slow" --durations=15'
+    test = " ".join(recipe("test"))
+    assert '$(PY) -m pytest -m "not slow" --durations=15; tests=$$?;' in test
+    assert "$(MAKE) --no-print-directory lint" in test and test.endswith("[ $$tests = 0 ] && [ $$linted = 0 ]")
 
 
 def test_ci_runs_make_ci_build_and_stands_in_for_each_action(build_job):

@@ -259,3 +259,21 @@ def test_spreads_and_intervals_of_the_variance_follow_the_resampled_members():
         low, high = np.quantile(d - d.mean(), [0.05, 0.95])
         assert change.delta == pytest.approx(full[b] - full[a], rel=1e-9)
         assert (change.low, change.high) == pytest.approx((change.delta + low, change.delta + high), rel=1e-9)
+
+
+def test_a_rise_then_a_plateau_is_no_turn():
+    # bias² 0.01, 0.25, 0.25: the maximum is at setting 1, but nothing changes after it (≈)
+    sw = bv.summarise("width", (1, 2, 3), _offsets(0.1, 0.5, 0.5), F, resamples=20)
+    assert sw.bias2.turn is None and sw.bias2.arrows == "↑"
+
+
+def test_the_bias_interval_follows_the_resampled_bias():
+    rng = np.random.default_rng(8)
+    preds = [0.2 * k + F + 0.3 * rng.standard_normal((12, X.size)) for k in (0, 1)]
+    sw = bv.summarise("width", (1, 2), preds, F, resamples=100, seed=3)
+    idx = bv.bootstrap_indices(12, 100, seed=3)
+    boot = [np.array([bv.decompose(p[i], F, 0.0).bias2 for i in idx]) for p in preds]
+    d = boot[1] - boot[0]
+    low, high = np.quantile(d - d.mean(), [0.05, 0.95])
+    c = sw.bias2.overall
+    assert (c.low, c.high) == pytest.approx((c.delta + low, c.delta + high), rel=1e-9)

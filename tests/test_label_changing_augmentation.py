@@ -410,3 +410,14 @@ def test_a_glyph_is_measured_by_its_own_extent_and_crops_default_to_the_8s(readi
 def test_a_paired_change_needs_digits():
     with pytest.raises(ValueError, match="before and after must be non-empty"):
         lca.paired_change(np.array([]), np.array([]))
+
+
+def test_the_largest_swap_is_updated_by_share_and_crops_beat_3_and_0_by_default():
+    # one of two 0s read as 1 (share ½), then both 1s read as 2 (share 1): the second is larger
+    assert lca.largest_swap(np.array([0, 0, 1, 1]), np.array([1, 0, 2, 2])) == (1, 2, 1.0)
+    # crops of 8s: class 0 in 0.49–0.5, class 1 in 0.3–0.4, class 3 up to 0.1, class 5 from 0.6;
+    # above both 3 and 0 (0.5) lies only class 5 (above 3 and 1 it would be 0 and 5)
+    bounds = {0: (0.49, 0.5), 1: (0.3, 0.4), 3: (0.0, 0.1), 5: (0.6, 0.7)}
+    shares = tuple(lca.Share(0, 100, *bounds.get(k, (0.0, 0.0))) for k in range(10))
+    effect = lca.CropEffect(8, 4, 4, 25, shares, ((1.0,),))
+    assert lca.read_more_often(effect) == (5,)

@@ -145,3 +145,12 @@ def test_every_workflow_uses_only_the_readmes_make_commands():
         for target in set(re.findall(r"\bmake(?: -s)? ([a-z][a-z-]*)", workflow.read_text(encoding="utf-8"))):
             assert re.search(rf"\bmake(?: -s)? {target}\b", readme), \
                 f"{workflow.name}: `make {target}` is not in the README"
+
+
+def test_what_the_tools_write_into_the_repository_stays_out_of_the_book_and_of_git():
+    """pytest's cache holds a README.md, which a strict build would refuse as a page outside the toc."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    for cache in (".pytest_cache", ".mypy_cache", ".ruff_cache"):
+        assert cache in config["exclude_patterns"] and f"{cache}/" in ignored, cache
+    assert {"README.md", "CONTRIBUTING.md", "docs"} <= set(config["exclude_patterns"])

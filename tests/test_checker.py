@@ -90,6 +90,7 @@ def test_1c_slip_variants_match_torch():
     assert checked > 100
 
 
+@pytest.mark.slow
 def test_every_1c_variant_is_named_back():
     for ident in checker.IDS[:8]:
         c = checker.get(ident)

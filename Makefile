@@ -1,5 +1,6 @@
-# The set-up commands of the README: `make book`, `make test`, `make pdf` and `make site`.
-# Each creates the virtual environment and installs the pinned dependencies if absent.
+# The commands of the README: `make book`, `make test`, `make test-full`, `make pdf`, `make site`,
+# and CI's `make ci-build`. Each creates the virtual environment and installs the pinned
+# dependencies if absent.
 # Everything they read lies in the repository (data/, results/) or comes from PyPI and npm.
 PYTHON ?= python3
 VENV   := .venv
@@ -39,7 +40,7 @@ PDF := _build/latex/book.pdf
 # points there.
 SITE_PDF := _build/html/book.pdf
 
-.PHONY: book pdf site check-tex print-tex-packages mathjax mathjs test test-full venv clean mutation
+.PHONY: book pdf site check-tex print-tex-packages tex mathjax mathjs lint test test-full ci-build venv clean mutation
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -92,6 +93,14 @@ check-tex:
 print-tex-packages:
 	@echo $(TEX_PACKAGES)
 
+# The TeX toolchain, installed with apt-get when `make check-tex` finds something missing (CI).
+tex:
+	@if ! $(MAKE) -s check-tex >/dev/null 2>&1; then \
+	  sudo apt-get update -qq && \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
+	fi
+	@$(MAKE) -s check-tex
+
 # The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): _build/latex/book.pdf.
 # LaTeX does not fail on undefined references, so the log is checked.
 pdf: $(STAMP) $(MATHJAX) $(MATHJS) check-tex   # MathJax: html_extra_path must exist in every build
@@ -108,12 +117,25 @@ site:
 	cp $(PDF) $(SITE_PDF)
 	@echo "site: _build/html, with the PDF at $(SITE_PDF)"
 
-test: $(STAMP)
-	$(PY) -m pytest
+# ruff's rules and mypy, as configured in pyproject.toml (mypy strict on solutions.answers).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src
+	$(VENV)/bin/mypy
 
-# The full tier: thousands of random architectures and conv configurations.
+# The fast tier: every test but those marked `slow` (real book builds, killed processes, the
+# command line in a process of its own), with `make lint` beside it on the other core (its output
+# follows the tests'); prints the 15 slowest tests. Fails if either fails.
+test: $(STAMP)
+	@log=$$(mktemp); $(MAKE) --no-print-directory lint > $$log 2>&1 & lint=$$!; \
+	$(PY) -m pytest -m "not slow" --durations=15; tests=$$?; \
+	wait $$lint; linted=$$?; cat $$log; rm -f $$log; \
+	[ $$linted = 0 ] || echo "make test: lint failed"; \
+	[ $$tests = 0 ] && [ $$linted = 0 ]
+
+# The full tier: every test, the slow ones included, with thousands of random architectures and
+# convolution configurations.
 test-full: $(STAMP)
-	SOLUTIONS_TEST_TIER=full $(PY) -m pytest
+	SOLUTIONS_TEST_TIER=full $(PY) -m pytest --durations=15
 
 # Mutation testing of the answer code (cosmic-ray, benchmarks/mutation/run.py): prints the
 # score per module and overall; reports in benchmarks/mutation/. Slow (about an hour on two
@@ -123,6 +145,18 @@ MUTATION_MODULES ?=
 MUTATION_FLAGS ?=
 mutation: $(STAMP)
 	$(PY) benchmarks/mutation/run.py $(MUTATION_FLAGS) $(MUTATION_MODULES)
+
+# CI's build, in the deploy workflow (.github/workflows/book.yml) and in .ci/run: the TeX
+# toolchain, both test tiers, the site (HTML book and PDF), then the checks on what was built.
+# pytest keeps no cache in CI.
+ci-build: export PYTEST_ADDOPTS := $(PYTEST_ADDOPTS) -p no:cacheprovider
+ci-build:
+	$(MAKE) tex
+	$(MAKE) test
+	$(MAKE) test-full
+	$(MAKE) site
+	SOLUTIONS_REQUIRE_BUILT_BOOK=1 SOLUTIONS_REQUIRE_PDF=1 $(PY) -m pytest -q \
+	  tests/test_built_book.py tests/test_pdf.py tests/test_pdf_layout.py
 
 clean:
 	rm -rf _build

@@ -54,6 +54,7 @@ def test_bill_formula_by_hand():
     assert sympy.expand(ax.bill_formula("adam", "no_relu") - (2403360 + 7632384 * ax.B)) == 0
 
 
+@pytest.mark.slow
 def test_measured_peak_is_between_the_saved_activations_and_the_bound():
     # measured (torch.profiler) at batch 8. The saved activations of 8 images are
     # 8·3,816,192 = 30,529,536 B; the peak above the fixed 2,403,360 B must be of that order

@@ -224,3 +224,56 @@ def test_a_sweep_of_two_members_compares_equal_to_itself_and_reads_its_last_sett
     assert a.least == 1 and a.from_least.delta == pytest.approx(8.0 - 0.5)
     # resampling two members can repeat one (variance 0): the interval of the change is not a point
     assert a.from_least.low < a.from_least.high
+
+
+def test_a_rise_then_fall_is_a_turn_measured_from_the_first_setting():
+    # bias² = c²: 0.01, 0.25, 0.09 (identical members: every interval is a point)
+    sw = bv.summarise("width", (1, 2, 3), _offsets(0.1, 0.5, 0.3), F, resamples=20)
+    assert sw.bias2.turn == 1 and sw.bias2.arrows == "↑ then ↓"
+    assert sw.bias2.before.delta == pytest.approx(0.24)    # 0.25 − 0.01: from the first, not the last
+    assert sw.bias2.after.delta == pytest.approx(-0.16)    # 0.09 − 0.25
+    with pytest.raises(AttributeError):                     # a frozen record
+        bv.read(sw).name = "dropout"
+
+
+def test_of_two_turns_the_larger_one_is_reported():
+    # bias² 0.09, 0.01, 0.36, 0.16: a fall to setting 1 (−0.08, then +0.15: size 0.08) and a
+    # rise to setting 2 (+0.27, then −0.20: size 0.20); the turn reported is the larger, at 2
+    sw = bv.summarise("width", (1, 2, 3, 4), _offsets(0.3, 0.1, 0.6, 0.4), F, resamples=20)
+    assert sw.bias2.turn == 2 and sw.bias2.arrows == "↑ then ↓"
+    assert sw.bias2.before.delta == pytest.approx(0.27) and sw.bias2.after.delta == pytest.approx(-0.20)
+
+
+def test_spreads_and_intervals_of_the_variance_follow_the_resampled_members():
+    rng = np.random.default_rng(7)
+    preds = [F + s * rng.standard_normal((16, X.size)) for s in (0.4, 0.1, 0.3)]
+    sw = bv.summarise("width", (1, 2, 3), preds, F, resamples=200, seed=5)
+    # the same resamples of members, worked through decompose() one resample at a time
+    idx = bv.bootstrap_indices(16, 200, seed=5)
+    boot = [np.array([bv.decompose(p[i], F, 0.0).variance for i in idx]) for p in preds]
+    full = [bv.decompose(p, F, 0.0).variance for p in preds]
+    assert sw.points[0].variance.std == pytest.approx(boot[0].std(ddof=1), rel=1e-9)
+    assert sw.least == 1
+    for change, a, b in ((sw.to_least, 0, 1), (sw.from_least, 1, 2)):
+        d = boot[b] - boot[a]
+        low, high = np.quantile(d - d.mean(), [0.05, 0.95])
+        assert change.delta == pytest.approx(full[b] - full[a], rel=1e-9)
+        assert (change.low, change.high) == pytest.approx((change.delta + low, change.delta + high), rel=1e-9)
+
+
+def test_a_rise_then_a_plateau_is_no_turn():
+    # bias² 0.01, 0.25, 0.25: the maximum is at setting 1, but nothing changes after it (≈)
+    sw = bv.summarise("width", (1, 2, 3), _offsets(0.1, 0.5, 0.5), F, resamples=20)
+    assert sw.bias2.turn is None and sw.bias2.arrows == "↑"
+
+
+def test_the_bias_interval_follows_the_resampled_bias():
+    rng = np.random.default_rng(8)
+    preds = [0.2 * k + F + 0.3 * rng.standard_normal((12, X.size)) for k in (0, 1)]
+    sw = bv.summarise("width", (1, 2), preds, F, resamples=100, seed=3)
+    idx = bv.bootstrap_indices(12, 100, seed=3)
+    boot = [np.array([bv.decompose(p[i], F, 0.0).bias2 for i in idx]) for p in preds]
+    d = boot[1] - boot[0]
+    low, high = np.quantile(d - d.mean(), [0.05, 0.95])
+    c = sw.bias2.overall
+    assert (c.low, c.high) == pytest.approx((c.delta + low, c.delta + high), rel=1e-9)

@@ -90,6 +90,7 @@ def test_1c_slip_variants_match_torch():
     assert checked > 100
 
 
+@pytest.mark.slow
 def test_every_1c_variant_is_named_back():
     for ident in checker.IDS[:8]:
         c = checker.get(ident)
@@ -115,6 +116,7 @@ def _main(capsys, *args: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(args, status, out.out, out.err)
 
 
+@pytest.mark.slow
 def test_bar_weights_exit_0_parameters_exit_1_malicious_exit_2(tmp_path, capsys):
     weights = "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF"
     ok = _cli("csc413-1c-weights", weights)

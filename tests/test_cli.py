@@ -60,6 +60,7 @@ def test_show_answers_reads_stored_measurements_and_runs_no_network(capsys, monk
     assert "150,208" in out and "86,784" in out      # Q3's parameters, 1(c)'s learnable parameters
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, needle", [
     (["show", "no-such-answer"], "unknown answer id 'no-such-answer'"),
     (["run", "no-such-run"], "unknown result name(s) no-such-run"),
@@ -73,6 +74,7 @@ def test_user_errors_are_one_line_exit_2(argv, needle):
         assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_show_into_a_closed_pipe_ends_quietly():
     run = subprocess.run(f"'{SOLUTIONS}' show csc413-1c | head -1", shell=True, capture_output=True,
                          text=True)

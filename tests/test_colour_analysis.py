@@ -480,3 +480,35 @@ def test_edge_accuracy_per_run_uses_one_split_for_every_run():
     assert [a.flat for a in found[5]] == [100.0, 100.0]
     with pytest.raises(ValueError, match="runs"):
         edge_accuracy_per_run({}, target, grey)
+
+def test_shares_palettes_and_scaled_runs_of_the_wrong_size_are_refused():
+    with pytest.raises(ValueError, match="palette"):          # four columns, not RGB
+        ca.colour_evidence(run(1, 1, 1, [1], TARGET), np.hstack([PALETTE, np.zeros((4, 1))]))
+    longer = run(1, 1, 1, [1], TARGET)
+    longer["per_colour"]["target_share"] = TARGET + [0.0]   # five shares for four colours
+    with pytest.raises(ValueError, match="result"):
+        ca.colour_evidence(longer, PALETTE)
+    three = {b: [run(1.3, 1.1, 45.0, [1.3], TARGET)] for b in (10, 100, 500)}
+    with pytest.raises(ValueError, match="scaled"):
+        ca.compare_scaled(three, three, 0.1)
+    with pytest.raises(ValueError, match="the results of batch 10 must be a non-empty sequence"):
+        ca.compare_scaled({10: [], 500: three[500]}, three, 0.1)
+
+
+def test_a_small_vivid_shortfall_beyond_a_small_noise_counts_as_below_the_truth():
+    runs = sweep()
+    # batch 100's vivid shares 24.0, 24.1, 24.2: noise 0.2; batch 10 at 19.5 + 10 = 29.5,
+    # 0.5 below the truth's 30 and beyond 0.2; batch 100 (24.1) below too, 500 (60) above
+    runs[100] = [run(1.30 + i / 100, 1.10, 45.0, [1.40, 1.30], [46 - i / 10, 30, 14 + i / 10, 10])
+                 for i in range(3)]
+    runs[10] = [run(1.20, 1.00, 50.0, [1.30, 1.15, 1.20], [30, 40.5, 19.5, 10], steps=1000)]
+    a = ca.analyse_sweep(runs, PALETTE, reference=100)
+    assert a.noise.vivid == pytest.approx(0.2)
+    assert a.vivid_below_truth == (10, 100) and a.vivid_above_truth == (500,)
+
+
+def test_gradient_ratios_need_the_same_epochs_either_way_round():
+    longer = {"steps": 300, "epochs": [{"grad_norms": {"l": 1.0}}] * 3}    # 100 steps an epoch, 3 epochs
+    shorter = {"steps": 200, "epochs": [{"grad_norms": {"l": 1.0}}] * 2}   # 100 steps an epoch, 2 epochs
+    with pytest.raises(ValueError, match=r"got \(100\.0, 3\) and \(100\.0, 2\)"):
+        ca.gradient_ratio(longer, shorter, "l")

@@ -1,4 +1,4 @@
-"""What the project promises when things go wrong (README, "Reliability"): one test per fault.
+"""What the project promises when things go wrong (docs/reliability.md): one test per fault.
 
 Each fault was found by trying the command line, the results store and the book
 build as a user would. Reading never deletes or rewrites; a replaced entry is
@@ -113,6 +113,7 @@ rs.write_entry("exp", Config(), "c" * 64, "d" * 64,
 """
 
 
+@pytest.mark.slow
 def test_sigkill_during_a_replacement_leaves_the_old_or_the_new_entry_whole(root):
     old = _write(root, 1, n=200_000)
     rng = random.Random(12)
@@ -213,6 +214,7 @@ def _cli(*argv, env=None):
                           text=True, env={**PYTHON_ENV, **(env or {})}, timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, env, needle", [
     (["run", "palette", "--device", "mps"], {}, "device must be"),
     (["run", "palette", "--device", "cuda:7"], {}, "--device cuda:7"),
@@ -228,6 +230,7 @@ def test_cli_errors_are_one_line_with_exit_status_2(argv, env, needle):
     assert len(lines) == 1 and needle in lines[0] and "Traceback" not in out.stderr, out.stderr
 
 
+@pytest.mark.slow
 def test_a_malformed_data_file_is_named(tmp_path):
     bad = tmp_path / "horses.npz"
     bad.write_bytes(b"not an npz")
@@ -240,6 +243,7 @@ def test_a_malformed_data_file_is_named(tmp_path):
         horses_data.load_horses(archive, archive_md5=None)
 
 
+@pytest.mark.slow
 def test_a_damaged_entry_stops_run_naming_the_entry_and_the_command(tmp_path):
     results = tmp_path / "results"
     results.mkdir()
@@ -270,6 +274,7 @@ def test_run_says_when_device_is_ignored_for_a_stored_result(tmp_path, monkeypat
     assert "already stored (computed on cuda); --device cpu ignored; use --recompute" in err
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly():
     out = subprocess.run(f"'{sys.executable}' -m solutions list | head -c 10", shell=True,
                          capture_output=True, text=True, env=PYTHON_ENV)

@@ -375,7 +375,7 @@ def test_interval_and_share_edges_by_hand():
     # a share of nothing is 0, not negative
     assert lca.Share(0, 0, 0.0, 0.0).value == 0.0
     # a before longer than after is refused, not only a shorter one
-    with pytest.raises(ValueError, match="^before and after must have the same shape"):
+    with pytest.raises(ValueError, match="^before and after must be non-empty and of one shape"):
         lca.paired_change(np.ones(4), np.ones(3))
 
 
@@ -390,3 +390,34 @@ def test_no_swap_ranked_crops_and_a_glyph_too_tall():
     # width, not its height
     with pytest.raises(ValueError, match="^size 10 is too small for 'l'"):
         lca.glyph("l", size=10)
+
+
+def test_a_swap_counts_only_the_target_class_and_the_largest_swap_divides_by_its_class():
+    # the stub's two 6s: untouched read 6, 9; rotated 9, 9 — none of them is an 8
+    s = lca.swap(READINGS_STUB, 6, 8)
+    assert (s.before.hits, s.after.hits) == (0, 0)
+    # two 0s both read as 1 (share 2/2 = 1.0); of four 1s one read as 0 (1/4)
+    assert lca.largest_swap(np.array([0, 0, 1, 1, 1, 1]), np.array([1, 1, 1, 1, 1, 0])) == (0, 1, 1.0)
+
+
+def test_a_glyph_is_measured_by_its_own_extent_and_crops_default_to_the_8s(readings):
+    # the apostrophe at font size 48 spans y = 22.0 … 35.0 above the baseline: 13 units tall,
+    # so it fits 16 pixels though its top is 35 units up
+    assert lca.glyph("'", size=16).any()
+    assert lca.crop_effect(readings).digit == 8
+
+
+def test_a_paired_change_needs_digits():
+    with pytest.raises(ValueError, match="before and after must be non-empty"):
+        lca.paired_change(np.array([]), np.array([]))
+
+
+def test_the_largest_swap_is_updated_by_share_and_crops_beat_3_and_0_by_default():
+    # one of two 0s read as 1 (share ½), then both 1s read as 2 (share 1): the second is larger
+    assert lca.largest_swap(np.array([0, 0, 1, 1]), np.array([1, 0, 2, 2])) == (1, 2, 1.0)
+    # crops of 8s: class 0 in 0.49–0.5, class 1 in 0.3–0.4, class 3 up to 0.1, class 5 from 0.6;
+    # above both 3 and 0 (0.5) lies only class 5 (above 3 and 1 it would be 0 and 5)
+    bounds = {0: (0.49, 0.5), 1: (0.3, 0.4), 3: (0.0, 0.1), 5: (0.6, 0.7)}
+    shares = tuple(lca.Share(0, 100, *bounds.get(k, (0.0, 0.0))) for k in range(10))
+    effect = lca.CropEffect(8, 4, 4, 25, shares, ((1.0,),))
+    assert lca.read_more_often(effect) == (5,)

@@ -93,6 +93,7 @@ def _tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+@pytest.mark.slow
 def test_read_only_commands_write_nothing(tmp_path, monkeypatch, capsys):
     """`solutions list`, `status` and `show ID` for every id leave a copy of results/ byte for byte."""
     from solutions.book.declarations import ANSWERS

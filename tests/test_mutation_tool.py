@@ -1,7 +1,8 @@
 """The mutation-testing tool (`make mutation`, benchmarks/mutation/run.py) covers the answer code.
 
 The run itself takes hours and is the weekly workflow's (.github/workflows/mutation.yml); these
-checks are what can go stale between runs: the module -> tests mapping and the README section.
+checks are what can go stale between runs: the module -> tests mapping, the weekly workflow's
+modules and the documentation.
 """
 
 import importlib.util
@@ -10,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWER_MODULES = {"counting", "conv_shapes", "conv_table", "alexnet_1x1", "training_memory",
-                  "finetune_cost", "label_changing_augmentation", "bias_variance",
+                  "finetune_cost", "label_changing_augmentation", "bias_variance", "bootstrap",
                   "colour_analysis", "edge_split", "checker", "expression"}
 
 
@@ -43,9 +44,21 @@ def test_the_operator_filter_keeps_the_arithmetic_and_comparison_swaps():
         assert excluded.match(dropped), dropped
 
 
-def test_the_readme_documents_the_command():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Mutation testing" in readme and "make mutation" in readme
+def test_contributing_documents_the_command_and_the_scores_have_their_readme():
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "## Mutation testing" in guide and "make mutation" in guide
+    assert (ROOT / "benchmarks" / "mutation" / "README.md").is_file()
+
+
+def test_the_tests_run_whole_and_the_weekly_workflow_covers_every_module():
+    """The slow tests that kill mutants run too: the tool selects no marker (neither do pyproject's addopts)."""
+    run = load_run()
+    for module in run.TESTS:
+        assert "-m" not in run.pytest_args(module)
+    assert " -m " not in (ROOT / "pyproject.toml").read_text(encoding="utf-8").split("addopts", 1)[1].split("\n", 1)[0]
+    workflow = (ROOT / ".github" / "workflows" / "mutation.yml").read_text(encoding="utf-8")
+    matrix = re.search(r"module: \[([^\]]*)\]", workflow).group(1)
+    assert {m.strip() for m in matrix.split(",")} == set(run.TESTS)
 
 
 def test_the_annotation_detector_by_hand():

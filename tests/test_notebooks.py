@@ -50,6 +50,7 @@ def test_write_all_writes_one_notebook_per_answer_page(tmp_path):
     assert all(nbformat.read(p, as_version=4).cells for p in written)
 
 
+@pytest.mark.slow
 def test_1c_weights_follow_nf():
     # 72NF² + 9NF·NC + 9NC² + 9NF at NC = 24:
     #   NF = 32: 73,728 + 6,912 + 5,184 + 288 = 86,112
@@ -64,6 +65,7 @@ def test_1c_weights_follow_nf():
     assert changed["connections, 64×64 input"] == "33619968"
 
 
+@pytest.mark.slow
 def test_q2_sizes_follow_h_w():
     # defaults h, w, c1, c2 = 7, 10, 4, 5: (c) ⌊7/3⌋ × ⌊10/3⌋ × 5 = 2×3×5; (d) 5×8×3
     out = run("cs5242-q2")
@@ -76,6 +78,7 @@ def test_q2_sizes_follow_h_w():
     assert out["(d)"] == "10×7×3 torch: 10×7×3"
 
 
+@pytest.mark.slow
 def test_stored_run_follows_batch_size():
     from solutions.experiments import registry
 

@@ -57,6 +57,7 @@ def _keys_with(tmp_path: Path, additions: dict[str, str]) -> dict[str, str]:
     return json.loads(out.stdout)
 
 
+@pytest.mark.slow
 def test_editing_the_store_or_the_cli_leaves_every_result_current(tmp_path):
     plain = _keys_with(tmp_path / "a", {})
     assert plain == {n: registry.key(n) for n in registry.RESULTS}   # the copy is the checkout

@@ -112,6 +112,7 @@ HOLD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_live_lock_is_respected_and_a_dead_holders_lock_is_taken_over(tmp_path):
     env = {**ENV, ENV_RESULTS: str(tmp_path)}
     holder = subprocess.Popen([sys.executable, "-c", HOLD, "cnn-s1"], env=env, stdout=subprocess.PIPE,
@@ -154,6 +155,7 @@ RUN_ONCE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_processes_asking_for_one_run_compute_it_once(tmp_path):
     env = {**ENV, ENV_RESULTS: str(tmp_path / "results")}
     counter = tmp_path / "computed"

@@ -61,6 +61,8 @@ TESTS = {
     "finetune_cost": ["tests/test_finetune_cost.py"],
     "label_changing_augmentation": ["tests/test_label_changing_augmentation.py"],
     "bias_variance": ["tests/test_bias_variance.py"],
+    "bootstrap": ["tests/test_bootstrap.py", "tests/test_bias_variance.py",
+                  "tests/test_label_changing_augmentation.py"],
     "colour_analysis": ["tests/test_colour_analysis.py"],
     "edge_split": ["tests/test_edge_split.py", "tests/test_colour_analysis.py"],
     "checker": ["tests/test_checker.py"],

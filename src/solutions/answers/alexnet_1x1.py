@@ -98,8 +98,8 @@ def added_parameters_formula(with_bias: bool = True) -> sympy.Expr:
     2*c_1**2 + 2*c_1 + 2*c_2**2 + 2*c_2
     """
     c1, c2 = sympy.symbols("c_1 c_2", integer=True, positive=True)
-    per_block = lambda c: 2 * (c * c + (c if with_bias else 0))  # two 1×1 convs: c·c weights (+ c biases)
-    return sympy.expand(per_block(c1) + per_block(c2))
+    per_block = lambda c: 2 * (c * c + (c if with_bias else 0))  # noqa: E731  two 1×1 convs: c·c weights (+ c biases)
+    return sympy.expand(per_block(c1) + per_block(c2))  # type: ignore[no-untyped-call]  # keys stored results
 
 
 def added_parameters(with_bias: bool = True) -> int:
@@ -265,8 +265,8 @@ def _peak(with_blocks: bool, batch: int, optimizer: str, variant: str) -> int:
     torch.manual_seed(0)
     model = alexnet_front(with_blocks, variant)
     x = torch.randn(batch, 3, IMAGE, IMAGE, generator=torch.Generator().manual_seed(0))
-    params = [p for p in model.parameters()]
-    opt = {"sgd": lambda: torch.optim.SGD(params, lr=1e-3),
+    params = [p for p in model.parameters()]  # noqa: C416  keys stored results
+    opt = {"sgd": lambda: torch.optim.SGD(params, lr=1e-3),  # type: ignore[no-untyped-call]  # keys stored results
            "sgd_momentum": lambda: torch.optim.SGD(params, lr=1e-3, momentum=0.9),
            "adam": lambda: torch.optim.Adam(params, lr=1e-3)}[optimizer]()
 

@@ -28,12 +28,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solutions.answers.common import choice, non_negative_int, positive_int
-from solutions.answers.ensemble_setup import (BASES, SWEEPS, Experiment,  # noqa: F401 (re-exported)
-                                              Setting, grid_points, target, training_sets)
+from solutions.answers import bootstrap
+from solutions.answers.bootstrap import Change
+from solutions.answers.common import choice
+from solutions.answers.ensemble_setup import BASES as BASES  # the set-up, also named here
+from solutions.answers.ensemble_setup import SWEEPS as SWEEPS
+from solutions.answers.ensemble_setup import Experiment as Experiment
+from solutions.answers.ensemble_setup import Setting as Setting
+from solutions.answers.ensemble_setup import grid_points as grid_points
+from solutions.answers.ensemble_setup import target as target
+from solutions.answers.ensemble_setup import training_sets as training_sets
 
 INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
-_TAILS = [(100 - INTERVAL) / 200, 1 - (100 - INTERVAL) / 200]
 TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
             "n_train": ("≈", "↓")}   # (bias², variance) as the typical answer says
 
@@ -61,20 +67,19 @@ def decompose(predictions: np.ndarray, f: np.ndarray, noise_sd: float) -> Decomp
     if f.shape != p.shape[1:]:
         raise ValueError(f"f must have one value per grid point {p.shape[1:]}, got shape {f.shape}")
     b2, var = _bias2_variance(p[None], f)
-    return Decomposition(float(b2[0]), float(var[0]), float(noise_sd) ** 2)
+    return Decomposition(b2.item(), var.item(), float(noise_sd) ** 2)
 
 
 def _bias2_variance(p: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised over a leading axis: p (R, M, G) → bias² (R,), variance (R,)."""
     m = p.shape[1]
     s2 = p.var(axis=1, ddof=1)
-    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=-1), s2.mean(axis=-1)
+    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=1), s2.mean(axis=1)   # s2: (R, G)
 
 
 def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray:
     """(resamples, members) indices drawn with replacement; shared across a sweep (paired)."""
-    members, resamples = positive_int("members", members), positive_int("resamples", resamples)
-    return np.random.default_rng(non_negative_int("seed", seed)).integers(0, members, size=(resamples, members))
+    return bootstrap.indices(members, resamples, seed, name="members")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,20 +91,6 @@ class Estimate:
     std: float      # bootstrap standard deviation
     low: float      # 90% bootstrap interval
     high: float
-
-
-@dataclass(frozen=True)
-class Change:
-    """Change of an estimate between two settings of a sweep (paired bootstrap)."""
-
-    delta: float
-    low: float
-    high: float
-
-    @property
-    def arrow(self) -> str:
-        """↑ or ↓ when the 90% interval of the change excludes 0, else ≈."""
-        return "↑" if self.low > 0 else "↓" if self.high < 0 else "≈"
 
 
 @dataclass(frozen=True)
@@ -126,7 +117,7 @@ class Trend:
     @property
     def arrows(self) -> str:
         """``↑``, ``↓``, ``≈``, or e.g. ``↓ then ↑`` where it turns."""
-        if self.turn is None:
+        if self.before is None or self.after is None:   # no turn
             return self.overall.arrow
         return f"{self.before.arrow} then {self.after.arrow}"
 
@@ -152,7 +143,7 @@ def _centred_interval(samples: np.ndarray, value: float) -> tuple[float, float]:
     high (and differ between settings of different variance). Re-centring the
     samples on the estimate keeps their spread and drops that offset.
     """
-    low, high = np.quantile(samples - samples.mean(), _TAILS)
+    low, high = bootstrap.interval(samples - samples.mean(), INTERVAL)
     return float(value + low), float(value + high)
 
 
@@ -199,16 +190,16 @@ def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray
     idx = bootstrap_indices(predictions[0].shape[0], resamples, seed)
     # The same resampled members for every setting: the settings share training sets (paired).
     boot = [_bias2_variance(p[idx], f) for p in predictions]
-    full = [[float(a[0]) for a in _bias2_variance(p[None], f)] for p in predictions]
+    full = [[a.item() for a in _bias2_variance(p[None], f)] for p in predictions]
     points = tuple(Point(float(v), _estimate(bs[0], fl[0]), _estimate(bs[1], fl[1]))
                    for v, bs, fl in zip(values, boot, full))
     var_boot, var_full = [b[1] for b in boot], [fl[1] for fl in full]
     least = int(np.argmin(var_full))
-    return Sweep(name, points,
-                 _trend([b[0] for b in boot], [fl[0] for fl in full]), _trend(var_boot, var_full),
-                 least, _change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
-                 _change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
-                 tuple(predictions))
+    return Sweep(name=name, points=points,
+                 bias2=_trend([b[0] for b in boot], [fl[0] for fl in full]), variance=_trend(var_boot, var_full),
+                 least=least, to_least=_change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
+                 from_least=_change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
+                 predictions=tuple(predictions))
 
 # ---------------------------------------------------------------------------------------------
 # A sweep read against the textbook answer (what the page states, computed here).
@@ -265,13 +256,16 @@ def read(sweep: Sweep) -> Reading:
     def turn_at(trend: Trend) -> float | None:
         return None if trend.turn is None else pts[trend.turn].value
 
-    return Reading(sweep.name, first.value, last.value, first.bias2.value, last.bias2.value,
-                   first.variance.value, last.variance.value, sweep.bias2.arrows,
-                   sweep.variance.arrows, turn_at(sweep.bias2), turn_at(sweep.variance),
-                   sweep.bias2.overall, sweep.variance.overall, tb_bias, tb_var,
-                   verdict(tb_bias, sweep.bias2), verdict(tb_var, sweep.variance),
-                   pts[sweep.least].value, pts[sweep.least].variance.value, sweep.to_least,
-                   sweep.from_least)
+    return Reading(name=sweep.name, first=first.value, last=last.value,
+                   bias_first=first.bias2.value, bias_last=last.bias2.value,
+                   var_first=first.variance.value, var_last=last.variance.value,
+                   bias_arrows=sweep.bias2.arrows, var_arrows=sweep.variance.arrows,
+                   bias_turn_at=turn_at(sweep.bias2), var_turn_at=turn_at(sweep.variance),
+                   bias_change=sweep.bias2.overall, var_change=sweep.variance.overall,
+                   textbook_bias=tb_bias, textbook_var=tb_var,
+                   bias_verdict=verdict(tb_bias, sweep.bias2), var_verdict=verdict(tb_var, sweep.variance),
+                   var_least_at=pts[sweep.least].value, var_least=pts[sweep.least].variance.value,
+                   var_to_least=sweep.to_least, var_from_least=sweep.from_least)
 
 
 # ---------------------------------------------------------------------------------------------

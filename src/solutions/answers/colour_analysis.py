@@ -10,7 +10,7 @@ The noise rule (:func:`compare`), used for every claim about training behaviour:
   difference is real when the two-sided p-value is below ``ALPHA`` (5 %);
 * otherwise (one seed on either side): the difference is real only when it
   exceeds the *seed range* (max − min over seeds) measured at a reference
-  setting (batch 100, the one setting trained with several seeds today).
+  setting trained with several seeds (the caller names it, e.g. batch 100).
 
 A setting's spread is reported as mean and min–max over its seeds
 (:class:`Spread`), never as a standard deviation of three numbers.
@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, cast
 
 import numpy as np
 from scipy import stats
@@ -69,7 +71,7 @@ def spread(setting: object, values: Sequence[float]) -> Spread:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
     xs = tuple(finite_number("values", v) for v in values)
     sd = float(np.std(xs, ddof=1)) if len(xs) > 1 else math.nan
-    return Spread(setting, xs, float(np.mean(xs)), min(xs), max(xs), sd)
+    return Spread(setting=setting, values=xs, mean=float(np.mean(xs)), low=min(xs), high=max(xs), sd=sd)
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,10 @@ def compare(first: Spread, second: Spread, noise_range: float, alpha: float = AL
     diff = second.mean - first.mean
     if first.n >= 2 and second.n >= 2:
         _, _, p = welch(first, second)
-        return Comparison(first.setting, second.setting, diff, WELCH, noise, p, p < alpha)
-    return Comparison(first.setting, second.setting, diff, SEED_RANGE, noise, math.nan,
-                      abs(diff) > noise)
+        return Comparison(first=first.setting, second=second.setting, difference=diff, rule=WELCH,
+                          noise_range=noise, p_value=p, beyond_noise=p < alpha)
+    return Comparison(first=first.setting, second=second.setting, difference=diff, rule=SEED_RANGE,
+                      noise_range=noise, p_value=math.nan, beyond_noise=abs(diff) > noise)
 
 
 POOLED = "two single runs against the pooled seed spread"
@@ -171,13 +174,14 @@ def single_runs(first: Spread, second: Spread, sd: float, df: int, alpha: float 
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
     diff = second.mean - first.mean
     p = float(2 * stats.t.sf(abs(diff) / (sd * math.sqrt(2)), df))
-    return Comparison(first.setting, second.setting, diff, POOLED, sd, p, p < alpha)
+    return Comparison(first=first.setting, second=second.setting, difference=diff, rule=POOLED,
+                      noise_range=sd, p_value=p, beyond_noise=p < alpha)
 
 
 def adjacent(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
     """Each row against the next (rows in setting order)."""
     rows = _spreads("rows", rows, minimum=2)
-    return tuple(compare(a, b, noise_range) for a, b in zip(rows, rows[1:]))
+    return tuple(compare(a, b, noise_range) for a, b in pairwise(rows))
 
 
 def reversals(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
@@ -256,7 +260,7 @@ def _palette(palette: object) -> np.ndarray:
     return p
 
 
-def _shares(result: object, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _shares(result: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
     try:
         share = result["per_colour"]
         target = np.asarray(share["target_share"], dtype=np.float64)
@@ -290,7 +294,7 @@ def vivid_colours(palette: np.ndarray) -> tuple[np.ndarray, float]:
     return s > median, median
 
 
-def colour_evidence(result: dict, palette: np.ndarray) -> ColourEvidence:
+def colour_evidence(result: dict[str, Any], palette: np.ndarray) -> ColourEvidence:
     """The :class:`ColourEvidence` of a stored run."""
     palette = _palette(palette)
     target, predicted = _shares(result, len(palette))
@@ -299,15 +303,18 @@ def colour_evidence(result: dict, palette: np.ndarray) -> ColourEvidence:
     excess = predicted - target
     over, under = int(excess.argmax()), int(excess.argmin())
     return ColourEvidence(
-        over, float(predicted[over]), float(target[over]),
-        under, float(predicted[under]), float(target[under]),
-        int(vivid.sum()), float(target[vivid].sum()), float(predicted[vivid].sum()),
-        float(np.sort(predicted)[-3:].sum()), float(np.sort(target)[-3:].sum()),
-        float((predicted * saturation_).sum() / predicted.sum()),
-        float((target * saturation_).sum() / target.sum()))
+        over_colour=over, over_predicted_share=float(predicted[over]), over_target_share=float(target[over]),
+        under_colour=under, under_predicted_share=float(predicted[under]),
+        under_target_share=float(target[under]),
+        vivid_colours=int(vivid.sum()), vivid_target_share=float(target[vivid].sum()),
+        vivid_predicted_share=float(predicted[vivid].sum()),
+        top3_predicted_share=float(np.sort(predicted)[-3:].sum()),
+        top3_target_share=float(np.sort(target)[-3:].sum()),
+        saturation_predicted=float((predicted * saturation_).sum() / predicted.sum()),
+        saturation_target=float((target * saturation_).sum() / target.sum()))
 
 
-def over_prediction(result: dict, palette: np.ndarray) -> tuple[float, float]:
+def over_prediction(result: dict[str, Any], palette: np.ndarray) -> tuple[float, float]:
     """What a run's over-prediction of a colour (predicted share − true share) follows: Spearman's
     rank correlation with the colour's true share (how common it is), and with its saturation.
 
@@ -340,14 +347,14 @@ class SweepRow:
     top3: Spread             # % of predicted pixels in the three most predicted colours
 
 
-def _final(result: object, field: str) -> float:
+def _final(result: Any, field: str) -> float:
     try:
         return float(result["final"][field])
     except (TypeError, KeyError):
         raise ValueError(f"result must hold final[{field!r}], got {result!r:.80}") from None
 
 
-def overfit(result: dict) -> float:
+def overfit(result: dict[str, Any]) -> float:
     """Final validation loss minus the lowest validation loss of any epoch (≥ 0).
 
     >>> overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}, {"val_loss": 1.3}]})
@@ -362,7 +369,7 @@ def overfit(result: dict) -> float:
     return losses[-1] - min(losses)
 
 
-def sweep_rows(runs: Mapping[int, Sequence[dict]], palette: np.ndarray) -> tuple[SweepRow, ...]:
+def sweep_rows(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray) -> tuple[SweepRow, ...]:
     """One :class:`SweepRow` per batch size (ascending); ``runs``: batch → its seeds' results."""
     palette = _palette(palette)
     if not isinstance(runs, Mapping) or not runs:
@@ -378,14 +385,14 @@ def sweep_rows(runs: Mapping[int, Sequence[dict]], palette: np.ndarray) -> tuple
             raise ValueError(f"runs[{batch}] must all take the same number of steps, got {steps}")
         ev = [colour_evidence(r, palette) for r in seeds]
         rows.append(SweepRow(
-            batch, steps.pop(),
-            spread(batch, [_final(r, "val_loss") for r in seeds]),
-            spread(batch, [_final(r, "train_loss") for r in seeds]),
-            spread(batch, [_final(r, "val_accuracy") for r in seeds]),
-            spread(batch, [overfit(r) for r in seeds]),
-            spread(batch, [e.vivid_predicted_share for e in ev]),
-            spread(batch, [e.saturation_predicted for e in ev]),
-            spread(batch, [e.top3_predicted_share for e in ev])))
+            batch=batch, steps=steps.pop(),
+            val_loss=spread(batch, [_final(r, "val_loss") for r in seeds]),
+            train_loss=spread(batch, [_final(r, "train_loss") for r in seeds]),
+            val_accuracy=spread(batch, [_final(r, "val_accuracy") for r in seeds]),
+            overfit=spread(batch, [overfit(r) for r in seeds]),
+            vivid=spread(batch, [e.vivid_predicted_share for e in ev]),
+            saturation=spread(batch, [e.saturation_predicted for e in ev]),
+            top3=spread(batch, [e.top3_predicted_share for e in ev])))
     return tuple(rows)
 
 
@@ -410,8 +417,8 @@ def noise_at(rows: Sequence[SweepRow], reference: int) -> Noise:
     r = ref[0]
     if r.val_loss.n < 2:
         raise ValueError(f"reference must be a batch size with at least 2 seeds, got {reference!r}")
-    return Noise(reference, r.val_loss.n, r.val_loss.range, r.train_loss.range,
-                 r.val_accuracy.range, r.overfit.range, r.vivid.range)
+    return Noise(reference=reference, seeds=r.val_loss.n, val_loss=r.val_loss.range, train_loss=r.train_loss.range,
+                 val_accuracy=r.val_accuracy.range, overfit=r.overfit.range, vivid=r.vivid.range)
 
 
 @dataclass(frozen=True)
@@ -452,7 +459,7 @@ class SweepAnalysis:
         return sum(c.beyond_noise for c in self.vivid_adjacent)
 
 
-def analyse_sweep(runs: Mapping[int, Sequence[dict]], palette: np.ndarray, reference: int,
+def analyse_sweep(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray, reference: int,
                   truth_vivid: float | None = None) -> SweepAnalysis:
     """The batch-size sweep under the noise rule; ``reference``: the batch size whose seeds give the noise.
 
@@ -476,21 +483,21 @@ def analyse_sweep(runs: Mapping[int, Sequence[dict]], palette: np.ndarray, refer
     means = np.array([r.val_loss.mean for r in rows])
     vivid = np.array([r.vivid.mean for r in rows])
     return SweepAnalysis(
-        rows, noise, WELCH if min_seeds >= 2 else SEED_RANGE, min_seeds,
-        val_adj,
-        adjacent([r.train_loss for r in rows], noise.train_loss),
-        adjacent([r.vivid for r in rows], noise.vivid),
-        compare(first.val_loss, last.val_loss, noise.val_loss),
-        compare(first.train_loss, last.train_loss, noise.train_loss),
-        sum(c.difference < 0 for c in val_adj),
-        rows[int(means.argmin())].batch, rows[int(means.argmax())].batch,
-        near_extreme([r.overfit for r in rows], noise.overfit, largest=True),
-        near_extreme([r.overfit for r in rows], noise.overfit, largest=False),
-        rows[int(vivid.argmax())].batch, rows[int(vivid.argmin())].batch,
-        truth,
-        tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference > 0),
-        tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference < 0),
-        spearman([r.batch for r in rows], vivid) if len(rows) > 2 else math.nan)
+        rows=rows, noise=noise, rule=WELCH if min_seeds >= 2 else SEED_RANGE, min_seeds=min_seeds,
+        val_adjacent=val_adj,
+        train_adjacent=adjacent([r.train_loss for r in rows], noise.train_loss),
+        vivid_adjacent=adjacent([r.vivid for r in rows], noise.vivid),
+        val_extremes=compare(first.val_loss, last.val_loss, noise.val_loss),
+        train_extremes=compare(first.train_loss, last.train_loss, noise.train_loss),
+        val_reversals=sum(c.difference < 0 for c in val_adj),
+        best_val_batch=rows[int(means.argmin())].batch, worst_val_batch=rows[int(means.argmax())].batch,
+        overfit_most=cast(tuple[int, ...], near_extreme([r.overfit for r in rows], noise.overfit, largest=True)),
+        overfit_least=cast(tuple[int, ...], near_extreme([r.overfit for r in rows], noise.overfit, largest=False)),
+        most_vivid_batch=rows[int(vivid.argmax())].batch, least_vivid_batch=rows[int(vivid.argmin())].batch,
+        vivid_truth=truth,
+        vivid_above_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference > 0),
+        vivid_below_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference < 0),
+        vivid_spearman=spearman([r.batch for r in rows], vivid) if len(rows) > 2 else math.nan)
 
 
 @dataclass(frozen=True)
@@ -506,7 +513,7 @@ class ScaledComparison:
     large_vs_fixed: Comparison
 
 
-def compare_scaled(scaled: Mapping[int, Sequence[dict]], fixed: Mapping[int, Sequence[dict]],
+def compare_scaled(scaled: Mapping[int, Sequence[dict[str, Any]]], fixed: Mapping[int, Sequence[dict[str, Any]]],
                    noise_range: float) -> ScaledComparison:
     """Validation losses of the two learning-rate-scaled batch sizes (``scaled``: batch → seeds' results)."""
     if not isinstance(scaled, Mapping) or len(scaled) != 2:
@@ -515,15 +522,15 @@ def compare_scaled(scaled: Mapping[int, Sequence[dict]], fixed: Mapping[int, Seq
         raise ValueError("fixed must hold the fixed-rate runs of both scaled batch sizes")
     small, large = sorted(scaled)
 
-    def loss(runs, b):
+    def loss(runs: Mapping[int, Sequence[dict[str, Any]]], b: int) -> Spread:
         if isinstance(runs[b], Mapping) or not isinstance(runs[b], Sequence) or not runs[b]:
             raise ValueError(f"the results of batch {b} must be a non-empty sequence")
         return spread(b, [_final(r, "val_loss") for r in runs[b]])
 
     s, l = loss(scaled, small), loss(scaled, large)
-    return ScaledComparison(small, large, s, l, compare(s, l, noise_range),
-                            compare(loss(fixed, small), s, noise_range),
-                            compare(loss(fixed, large), l, noise_range))
+    return ScaledComparison(small=small, large=large, small_loss=s, large_loss=l, between=compare(s, l, noise_range),
+                            small_vs_fixed=compare(loss(fixed, small), s, noise_range),
+                            large_vs_fixed=compare(loss(fixed, large), l, noise_range))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +548,7 @@ class AblationRow:
     accuracy_vs_full: Comparison
 
 
-def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.ndarray,
+def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palette: np.ndarray,
               noise: Noise | None = None) -> tuple[AblationRow, ...]:
     """Each variant (name → its seeds' results; ``full`` among them) against ``full`` under the noise rule.
 
@@ -555,7 +562,7 @@ def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.nda
     if noise is not None and not isinstance(noise, Noise):
         raise ValueError(f"noise must be a Noise or None, got {noise!r}")
 
-    def row(name, seeds) -> tuple[Spread, Spread, Spread]:
+    def row(name: str, seeds: Sequence[dict[str, Any]]) -> tuple[Spread, Spread, Spread]:
         if isinstance(seeds, Mapping) or not isinstance(seeds, Sequence) or not seeds:
             raise ValueError(f"variants[{name!r}] must be a non-empty sequence of results")
         return (spread(name, [_final(r, "val_loss") for r in seeds]),
@@ -570,8 +577,9 @@ def ablations(variants: Mapping[str, Sequence[dict]], full: str, palette: np.nda
     out = []
     for name, seeds in variants.items():
         loss, acc, viv = row(name, seeds)
-        out.append(AblationRow(name, loss, acc, viv, compare(ref[0], loss, loss_noise),
-                               compare(ref[1], acc, acc_noise)))
+        out.append(AblationRow(name=name, val_loss=loss, val_accuracy=acc, vivid=viv,
+                               loss_vs_full=compare(ref[0], loss, loss_noise),
+                               accuracy_vs_full=compare(ref[1], acc, acc_noise)))
     return tuple(out)
 
 
@@ -605,7 +613,7 @@ def edge_accuracy_per_run(runs: Mapping[object, Sequence[np.ndarray]], target: n
     return out
 
 
-def gradient_ratio(result: dict, reference: dict, layer: str) -> tuple[float, ...]:
+def gradient_ratio(result: dict[str, Any], reference: dict[str, Any], layer: str) -> tuple[float, ...]:
     """Per epoch, ``layer``'s mean gradient norm in ``result`` over ``reference``'s, at matched steps.
 
     Both runs must take the same number of optimizer steps per epoch (then
@@ -629,18 +637,15 @@ def gradient_ratio(result: dict, reference: dict, layer: str) -> tuple[float, ..
 
 # ---------------------------------------------------------------------------------------------
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    return np.argsort(np.argsort(x)).astype(float)
-
-
-def spearman(x, y) -> float:
-    """Spearman's rank correlation (no ties expected).
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Spearman's rank correlation (scipy.stats.spearmanr: tied values share their mean rank).
 
     >>> spearman([1, 2, 3], [10, 20, 15])
     0.5
+    >>> round(spearman([1, 2, 3, 4], [10, 20, 20, 30]), 4)   # ranks 1, 2.5, 2.5, 4: 4.5 / √(5 · 4.5)
+    0.9487
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape or len(x) < 3:
-        raise ValueError(f"x and y must be 1-D sequences of one length ≥ 3, got {x.shape}, {y.shape}")
-    rx, ry = _ranks(x), _ranks(y)
-    return float(np.corrcoef(rx, ry)[0, 1])
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if a.ndim != 1 or a.shape != b.shape or len(a) < 3:
+        raise ValueError(f"x and y must be 1-D sequences of one length ≥ 3, got {a.shape}, {b.shape}")
+    return float(stats.spearmanr(a, b).statistic)

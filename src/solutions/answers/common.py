@@ -34,9 +34,9 @@ def _is_int(value: object) -> bool:
 
 def positive_int(name: str, value: object) -> int:
     """``value`` if it is an integer ≥ 1 (numpy integers included), else ``ValueError``."""
-    if not _is_int(value) or value < 1:
+    if not _is_int(value) or value < 1:  # type: ignore[operator]  # keys stored results
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return int(value)  # type: ignore[call-overload, no-any-return]  # keys stored results
 
 
 def non_negative_int(name: str, value: object) -> int:
@@ -46,9 +46,9 @@ def non_negative_int(name: str, value: object) -> int:
     Traceback (most recent call last):
     ValueError: seed must be a non-negative integer, got -1
     """
-    if not _is_int(value) or value < 0:
+    if not _is_int(value) or value < 0:  # type: ignore[operator]  # keys stored results
         raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    return int(value)
+    return int(value)  # type: ignore[call-overload, no-any-return]  # keys stored results
 
 
 def int_at_least(name: str, value: object, minimum: int) -> int:
@@ -58,9 +58,9 @@ def int_at_least(name: str, value: object, minimum: int) -> int:
     Traceback (most recent call last):
     ValueError: stride must be an integer ≥ 1, got 0
     """
-    if not _is_int(value) or value < minimum:
+    if not _is_int(value) or value < minimum:  # type: ignore[operator]  # keys stored results
         raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
-    return int(value)
+    return int(value)  # type: ignore[call-overload, no-any-return]  # keys stored results
 
 
 def positive_number(name: str, value: object) -> float:

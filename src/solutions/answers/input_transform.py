@@ -169,7 +169,7 @@ def undo_transform(model: nn.Module, a: float, b: float) -> nn.Module:
     copy_ = copy.deepcopy(model)
     for conv, channels in raw_input_convs(copy_):
         w = conv.weight[:, channels]                      # (C_out, C_raw, k, k)
-        conv.bias -= (b / a) * w.sum(dim=(1, 2, 3))
+        conv.bias -= (b / a) * w.sum(dim=(1, 2, 3))  # type: ignore[operator]  # keys stored results
         conv.weight[:, channels] = w / a
     return copy_
 
@@ -217,7 +217,7 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
     block too; border and distances are then those of its output.
     """
     _check(x, cases, bn_modes, border, batch_size)
-    batches = x.split(batch_size)
+    batches = x.split(batch_size)  # type: ignore[no-untyped-call]  # keys stored results
     effects = []
     for mode in bn_modes:
         net = copy.deepcopy(model).train(mode == "train")   # the caller's model is never touched
@@ -247,9 +247,9 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
                                                                 for d in range(rings)]))
 
             def region(rows: slice) -> tuple[float, float, float]:
-                n = count[rows].sum()
-                return (float(max_ring[rows].max()), float(mean_sum[rows].sum() / n),
-                        float(100 * changed[rows].sum() / n))
+                n = count[rows].sum()  # noqa: B023  region() runs in the iteration that defines it
+                return (float(max_ring[rows].max()), float(mean_sum[rows].sum() / n),  # noqa: B023
+                        float(100 * changed[rows].sum() / n))  # noqa: B023
 
             effects.append(Effect(label or type(model).__name__, mode, float(a), float(b), border,
                                   len(x), stride, scale, *region(slice(border, None)),
@@ -294,14 +294,14 @@ def probe(models: dict[str, nn.Module], x: torch.Tensor, config: ProbeConfig) ->
     for name in config.models:
         rows += measure_cases(models[name], x, config.cases, config.bn_modes, label=name)
     first_name = config.models[0]
-    first = measure(models[first_name].downconv1, x, *config.profile_case, "train",
+    first = measure(models[first_name].downconv1, x, *config.profile_case, "train",  # type: ignore[arg-type]  # keys stored results
                     label=f"{first_name} downconv1")
     return {"effects": [dataclasses.asdict(r) for r in rows], "first": dataclasses.asdict(first)}
 
 
-def probe_effects(record: dict) -> tuple[tuple[Effect, ...], Effect]:
+def probe_effects(record: dict) -> tuple[tuple[Effect, ...], Effect]:  # type: ignore[type-arg]  # keys stored results
     """The effects of a :func:`probe` record (as stored): every (model, mode, case), and the first block's."""
-    def effect(d: dict) -> Effect:
+    def effect(d: dict) -> Effect:  # type: ignore[type-arg]  # keys stored results
         return Effect(**{**d, "profile": tuple(d["profile"])})
     try:
         return tuple(effect(d) for d in record["effects"]), effect(record["first"])

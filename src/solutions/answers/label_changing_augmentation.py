@@ -32,11 +32,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
-from solutions.answers.common import choice, finite_number, non_negative_int, positive_int
+from solutions.answers import bootstrap
+from solutions.answers.bootstrap import Change
+from solutions.answers.common import choice, finite_number, positive_int
 from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
     ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
     SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
@@ -107,13 +109,8 @@ def bootstrap_interval(values: np.ndarray, resamples: int = RESAMPLES, seed: int
     v = np.asarray(values, dtype=float)
     if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
         raise ValueError(f"values must be a non-empty 1-D array of finite numbers, got shape {v.shape}")
-    resamples, seed = positive_int("resamples", resamples), non_negative_int("seed", seed)
-    if not 0 < finite_number("level", level) < 100:
-        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
-    means = v[np.random.default_rng(seed).integers(0, v.size, size=(resamples, v.size))].mean(axis=1)
-    tail = (100 - level) / 200
-    low, high = np.quantile(means, [tail, 1 - tail])
-    return float(low), float(high)
+    means = v[bootstrap.indices(v.size, resamples, seed, name="values")].mean(axis=1)
+    return bootstrap.interval(means, level)
 
 
 @dataclass(frozen=True)
@@ -145,20 +142,6 @@ def share_of(hits: np.ndarray, per_unit: int = 1) -> Share:
     return Share(int(h.sum()), h.size * per_unit, *bootstrap_interval(h / per_unit))
 
 
-@dataclass(frozen=True)
-class Change:
-    """Change of a share between two classifiers on the same test digits (paired bootstrap)."""
-
-    delta: float
-    low: float
-    high: float
-
-    @property
-    def arrow(self) -> str:
-        """↑ or ↓ when the interval of the change excludes 0, else ≈ (no claim inside the noise)."""
-        return "↑" if self.low > 0 else "↓" if self.high < 0 else "≈"
-
-
 def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
     """Change of the mean from ``before`` to ``after`` (hits per test digit, same digits).
 
@@ -167,10 +150,10 @@ def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
     (-1.0, -1.0, -1.0, '↓')
     """
     a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    if a.shape != b.shape:
-        raise ValueError(f"before and after must have the same shape, got {a.shape} and {b.shape}")
+    if a.shape != b.shape or not a.size:
+        raise ValueError(f"before and after must be non-empty and of one shape, got {a.shape} and {b.shape}")
     d = b - a
-    return Change(float(d.mean()) if d.size else 0.0, *bootstrap_interval(d))
+    return Change(float(d.mean()), *bootstrap_interval(d))
 
 
 def kept_per_class(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, ...]:
@@ -249,15 +232,16 @@ class Judged:
     largest_swap: tuple[int, int, float]               # (class, read as, share of the class)
 
 
-@lru_cache(maxsize=None)
+@cache
 def judged(readings: Readings, transform: str) -> Judged:
     """How the judge that never saw ``transform`` reads the transformed test digits."""
     r = _readings(readings)
     choice("transform", transform, tuple(r.judged))
     y, plain, pred = r.y_test, r.untouched[judge_of(transform)], r.judged[transform]
     kept = kept_per_class(y, pred)
-    return Judged(transform, share_of(plain == y), share_of(pred == y), kept,
-                  kept_classes(kept), confusions(y, pred), largest_swap(y, pred))
+    return Judged(transform=transform, untouched=share_of(plain == y), accuracy=share_of(pred == y),
+                  kept_per_class=kept, kept_classes=kept_classes(kept), top_confusions=confusions(y, pred),
+                  largest_swap=largest_swap(y, pred))
 
 
 @dataclass(frozen=True)
@@ -286,8 +270,9 @@ def swap(readings: Readings, source: int, target: int, transform: str = "rot180"
     source, target = _digit("source", source), _digit("target", target)
     choice("transform", transform, tuple(t for t in HARMFUL if t in r.judged))
     mine = r.y_test == source
-    return Swap(source, target, transform, int(mine.sum()), share_of(r.untouched[ALL][mine] == target),
-                share_of(r.judged[transform][mine] == target))
+    return Swap(source=source, target=target, transform=transform, count=int(mine.sum()),
+                before=share_of(r.untouched[ALL][mine] == target),
+                after=share_of(r.judged[transform][mine] == target))
 
 
 @dataclass(frozen=True)
@@ -319,7 +304,7 @@ class CropEffect:
         return max(max(row) for row in self.kept_by_position)
 
 
-@lru_cache(maxsize=None)
+@cache
 def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect:
     """What the judge (which never saw a crop) calls every crop of every test ``digit``."""
     r = _readings(readings)
@@ -330,8 +315,8 @@ def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect
     p = pred.shape[1]
     readings_ = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
     kept = (pred == digit).mean(axis=0)
-    return CropEffect(digit, size, len(pred), p * p, readings_,
-                      tuple(tuple(float(v) for v in row) for row in kept))
+    return CropEffect(digit=digit, size=size, digits=len(pred), positions=p * p, readings=readings_,
+                      kept_by_position=tuple(tuple(float(v) for v in row) for row in kept))
 
 
 def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple[int, ...]:
@@ -382,7 +367,7 @@ GLYPH_SIZE = 64                # bitmap side in pixels
 FONT_SIZE = 48                 # glyph height scale in the same pixels
 
 
-@lru_cache(maxsize=None)
+@cache
 def glyph(char: str, size: int = GLYPH_SIZE, font_size: float = FONT_SIZE) -> np.ndarray:
     """Binary bitmap (size, size) of one character of DejaVu Sans, centred by its bounding box.
 
@@ -442,8 +427,9 @@ def glyph_match(transform: str, source: str, target: str) -> GlyphMatch:
     moved = TRANSFORMS[transform](glyph(source))
     others = [c for c in LETTERS + UNRELATED if c not in (source, target)]
     base = [iou(moved, glyph(c)) for c in others]
-    return GlyphMatch(transform, source, target, iou(moved, glyph(target)),
-                      iou(glyph(source), glyph(target)), float(np.mean(base)), float(np.max(base)))
+    return GlyphMatch(transform=transform, source=source, target=target, iou=iou(moved, glyph(target)),
+                      iou_untransformed=iou(glyph(source), glyph(target)),
+                      baseline_mean=float(np.mean(base)), baseline_max=float(np.max(base)))
 
 
 def glyph_matches() -> tuple[GlyphMatch, ...]:

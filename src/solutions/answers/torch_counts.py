@@ -13,7 +13,7 @@ LayerRow(name='downconv1.conv', kind='conv', output_shape=(2, 32, 32), weights=1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -50,8 +50,8 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
     shapes: dict[str, tuple[int, ...]] = {}
     order: list[str] = []
 
-    def hook(name):
-        def record(module, args, output):
+    def hook(name: str) -> Callable[[nn.Module, object, torch.Tensor], None]:
+        def record(module: nn.Module, args: object, output: torch.Tensor) -> None:
             order.append(name)
             shapes[name] = tuple(output.shape[1:])
         return record

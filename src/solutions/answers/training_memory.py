@@ -108,7 +108,7 @@ def output_gradient_bytes(model: nn.Module, example: torch.Tensor,
         nonlocal total
         total += g.nelement() * g.element_size()
 
-    def forward_hook(module, args, output):
+    def forward_hook(module, args, output):  # type: ignore[no-untyped-def]  # keys stored results
         if output.requires_grad:
             output.register_hook(on_grad)
 

@@ -27,13 +27,15 @@ from solutions.answers.common import finite_number, positive_int
 
 
 def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
-    return ndimage.rotate(img, degrees, axes=(1, 0), reshape=False, order=1, mode="reflect")
+    out: np.ndarray = ndimage.rotate(img, degrees, axes=(1, 0), reshape=False, order=1, mode="reflect")
+    return out
 
 
 def _crop_resize(img: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
     n = img.shape[0]
     window = img[top:top + size, left:left + size]
-    return ndimage.zoom(window, (n / size, n / size, 1), order=1, mode="nearest", grid_mode=True)
+    out: np.ndarray = ndimage.zoom(window, (n / size, n / size, 1), order=1, mode="nearest", grid_mode=True)
+    return out
 
 
 def _colour_jitter(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -41,7 +43,8 @@ def _colour_jitter(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     out = img * brightness
     out = (out - out.mean()) * contrast + out.mean()
     grey = out.mean(axis=-1, keepdims=True)
-    return grey + (out - grey) * saturation
+    jittered: np.ndarray = grey + (out - grey) * saturation
+    return jittered
 
 
 def two_d_views(img: np.ndarray, rng: np.random.Generator, crop: int = 24,

@@ -17,7 +17,7 @@ The page reports how the other pages were built, so it must
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -34,7 +34,7 @@ ENV_BUILDER = "SOLUTIONS_BUILD_BUILDER"
 
 def record_start(app: Sphinx) -> None:
     """``builder-inited``: the start of this build and the cache folder, for the page's kernel."""
-    os.environ[ENV_STARTED] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    os.environ[ENV_STARTED] = datetime.now(UTC).isoformat(timespec="seconds")
     os.environ[ENV_CACHE] = str(execution_cache_dir(app))
     os.environ[ENV_BUILDER] = app.builder.name
 

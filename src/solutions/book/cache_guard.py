@@ -71,7 +71,7 @@ def _save(path: Path, data) -> None:
 
 def page_hashes(app: Sphinx, docnames) -> dict[str, str]:
     """Code hash per page source path, for pages importing a tracked package."""
-    hashes = {}
+    hashes: dict[str, str] = {}
     for docname in docnames:
         path = Path(app.env.doc2path(docname)).resolve()
         if path.suffix != ".md":
@@ -122,7 +122,7 @@ class _WarningRecorder(std_logging.Handler):
         return env.temp_data.get("docname") if env is not None else None
 
     def emit(self, record: std_logging.LogRecord) -> None:
-        if is_suppressed_warning(getattr(record, "type", None), getattr(record, "subtype", None),
+        if is_suppressed_warning(getattr(record, "type", None), getattr(record, "subtype", None),  # type: ignore[arg-type]
                                  self.app.config.suppress_warnings):
             return
         try:
@@ -156,14 +156,14 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
     for path in rereading & set(recorded):
         del recorded[path]
     _save(record_file, recorded)
-    app.solutions_pending = {p: h for p, h in current.items() if p in rereading}
+    app.solutions_pending = {p: h for p, h in current.items() if p in rereading}  # type: ignore[attr-defined]
     env.solutions_stale_docs = stale_docs   # read by build_status_hooks (same event, later)
     return stale_docs
 
 
 def record_built_pages(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: record the hashes of the pages this build executed and wrote cleanly."""
-    recorder = app.solutions_warning_recorder
+    recorder = app.solutions_warning_recorder  # type: ignore[attr-defined]
     std_logging.getLogger("sphinx").removeHandler(recorder)
     cache_dir = execution_cache_dir(app)
     if exception is not None or not hasattr(app, "solutions_pending"):
@@ -180,9 +180,9 @@ def record_built_pages(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("solutions_tracked_packages", ["solutions"], "env")
-    app.solutions_warning_recorder = _WarningRecorder(app)
+    app.solutions_warning_recorder = _WarningRecorder(app)  # type: ignore[attr-defined]
     # First among the handlers: under -W, Sphinx's own handler raises on the first warning.
-    std_logging.getLogger("sphinx").handlers.insert(0, app.solutions_warning_recorder)
+    std_logging.getLogger("sphinx").handlers.insert(0, app.solutions_warning_recorder)  # type: ignore[attr-defined]
     app.connect("env-get-outdated", mark_stale_pages)
     app.connect("build-finished", record_built_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,8 +6,8 @@ title for the terminal, the module that gives its glue values
 and the stored results it reads (names of
 :data:`solutions.experiments.registry.RESULTS`). ``_toc.yml`` is checked
 against this list, and the command line, the build-status page and the tests
-derive their lists from it: adding a page is one page file, one entry here and
-one line in ``_toc.yml``.
+derive their lists from it. Adding an answer page takes more than its entry
+here: the README's "Add or change an answer" lists every step.
 
 >>> [p.answer_id for p in PAGES if p.answer_id][:3]
 ['answers', 'csc413-1b', 'csc413-1c']
@@ -18,7 +18,7 @@ one line in ``_toc.yml``.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from types import ModuleType
 
 # 2(d) reads batch 100 under its default name, "unet"
@@ -40,6 +40,7 @@ class Page:
 
     file: str                          # the page's source, relative to the repository root
     module: str | None                 # solutions.book.pages.<module>: values(), show()
+    _: KW_ONLY
     answer_id: str | None = None       # for `solutions show`; None for pages that answer nothing
     title: str = ""                    # one line for `solutions list`
     computed_in: tuple[str, ...] = ()  # modules of solutions.answers (or experiments)
@@ -60,59 +61,63 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("book/intro.md", None),
-    Page("book/all-answers.md", "all_answers", "answers",
-         "All answers: one row per question part, linked to its evidence",
-         ("solutions.book.pages",), ("tests/test_all_answers.py",)),
-    Page("book/conventions.md", "conventions", None, "What is counted, and how",
-         ("solutions.answers.counting", "solutions.answers.torch_counts"),
-         ("tests/test_counting.py", "tests/test_torch_counts.py"), ("palette",)),
-    Page("book/csc413/colour-data.md", "csc413_data", None, "The colourization data",
-         ("solutions.experiments.data", "solutions.experiments.preprocess"),
-         ("tests/test_cifar_horses.py",), ("palette",)),
-    Page("book/csc413/part1b-cnn.md", "csc413_1b", "csc413-1b",
-         "CSC413 PA2 1(b): the CNN trained, and what is wrong with its colours",
-         ("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         ("tests/test_colour_analysis.py", "tests/test_colour_training.py"), ("palette", "cnn")),
-    Page("book/csc413/part1c-counting.md", "csc413_1c", "csc413-1c",
-         "CSC413 PA2 1(c): weights, outputs and connections of the CNN",
-         ("solutions.answers.counting",), ("tests/test_counting.py",)),
-    Page("book/csc413/part1d-preprocessing.md", "csc413_1d", "csc413-1d",
-         "CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
-         ("solutions.answers.input_transform", "solutions.answers.colour_analysis"),
-         ("tests/test_input_transform.py", "tests/test_colour_analysis.py"),
-         ("palette", "c1d-test-time", *_C1D_TRAINED)),
-    Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", "csc413-2c", "CSC413 PA2 2(c): UNet vs CNN",
-         ("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         ("palette", "cnn", "cnn-s1", "cnn-s2", "unet", "unet-seed1", "unet-seed2", "c2-edge-split",
+    Page("book/all-answers.md", "all_answers", answer_id="answers",
+         title="All answers: each answer page's bottom line, linked to its evidence",
+         computed_in=("solutions.book.pages",), tests=("tests/test_all_answers.py",)),
+    Page("book/conventions.md", "conventions", title="What is counted, and how",
+         computed_in=("solutions.answers.counting", "solutions.answers.torch_counts"),
+         tests=("tests/test_counting.py", "tests/test_torch_counts.py"), results=("palette",)),
+    Page("book/csc413/colour-data.md", "csc413_data", title="The colourization data",
+         computed_in=("solutions.experiments.data", "solutions.experiments.preprocess"),
+         tests=("tests/test_cifar_horses.py",), results=("palette",)),
+    Page("book/csc413/part1b-cnn.md", "csc413_1b", answer_id="csc413-1b",
+         title="CSC413 PA2 1(b): the CNN trained, and what is wrong with its colours",
+         computed_in=("solutions.experiments.training", "solutions.answers.colour_analysis"),
+         tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"), results=("palette", "cnn")),
+    Page("book/csc413/part1c-counting.md", "csc413_1c", answer_id="csc413-1c",
+         title="CSC413 PA2 1(c): weights, outputs and connections of the CNN",
+         computed_in=("solutions.answers.counting",), tests=("tests/test_counting.py",)),
+    Page("book/csc413/part1d-preprocessing.md", "csc413_1d", answer_id="csc413-1d",
+         title="CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
+         computed_in=("solutions.answers.input_transform", "solutions.answers.colour_analysis"),
+         tests=("tests/test_input_transform.py", "tests/test_colour_analysis.py"),
+         results=("palette", "c1d-test-time", *_C1D_TRAINED)),
+    Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", answer_id="csc413-2c",
+         title="CSC413 PA2 2(c): UNet vs CNN",
+         computed_in=("solutions.experiments.training", "solutions.answers.colour_analysis"),
+         tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
+         results=("palette", "cnn", "cnn-s1", "cnn-s2", "unet", "unet-seed1", "unet-seed2", "c2-edge-split",
           *_ABLATIONS)),
-    Page("book/csc413/part2d-batch-size.md", "csc413_2d", "csc413-2d", "CSC413 PA2 2(d): the mini-batch size",
-         ("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         ("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         ("palette", *_SWEEP, *_SWEEP_SEEDS, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled",
+    Page("book/csc413/part2d-batch-size.md", "csc413_2d", answer_id="csc413-2d",
+         title="CSC413 PA2 2(d): the mini-batch size",
+         computed_in=("solutions.experiments.training", "solutions.answers.colour_analysis"),
+         tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
+         results=("palette", *_SWEEP, *_SWEEP_SEEDS, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled",
           "unet-b500-lr-scaled")),
-    Page("book/csc413/part3de-finetuning.md", "csc413_3de", "csc413-3de",
-         "CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
-         ("solutions.answers.finetune_cost", "solutions.answers.training_memory"),
-         ("tests/test_finetune_cost.py",), ("c3de-sweeps",)),
-    Page("book/cs5242/q1-augmentation.md", "cs5242_q1", "cs5242-q1",
-         "CS5242 HW5 Q1: augmentations that change the label; invariances out of reach",
-         ("solutions.answers.label_changing_augmentation", "solutions.answers.digit_readings",
+    Page("book/csc413/part3de-finetuning.md", "csc413_3de", answer_id="csc413-3de",
+         title="CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
+         computed_in=("solutions.answers.finetune_cost", "solutions.answers.training_memory"),
+         tests=("tests/test_finetune_cost.py",), results=("c3de-sweeps",)),
+    Page("book/cs5242/q1-augmentation.md", "cs5242_q1", answer_id="cs5242-q1",
+         title="CS5242 HW5 Q1: augmentations that change the label; invariances out of reach",
+         computed_in=("solutions.answers.label_changing_augmentation", "solutions.answers.digit_readings",
           "solutions.answers.view_invariance"),
-         ("tests/test_label_changing_augmentation.py",), ("q1-digit-readings",)),
-    Page("book/cs5242/q2-conv-sizes.md", "cs5242_q2", "cs5242-q2", "CS5242 HW5 Q2: convolution output sizes",
-         ("solutions.answers.conv_shapes", "solutions.answers.conv_table"),
-         ("tests/test_conv_shapes.py", "tests/test_conv_table.py")),
-    Page("book/cs5242/q3-alexnet-1x1.md", "cs5242_q3", "cs5242-q3",
-         "CS5242 HW5 Q3: two 1×1 convolutions in AlexNet",
-         ("solutions.answers.alexnet_1x1", "solutions.answers.training_memory"),
-         ("tests/test_alexnet_1x1.py", "tests/test_training_memory.py"), ("q3-peak",)),
-    Page("book/cs5242/q4-bias-variance.md", "cs5242_q4", "cs5242-q4", "CS5242 HW5 Q4: bias and variance measured",
-         ("solutions.answers.bias_variance", "solutions.experiments.ensembles"),
-         ("tests/test_bias_variance.py",), _Q4),
+         tests=("tests/test_label_changing_augmentation.py",), results=("q1-digit-readings",)),
+    Page("book/cs5242/q2-conv-sizes.md", "cs5242_q2", answer_id="cs5242-q2",
+         title="CS5242 HW5 Q2: convolution output sizes",
+         computed_in=("solutions.answers.conv_shapes", "solutions.answers.conv_table"),
+         tests=("tests/test_conv_shapes.py", "tests/test_conv_table.py")),
+    Page("book/cs5242/q3-alexnet-1x1.md", "cs5242_q3", answer_id="cs5242-q3",
+         title="CS5242 HW5 Q3: two 1×1 convolutions in AlexNet",
+         computed_in=("solutions.answers.alexnet_1x1", "solutions.answers.training_memory"),
+         tests=("tests/test_alexnet_1x1.py", "tests/test_training_memory.py"), results=("q3-peak",)),
+    Page("book/cs5242/q4-bias-variance.md", "cs5242_q4", answer_id="cs5242-q4",
+         title="CS5242 HW5 Q4: bias and variance measured",
+         computed_in=("solutions.answers.bias_variance", "solutions.experiments.ensembles"),
+         tests=("tests/test_bias_variance.py",), results=_Q4),
     Page("book/references.md", None),
-    Page("book/build-status.md", "build_status", None, "How this build was made",
-         ("solutions.book.build_status",), ("tests/test_build_status.py",)),
+    Page("book/build-status.md", "build_status", title="How this build was made",
+         computed_in=("solutions.book.build_status",), tests=("tests/test_build_status.py",)),
 )
 
 ANSWERS: dict[str, Page] = {p.answer_id: p for p in PAGES if p.answer_id}

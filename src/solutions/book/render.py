@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
+from typing import SupportsInt
 
 import sympy
 
@@ -26,12 +27,12 @@ LAYER_HEADERS = ["layer", "output (C × H × W)", "weights", "biases", "BN γ, �
                  "BN running stats", "outputs", "connections"]
 
 
-def fmt_int(n: int) -> str:
+def fmt_int(n: SupportsInt) -> str:
     """Thousands separated: ``fmt_int(86784) == '86,784'``."""
     return f"{int(n):,}"
 
 
-def math(expr: object, style: str = "latex") -> str:
+def math(expr: sympy.Basic | numbers.Number, style: str = "latex") -> str:
     r"""An expression as inline ``$…$`` LaTeX, or as plain text for a terminal.
 
     Only sympy objects and numbers are accepted: a string would go through
@@ -141,7 +142,7 @@ def glue_values(values: Mapping[str, object]) -> None:
             import matplotlib.pyplot as plt
 
             glue(key, value, display=False)
-            plt.close(value)
+            plt.close(value)  # type: ignore[arg-type]  # a Figure (it has savefig)
             continue
         if hasattr(value, "item") and not isinstance(value, (str, bytes)):
             value = value.item()  # numpy scalar → Python number

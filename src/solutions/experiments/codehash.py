@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -77,7 +78,8 @@ def _imported_modules(source: str, package: str, current: str | None) -> frozens
             base = node.module or ""
             if node.level and current:
                 here = current.split(".")
-                if _module_file(current) is not None and _module_file(current).name != "__init__.py":
+                path = _module_file(current)
+                if path is not None and path.name != "__init__.py":
                     here = here[:-1]  # a plain module's package is its parent
                 here = here[: len(here) - (node.level - 1)]
                 base = ".".join(here + ([node.module] if node.module else []))
@@ -118,12 +120,12 @@ def code_hash(modules: Iterable[str], package: str = "solutions") -> str:
     """
     h = hashlib.sha256()
     for name in sorted(module_closure(modules, package)):
-        h.update(f"{name}:{ast_fingerprint(_module_file(name).read_text(encoding='utf-8'))}\n".encode())
+        path = _module_file(name)
+        if path is not None:   # module_closure keeps only modules with a source file
+            h.update(f"{name}:{ast_fingerprint(path.read_text(encoding='utf-8'))}\n".encode())
     for dist in VERSIONED_DISTRIBUTIONS:
-        try:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             h.update(f"{dist}=={importlib.metadata.version(dist)}\n".encode())
-        except importlib.metadata.PackageNotFoundError:
-            pass
     return h.hexdigest()
 
 

@@ -167,7 +167,10 @@ def _read_batch(tar: tarfile.TarFile, name: str) -> tuple[np.ndarray, np.ndarray
     member = tar.getmember(f"cifar-10-batches-py/{name}")
     # The official format is a Python pickle; we only unpickle a file the caller chose
     # (and, for the download, whose MD5 is the official one).
-    batch = pickle.load(tar.extractfile(member), encoding="bytes")
+    stream = tar.extractfile(member)
+    if stream is None:
+        raise ValueError(f"archive: cifar-10-batches-py/{name} is not a file")
+    batch = pickle.load(stream, encoding="bytes")
     data = np.asarray(batch[b"data"], dtype=np.uint8)          # (N, 3072): R plane, G, B
     labels = np.asarray(batch[b"labels"])
     return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), labels   # (N, 32, 32, 3)

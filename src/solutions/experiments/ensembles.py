@@ -92,5 +92,5 @@ def sweep_configs(exp: Experiment = Experiment()) -> dict[str, SweepConfig]:
 def sweep_predictions(config: SweepConfig) -> np.ndarray:
     """Predictions (settings, M, grid) of an ensemble trained per value of the swept field."""
     cast = int if config.name in ("width", "n_train") else float
-    return np.stack([train_ensemble(replace(config.base, **{config.name: cast(v)}), config.experiment)
+    return np.stack([train_ensemble(replace(config.base, **{config.name: cast(v)}), config.experiment)  # type: ignore[arg-type]  # keys stored results
                      for v in config.values])

@@ -279,7 +279,8 @@ def saturation(palette: np.ndarray) -> np.ndarray:
     [0.4, 0.0]
     """
     p = _palette(palette)
-    return p.max(axis=1) - p.min(axis=1)
+    spread_: np.ndarray = p.max(axis=1) - p.min(axis=1)
+    return spread_
 
 
 def vivid_colours(palette: np.ndarray) -> tuple[np.ndarray, float]:

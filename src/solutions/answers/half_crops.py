@@ -18,14 +18,15 @@ not the classifier; :func:`half_readings` reads the halves with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy import ndimage
 
 from solutions.answers.common import choice
+from solutions.answers import digit_readings
 from solutions.answers.label_changing_augmentation import (
-    CLASSES, Share, _digit, _images, classifier, digits, predict, share_of)
+    CLASSES, Share, classifier, digits, predict, share_of)
 
 HALVES = ("top", "bottom", "left", "right")
 
@@ -37,7 +38,7 @@ def half_crop(x: np.ndarray, half: str) -> np.ndarray:
     >>> half_crop(np.ones((8, 8)), "left").shape
     (8, 8)
     """
-    x = _images("x", x)
+    x = digit_readings._images("x", x)
     choice("half", half, HALVES)
     n = x.shape[-1]
     if x.ndim != 2 or x.shape[0] != n or n % 2:
@@ -45,7 +46,8 @@ def half_crop(x: np.ndarray, half: str) -> np.ndarray:
     h = n // 2
     window = {"top": x[:h], "bottom": x[h:], "left": x[:, :h], "right": x[:, h:]}[half]
     zoom = (2.0, 1.0) if half in ("top", "bottom") else (1.0, 2.0)
-    return ndimage.zoom(window, zoom, order=1, mode="nearest", grid_mode=True)
+    zoomed: np.ndarray = ndimage.zoom(window, zoom, order=1, mode="nearest", grid_mode=True)
+    return zoomed
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class HalfReading:
         return self.readings[self.digit].value
 
     def share(self, k: int) -> float:
-        return self.readings[_digit("k", k)].value
+        return self.readings[digit_readings._digit("k", k)].value
 
     @property
     def most_common_other(self) -> int:
@@ -75,10 +77,10 @@ class HalfReading:
                    key=lambda k: (-self.readings[k].hits, k))
 
 
-@lru_cache(maxsize=None)
+@cache
 def half_readings(digit: int = 8) -> dict[str, HalfReading]:
     """half → how the judge reads that half of every test ``digit`` (refits the judge once)."""
-    digit = _digit("digit", digit)
+    digit = digit_readings._digit("digit", digit)
     d = digits()
     mine = d.x_test[d.y_test == digit]
     judge = classifier()

@@ -12,6 +12,7 @@ from functools import cache
 from solutions.answers import label_changing_augmentation as lca
 from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
+import itertools
 
 CROP_SIZES = lca.CROP_SIZES   # crop windows (of 8×8) for the crop table; 4 is the aggressive one
 HORSES_SHOWN = (0, 3, 7, 20)   # which training horses the Q1.2 figure shows
@@ -140,7 +141,7 @@ def claim_values() -> dict[str, object]:
         "q1_safe_keep_every_class": all(lca.judged(r, t).kept_classes == every
                                         for t in ("rotation", "elastic")),
         "q1_crop_beats": bool(lca.read_more_often(lca.crop_effect(r, 8, CROP_SIZES[0]))),
-        "q1_crops_keep_more": all(a < b for a, b in zip(crops, crops[1:])),
+        "q1_crops_keep_more": all(a < b for a, b in itertools.pairwise(crops)),
         "q1_iou_margin": min(m.iou - m.baseline_max for m in matches),
         "q1_trained_shift_arrow": lca.train_with(r, "shift").change.arrow,
         "q1_mw_far_above": all(m.iou > 2 * m.baseline_max for m in matches

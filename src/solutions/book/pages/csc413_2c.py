@@ -216,7 +216,7 @@ CLAIMS = (
     Claim("a more accurate network is not always a duller one",
           lambda c2_brighter_batches: c2_brighter_batches != "none"),
     Claim("smaller, not vanished",
-          lambda c2_cnn_first_to_last: 0.1 < c2_cnn_first_to_last),
+          lambda c2_cnn_first_to_last: c2_cnn_first_to_last > 0.1),
     Claim("The second is supported above",
           lambda c2_edge_gain, c2_flat_gain, c2_no_encoder_verdict: c2_edge_gain > c2_flat_gain
           and c2_no_encoder_verdict == ca.BEYOND),

@@ -37,8 +37,9 @@ def test_adding_an_answer_takes_at_most_eight_steps_naming_what_exists():
     from solutions.book import declarations, notebooks
     from solutions.book.pages import all_answers
     from solutions.experiments import registry
-    assert declarations.PAGES and notebooks.RECIPES and all_answers.KEYS and registry.RESULTS
-    for name in ("PAGES", "RECIPES", "KEYS", "RESULTS", "TESTS", "values()", "answer_values()", "show()"):
+    assert declarations.PAGES and notebooks.RECIPES and all_answers.BOTTOM_KEYS and registry.RESULTS
+    for name in ("PAGES", "RECIPES", "BOTTOM_KEYS", "RESULTS", "TESTS", "CLAIMS", "values()", "answer_values()",
+                 "show()"):
         assert f"`{name}`" in steps or f"{name}`" in steps, name
 
 

@@ -386,9 +386,11 @@ def _equal(c: Check, a: object, b: object) -> bool:
     if isinstance(a, tuple) != isinstance(b, tuple) or (isinstance(a, tuple) and len(a) != len(b)):
         return False
     pts = _points(c)
+    if _at(a, pts[0]) != _at(b, pts[0]):   # most comparisons end here, at the defaults
+        return False
     if isinstance(a, tuple) or any(x.has(sympy.floor, sympy.ceiling) for x in (a, b)):
-        return all(_at(a, p) == _at(b, p) for p in pts)
-    return _is_zero(a - b) and all(_at(a, p) == _at(b, p) for p in pts)
+        return all(_at(a, p) == _at(b, p) for p in pts[1:])
+    return _is_zero(a - b) and all(_at(a, p) == _at(b, p) for p in pts[1:])
 
 
 def _defined(value: object) -> bool:

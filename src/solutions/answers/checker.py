@@ -530,7 +530,8 @@ def _order_argument(yours: sympy.Expr) -> sympy.Expr:
     orders inside it read as their arguments (``O(O(n))`` is O(n)), a positive constant as 1;
     :class:`ExpressionError` for one in other symbols, undefined, or not positive for large n."""
     arg = yours.args[0] if isinstance(yours, BigO) else yours
-    arg = arg.replace(lambda e: isinstance(e, BigO), lambda e: e.args[0])
+    while arg.has(BigO):   # one level a pass (the parser allows a few)
+        arg = arg.replace(lambda e: isinstance(e, BigO), lambda e: e.args[0])
     if arg.free_symbols - {N}:
         raise ExpressionError("an order must be in n only, e.g. O(n)")
     if arg.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):

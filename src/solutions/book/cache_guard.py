@@ -7,11 +7,14 @@ extension, listed in ``_config.yml``, runs before Sphinx reads the pages:
 1. for each page, it finds the modules of the tracked packages that its code
    cells import, follows their imports, and hashes their syntax trees
    (:func:`solutions.experiments.codehash.code_hash`);
-2. for each page that reads stored results (its declaration in
-   :mod:`solutions.book.declarations`), it reads and verifies those entries of the
-   results store and adds their keys and metadata hashes (which cover every
-   file's hash) to the page's hash, so a recomputed, changed or damaged entry
-   re-executes the page;
+2. for each page declared in :mod:`solutions.book.declarations`, it adds the
+   code of the modules the declaration says compute it (a package stands for
+   all its modules: the all-answers page is computed by every page module, which
+   it imports by name), and the stored results it reads: its own declared
+   results and those of every page module among its computing modules. Those
+   entries of the results store are read and verified, and their keys and
+   metadata hashes (which cover every file's hash) enter the page's hash, so a
+   recomputed, changed or damaged entry re-executes the page;
 3. where that hash differs from the one recorded for the page, it deletes the
    page's jupyter-cache record and marks the page outdated, so myst-nb
    executes it again.
@@ -102,12 +105,36 @@ def page_hashes(app: Sphinx, docnames) -> dict[str, str]:
     return hashes
 
 
-def declared_results(docnames: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The stored results each page reads, by docname, from the page declarations."""
-    from solutions.book.declarations import PAGES
+def _modules_of(name: str) -> list[str]:
+    """``name`` and, for a package, every module in it."""
+    import importlib.util
+    import pkgutil
 
-    by_doc = {p.docname: p.results for p in PAGES if p.results}
-    return {d: by_doc[d] for d in docnames if d in by_doc}
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return [name]
+    return [name, *(f"{name}.{m.name}" for m in pkgutil.iter_modules(spec.submodule_search_locations))]
+
+
+def declared_reads(docnames: Iterable[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """docname → (the stored results it reads, the modules that compute it), for the declared pages
+    among ``docnames``: its own results, and those of the page modules among its modules."""
+    from solutions.book.declarations import BY_MODULE, PAGES
+
+    pages_package = "solutions.book.pages."
+    by_doc = {p.docname: p for p in PAGES}
+    out = {}
+    for docname in docnames:
+        page = by_doc.get(docname)
+        if page is None:
+            continue
+        modules = sorted({m for name in page.computed_in for m in _modules_of(name)})
+        results = set(page.results)
+        for m in modules:
+            other = BY_MODULE.get(m.removeprefix(pages_package)) if m.startswith(pages_package) else None
+            results |= set(other.results) if other else set()
+        out[docname] = (tuple(sorted(results)), tuple(modules))
+    return out
 
 
 def stored_digests(names: Iterable[str]) -> dict[str, str]:
@@ -217,17 +244,20 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
     record_file = cache_dir / RECORD_NAME
     recorded = _load(record_file, {})
     current = page_hashes(app, env.found_docs)
-    reads = declared_results(env.found_docs)
-    if reads:
+    reads = declared_reads(env.found_docs)
+    if any(names for names, _ in reads.values()):
         from solutions.experiments.data import ChecksumError, DataError, MissingDataFile
 
         try:
-            digests = stored_digests(n for names in reads.values() for n in names)
+            digests = stored_digests(n for names, _ in reads.values() for n in names)
         except (StoredResultsUnavailable, DataError, MissingDataFile, ChecksumError) as err:
             _stop(err)
-        for docname, names in reads.items():
-            path = str(Path(env.doc2path(docname)).resolve())
-            current[path] = current.get(path, "") + "+results:" + _results_hash(names, digests)
+    for docname, (names, modules) in reads.items():
+        if not names and not modules:
+            continue
+        path = str(Path(env.doc2path(docname)).resolve())
+        current[path] = (current.get(path, "") + "+code:" + code_hash(modules) +
+                         "+results:" + _results_hash(names, digests if names else {}))
     stale_paths = {p for p, h in current.items() if recorded.get(p) != h}
     warned = [d for d in _load(cache_dir / WARNED_NAME, []) if d in env.found_docs]
     stale_paths |= {str(Path(env.doc2path(d)).resolve()) for d in warned}

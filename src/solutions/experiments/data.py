@@ -229,9 +229,10 @@ def read_archive(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
 def read_npz(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """(x_train, x_test) of an .npz holding those two arrays (uint8, (N, 32, 32, 3))."""
     try:
-        with np.load(path, allow_pickle=False) as f:
-            if not hasattr(f, "files"):   # a lone .npy array saved under an .npz name
-                raise DataError(f"{path} holds one array, not an .npz of x_train and x_test")
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):   # a lone .npy array under an .npz name
+            raise DataError(f"{path} holds one array, not an .npz of x_train and x_test")
+        with loaded as f:
             missing = {"x_train", "x_test"} - set(f.files)
             if missing:
                 raise DataError(f"{path} lacks the arrays {sorted(missing)}")

@@ -388,6 +388,10 @@ def _settle_old_copy(old: Path, experiment: str, key16: str) -> str | None:
     """Finish an interrupted replacement whose old copy is ``old`` (see the comment above)."""
     final = old.parent / key16
     if not os.path.lexists(final):
+        try:
+            _parse_verified(old, experiment, key16)
+        except (FileNotFoundError, CorruptEntry):
+            return None   # a damaged copy stays where it is, for --recompute (status lists it)
         os.rename(old, final)
         return f"restored {final} from {old.name} (its replacement was interrupted)"
     try:

@@ -142,7 +142,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.answer_id not in ANSWERS:
         raise CliError(f"unknown answer id {args.answer_id!r}; known ids: {', '.join(ANSWERS)}")
     p = ANSWERS[args.answer_id]
-    _check_results_root()
+    _check_results_folder()
     text = p.load().show("text")
     print(f"{p.title}\n(computed in {', '.join(p.computed_in)}; page {p.file})\n")
     print(text)
@@ -192,21 +192,21 @@ def _cost(name: str) -> float:
     return epochs * (images / batch * 40 + images)   # ~40 images' worth of overhead per step
 
 
-def _check_results_root() -> None:
+def _check_results_folder() -> None:
     """A one-line error when the results folder ($SOLUTIONS_RESULTS_DIR) is not a folder."""
-    from solutions.experiments.store import ENV_RESULTS, results_root
+    from solutions.experiments.store import check_folder
 
-    root = results_root()
-    if os.path.lexists(root) and not root.is_dir():
-        where = f"${ENV_RESULTS}" if os.environ.get(ENV_RESULTS) else "the results folder"
-        raise CliError(f"{where} {root} is not a folder")
+    try:
+        check_folder()
+    except NotADirectoryError as err:
+        raise CliError(str(err)) from None
 
 
 def _run(args: argparse.Namespace) -> int:
     from solutions.experiments import registry
 
     _check_device(args.device)
-    _check_results_root()
+    _check_results_folder()
     targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS)}
     names = [n for arg in args.names for n in targets.get(arg, [arg])]
     names = list(dict.fromkeys(names))   # once each, in order
@@ -264,7 +264,7 @@ def _status(args: argparse.Namespace) -> int:
     from solutions.experiments import registry
     from solutions.experiments.store import DAMAGED_PREFIX, fix_command, stale_entries
 
-    _check_results_root()
+    _check_results_folder()
     needed = registry.needed_keys()
     report = stale_entries(needed.values(), known=registry.known_keys().values())
     names = {key: name for name, (_, key) in needed.items()}

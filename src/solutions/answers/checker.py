@@ -44,6 +44,7 @@ import sympy
 from solutions.answers import counting
 from solutions.answers.conv_shapes import conv_output_size
 from solutions.answers.expression import BigO, ExpressionError, parse, parse_tuple
+from solutions.answers.validation import boolean, instance, positive_int, sequence, text
 
 POINTS = 12            # random points per comparison, beside the defaults
 _RNG_SEED = 413
@@ -182,6 +183,8 @@ def q3_memory_formula(optimizer: str = "adam", leave_out: tuple[str, ...] = (),
     """
     from solutions.answers import alexnet_1x1   # imports torch
 
+    leave_out = sequence("leave_out", leave_out, text, min_length=0)
+    one_image = boolean("one_image", one_image)
     one = alexnet_1x1.closed_form_bill(optimizer, 1).as_dict()
     bad = [item for item in leave_out if (item not in one and item != "biases") or item == "total"]
     if bad:
@@ -314,13 +317,20 @@ _FAMILIES: dict[str, Callable[[], list[Check]]] = {
 IDS: tuple[str, ...] = tuple(_FAMILIES)
 
 
-@cache
 def get(check_id: str) -> Check:
     """The check named ``check_id``, else ``ValueError`` listing the IDs."""
     if not isinstance(check_id, str) or check_id not in _FAMILIES:
-        raise ValueError(f"check_id must be one of {', '.join(IDS)}; got {check_id!r}")
+        raise ValueError(f"check_id must be one of {', '.join(IDS)}; got {check_id!r}"[:2000])
+    return _build(check_id)
+
+
+@cache
+def _build(check_id: str) -> Check:
     (c,) = [c for c in _FAMILIES[check_id]() if c.id == check_id]
     return c
+
+
+get.cache_clear = _build.cache_clear   # type: ignore[attr-defined]  (the checks are built once)
 
 
 def checks() -> dict[str, Check]:
@@ -335,7 +345,7 @@ class _OutOfTime(BaseException):
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def _time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`ExpressionError` in the block once ``seconds`` of wall-clock time have passed.
 
     A SIGALRM timer, so only in the main thread of a process whose timer is free;
@@ -450,6 +460,7 @@ def _where(c: Check) -> str:
 
 def parse_answer(c: Check, text: str) -> object:
     """``text`` parsed for check ``c`` (a tuple for shapes). Raises ``ExpressionError`` (a ValueError)."""
+    instance("c", c, Check)
     if c.kind == "shape":
         items = parse_tuple(text, c.symbols, c.functions)
         if len(items) != len(c.answer):
@@ -473,7 +484,7 @@ def check(check_id: str, text: str) -> Verdict:
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, got {text!r}")
     yours = parse_answer(c, text)
-    with time_limit(ALGEBRA_SECONDS):
+    with _time_limit(ALGEBRA_SECONDS):
         return _verdict(c, yours)
 
 
@@ -616,6 +627,10 @@ def other_slips(made: set[str] | None = None) -> list[tuple[str, str, object, in
 
     Rows: (check id, slip, change to the answer, value at the defaults, the book's value).
     """
+    if made is not None:
+        if isinstance(made, (str, bytes)) or not isinstance(made, (set, frozenset, list, tuple)):
+            raise ValueError(f"made must be a set of slip names or None, got {made!r}")
+        made = set(sequence("made", list(made), text, min_length=0))
     if made is None:
         made = {s for t in typical_answer_verdicts() for s in t.verdict.slips}
     rows = []
@@ -636,7 +651,13 @@ def page_data(check_ids: list[str] | None = None, n_points: int = POINTS) -> dic
     Only formula checks (no shapes, no orders). Values are exact integers or
     fractions written as floats (they are integers for every 1(c) count).
     """
-    ids = [i for i in IDS if i.startswith("csc413-1c-")] if check_ids is None else check_ids
+    def known(name: str, ident: object) -> str:
+        if not isinstance(ident, str) or ident not in _FAMILIES:
+            raise ValueError(f"{name} must be a check id, got {ident!r}")
+        return ident
+    ids = [i for i in IDS if i.startswith("csc413-1c-")] if check_ids is None else \
+        sequence("check_ids", check_ids, known, min_length=0)
+    n_points = positive_int("n_points", n_points)
     out = {}
     for ident in ids:
         c = get(ident)

@@ -73,6 +73,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def tokens(text: str) -> list[Token]:
     """The tokens of ``text``; a character it does not know ends them as a ``bad`` token."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, got {text!r}")
     out: list[Token] = []
     i = 0
     while i < len(text):
@@ -273,6 +275,8 @@ def degree_bound(expr: sympy.Expr) -> int:
     """
     if isinstance(expr, (tuple, list)):
         return max((degree_bound(e) for e in expr), default=0)
+    if not isinstance(expr, sympy.Basic) or expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ValueError(f"expr must be a finite sympy expression (or a tuple of them), got {expr!r}")
     if expr.is_Symbol:
         return 1
     if expr.is_Number or not expr.args:
@@ -307,7 +311,8 @@ def _check_args(text: object, symbols: object, functions: object) -> None:
     if not isinstance(symbols, Mapping) or not all(
             isinstance(k, str) and isinstance(v, sympy.Symbol) for k, v in symbols.items()):
         raise ValueError(f"symbols must map names to sympy symbols, got {symbols!r}")
-    if isinstance(functions, str) or not all(f in FUNCTIONS for f in functions):
+    if isinstance(functions, (str, bytes)) or not isinstance(functions, (Sequence, set, frozenset)) \
+            or not all(isinstance(f, str) and f in FUNCTIONS for f in functions):
         raise ValueError(f"functions must be some of {sorted(FUNCTIONS)}, got {functions!r}")
 
 

@@ -125,6 +125,16 @@ def results_root(root: str | os.PathLike | None = None) -> Path:
     return Path(os.environ.get(ENV_RESULTS) or DEFAULT_ROOT)
 
 
+def check_folder(root: str | os.PathLike | None = None) -> Path:
+    """The results folder (:func:`results_root`), or ``NotADirectoryError`` in one line when
+    something other than a folder stands there (a file named by $SOLUTIONS_RESULTS_DIR, say)."""
+    path = results_root(root)
+    if os.path.lexists(path) and not path.is_dir():
+        where = f"${ENV_RESULTS}" if root is None and os.environ.get(ENV_RESULTS) else "the results folder"
+        raise NotADirectoryError(f"{where} {path} is not a folder")
+    return path
+
+
 def config_dict(config: Any) -> dict[str, Any]:
     """A config (a dataclass instance, or a mapping) as a plain dict."""
     if dataclasses.is_dataclass(config) and not isinstance(config, type):

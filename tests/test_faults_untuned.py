@@ -415,8 +415,9 @@ def test_a_changed_or_damaged_result_re_executes_its_page_and_stops_the_build(tm
     shutil.copytree(rs.DEFAULT_ROOT, results)
     monkeypatch.setenv(rs.ENV_RESULTS, str(results))
     monkeypatch.delenv(cache_guard.ENV_DEBUG, raising=False)
-    q3, page = "book/cs5242/q3-alexnet-1x1", "book/cs5242/q3-alexnet-1x1.md"
-    everything = "book/all-answers"
+    from solutions.book.declarations import ANSWERS
+
+    q3, everything = ANSWERS["cs5242-q3"].docname, ANSWERS["answers"].docname
     _, app = _outdated(tmp_path, [q3, everything])
     # what a clean build records (record_built_pages without its Sphinx logging)
     cache_guard._save(cache_guard.execution_cache_dir(app) / cache_guard.RECORD_NAME, app.solutions_pending)
@@ -440,7 +441,7 @@ def test_a_changed_or_damaged_result_re_executes_its_page_and_stops_the_build(tm
     # missing: the command computes it
     shutil.rmtree(entry)
     with pytest.raises(SystemExit):
-        _outdated(tmp_path, [page.removesuffix(".md")])
+        _outdated(tmp_path, [q3])
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
         "  q3-peak: not computed for the current code, config and data. Compute it with: "
         "solutions run q3-peak")
@@ -455,8 +456,8 @@ def test_the_all_answers_page_reads_every_answer_pages_results():
 
     reads = cache_guard.declared_reads([p.docname for p in PAGES])
     every = {n for p in ANSWERS.values() for n in p.results}
-    assert set(reads["book/all-answers"][0]) == every and "q3-peak" in every
-    assert set(reads["book/cs5242/q3-alexnet-1x1"][0]) == {"q3-peak"}
+    assert set(reads[ANSWERS["answers"].docname][0]) == every and "q3-peak" in every
+    assert set(reads[ANSWERS["cs5242-q3"].docname][0]) == {"q3-peak"}
 
 
 READS = """

@@ -81,6 +81,8 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors as one line too (argparse prints the usage block first)."""
 
     def error(self, message: str):
+        if "unrecognized arguments: -" in message:   # an expression such as -NF read as an option
+            message += " (an expression that starts with '-' goes after --: solutions check ID -- -NF)"
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 

@@ -106,6 +106,9 @@ def _ints(*values: int) -> tuple[int, ...]:
     return tuple(int(v) for v in values)
 
 
+MAX_CHECK_VALUES = 10**7   # torch_check builds an h×w×c1 input and an (h·c1)×c2×2 kernel
+
+
 def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
     """Each row's (formula, torch) pair for concrete sizes, in h×w×c layout.
 
@@ -114,6 +117,9 @@ def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, 
     """
     for name, value in (("h", h), ("w", w), ("c1", c1), ("c2", c2)):
         positive_int(name, value)
+    if h * w * c1 > MAX_CHECK_VALUES or h * c1 * c2 * 2 > MAX_CHECK_VALUES:
+        raise ValueError(f"h, w, c1, c2 must keep the check's tensors under {MAX_CHECK_VALUES:,} values "
+                         f"(it builds them), got h·w·c1 = {h * w * c1:,}")
     sizes = {H: h, W: w, C1: c1, C2: c2}
     for rel, name in zip(assumptions(), ("h", "w", "c1")):
         if not rel.subs(sizes):

@@ -341,9 +341,9 @@ def parse_tuple(text: str, symbols: Mapping[str, sympy.Symbol],
     except RecursionError:   # unreachable within MAX_LENGTH, kept as a refusal all the same
         raise ExpressionError("too deeply nested") from None
     for item in items:
-        if degree_bound(item) > MAX_DEGREE:
-            raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out")
         if item.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             raise ExpressionError("it has no value as written (the log of 0, or a division by an "
                                   "expression that is 0)")
+        if degree_bound(item) > MAX_DEGREE:
+            raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out")
     return items

@@ -23,6 +23,7 @@ import pickle
 import sys
 import tarfile
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 import zlib
@@ -178,6 +179,16 @@ def download_archive(cache_dir: str | os.PathLike = DEFAULT_CACHE, url: str = CI
     fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".download-", suffix=".part")
     tmp = Path(tmp_name)
     try:
+        _download(fd, url, progress)
+        verify_md5(tmp, md5, delete=True)
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return final
+
+
+def _download(fd: int, url: str, progress: Callable[[int, int | None], None] | None) -> None:
+    try:
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             done, step = 0, 0
@@ -190,11 +201,9 @@ def download_archive(cache_dir: str | os.PathLike = DEFAULT_CACHE, url: str = CI
         if progress:
             progress(done, total)
             print(file=sys.stderr)
-        verify_md5(tmp, md5, delete=True)
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return final
+    except urllib.error.URLError as err:   # offline, a proxy, a server error: say what and where
+        raise ConnectionError(f"cannot download {url} ({getattr(err, 'reason', err)}); set {ENV_SOURCE} to a "
+                              "local .npz or cifar-10-python.tar.gz instead") from None
 
 
 def _read_batch(tar: tarfile.TarFile, name: str) -> tuple[np.ndarray, np.ndarray]:

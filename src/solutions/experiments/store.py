@@ -355,6 +355,8 @@ def read_entry(experiment: str, key: str, root: str | os.PathLike | None = None)
     the copy in its place.
     """
     path = entry_path(results_root(root), experiment, key)
+    if os.path.lexists(path.parent) and not path.parent.is_dir():
+        raise CorruptEntry(f"{path.parent}: is a file, not the folder of {experiment!r} entries", path.parent)
     for _ in range(_READ_ATTEMPTS):
         try:
             return _parse_verified(path, experiment, key)

@@ -662,3 +662,59 @@ def test_a_value_error_inside_a_command_is_an_internal_error_not_a_user_error(mo
 def test_the_command_line_names_check_in_its_description():
     assert "check ID EXPRESSION" in cli.__doc__.split("\n\n")[0]
     assert "5000" not in Path(cli.__file__).read_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# More cases of our own.
+
+def test_an_experiment_folder_replaced_by_a_file_is_damage_of_its_entries(main, tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(rs.DEFAULT_ROOT, results)
+    shutil.rmtree(results / "q3-peak")
+    (results / "q3-peak").write_text("")
+    status = main("status", env={rs.ENV_RESULTS: str(results)})
+    assert status.returncode == 1 and status.stderr == ""
+    assert (f"damaged: q3-peak (is a file, not the folder of 'q3-peak' entries)  ->  "
+            "solutions run q3-peak --recompute") in status.stdout
+
+
+def test_an_offline_download_names_the_url_and_the_way_out(tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    def offline(url, timeout):
+        raise urllib.error.URLError("Name or service not known")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(ConnectionError, match=rf"cannot download {horses_data.CIFAR_URL} .*set "
+                                              f"{horses_data.ENV_SOURCE} to a local"):
+        horses_data.download_archive(tmp_path, progress=None)
+    assert list(tmp_path.iterdir()) == []          # the partial download is gone
+
+
+def test_an_expression_read_as_an_option_gets_the_way_to_write_it(main):
+    _one_line(main("check", "csc413-1c-weights", "-NF"), "goes after --: solutions check ID -- -NF")
+    assert main("check", "csc413-1c-weights", "--", "-NF").returncode == 1   # judged, not refused
+
+
+def test_a_torch_check_too_big_to_build_is_refused():
+    from solutions.answers import conv_table
+
+    with pytest.raises(ValueError, match="h, w, c1, c2 must keep the check's tensors under"):
+        conv_table.torch_check(10**6, 10**6, 2, 2)
+
+
+def test_the_build_stops_in_one_message_when_the_data_cannot_be_loaded(tmp_path, monkeypatch, capsys):
+    source = _npz(tmp_path / "horses.npz", HORSES, EMPTY)
+    monkeypatch.setenv(horses_data.ENV_SOURCE, str(source))
+    monkeypatch.delenv(cache_guard.ENV_DEBUG, raising=False)
+    registry.horses.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as stop:
+            from solutions.book.declarations import ANSWERS
+            _outdated(tmp_path, [ANSWERS["csc413-1b"].docname])
+    finally:
+        registry.horses.cache_clear()
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-2] == "The book cannot be built: the data its stored results are keyed on cannot be loaded:"
+    assert err[-1].startswith(f"  x_test is empty (shape (0, 32, 32, 3)) in {source}")

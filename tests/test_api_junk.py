@@ -103,10 +103,13 @@ class Call:
 
 @functools.cache
 def readings():
+    """The committed digit readings (read by path: their key does not matter here)."""
     from solutions.answers.digit_readings import Readings
-    from solutions.experiments import registry
+    from solutions.experiments.store import DEFAULT_ROOT
 
-    return Readings.from_arrays(registry.load("q1-digit-readings").arrays)
+    (path,) = sorted((DEFAULT_ROOT / "q1-digits").glob("*/arrays.npz"))[-1:]
+    with np.load(path) as f:
+        return Readings.from_arrays({k: f[k] for k in f.files})
 
 
 def tiny_cnn(model: str = "cnn") -> nn.Module:
@@ -177,6 +180,7 @@ def calls() -> list[Call]:
     mlp = lambda: nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))   # noqa: E731
     name = junk("text")
     choice = junk("choice")
+    images_junk = [v for v in junk("array") if not (isinstance(v, np.ndarray) and v.shape == (1,) * 6)]
     return [
         # ---- validation and common: the checks themselves
         *[Call(f, lambda: {"name": "size", "value": 3}, {"value": junk("pos_int")}) for f in
@@ -317,10 +321,11 @@ def calls() -> list[Call]:
         Call(co.slip_variants, lambda: {"count": co.QUANTITIES["weights"].answer, "depth": 1},
              {"count": junk("object"), "depth": junk("nonneg_int")}),
         # ---- digit_readings (keyed)
-        *[Call(f, lambda: {"x": digits()}, {"x": junk("array")}) for f in (dr.flip_h, dr.flip_v, dr.rot180)],
+        # (images on the last two axes, any leading axes: a 6-D stack of 1×1 images is valid)
+        *[Call(f, lambda: {"x": digits()}, {"x": images_junk}) for f in (dr.flip_h, dr.flip_v, dr.rot180)],
         Call(dr.shift, lambda: {"x": digits(), "dy": 1, "dx": -1},
-             {"x": junk("array"), "dy": junk("int"), "dx": junk("int")}),
-        Call(dr.rotate, lambda: {"x": digits(), "degrees": 10.0}, {"x": junk("array"), "degrees": junk("num")}),
+             {"x": images_junk, "dy": junk("int"), "dx": junk("int")}),
+        Call(dr.rotate, lambda: {"x": digits(), "degrees": 10.0}, {"x": images_junk, "degrees": junk("num")}),
         Call(dr.crop_resize, lambda: {"x": digits()[0], "top": 1, "left": 1, "size": 4},
              {"x": junk("array"), "top": junk("nonneg_int", 7), "left": junk("nonneg_int", 7),
               "size": junk("pos_int", 9)}),
@@ -331,11 +336,12 @@ def calls() -> list[Call]:
         Call(dr.predict, lambda: {"model": dr.fit_classifier(digits(), np.array([0, 1])), "x": digits()},
              {"model": junk("object"), "x": junk("array")}, run_valid=False),
         Call(dr.with_copies, lambda: {"x": digits(), "y": np.array([0, 1]), "transforms": [dr.flip_h]},
-             {"x": junk("array"), "y": junk("array", np.array([0])), "transforms": junk("sequence")}),
+             {"x": junk("array"), "y": junk("array", np.array([0])),
+              "transforms": [v for v in junk("sequence") if v != []]}),
         Call(dr.safe_transforms, lambda: {"rng": np.random.default_rng(0)}, {"rng": junk("rng")}),
         Call(dr.classifier, lambda: {"seed": 0}, {"seed": junk("nonneg_int")}, run_valid=False),
         Call(dr.transformed, lambda: {"transform": "rot180", "x": digits(), "seed": 0},
-             {"transform": choice, "x": junk("array"), "seed": junk("nonneg_int")}),
+             {"transform": choice, "x": images_junk, "seed": junk("nonneg_int")}),
         Call(dr.judge_of, lambda: {"transform": "rot180"}, {"transform": choice}),
         Call(dr.crops_of, lambda: {"x": digits(), "size": 4}, {"x": junk("array"), "size": junk("pos_int", 9)}),
         Call(dr.digits, lambda: {"test_size": 0.3, "seed": 0},

@@ -368,7 +368,7 @@ def test_the_page_reads_the_stored_readings_and_fits_nothing(monkeypatch):
 
 def test_interval_and_share_edges_by_hand():
     # a 2-D array is refused (not only a 0-D one); a level above 100 is refused
-    with pytest.raises(ValueError, match="^values must be a non-empty 1-D array"):
+    with pytest.raises(ValueError, match="^values must be an array of 1 dimensions"):
         lca.bootstrap_interval(np.ones((2, 3)))
     with pytest.raises(ValueError, match="^level must be a percentage"):
         lca.bootstrap_interval(np.ones(3), level=150)

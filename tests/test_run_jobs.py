@@ -171,7 +171,7 @@ def test_two_processes_asking_for_one_run_compute_it_once(tmp_path):
 
 def test_run_jobs_needs_a_positive_count(capsys):
     assert main(["run", "cnn", "--jobs", "0"]) == 2
-    assert "--jobs must be at least 1" in capsys.readouterr().err
+    assert "--jobs: must be from 1 to" in capsys.readouterr().err
 
 
 def test_run_jobs_with_everything_stored_starts_no_process(capsys):

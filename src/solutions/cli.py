@@ -1,4 +1,5 @@
-"""The command line: ``solutions list | show ID | run NAME… | status`` (also ``python -m solutions``).
+"""The command line: ``solutions list | show ID | run NAME… | status | check ID EXPRESSION``
+(also ``python -m solutions``).
 
 * ``list``: the answer ids and the stored results, with where each is computed;
 * ``show ID``: an answer's tables in the terminal, read from the stored results (never trains);
@@ -7,26 +8,82 @@
 * ``status``: which stored results are missing, damaged or no longer needed (writes nothing);
 * ``check ID EXPRESSION``: "correct" (exit 0) or the slip the formula makes (exit 1); ``--list``.
 
-Errors are one line on standard error with exit status 2; a closed pipe
-(``solutions show … | head``) ends quietly.
+A user's error — a bad argument or expression, a missing or damaged result, an unusable data
+file, a file the system will not let us read or write, a closed standard output — is one line on
+standard error with exit status 2; a closed pipe (``solutions show … | head``) ends quietly.
+Anything else is an internal error (a bug): one line saying so, exit status 3, and
+``--traceback`` (or ``SOLUTIONS_DEBUG=1``) prints its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+
+USER_ERROR, INTERNAL_ERROR = 2, 3
+MAX_JOBS = 256           # --jobs: more processes than that is a typo, not a plan
+ENV_DEBUG = "SOLUTIONS_DEBUG"
 
 
 class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
 
 
+class _OutputError(Exception):
+    """Standard output cannot be written (closed, full, a bad descriptor)."""
+
+
+class _Guarded:
+    """Standard output whose write errors are :class:`_OutputError` (a closed pipe stays
+    ``BrokenPipeError``: it ends quietly); characters the encoding lacks are replaced."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            return self._stream.write(text.encode(encoding, "replace").decode(encoding))
+        except OSError as err:
+            raise _OutputError(err) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _OutputError(err) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: an integer from 1 to MAX_JOBS (argparse reports anything else in one line)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_JOBS}, got {text}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line too (argparse prints the usage block first)."""
 
     def error(self, message: str):
+        if "unrecognized arguments: -" in message:   # an expression such as -NF read as an option
+            message += " (an expression that starts with '-' goes after --: solutions check ID -- -NF)"
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
@@ -53,14 +110,14 @@ def _check_device(device: str) -> str:
 def _device_note(name: str, device: str) -> str | None:
     """A note when ``name`` is already stored from another device than the one asked for."""
     from solutions.experiments import registry
-    from solutions.experiments.store import MissingResult
+    from solutions.experiments.store import CorruptEntry, MissingResult
 
     if device == "auto":
         return None
     try:
         stored = str(registry.load(name).metadata.get("device"))
-    except MissingResult:
-        return None
+    except (MissingResult, CorruptEntry):
+        return None   # nothing sound stored: the run computes (or repairs) it
     if stored.split(":")[0] == device.split(":")[0] and (":" not in device or stored == device):
         return None
     return (f"{name}: already stored (computed on {stored}); --device {device} ignored; "
@@ -83,18 +140,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from solutions.book.declarations import page
-    from solutions.experiments.store import CorruptEntry, MissingResult
+    from solutions.book.declarations import ANSWERS
 
-    try:
-        p = page(args.answer_id)
-    except ValueError as err:
-        raise CliError(f"unknown answer id {args.answer_id!r}; known ids: "
-                       f"{str(err).split('one of ', 1)[1].split(';')[0]}") from None
-    try:
-        text = p.load().show("text")
-    except (MissingResult, CorruptEntry) as err:
-        raise CliError(str(err)) from None
+    if args.answer_id not in ANSWERS:
+        raise CliError(f"unknown answer id {args.answer_id!r}; known ids: {', '.join(ANSWERS)}")
+    p = ANSWERS[args.answer_id]
+    _check_results_folder()
+    text = p.load().show("text")
     print(f"{p.title}\n(computed in {', '.join(p.computed_in)}; page {p.file})\n")
     print(text)
     return 0
@@ -139,15 +191,25 @@ def _cost(name: str) -> float:
     batch, epochs = getattr(config, "batch_size", None), getattr(config, "epochs", None)
     if batch is None or epochs is None:
         return 0.0
-    return epochs * (5000 / batch * 40 + 5000)   # ~40 images' worth of overhead per step
+    images = len(registry.horses().x_train)          # the training set the run reads
+    return epochs * (images / batch * 40 + images)   # ~40 images' worth of overhead per step
+
+
+def _check_results_folder() -> None:
+    """A one-line error when the results folder ($SOLUTIONS_RESULTS_DIR) is not a folder."""
+    from solutions.experiments.store import check_folder
+
+    try:
+        check_folder()
+    except NotADirectoryError as err:
+        raise CliError(str(err)) from None
 
 
 def _run(args: argparse.Namespace) -> int:
     from solutions.experiments import registry
 
     _check_device(args.device)
-    if args.jobs < 1:
-        raise CliError(f"--jobs must be at least 1, got {args.jobs}")
+    _check_results_folder()
     targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS)}
     names = [n for arg in args.names for n in targets.get(arg, [arg])]
     names = list(dict.fromkeys(names))   # once each, in order
@@ -177,12 +239,15 @@ def _run(args: argparse.Namespace) -> int:
         else:
             todo.append(name)
     todo.sort(key=_cost, reverse=True)
-    threads = max(1, (os.cpu_count() or 1) // args.jobs)
-    print(f"{len(todo)} to compute in {args.jobs} processes, {threads} torch thread(s) each: "
+    jobs = max(1, min(args.jobs, len(todo)))   # no idle processes
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    print(f"{len(todo)} to compute in {jobs} processes, {threads} torch thread(s) each: "
           f"{', '.join(todo) or 'nothing'}", flush=True)
+    if not todo:
+        return 0
     failed = []
     with concurrent.futures.ProcessPoolExecutor(
-            args.jobs, mp_context=multiprocessing.get_context("spawn"),
+            jobs, mp_context=multiprocessing.get_context("spawn"),
             initializer=_job_init, initargs=(threads,)) as pool:
         futures = {pool.submit(_job, name, args.device, args.recompute): name for name in todo}
         for future in concurrent.futures.as_completed(futures):
@@ -200,21 +265,29 @@ def _run(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from solutions.experiments import registry
-    from solutions.experiments.store import stale_entries
+    from solutions.experiments.store import DAMAGED_PREFIX, fix_command, stale_entries
 
+    _check_results_folder()
     needed = registry.needed_keys()
     report = stale_entries(needed.values(), known=registry.known_keys().values())
     names = {key: name for name, (_, key) in needed.items()}
     for _, key in report.missing:
         print(f"missing: {names[key]}  ->  {registry.RESULTS[names[key]].command}")
-    for _, key in report.corrupt:
-        print(f"damaged: {names[key]}  ->  {registry.RESULTS[names[key]].command}")
+    for experiment, key in report.corrupt:
+        err = report.damage[(experiment, key)]
+        what = str(err).removeprefix(f"{err.path}: ") if err.path else str(err)
+        print(f"damaged: {names[key]} ({what})  ->  {fix_command(registry.RESULTS[names[key]].command, err)}")
     for path in report.unneeded:
         print(f"no longer needed (old code, config or data): {path}")
     for path, files in report.unlisted:
         print(f"note: {path} holds files its metadata does not list (ignored): {', '.join(files)}")
     for path in report.leftovers:
-        print(f"note: {path} was left by an interrupted write (the next `solutions run` cleans it)")
+        if path.name.startswith(DAMAGED_PREFIX):
+            print(f"note: {path} is a damaged entry set aside when an intact copy took its place "
+                  "(never read; delete it when you no longer need it)")
+        else:
+            print(f"note: {path} was left by an interrupted write (the next `solutions run` of "
+                  "that result settles it)")
     print("all results current" if report.ok else "some results are not current")
     return 0 if report.ok else 1
 
@@ -234,35 +307,45 @@ def _check(args: argparse.Namespace) -> int:
         return 0
     if args.check_id is None or args.expression is None:
         raise CliError("give an ID and an expression (solutions check ID EXPRESSION), or --list")
-    try:
-        verdict = checker.check(args.check_id, args.expression)
-    except ValueError as err:
-        raise CliError(str(err).splitlines()[0]) from None
+    if args.check_id not in checker.IDS:
+        raise CliError(f"unknown check id {args.check_id!r}; known ids: {', '.join(checker.IDS)} "
+                       "(solutions check --list)")
+    verdict = checker.check(args.check_id, args.expression)   # ExpressionError: a user error
     print(verdict.message)
     return verdict.exit_status
 
 
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="solutions", description=__doc__.split("\n\n")[0])
-    sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="the answer ids and the stored results").set_defaults(fn=_list)
-    show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)")
+    top.add_argument("--traceback", action="store_true",
+                     help=f"on an internal error, print its traceback (also: {ENV_DEBUG}=1)")
+    # accepted after the command too (solutions run cnn --traceback)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
+                        help="on an internal error, print its traceback")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="the answer ids and the stored results", parents=[common]
+                   ).set_defaults(fn=_list)
+    show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)",
+                          parents=[common])
     show.add_argument("answer_id", help="an id from `solutions list`")
     show.set_defaults(fn=_show)
-    run = sub.add_parser("run", help="compute stored results that are missing")
+    run = sub.add_parser("run", help="compute stored results that are missing", parents=[common])
     run.add_argument("names", nargs="+", help="result names from `solutions list`, 'book' (every "
                      "result the book reads) or 'all' (also the seeds no page reads yet)")
     run.add_argument("--device", default="auto", help="auto (CUDA if available, else CPU), cpu, cuda, cuda:N")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--recompute", action="store_true",
                      help="compute the named results again even if stored (replaces a damaged entry)")
-    run.add_argument("--jobs", type=int, default=1,
-                     help="runs computed at once, in separate processes (each with cores/jobs torch "
-                          "threads); a lock per run keeps two processes from computing the same one")
+    run.add_argument("--jobs", type=_jobs, default=1,
+                     help=f"runs computed at once (1 to {MAX_JOBS}), in separate processes (each with "
+                          "cores/jobs torch threads); a lock per run keeps two processes from computing "
+                          "the same one")
     run.set_defaults(fn=_run)
-    sub.add_parser("status", help="which stored results are missing or stale (writes nothing)"
-                   ).set_defaults(fn=_status)
-    check = sub.add_parser("check", help="check your answer: 'correct' (exit 0), the slip it makes (exit 1)")
+    sub.add_parser("status", help="which stored results are missing or stale (writes nothing)",
+                   parents=[common]).set_defaults(fn=_status)
+    check = sub.add_parser("check", help="check your answer: 'correct' (exit 0), the slip it makes (exit 1)",
+                           parents=[common])
     check.add_argument("check_id", nargs="?", help="an id from `solutions check --list`")
     check.add_argument("expression", nargs="?", help="your formula, e.g. '72NF^2 + 9NF*NC' (quote it)")
     check.add_argument("--list", action="store_true", help="the checkable ids and the symbols each accepts")
@@ -270,28 +353,70 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    from solutions.experiments.data import ChecksumError
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that are the user's to fix, each with a one-line message naming the fix."""
+    from solutions.answers.expression import ExpressionError
+    from solutions.experiments.data import ChecksumError, DataError, MissingDataFile
     from solutions.experiments.store import CorruptEntry, MissingResult
 
+    known: tuple[type[BaseException], ...] = (CliError, MissingResult, CorruptEntry, ChecksumError,
+                                              DataError, MissingDataFile, ExpressionError, OSError)
+    try:   # imports torch: an error of a broken install is reported, not raised again here
+        from solutions.experiments.training import NonFiniteLoss
+    except ImportError:
+        return known
+    return (*known, NonFiniteLoss)
+
+
+def _say(line: str) -> None:
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):   # stderr closed or full: the exit status still tells
+            print(line, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stderr is None:   # started with stderr closed: diagnostics go nowhere, not to stdout
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (stands for the process's stderr until exit)
+    if sys.stdout is None:   # started with stdout closed (solutions list >&-)
+        _say("solutions: standard output is closed; nothing can be printed")
+        return USER_ERROR
     try:
-        status = args.fn(args)
-        sys.stdout.flush()   # a closed pipe shows here, not at interpreter exit
-        return status
+        args = parser().parse_args(argv)
+    except SystemExit as done:   # --help (0) or a usage error, already printed in one line (2)
+        return done.code if isinstance(done.code, int) else USER_ERROR
+    show_traceback = args.traceback or os.environ.get(ENV_DEBUG, "") not in ("", "0")
+    stdout, sys.stdout = sys.stdout, _Guarded(sys.stdout)
+    try:
+        try:
+            status = args.fn(args)
+            sys.stdout.flush()   # a closed pipe shows here, not at interpreter exit
+            return status
+        finally:
+            sys.stdout = stdout
     except BrokenPipeError:
         # The reader went away (`solutions show … | head`): stop quietly, as other tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stdout.fileno())
         return 0
-    except (CliError, MissingResult, CorruptEntry, ChecksumError, ValueError, OSError) as err:
-        # User errors (a bad name, a damaged entry, a missing or malformed data file): one line.
-        message = " ".join(str(err).split()) or type(err).__name__
-        print(f"solutions {args.command}: {message}", file=sys.stderr)
-        return 2
+    except _OutputError as err:
+        _say(f"solutions {args.command}: cannot write to standard output ({err})")
+        return USER_ERROR
     except KeyboardInterrupt:
-        print(f"solutions {args.command}: interrupted", file=sys.stderr)
+        _say(f"solutions {args.command}: interrupted")
         return 130
+    except Exception as err:
+        message = " ".join(str(err).split()) or type(err).__name__
+        if isinstance(err, _user_errors()):
+            if show_traceback:
+                traceback.print_exc()
+            _say(f"solutions {args.command}: {message}")
+            return USER_ERROR
+        if show_traceback:
+            traceback.print_exc()
+        _say(f"solutions {args.command}: internal error (a bug; please report it): "
+             f"{type(err).__name__}: {message}. See where it happened with: "
+             f"solutions --traceback {args.command} … (or {ENV_DEBUG}=1)")
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import numpy as np
 
 from solutions.answers import bootstrap
 from solutions.answers.bootstrap import Change
-from solutions.answers.common import choice
 from solutions.answers.ensemble_setup import BASES as BASES  # the set-up, also named here
 from solutions.answers.ensemble_setup import SWEEPS as SWEEPS
 from solutions.answers.ensemble_setup import Experiment as Experiment
@@ -38,6 +37,9 @@ from solutions.answers.ensemble_setup import Setting as Setting
 from solutions.answers.ensemble_setup import grid_points as grid_points
 from solutions.answers.ensemble_setup import target as target
 from solutions.answers.ensemble_setup import training_sets as training_sets
+from solutions.answers.validation import (array, choice, instance, number,
+                                          sequence)
+import itertools
 
 INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
 TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
@@ -58,14 +60,13 @@ class Decomposition:
 
 def decompose(predictions: np.ndarray, f: np.ndarray, noise_sd: float) -> Decomposition:
     """bias², variance and noise of an ensemble's predictions (M, G) of f (G,)."""
-    p = np.asarray(predictions, dtype=float)
-    if p.ndim != 2 or p.shape[0] < 2:
+    p = array("predictions", predictions, ndim=2, dtype=float)
+    if p.shape[0] < 2:
         raise ValueError(f"predictions must be (members ≥ 2, grid), got shape {p.shape}")
-    if not np.isfinite(noise_sd) or noise_sd < 0:
-        raise ValueError(f"noise_sd must be non-negative, got {noise_sd}")
-    f = np.asarray(f, dtype=float)
+    noise_sd = number("noise_sd", noise_sd, minimum=0)
+    f = array("f", f, ndim=1, dtype=float)
     if f.shape != p.shape[1:]:
-        raise ValueError(f"f must have one value per grid point {p.shape[1:]}, got shape {f.shape}")
+        raise ValueError(f"f must have one value per grid point of predictions {p.shape[1:]}, got shape {f.shape}")
     b2, var = _bias2_variance(p[None], f)
     return Decomposition(b2.item(), var.item(), float(noise_sd) ** 2)
 
@@ -178,15 +179,21 @@ def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray
               f: np.ndarray, resamples: int = 200, seed: int = 0) -> Sweep:
     """A :class:`Sweep` from each setting's predictions (M, G), with a paired bootstrap."""
     choice("name", name, tuple(SWEEPS))
-    if not values or len(values) != len(predictions):
-        raise ValueError(f"values must be a non-empty sequence matching the predictions, got {values!r}")
-    f = np.asarray(f, dtype=float)
-    predictions = [np.asarray(p, dtype=float) for p in predictions]
+    values = sequence("values", values, number, min_length=1)
+    if any(b <= a for a, b in itertools.pairwise(values)):
+        raise ValueError(f"values must be the swept settings in increasing order, got {values!r}")
+    predictions = sequence("predictions", predictions,
+                           lambda n, p: array(n, p, ndim=2, dtype=float), min_length=1)
+    if len(values) != len(predictions):
+        raise ValueError(f"values must hold one setting per entry of predictions, got {len(values)} "
+                         f"and {len(predictions)}")
+    f = array("f", f, ndim=1, dtype=float)
     if any(p.ndim != 2 or p.shape[0] < 2 or p.shape != predictions[0].shape for p in predictions):
         raise ValueError("predictions must be arrays (members ≥ 2, grid) of one shape, got shapes "
                          f"{[p.shape for p in predictions]}")
     if f.shape != predictions[0].shape[1:]:
-        raise ValueError(f"f must have one value per grid point {predictions[0].shape[1:]}, got {f.shape}")
+        raise ValueError(f"f must have one value per grid point of predictions {predictions[0].shape[1:]}, "
+                         f"got {f.shape}")
     idx = bootstrap_indices(predictions[0].shape[0], resamples, seed)
     # The same resampled members for every setting: the settings share training sets (paired).
     boot = [_bias2_variance(p[idx], f) for p in predictions]
@@ -214,6 +221,7 @@ def verdict(textbook: str, trend: Trend) -> str:
     'departs'
     """
     choice("textbook", textbook, ("↑", "↓", "≈"))
+    instance("trend", trend, Trend)
     if trend.turn is not None:
         return "departs: not monotone"
     return "agrees" if trend.arrows == textbook else "departs"
@@ -248,8 +256,7 @@ class Reading:
 
 def read(sweep: Sweep) -> Reading:
     """The directions of ``sweep`` and how they compare with :data:`TEXTBOOK`."""
-    if not isinstance(sweep, Sweep):
-        raise ValueError(f"sweep must be a Sweep, got {sweep!r}")
+    instance("sweep", sweep, Sweep)
     pts, (tb_bias, tb_var) = sweep.points, TEXTBOOK[sweep.name]
     first, last = pts[0], pts[-1]
 

@@ -7,10 +7,18 @@ tested counting code with its switches (:data:`solutions.answers.counting.SLIPS`
 up to three at once), not typed in; each is checked against a torch module
 built with the same mistake in ``tests/test_checker.py``.
 
-A reader's text is parsed by :mod:`solutions.answers.expression` (a whitelist;
-nothing is evaluated). Two expressions are equal when their difference expands
-to zero and they agree at random points (for floors, which sympy does not
-always simplify, the points decide).
+A reader's text is parsed by :mod:`solutions.answers.expression` (a whitelist
+within a budget of size, nesting and degree; nothing is evaluated). Two
+expressions are equal when their difference, brought over one denominator and
+cancelled, is zero (so a rational function equal to a polynomial is equal to
+it) and they agree at random points (for floors, which sympy does not always
+simplify, the points decide). An answer that has no value at one of those
+points (a division by zero there) is refused, with the point. An order
+``O(…)`` is read as its argument: nested orders collapse (``O(O(n))`` is
+``O(n)``), a positive constant is ``O(1)``, and an argument that is not
+positive for large n (``O(-n)``, ``O(log(n - n))``) is refused. The algebra of
+one check runs under a wall-clock limit (:data:`ALGEBRA_SECONDS`, in the main
+thread); past it the check is refused in one line, never left hanging.
 
 >>> v = check("csc413-1c-weights", "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF")
 >>> v.correct, v.exit_status
@@ -22,9 +30,12 @@ always simplify, the points decide).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -32,10 +43,12 @@ import sympy
 
 from solutions.answers import counting
 from solutions.answers.conv_shapes import conv_output_size
-from solutions.answers.expression import BigO, parse, parse_tuple
+from solutions.answers.expression import BigO, ExpressionError, parse, parse_tuple
+from solutions.answers.validation import boolean, instance, positive_int, sequence, text
 
 POINTS = 12            # random points per comparison, beside the defaults
 _RNG_SEED = 413
+ALGEBRA_SECONDS = 5.0   # wall-clock limit of one check's algebra (its input is bounded too)
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,8 @@ def q3_memory_formula(optimizer: str = "adam", leave_out: tuple[str, ...] = (),
     """
     from solutions.answers import alexnet_1x1   # imports torch
 
+    leave_out = sequence("leave_out", leave_out, text, min_length=0)
+    one_image = boolean("one_image", one_image)
     one = alexnet_1x1.closed_form_bill(optimizer, 1).as_dict()
     bad = [item for item in leave_out if (item not in one and item != "biases") or item == "total"]
     if bad:
@@ -302,13 +317,20 @@ _FAMILIES: dict[str, Callable[[], list[Check]]] = {
 IDS: tuple[str, ...] = tuple(_FAMILIES)
 
 
-@cache
 def get(check_id: str) -> Check:
     """The check named ``check_id``, else ``ValueError`` listing the IDs."""
     if not isinstance(check_id, str) or check_id not in _FAMILIES:
-        raise ValueError(f"check_id must be one of {', '.join(IDS)}; got {check_id!r}")
+        raise ValueError(f"check_id must be one of {', '.join(IDS)}; got {check_id!r}"[:2000])
+    return _build(check_id)
+
+
+@cache
+def _build(check_id: str) -> Check:
     (c,) = [c for c in _FAMILIES[check_id]() if c.id == check_id]
     return c
+
+
+get.cache_clear = _build.cache_clear   # type: ignore[attr-defined]  (the checks are built once)
 
 
 def checks() -> dict[str, Check]:
@@ -317,6 +339,38 @@ def checks() -> dict[str, Check]:
 
 
 # ---------------------------------------------------------------- comparing
+
+class _OutOfTime(BaseException):
+    """The algebra's time is up (a BaseException, so no ``except Exception`` inside sympy keeps it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`ExpressionError` in the block once ``seconds`` of wall-clock time have passed.
+
+    A SIGALRM timer, so only in the main thread of a process whose timer is free;
+    elsewhere the block runs unlimited (the parser's budget still bounds it).
+    """
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise ExpressionError(f"too costly to check within {seconds:g} s: multiply it out or simplify "
+                              "it, and try again") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
 
 def _points(c: Check, n: int = POINTS) -> list[dict[sympy.Symbol, int]]:
     rng = random.Random(_RNG_SEED)
@@ -333,13 +387,35 @@ def _at(value: object, point: Mapping) -> object:
     return sympy.nsimplify(sympy.sympify(value).subs(point))
 
 
+def _is_zero(difference: sympy.Expr) -> bool:
+    """Exactly: over one denominator and cancelled (a rational function), is it 0?"""
+    return sympy.cancel(sympy.together(difference)) == 0
+
+
 def _equal(c: Check, a: object, b: object) -> bool:
     if isinstance(a, tuple) != isinstance(b, tuple) or (isinstance(a, tuple) and len(a) != len(b)):
         return False
     pts = _points(c)
+    if _at(a, pts[0]) != _at(b, pts[0]):   # most comparisons end here, at the defaults
+        return False
     if isinstance(a, tuple) or any(x.has(sympy.floor, sympy.ceiling) for x in (a, b)):
-        return all(_at(a, p) == _at(b, p) for p in pts)
-    return sympy.expand(a - b) == 0 and all(_at(a, p) == _at(b, p) for p in pts)
+        return all(_at(a, p) == _at(b, p) for p in pts[1:])
+    return _is_zero(a - b) and all(_at(a, p) == _at(b, p) for p in pts[1:])
+
+
+def _defined(value: object) -> bool:
+    values = value if isinstance(value, tuple) else (value,)
+    return all(v.is_real is True and v.is_finite is True for v in values)
+
+
+def _require_defined(c: Check, yours: object) -> None:
+    """:class:`ExpressionError` naming the first point (the defaults, then the random points)
+    where ``yours`` has no value (zoo, nan: a division by zero there)."""
+    for point in _points(c):
+        if not _defined(_at(yours, point)):
+            where = ", ".join(f"{s}={v}" for s, v in point.items()) or "every size"
+            raise ExpressionError(f"your answer has no value at {where} (a division by zero there); "
+                                  "an answer must have one at every size")
 
 
 def _same_order(a: sympy.Expr, b: sympy.Expr) -> bool:
@@ -384,10 +460,10 @@ def _where(c: Check) -> str:
 
 def parse_answer(c: Check, text: str) -> object:
     """``text`` parsed for check ``c`` (a tuple for shapes). Raises ``ExpressionError`` (a ValueError)."""
+    instance("c", c, Check)
     if c.kind == "shape":
         items = parse_tuple(text, c.symbols, c.functions)
         if len(items) != len(c.answer):
-            from solutions.answers.expression import ExpressionError
             raise ExpressionError(f"expected {len(c.answer)} sizes separated by commas "
                                   f"(height, width, channels), got {len(items)}")
         return tuple(items)
@@ -399,15 +475,23 @@ def parse_answer(c: Check, text: str) -> object:
 def check(check_id: str, text: str) -> Verdict:
     """The verdict on ``text`` as the answer ``check_id``.
 
-    Raises ``ValueError`` (one line) for an unknown ID or input the parser
-    refuses; returns a :class:`Verdict` otherwise.
+    Raises ``ValueError`` (one line) for an unknown ID, and :class:`ExpressionError`
+    (a ``ValueError``, one line) for input the parser refuses, an answer with no
+    value at a point of the check, or algebra past :data:`ALGEBRA_SECONDS`;
+    returns a :class:`Verdict` otherwise.
     """
     c = get(check_id)
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, got {text!r}")
     yours = parse_answer(c, text)
+    with _time_limit(ALGEBRA_SECONDS):
+        return _verdict(c, yours)
+
+
+def _verdict(c: Check, yours: object) -> Verdict:
     if c.kind == "order":
         return _check_order(c, yours)
+    _require_defined(c, yours)
     if _equal(c, yours, c.answer):
         value = f" ({_at_defaults(c, c.answer)})" if c.defaults else ""
         return Verdict(c.id, yours, True, f"correct: {_fmt(c.answer)}{value}")
@@ -440,7 +524,7 @@ def _no_known_slip(c: Check, yours: object) -> str:
     diff = sympy.expand(yours - c.answer)
     terms = sympy.Add.make_args(diff)
     if not diff.free_symbols or not all(t.is_polynomial(*c.symbols.values()) for t in terms):
-        return head + f"; yours − book's = {_fmt(diff)}."
+        return head + f"; yours − book's = {_fmt(sympy.cancel(sympy.together(diff)))}."
     smallest = min(terms, key=lambda t: abs(_at(t, c.defaults)))
     _, monomial = smallest.as_coeff_Mul()
     gens = sorted(c.symbols.values(), key=str)
@@ -452,12 +536,38 @@ def _no_known_slip(c: Check, yours: object) -> str:
                    f"the book's {_fmt(ours_coeff * monomial)}.")
 
 
-def _check_order(c: Check, yours: sympy.Expr) -> Verdict:
-    arg = _order_arg(yours)
-    if arg is None:
-        arg = yours   # "n" read as O(n)
+def _order_argument(yours: sympy.Expr) -> sympy.Expr:
+    """What ``O(…)`` the reader means, normalised: the argument (``n`` alone is read as O(n)),
+    orders inside it read as their arguments (``O(O(n))`` is O(n)), a positive constant as 1;
+    :class:`ExpressionError` for one in other symbols, undefined, or not positive for large n."""
+    arg = yours.args[0] if isinstance(yours, BigO) else yours
+    while arg.has(BigO):   # one level a pass (the parser allows a few)
+        arg = arg.replace(lambda e: isinstance(e, BigO), lambda e: e.args[0])
     if arg.free_symbols - {N}:
-        raise ValueError("an order must be in n only, e.g. O(n)")
+        raise ExpressionError("an order must be in n only, e.g. O(n)")
+    if arg.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError("your order has no value (a division by zero or the log of 0 inside it)")
+    if arg.is_number:
+        if arg.is_positive is True:
+            return sympy.Integer(1)
+        raise ExpressionError(f"O({_fmt(arg)}): an order of growth needs a positive argument (a "
+                              "positive constant is O(1))")
+    try:
+        limit = sympy.limit(arg, N, sympy.oo)
+        # where it tends to 0 (1/n), its sign far out says whether it is positive there
+        positive = limit.is_extended_positive is True or (
+            limit == 0 and sympy.N(arg.subs(N, sympy.Integer(10) ** 100), 30).is_positive is True)
+    except (ValueError, TypeError, NotImplementedError, ArithmeticError) as err:
+        raise ExpressionError(f"O({_fmt(arg)}): cannot tell how it grows ({type(err).__name__})") \
+            from None
+    if not (limit.is_extended_real is True and positive):
+        raise ExpressionError(f"O({_fmt(arg)}): an order of growth needs an argument that is "
+                              "positive for large n, e.g. O(n)")
+    return arg
+
+
+def _check_order(c: Check, yours: sympy.Expr) -> Verdict:
+    arg = _order_argument(yours)
     ours = _order_arg(c.answer)
     if _same_order(arg, ours):
         return Verdict(c.id, yours, True, f"correct: O({_fmt(ours)})")
@@ -506,11 +616,9 @@ def typical_answer_verdicts() -> list[TypicalVerdict]:
     for key in ("weights", "outputs", "connections", "weights_doubled", "outputs_doubled",
                 "connections_doubled"):
         ident = _TYPICAL_IDS[key]
-        c = get(ident)
         # the formula as the reader would type it, through the parser like any other answer
         verdict = check(ident, sympy.sstr(typ[key]))
         out.append(TypicalVerdict(key.replace("_doubled", ", 64×64 input"), ident, typ[key], verdict))
-        assert c.id == verdict.check_id
     return out
 
 
@@ -519,6 +627,10 @@ def other_slips(made: set[str] | None = None) -> list[tuple[str, str, object, in
 
     Rows: (check id, slip, change to the answer, value at the defaults, the book's value).
     """
+    if made is not None:
+        if isinstance(made, (str, bytes)) or not isinstance(made, (set, frozenset, list, tuple)):
+            raise ValueError(f"made must be a set of slip names or None, got {made!r}")
+        made = set(sequence("made", list(made), text, min_length=0))
     if made is None:
         made = {s for t in typical_answer_verdicts() for s in t.verdict.slips}
     rows = []
@@ -539,7 +651,13 @@ def page_data(check_ids: list[str] | None = None, n_points: int = POINTS) -> dic
     Only formula checks (no shapes, no orders). Values are exact integers or
     fractions written as floats (they are integers for every 1(c) count).
     """
-    ids = [i for i in IDS if i.startswith("csc413-1c-")] if check_ids is None else check_ids
+    def known(name: str, ident: object) -> str:
+        if not isinstance(ident, str) or ident not in _FAMILIES:
+            raise ValueError(f"{name} must be a check id, got {ident!r}")
+        return ident
+    ids = [i for i in IDS if i.startswith("csc413-1c-")] if check_ids is None else \
+        sequence("check_ids", check_ids, known, min_length=0)
+    n_points = positive_int("n_points", n_points)
     out = {}
     for ident in ids:
         c = get(ident)

@@ -27,8 +27,9 @@ from typing import Any, cast
 import numpy as np
 from scipy import stats
 
-from solutions.answers.common import finite_number, positive_int
 from solutions.answers.edge_split import EdgeAccuracy, accuracy_by_edges
+from solutions.answers.validation import (array, boolean, finite_number, instance, mapping, number,
+                                          positive_int, sequence, text)
 
 ALPHA = 0.05               # Welch's test: two-sided significance level
 WELCH = "Welch's t-test"
@@ -202,6 +203,7 @@ def near_extreme(rows: Sequence[Spread], noise_range: float, largest: bool = Tru
     (10, 5)
     """
     rows = _spreads("rows", rows, minimum=1)
+    largest = boolean("largest", largest)
     ordered = sorted(rows, key=lambda r: r.mean, reverse=largest)
     top = ordered[0]
     return tuple(r.setting for r in ordered if r is top or not compare(top, r, noise_range).beyond_noise)
@@ -254,21 +256,25 @@ class ColourEvidence:
 
 
 def _palette(palette: object) -> np.ndarray:
-    p = np.asarray(palette, dtype=np.float64) if isinstance(palette, (np.ndarray, list, tuple)) else None
-    if p is None or p.ndim != 2 or p.shape[1] != 3 or len(p) < 2:
-        raise ValueError(f"palette must be a (K, 3) array of RGB colours with K ≥ 2, got {palette!r}")
+    p = array("palette", palette, ndim=2, dtype=np.float64)
+    if p.shape[1] != 3 or len(p) < 2:
+        raise ValueError(f"palette must be a (K, 3) array of RGB colours with K ≥ 2, got shape {p.shape}")
     return p
 
 
 def _shares(result: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
     try:
-        share = result["per_colour"]
+        share = mapping("result", result)["per_colour"]
         target = np.asarray(share["target_share"], dtype=np.float64)
         predicted = np.asarray(share["predicted_share"], dtype=np.float64)
-    except (TypeError, KeyError) as err:
+    except (TypeError, KeyError, IndexError) as err:
         raise ValueError(f"result must hold per_colour target_share and predicted_share ({err})") from None
     if target.shape != (k,) or predicted.shape != (k,):
         raise ValueError(f"result's per_colour shares must have one value per palette colour ({k})")
+    for name, share in (("target_share", target), ("predicted_share", predicted)):
+        if not np.isfinite(share).all() or (share < 0).any() or share.sum() <= 0:
+            raise ValueError(f"result's per_colour {name} must be finite shares ≥ 0 that add up to "
+                             "more than 0")
     return target, predicted
 
 
@@ -350,9 +356,10 @@ class SweepRow:
 
 def _final(result: Any, field: str) -> float:
     try:
-        return float(result["final"][field])
-    except (TypeError, KeyError):
+        value = mapping("result", result)["final"][field]
+    except (TypeError, KeyError, IndexError):
         raise ValueError(f"result must hold final[{field!r}], got {result!r:.80}") from None
+    return number(f"result's final[{field!r}]", value)
 
 
 def overfit(result: dict[str, Any]) -> float:
@@ -361,8 +368,9 @@ def overfit(result: dict[str, Any]) -> float:
     >>> overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}, {"val_loss": 1.3}]})
     0.10000000000000009
     """
+    mapping("result", result)
     try:
-        losses = [float(e["val_loss"]) for e in result["epochs"]]
+        losses = [number("result's epochs val_loss", e["val_loss"]) for e in result["epochs"]]
     except (TypeError, KeyError):
         raise ValueError("result must hold epochs with val_loss") from None
     if not losses:
@@ -412,6 +420,8 @@ class Noise:
 
 def noise_at(rows: Sequence[SweepRow], reference: int) -> Noise:
     """The seed ranges of the row ``reference`` (which must have ≥ 2 seeds)."""
+    rows = sequence("rows", rows, lambda n, r: instance(n, r, SweepRow))
+    reference = positive_int("reference", reference)
     ref = [r for r in rows if r.batch == reference]
     if not ref:
         raise ValueError(f"reference must be one of the rows' batch sizes, got {reference!r}")
@@ -476,7 +486,7 @@ def analyse_sweep(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndar
     first, last = rows[0], rows[-1]
     if truth_vivid is None:
         truth_vivid = colour_evidence(runs[reference][0], palette).vivid_target_share
-    truth = finite_number("truth_vivid", truth_vivid)
+    truth = number("truth_vivid", truth_vivid, minimum=0, maximum=100)   # a share of pixels, in %
     truth_row = spread("truth", [truth])
     vivid_cmp = {r.batch: compare(truth_row, r.vivid, noise.vivid) for r in rows}
     min_seeds = min(r.val_loss.n for r in rows)
@@ -558,6 +568,7 @@ def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palet
     have at least two seeds).
     """
     palette = _palette(palette)
+    full = text("full", full)
     if not isinstance(variants, Mapping) or full not in variants:
         raise ValueError(f"full must name one of the variants, got {full!r}")
     if noise is not None and not isinstance(noise, Noise):
@@ -587,8 +598,7 @@ def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palet
 def beyond_noise(rows: Sequence[AblationRow]) -> tuple[str, ...]:
     """The variants of :func:`ablations` whose validation loss or accuracy differs from the full
     one beyond the noise, in row order."""
-    if isinstance(rows, (str, bytes)) or not all(isinstance(r, AblationRow) for r in rows):
-        raise ValueError(f"rows must be AblationRows, got {rows!r:.80}")
+    rows = sequence("rows", rows, lambda n, r: instance(n, r, AblationRow), min_length=0)
     return tuple(r.name for r in rows
                  if r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)
 
@@ -622,13 +632,17 @@ def gradient_ratio(result: dict[str, Any], reference: dict[str, Any], layer: str
     gradient scales as 1/‖W‖, so a ratio compares weight norms as much as
     gradient flow: it can only be read between variants of one architecture.
     """
+    layer = text("layer", layer)
+    mapping("result", result), mapping("reference", reference)
     per_epoch = []
     for name, r in (("result", result), ("reference", reference)):
         try:
             per_epoch.append((r["steps"] / len(r["epochs"]), len(r["epochs"])))
-            [e["grad_norms"][layer] for e in r["epochs"]]
+            for e in r["epochs"]:
+                number(f"{name}'s grad_norms[{layer!r}]", e["grad_norms"][layer], minimum=0)
         except (TypeError, KeyError, ZeroDivisionError):
-            raise ValueError(f"{name} must hold steps and epochs with grad_norms[{layer!r}]") from None
+            raise ValueError(f"{name} must hold steps and epochs with grad_norms of the layer given "
+                             f"(layer={layer!r})") from None
     if per_epoch[0] != per_epoch[1]:
         raise ValueError(f"result and reference must take the same steps per epoch and epochs, got "
                          f"{per_epoch[0]} and {per_epoch[1]}")
@@ -646,7 +660,8 @@ def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -
     >>> round(spearman([1, 2, 3, 4], [10, 20, 20, 30]), 4)   # ranks 1, 2.5, 2.5, 4: 4.5 / √(5 · 4.5)
     0.9487
     """
-    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if a.ndim != 1 or a.shape != b.shape or len(a) < 3:
+    a = array("x", x, ndim=1, dtype=float)
+    b = array("y", y, ndim=1, dtype=float)
+    if a.shape != b.shape or len(a) < 3:
         raise ValueError(f"x and y must be 1-D sequences of one length ≥ 3, got {a.shape}, {b.shape}")
     return float(stats.spearmanr(a, b).statistic)

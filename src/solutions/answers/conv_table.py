@@ -58,9 +58,14 @@ def kernel_width_for_output(target: sympy.Expr = W - 1) -> sympy.Expr:
     >>> kernel_width_for_output()
     2
     """
+    if not isinstance(target, sympy.Expr) or target.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) \
+            or target.free_symbols - {W}:
+        raise ValueError(f"target must be a finite sympy expression in w, got {target!r}")
     k = sympy.Symbol("k", integer=True, positive=True)
-    (solution,) = sympy.solve(sympy.Eq(conv_output_size(W, k), target), k)
-    return solution
+    solutions = sympy.solve(sympy.Eq(conv_output_size(W, k), target), k)
+    if len(solutions) != 1:
+        raise ValueError(f"target must be an output width some kernel gives (w − k + 1), got {target}")
+    return solutions[0]
 
 
 def assumptions() -> tuple[sympy.Rel, ...]:
@@ -101,6 +106,9 @@ def _ints(*values: int) -> tuple[int, ...]:
     return tuple(int(v) for v in values)
 
 
+MAX_CHECK_VALUES = 10**7   # torch_check builds an h×w×c1 input and an (h·c1)×c2×2 kernel
+
+
 def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
     """Each row's (formula, torch) pair for concrete sizes, in h×w×c layout.
 
@@ -109,6 +117,9 @@ def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, 
     """
     for name, value in (("h", h), ("w", w), ("c1", c1), ("c2", c2)):
         positive_int(name, value)
+    if h * w * c1 > MAX_CHECK_VALUES or h * c1 * c2 * 2 > MAX_CHECK_VALUES:
+        raise ValueError(f"h, w, c1, c2 must keep the check's tensors under {MAX_CHECK_VALUES:,} values "
+                         f"(it builds them), got h·w·c1 = {h * w * c1:,}")
     sizes = {H: h, W: w, C1: c1, C2: c2}
     for rel, name in zip(assumptions(), ("h", "w", "c1")):
         if not rel.subs(sizes):
@@ -120,7 +131,8 @@ def torch_check(h: int, w: int, c1: int, c2: int) -> dict[str, tuple[tuple[int, 
         conv1d = nn.Conv1d(h * c1, c2, kernel_size=2)
         y1 = conv1d(x.permute(0, 1, 3, 2).reshape(1, h * c1, w))       # (N, c2, w−1)
         kernel = conv1d.weight.shape                                    # (c2, h·c1, 2)
-        assert tuple(y1.shape) == (1, c2, w - 1), "the 1-D layer must give 1×(w−1)×c2"
+        if tuple(y1.shape) != (1, c2, w - 1):   # torch disagreeing with the table: a bug, ours or torch's
+            raise RuntimeError(f"the 1-D layer gave {tuple(y1.shape)}, not 1×{c2}×{w - 1}")
 
         y2 = nn.Conv2d(c1, c2, 3, stride=3)(x.permute(0, 3, 1, 2))      # (N, c2, h', w')
         y3 = nn.Conv3d(1, 1, (3, 3, 2))(x.unsqueeze(1))                 # (N, 1, h−2, w−2, c1−1)

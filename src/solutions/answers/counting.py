@@ -42,6 +42,7 @@ from typing import Any, TypeAlias
 import sympy
 
 from solutions.answers.common import positive_int
+from solutions.answers.validation import instance, sequence
 from solutions.answers.conv_shapes import conv_output_size
 
 NF, NC = sympy.symbols("NF NC", integer=True, positive=True)
@@ -110,6 +111,10 @@ def size_argument(name: str, value: object) -> sympy.Expr | int:
     ValueError: num_filters must be a positive integer or a sympy symbol, got 'NF'
     """
     if isinstance(value, sympy.Symbol):
+        if value.is_positive is False or value.is_integer is False:   # a size is a whole number ≥ 1
+            declared = "not positive" if value.is_positive is False else "not an integer"
+            raise ValueError(f"{name} must be a positive integer or a sympy symbol that may be one, "
+                             f"got {value!r} (declared {declared})")
         return value
     try:
         return positive_int(name, value)
@@ -206,6 +211,8 @@ CONVENTIONS = {
 
 def count_totals(rows: list[LayerRow]) -> dict[str, Amount]:
     """Totals of ``rows`` under every convention in :data:`CONVENTIONS`."""
+    rows = sequence("rows", rows, lambda n, r: instance(n, r, LayerRow))
+
     def total(attr: str, keep: Callable[[LayerRow], bool] = lambda r: True) -> Amount:
         return sympy.expand(sum((getattr(r, attr) for r in rows if keep(r)), sympy.Integer(0)))
 
@@ -228,7 +235,19 @@ def evaluate(expr: Amount, values: Values | None = None) -> int:
         raise ValueError(f"expr must be a sympy expression or an integer, got {expr!r}")
     if values is not None and not isinstance(values, dict):
         raise ValueError(f"values must be a dict of symbols to numbers, got {values!r}")
-    return int(sympy.sympify(expr).subs(DEFAULTS if values is None else values))
+    for symbol, value in (values or {}).items():
+        if not isinstance(symbol, sympy.Symbol):
+            raise ValueError(f"values must map sympy symbols to sizes, got the key {symbol!r}")
+        size_argument(f"values[{symbol}]", value)
+    value = sympy.sympify(expr).subs(DEFAULTS if values is None else values)
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ValueError(f"expr has no value there (a division by zero), got {expr!r}")
+    if value.free_symbols:
+        raise ValueError(f"values must give every symbol of the expression a size; "
+                         f"{', '.join(map(str, sorted(value.free_symbols, key=str)))} left")
+    if not value.is_Integer:
+        raise ValueError(f"expr must be a whole number there, got {value}")
+    return int(value)
 
 
 def doubled_input_ratios() -> dict[str, sympy.Expr]:
@@ -403,6 +422,7 @@ def slip_variants(count: Count, depth: int = 3) -> list[tuple[tuple[str, ...], C
     """
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
         raise ValueError(f"depth must be a non-negative integer, got {depth!r}")
+    instance("count", count, Count)
     found: list[tuple[tuple[str, ...], Count]] = []
     frontier: list[tuple[tuple[str, ...], Count]] = [((), count)]
     for _ in range(depth):

@@ -6,9 +6,17 @@ aliases), ``+ - * / ^ **``, ``×``, ``·``, ``÷``, ``−``, superscript powers
 parentheses, ``⌊…⌋`` / ``⌈…⌉`` and the functions the caller allows
 (``floor``, ``ceil``, ``log``, ``O``), and, where asked, a tuple ``a, b, c``.
 A run of known symbols without spaces is split (``NFNC`` is ``NF·NC``).
+A number written in groups of three digits separated by single spaces
+(``150 208``, also with a thin or no-break space) is one number, as its reader
+means it; two numbers side by side otherwise (``2 3``), or a number after a
+factor with no operator (``NF 2``), are refused, never multiplied; so is a
+number grouped by commas (``150,208``), which reads as a tuple or a decimal.
 Anything else raises :class:`ExpressionError` (a ``ValueError``) saying what
 and where, in one line. Nothing of the text is ever executed: the parser
-builds the sympy expression node by node.
+builds the sympy expression node by node, within a budget: at most
+:data:`MAX_LENGTH` characters, :data:`MAX_DEPTH` nested brackets of which
+:data:`MAX_CALLS` nested function calls, and a total degree of
+:data:`MAX_DEGREE` once multiplied out (so expanding it is cheap).
 
 >>> NF, NC = sympy.symbols("NF NC", integer=True, positive=True)
 >>> parse("72NF² + 9×NF·NC + 9NC^2", {"NF": NF, "NC": NC})
@@ -32,7 +40,8 @@ MAX_EXPONENT = 12       # NF^12 is plenty; 9^9^9 is refused, not computed
 MAX_DIGITS = 15
 MAX_DEPTH = 40          # nested parentheses
 MAX_DIGITS_RESULT = 60  # a constant power with more digits is refused before it is computed
-MAX_DEGREE = 24         # (NF + NC)^12^12 is refused before it is expanded
+MAX_DEGREE = 12         # total degree once multiplied out: (NF + NC)^12^12 is refused, not expanded
+MAX_CALLS = 4           # nested function calls: O(log(n)) needs 2; log(log(…)) 59 deep is refused
 
 BigO = sympy.Function("O")   # a marker: O(n) stays O(n), never sympy's Order
 FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
@@ -56,17 +65,25 @@ class Token:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# 150 208, 1 000 000 (one space, thin space or no-break space between groups of three digits)
+_GROUPED = re.compile(r"\d{1,3}(?:([ \u00a0\u2009\u202f])\d{3})(?:\1\d{3})*(?![\d.])")
+_COMMA_GROUPED = re.compile(r"\s*\d{1,3}(?:,\d{3})+\s*$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def tokens(text: str) -> list[Token]:
     """The tokens of ``text``; a character it does not know ends them as a ``bad`` token."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, got {text!r}")
     out: list[Token] = []
     i = 0
     while i < len(text):
         ch = text[i]
         if ch.isspace():
             i += 1
+        elif (m := _GROUPED.match(text, i)) and not (out and out[-1].kind == "num"):
+            out.append(Token("num", re.sub(r"\D", "", m.group()), i + 1))   # one number, in groups
+            i = m.end()
         elif m := _NUMBER.match(text, i):
             out.append(Token("num", m.group(), i + 1))
             i = m.end()
@@ -102,6 +119,7 @@ class _Parser:
         self.symbols = dict(symbols)
         self.functions = tuple(functions)
         self.depth = 0
+        self.calls = 0
 
     # -- helpers
     @property
@@ -165,6 +183,11 @@ class _Parser:
                 else:
                     value = value * rhs
             elif self._starts_primary():   # implicit multiplication: 2NF, 2(NF+1), NF NC
+                if self.tok.kind == "num":   # 2 3, NF 2, (NF+1)2: never a silent product
+                    raise ExpressionError(
+                        f"a number at column {self.tok.column} follows another factor without an "
+                        "operator: write * between them (or, for one number, its digits without a "
+                        "space or in groups of three: 150208 or 150 208)")
                 value = value * self.power()
             else:
                 return value
@@ -191,10 +214,9 @@ class _Parser:
                                   f"got {exponent} (before column {self.tok.column})")
         if base.is_Number and base != 0 and float(exponent) * math.log10(abs(float(base))) > MAX_DIGITS_RESULT:
             raise ExpressionError(f"number too large (before column {self.tok.column})")
-        if not base.is_Number and base.is_polynomial():
-            degree = sympy.Poly(base).total_degree()
-            if degree * int(exponent) > MAX_DEGREE:
-                raise ExpressionError(f"degree above {MAX_DEGREE} (before column {self.tok.column})")
+        if degree_bound(base) * int(exponent) > MAX_DEGREE:
+            raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out "
+                                  f"(before column {self.tok.column})")
         return base ** exponent
 
     def primary(self) -> sympy.Expr:
@@ -225,9 +247,14 @@ class _Parser:
         if is_call and t.text in self.functions:
             self.take()
             self.depth += 1
+            self.calls += 1
+            if self.depth > MAX_DEPTH or self.calls > MAX_CALLS:
+                raise ExpressionError(f"too deeply nested at column {t.column} (at most {MAX_CALLS} "
+                                      f"functions inside one another)")
             arg = self.expr()
             self.expect(")")
             self.depth -= 1
+            self.calls -= 1
             return FUNCTIONS[t.text](arg)
         if t.text in self.symbols:
             return self.symbols[t.text]
@@ -236,6 +263,34 @@ class _Parser:
             return sympy.Mul(*(self.symbols[p] for p in parts))
         kind = "function" if is_call else "symbol"
         raise ExpressionError(f"unknown {kind} {t.text!r} at column {t.column}; allowed: {self.allowed()}")
+
+
+def degree_bound(expr: sympy.Expr) -> int:
+    """An upper bound of the total degree of ``expr`` once multiplied out (numerator and
+    denominator together; a function counts as its argument), from its tree alone.
+
+    >>> NF, NC = sympy.symbols("NF NC")
+    >>> degree_bound((NF + NC + 1) ** 12 * (NF + 1) ** 12), degree_bound((NF**2 - 1) / (NF + 1))
+    (24, 3)
+    """
+    if isinstance(expr, (tuple, list)):
+        return max((degree_bound(e) for e in expr), default=0)
+    if not isinstance(expr, sympy.Basic) or expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ValueError(f"expr must be a finite sympy expression (or a tuple of them), got {expr!r}")
+    if expr.is_Symbol:
+        return 1
+    if expr.is_Number or not expr.args:
+        return 0
+    if expr.is_Add:
+        return max(degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(degree_bound(a) for a in expr.args)
+    if expr.is_Pow:
+        base, exponent = expr.args
+        if exponent.is_Integer:
+            return degree_bound(base) * abs(int(exponent))
+        return MAX_DEGREE + 1   # not a whole power: never from this parser
+    return max(degree_bound(a) for a in expr.args)
 
 
 def _split(word: str, symbols: Mapping[str, object]) -> list[str] | None:
@@ -256,7 +311,8 @@ def _check_args(text: object, symbols: object, functions: object) -> None:
     if not isinstance(symbols, Mapping) or not all(
             isinstance(k, str) and isinstance(v, sympy.Symbol) for k, v in symbols.items()):
         raise ValueError(f"symbols must map names to sympy symbols, got {symbols!r}")
-    if isinstance(functions, str) or not all(f in FUNCTIONS for f in functions):
+    if isinstance(functions, (str, bytes)) or not isinstance(functions, (Sequence, set, frozenset)) \
+            or not all(isinstance(f, str) and f in FUNCTIONS for f in functions):
         raise ValueError(f"functions must be some of {sorted(FUNCTIONS)}, got {functions!r}")
 
 
@@ -264,6 +320,10 @@ def parse(text: str, symbols: Mapping[str, sympy.Symbol], functions: Sequence[st
     """``text`` as a sympy expression in ``symbols`` (see the module docstring)."""
     items = parse_tuple(text, symbols, functions)
     if len(items) != 1:
+        if _COMMA_GROUPED.match(text):
+            raise ExpressionError(f"{text.strip()!r}: write the number without commas "
+                                  f"({re.sub(r'[^0-9]', '', text)}) or in groups of three with "
+                                  "spaces (a comma may mean a decimal point)")
         raise ExpressionError(f"expected one expression, got {len(items)} separated by commas")
     return items[0]
 
@@ -276,4 +336,14 @@ def parse_tuple(text: str, symbols: Mapping[str, sympy.Symbol],
         raise ExpressionError(f"input longer than {MAX_LENGTH} characters")
     if not text.strip():
         raise ExpressionError("empty input")
-    return _Parser(text, symbols, functions).tuple_()
+    try:
+        items = _Parser(text, symbols, functions).tuple_()
+    except RecursionError:   # unreachable within MAX_LENGTH, kept as a refusal all the same
+        raise ExpressionError("too deeply nested") from None
+    for item in items:
+        if item.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ExpressionError("it has no value as written (the log of 0, or a division by an "
+                                  "expression that is 0)")
+        if degree_bound(item) > MAX_DEGREE:
+            raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out")
+    return items

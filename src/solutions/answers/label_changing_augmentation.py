@@ -39,6 +39,7 @@ import numpy as np
 from solutions.answers import bootstrap
 from solutions.answers.bootstrap import Change
 from solutions.answers.common import choice, finite_number, positive_int
+from solutions.answers.validation import array, instance, number, same_shape, sequence
 from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
     ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
     SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
@@ -73,11 +74,32 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     >>> iou(a, a), iou(a, flip_h(a)), iou(a, np.array([[0, 1, 1, 0]], bool))
     (1.0, 0.0, 0.3333333333333333)
     """
-    a, b = np.asarray(a, bool), np.asarray(b, bool)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    a, b = _mask("a", a), _mask("b", b)
+    same_shape(("a", "b"), (a, b))
     union = np.logical_or(a, b).sum()
     return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
+
+
+def _mask(name: str, value: object) -> np.ndarray:
+    """A binary mask: booleans, or numbers that are all 0 or 1."""
+    m = array(name, value, kinds="biuf")
+    if m.dtype != bool and not np.isin(m, (0, 1)).all():
+        raise ValueError(f"{name} must be a binary mask (booleans, or 0 and 1), got values "
+                         f"{np.unique(m)[:5]}")
+    return m.astype(bool)
+
+
+def _labels_of(name: str, value: object) -> np.ndarray:
+    """Classes 0..9 as a 1-D integer array (checked as an array first: ragged lists, strings)."""
+    return _labels(name, array(name, value, ndim=1, kinds="iu", empty=True))
+
+
+def _paired_labels(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
+    t, p = _labels_of("y_true", y_true), _labels_of("y_pred", y_pred)
+    same_shape(("y_true", "y_pred"), (t, p))
+    if not t.size:
+        raise ValueError("y_true and y_pred must not be empty")
+    return t, p
 
 
 def touching_edge(x: np.ndarray) -> float:
@@ -89,7 +111,7 @@ def touching_edge(x: np.ndarray) -> float:
     >>> touching_edge(a)
     0.5
     """
-    x = _images("x", x, ndim=3)
+    x = _images("x", array("x", x, ndim=3), ndim=3)
     return float(np.mean((x[..., 0, :] > 0).any(axis=-1) | (x[..., -1, :] > 0).any(axis=-1)))
 
 
@@ -106,9 +128,7 @@ def bootstrap_interval(values: np.ndarray, resamples: int = RESAMPLES, seed: int
     >>> bootstrap_interval(np.array([0.0, 1.0]))  # means 0, ½, 1 with chances ¼, ½, ¼
     (0.0, 1.0)
     """
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
-        raise ValueError(f"values must be a non-empty 1-D array of finite numbers, got shape {v.shape}")
+    v = array("values", values, ndim=1, dtype=float)
     means = v[bootstrap.indices(v.size, resamples, seed, name="values")].mean(axis=1)
     return bootstrap.interval(means, level)
 
@@ -135,7 +155,7 @@ def share_of(hits: np.ndarray, per_unit: int = 1) -> Share:
     >>> s.hits, s.total, s.value
     (3, 4, 0.75)
     """
-    h = np.asarray(hits)
+    h = array("hits", hits, ndim=1, kinds="biu")
     per_unit = positive_int("per_unit", per_unit)
     if h.ndim != 1 or h.size == 0 or h.min() < 0 or h.max() > per_unit:
         raise ValueError(f"hits must be a non-empty 1-D array of counts 0..per_unit, got {h!r}")
@@ -149,9 +169,8 @@ def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
     >>> c.delta, c.low, c.high, c.arrow
     (-1.0, -1.0, -1.0, '↓')
     """
-    a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    if a.shape != b.shape or not a.size:
-        raise ValueError(f"before and after must be non-empty and of one shape, got {a.shape} and {b.shape}")
+    a, b = array("before", before, ndim=1, dtype=float), array("after", after, ndim=1, dtype=float)
+    same_shape(("before", "after"), (a, b))
     d = b - a
     return Change(float(d.mean()), *bootstrap_interval(d))
 
@@ -162,9 +181,7 @@ def kept_per_class(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, ...]:
     >>> kept_per_class(np.array([0, 0, 1, 1, 1]), np.array([0, 1, 1, 1, 0]))[:3]
     (0.5, 0.6666666666666666, 0.0)
     """
-    t, p = _labels("y_true", y_true), _labels("y_pred", y_pred)
-    if t.shape != p.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, got {t.shape} and {p.shape}")
+    t, p = _paired_labels(y_true, y_pred)
     return tuple(float(np.mean(p[t == k] == k)) if np.any(t == k) else 0.0 for k in range(CLASSES))
 
 
@@ -176,6 +193,7 @@ def kept_classes(kept: tuple[float, ...], threshold: float = KEPT) -> tuple[int,
     """
     if not 0 < finite_number("threshold", threshold) <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    kept = sequence("kept", kept, lambda n, v: number(n, v, minimum=0, maximum=1))
     return tuple(k for k, s in enumerate(kept) if s >= threshold)
 
 
@@ -185,7 +203,7 @@ def confusions(y_true: np.ndarray, y_pred: np.ndarray, top: int = 5) -> tuple[tu
     >>> confusions(np.array([6, 6, 6, 9]), np.array([9, 9, 6, 6]))
     ((6, 9, 2), (9, 6, 1))
     """
-    t, p = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    t, p = _paired_labels(y_true, y_pred)
     top = positive_int("top", top)
     wrong = Counter((int(a), int(b)) for a, b in zip(t, p) if a != b)
     return tuple((a, b, c) for (a, b), c in wrong.most_common(top))
@@ -200,7 +218,7 @@ def largest_swap(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[int, int, floa
     >>> largest_swap(np.array([6, 6, 6, 9]), np.array([9, 9, 6, 9]))
     (6, 9, 0.6666666666666666)
     """
-    t, p = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    t, p = _paired_labels(y_true, y_pred)
     best = (0, 0, 0.0)
     for a in np.unique(t):
         counts = np.bincount(p[t == a], minlength=CLASSES).astype(float)
@@ -232,11 +250,15 @@ class Judged:
     largest_swap: tuple[int, int, float]               # (class, read as, share of the class)
 
 
-@cache
 def judged(readings: Readings, transform: str) -> Judged:
     """How the judge that never saw ``transform`` reads the transformed test digits."""
     r = _readings(readings)
     choice("transform", transform, tuple(r.judged))
+    return _judged(r, transform)
+
+
+@cache
+def _judged(r: Readings, transform: str) -> Judged:
     y, plain, pred = r.y_test, r.untouched[judge_of(transform)], r.judged[transform]
     kept = kept_per_class(y, pred)
     return Judged(transform=transform, untouched=share_of(plain == y), accuracy=share_of(pred == y),
@@ -304,13 +326,17 @@ class CropEffect:
         return max(max(row) for row in self.kept_by_position)
 
 
-@cache
 def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect:
     """What the judge (which never saw a crop) calls every crop of every test ``digit``."""
     r = _readings(readings)
     digit = _digit("digit", digit)
     if _integer("size", size) not in r.crops:
         raise ValueError(f"size must be one of the stored crop sizes {tuple(r.crops)}, got {size!r}")
+    return _crop_effect(r, digit, int(size))
+
+
+@cache
+def _crop_effect(r: Readings, digit: int, size: int) -> CropEffect:
     pred = r.crops[size][r.y_test == digit]                     # (digits, top, left)
     p = pred.shape[1]
     readings_ = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
@@ -325,9 +351,9 @@ def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple
 
     The typical answer said crops turn 8 into "3 or 0"; this says which readings beat both.
     """
-    if not than:
-        raise ValueError("than must name at least one class")
-    top = max(effect.readings[_digit("than", k)].high for k in than)
+    instance("effect", effect, CropEffect)
+    than = sequence("than", than, _digit)
+    top = max(effect.readings[k].high for k in than)
     return tuple(k for k in effect.ranked
                  if k != effect.digit and k not in than and effect.readings[k].low > top)
 
@@ -367,7 +393,6 @@ GLYPH_SIZE = 64                # bitmap side in pixels
 FONT_SIZE = 48                 # glyph height scale in the same pixels
 
 
-@cache
 def glyph(char: str, size: int = GLYPH_SIZE, font_size: float = FONT_SIZE) -> np.ndarray:
     """Binary bitmap (size, size) of one character of DejaVu Sans, centred by its bounding box.
 
@@ -378,6 +403,13 @@ def glyph(char: str, size: int = GLYPH_SIZE, font_size: float = FONT_SIZE) -> np
     >>> g.shape, g.dtype, bool(g.any())
     ((64, 64), dtype('bool'), True)
     """
+    if not isinstance(char, str) or len(char) != 1:
+        raise ValueError(f"char must be one character, got {char!r}")
+    return _glyph(char, positive_int("size", size), number("font_size", font_size, minimum=0, strict=True))
+
+
+@cache
+def _glyph(char: str, size: int, font_size: float) -> np.ndarray:
     from pathlib import Path
 
     import matplotlib
@@ -385,8 +417,6 @@ def glyph(char: str, size: int = GLYPH_SIZE, font_size: float = FONT_SIZE) -> np
     from matplotlib.path import Path as MplPath
     from matplotlib.textpath import TextPath
 
-    if len(char) != 1:
-        raise ValueError(f"char must be one character, got {char!r}")
     font = FontProperties(fname=Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
     path = TextPath((0, 0), char, size=font_size, prop=font)
     polygons = path.to_polygons()
@@ -422,8 +452,10 @@ GLYPH_PAIRS = (("flip_h", "b", "d"), ("flip_v", "b", "p"), ("rot180", "b", "q"),
 
 def glyph_match(transform: str, source: str, target: str) -> GlyphMatch:
     """How well ``transform(source)`` matches ``target``, against unrelated letters."""
-    if transform not in TRANSFORMS:
-        raise ValueError(f"transform must be one of {sorted(TRANSFORMS)}, got {transform!r}")
+    choice("transform", transform, sorted(TRANSFORMS))
+    for name, char in (("source", source), ("target", target)):
+        if not isinstance(char, str) or len(char) != 1:
+            raise ValueError(f"{name} must be one character, got {char!r}")
     moved = TRANSFORMS[transform](glyph(source))
     others = [c for c in LETTERS + UNRELATED if c not in (source, target)]
     base = [iou(moved, glyph(c)) for c in others]

@@ -44,7 +44,7 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
         raise ValueError(f"input_shape must be a sequence of positive integers, got {input_shape!r}")
-    if any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in input_shape):
+    if not input_shape or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in input_shape):
         raise ValueError(f"input_shape must be positive integers, got {tuple(input_shape)!r}")
     leaves = {name: m for name, m in model.named_modules() if not list(m.children())}
     shapes: dict[str, tuple[int, ...]] = {}
@@ -62,7 +62,11 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
     model.eval()  # no running-statistics update as a side effect
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            model(torch.zeros(1, *input_shape))
+            try:
+                model(torch.zeros(1, *input_shape))
+            except RuntimeError as err:   # the shape does not fit the model's layers
+                raise ValueError(f"input_shape {tuple(input_shape)} does not fit the model: "
+                                 f"{str(err).splitlines()[0]}") from None
     finally:
         for h in handles:
             h.remove()

@@ -24,6 +24,7 @@ import numpy as np
 from scipy import ndimage
 
 from solutions.answers.common import finite_number, positive_int
+from solutions.answers.validation import array
 
 
 def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
@@ -54,14 +55,19 @@ def two_d_views(img: np.ndarray, rng: np.random.Generator, crop: int = 24,
     ``img``: one square RGB image (n, n, 3) of 0..255; ``crop``: the side of the cropped window
     (at most n); ``degrees``: the rotation's angle, turned left or right at random.
     """
-    x = np.asarray(img, dtype=float) / 255.0
-    if x.ndim != 3 or x.shape[-1] != 3 or x.shape[0] != x.shape[1] or x.shape[0] == 0:
+    x = array("img", img, ndim=3, dtype=float)
+    if x.shape[-1] != 3 or x.shape[0] != x.shape[1]:
         raise ValueError(f"img must be one square RGB image (n, n, 3), got shape {x.shape}")
+    if x.min() < 0 or x.max() > 255:
+        raise ValueError(f"img must hold values 0..255, got {x.min():g}..{x.max():g}")
+    x = x / 255.0
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
     degrees = finite_number("degrees", degrees)
     n = x.shape[0]
-    crop = min(positive_int("crop", crop), n)
+    crop = positive_int("crop", crop)
+    if crop > n:
+        raise ValueError(f"crop must be at most the image's side {n}, got {crop}")
     top, left = (int(v) for v in rng.integers(0, n - crop + 1, size=2))
     views = {"original": x,
              "flip left–right": x[:, ::-1],

@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import platform
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from solutions.book.build_status_hooks import ENV_BUILDER, ENV_CACHE, ENV_STARTED
 from solutions.book.declarations import PAGES
+from solutions.experiments.codehash import installed_versions
 
 # The stored results each page reads, from the page declarations.
 PAGE_RUNS: dict[str, list[str]] = {p.docname: list(p.results) for p in PAGES if p.results}
@@ -34,13 +34,7 @@ VERSIONED = ["torch", "numpy", "Sphinx", "jupyter-book", "myst-nb", "jupyter-cac
 
 def versions() -> dict[str, str]:
     """Python and the installed versions of the libraries that build the book."""
-    out = {"Python": platform.python_version()}
-    for dist in VERSIONED:
-        try:
-            out[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            out[dist] = "absent"
-    return out
+    return {"Python": platform.python_version(), **installed_versions(VERSIONED)}
 
 
 def cpu_model(cpuinfo: str | None = None) -> str:

@@ -7,9 +7,23 @@ extension, listed in ``_config.yml``, runs before Sphinx reads the pages:
 1. for each page, it finds the modules of the tracked packages that its code
    cells import, follows their imports, and hashes their syntax trees
    (:func:`solutions.experiments.codehash.code_hash`);
-2. where that hash differs from the one recorded for the page, it deletes the
+2. for each page declared in :mod:`solutions.book.declarations`, it adds the
+   code of the modules the declaration says compute it (a package stands for
+   all its modules: the all-answers page is computed by every page module, which
+   it imports by name), and the stored results it reads: its own declared
+   results and those of every page module among its computing modules. Those
+   entries of the results store are read and verified, and their keys and
+   metadata hashes (which cover every file's hash) enter the page's hash, so a
+   recomputed, changed or damaged entry re-executes the page;
+3. where that hash differs from the one recorded for the page, it deletes the
    page's jupyter-cache record and marks the page outdated, so myst-nb
    executes it again.
+
+A stored result a page reads that is missing or damaged stops the build before
+any page executes, with one message naming each such result and the command
+that fixes it (``solutions run NAME``, or ``… --recompute`` for a damaged one)
+and exit status 2, and no Python traceback (``SOLUTIONS_DEBUG=1`` raises it
+instead, traceback and all): a build never shows a result the store would not serve.
 
 A page's hash is recorded (``page-code-hashes.json``, inside the jupyter-cache
 folder, so clearing the cache clears it too) only after a build that executed
@@ -29,9 +43,12 @@ re-execute nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging as std_logging
 import os
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from docutils import nodes
@@ -45,6 +62,11 @@ from solutions.experiments.codehash import code_hash, page_modules
 LOGGER = logging.getLogger(__name__)
 RECORD_NAME = "page-code-hashes.json"
 WARNED_NAME = "page-warnings.json"
+ENV_DEBUG = "SOLUTIONS_DEBUG"
+
+
+class StoredResultsUnavailable(Exception):
+    """Stored results a page reads are missing or damaged (one line each, naming the fix)."""
 
 
 def execution_cache_dir(app: Sphinx) -> Path:
@@ -81,6 +103,87 @@ def page_hashes(app: Sphinx, docnames) -> dict[str, str]:
             if modules:
                 hashes[str(path)] = hashes.get(str(path), "") + code_hash(modules, package)
     return hashes
+
+
+def _modules_of(name: str) -> list[str]:
+    """``name`` and, for a package, every module in it."""
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return [name]
+    return [name, *(f"{name}.{m.name}" for m in pkgutil.iter_modules(spec.submodule_search_locations))]
+
+
+def declared_reads(docnames: Iterable[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """docname → (the stored results it reads, the modules that compute it), for the declared pages
+    among ``docnames``: its own results, and those of the page modules among its modules."""
+    from solutions.book.declarations import BY_MODULE, PAGES
+
+    pages_package = "solutions.book.pages."
+    by_doc = {p.docname: p for p in PAGES}
+    out = {}
+    for docname in docnames:
+        page = by_doc.get(docname)
+        if page is None:
+            continue
+        modules = sorted({m for name in page.computed_in for m in _modules_of(name)})
+        results = set(page.results)
+        for m in modules:
+            other = BY_MODULE.get(m.removeprefix(pages_package)) if m.startswith(pages_package) else None
+            results |= set(other.results) if other else set()
+        out[docname] = (tuple(sorted(results)), tuple(modules))
+    return out
+
+
+def stored_digests(names: Iterable[str]) -> dict[str, str]:
+    """Each stored result's key and metadata hash, read and verified (every file's hash checked).
+
+    Raises :class:`StoredResultsUnavailable` listing every result that is missing
+    or damaged, and the command that fixes each.
+    """
+    from solutions.experiments import registry
+    from solutions.experiments.store import CorruptEntry, MissingResult, fix_command
+
+    digests, problems = {}, []
+    for name in sorted(set(names)):
+        command = registry.ALL_RESULTS[name].command
+        try:
+            entry = registry.load(name)
+        except MissingResult:
+            problems.append(f"{name}: not computed for the current code, config and data. "
+                            f"Compute it with: {command}")
+            continue
+        except CorruptEntry as err:
+            what = str(err).split(". ")[0]
+            how = "Restore" if err.intact_copy else "Recompute"
+            problems.append(f"{name}: damaged ({what}). {how} it with: {fix_command(command, err)}")
+            continue
+        digests[name] = f"{entry.key}:{entry.metadata['metadata_sha256']}"
+    if problems:
+        raise StoredResultsUnavailable("\n".join(problems))
+    return digests
+
+
+def _results_hash(names: Iterable[str], digests: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps([[n, digests[n]] for n in sorted(names)]).encode()).hexdigest()
+
+
+def _stop(err: Exception) -> None:
+    """End the build with a message on stderr and exit status 2 (no traceback), or raise ``err``
+    where $SOLUTIONS_DEBUG asks for the traceback."""
+    if os.environ.get(ENV_DEBUG, "") not in ("", "0"):
+        raise err
+    if isinstance(err, StoredResultsUnavailable):
+        head = ("The book cannot be built: it reads stored results that are not there or not sound.\n"
+                "Nothing was executed. Fix each, then build again:")
+    else:
+        head = "The book cannot be built: the data its stored results are keyed on cannot be loaded:"
+    lines = " ".join(str(err).split()) if not isinstance(err, StoredResultsUnavailable) else str(err)
+    print(f"\n{head}\n" + "\n".join(f"  {line}" for line in lines.splitlines()),
+          file=sys.stderr, flush=True)
+    raise SystemExit(2)
 
 
 def _purge_cache_records(cache_dir: Path, paths: set[str]) -> int:
@@ -141,6 +244,20 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
     record_file = cache_dir / RECORD_NAME
     recorded = _load(record_file, {})
     current = page_hashes(app, env.found_docs)
+    reads = declared_reads(env.found_docs)
+    if any(names for names, _ in reads.values()):
+        from solutions.experiments.data import ChecksumError, DataError, MissingDataFile
+
+        try:
+            digests = stored_digests(n for names, _ in reads.values() for n in names)
+        except (StoredResultsUnavailable, DataError, MissingDataFile, ChecksumError) as err:
+            _stop(err)
+    for docname, (names, modules) in reads.items():
+        if not names and not modules:
+            continue
+        path = str(Path(env.doc2path(docname)).resolve())
+        current[path] = (current.get(path, "") + "+code:" + code_hash(modules) +
+                         "+results:" + _results_hash(names, digests if names else {}))
     stale_paths = {p for p, h in current.items() if recorded.get(p) != h}
     warned = [d for d in _load(cache_dir / WARNED_NAME, []) if d in env.found_docs]
     stale_paths |= {str(Path(env.doc2path(d)).resolve()) for d in warned}

@@ -14,7 +14,6 @@ False
 from __future__ import annotations
 
 import ast
-import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -25,6 +24,23 @@ from pathlib import Path
 
 # Library versions that change what the same code computes.
 VERSIONED_DISTRIBUTIONS = ("torch", "sympy", "numpy")
+ABSENT = "absent"   # the version of a distribution that is not installed
+
+
+def installed_versions(distributions: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution, ``"absent"`` where it is not installed
+    (read from the package metadata: recording a version imports nothing).
+
+    >>> installed_versions(["no-such-distribution-xyz"])
+    {'no-such-distribution-xyz': 'absent'}
+    """
+    out = {}
+    for dist in distributions:
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = ABSENT
+    return out
 
 
 def _strip_docstrings(tree: ast.AST) -> ast.AST:
@@ -123,9 +139,9 @@ def code_hash(modules: Iterable[str], package: str = "solutions") -> str:
         path = _module_file(name)
         if path is not None:   # module_closure keeps only modules with a source file
             h.update(f"{name}:{ast_fingerprint(path.read_text(encoding='utf-8'))}\n".encode())
-    for dist in VERSIONED_DISTRIBUTIONS:
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            h.update(f"{dist}=={importlib.metadata.version(dist)}\n".encode())
+    for dist, version in installed_versions(VERSIONED_DISTRIBUTIONS).items():
+        if version != ABSENT:
+            h.update(f"{dist}=={version}\n".encode())
     return h.hexdigest()
 
 

@@ -23,6 +23,7 @@ import pickle
 import sys
 import tarfile
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 import zlib
@@ -46,6 +47,18 @@ DEFAULT_CACHE = REPO_ROOT / ".cache" / "cifar10"       # git-ignored download ca
 
 class ChecksumError(RuntimeError):
     """A file's MD5 is not the expected one (a bad or partial download, or another file)."""
+
+
+class DataError(ValueError):
+    """A data file that cannot serve: unreadable, of the wrong format, or with too few images.
+    The message is one line naming the file and, for an array, the array."""
+
+
+class MissingDataFile(FileNotFoundError):
+    """The data file named (by argument, by $SOLUTIONS_CIFAR_SOURCE, or the shipped one) is not there."""
+
+
+MIN_IMAGES = 1   # each split needs at least one image (the palette, training and validation read them)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays do not compare to a single bool
@@ -82,13 +95,35 @@ def arrays_sha256(**arrays: np.ndarray) -> str:
 
 
 def _make_data(x_train: np.ndarray, x_test: np.ndarray, source: str, description: str) -> HorseData:
+    """The images checked where they are loaded: the right type and shape, and not empty or
+    degenerate (an empty test set would make validation divide by zero, an empty training set
+    leave the palette nothing to cluster)."""
     for name, x in (("x_train", x_train), ("x_test", x_test)):
         if x.dtype != np.uint8 or x.ndim != 4 or x.shape[1:] != (32, 32, 3):
-            raise ValueError(f"{name} must be uint8 of shape (N, 32, 32, 3), "
-                             f"got {x.dtype} {x.shape} from {source}")
+            raise DataError(f"{name} must be uint8 of shape (N, 32, 32, 3), "
+                            f"got {x.dtype} {x.shape} from {source}")
+        if len(x) < MIN_IMAGES:
+            raise DataError(f"{name} is empty (shape {x.shape}) in {source}: the colourization needs "
+                            f"at least {MIN_IMAGES} image in each of x_train and x_test")
+    for x in (x_train, x_test):
         x.setflags(write=False)   # the hash must keep describing the content
     return HorseData(x_train, x_test, source, arrays_sha256(x_train=x_train, x_test=x_test),
                      description)
+
+
+def require_colours(data: HorseData, k: int) -> None:
+    """A :class:`DataError` naming ``x_train`` and the source unless its pixels hold at least ``k``
+    distinct colours (a ``k``-colour palette clusters them; fewer would leave clusters empty)."""
+    rgb = data.x_train.reshape(-1, 3).astype(np.int32)
+    codes = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+    colours = len(np.unique(codes[:4096]))   # the first pixels usually settle it
+    if colours < k:
+        seen = np.zeros(1 << 24, dtype=bool)
+        seen[codes] = True
+        colours = int(seen.sum())
+    if colours < k:
+        raise DataError(f"x_train holds {colours} distinct colour{'s' * (colours != 1)} in "
+                        f"{data.source}: a {k}-colour palette needs at least {k}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,6 +179,16 @@ def download_archive(cache_dir: str | os.PathLike = DEFAULT_CACHE, url: str = CI
     fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".download-", suffix=".part")
     tmp = Path(tmp_name)
     try:
+        _download(fd, url, progress)
+        verify_md5(tmp, md5, delete=True)
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return final
+
+
+def _download(fd: int, url: str, progress: Callable[[int, int | None], None] | None) -> None:
+    try:
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             done, step = 0, 0
@@ -156,11 +201,9 @@ def download_archive(cache_dir: str | os.PathLike = DEFAULT_CACHE, url: str = CI
         if progress:
             progress(done, total)
             print(file=sys.stderr)
-        verify_md5(tmp, md5, delete=True)
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return final
+    except urllib.error.URLError as err:   # offline, a proxy, a server error: say what and where
+        raise ConnectionError(f"cannot download {url} ({getattr(err, 'reason', err)}); set {ENV_SOURCE} to a "
+                              "local .npz or cifar-10-python.tar.gz instead") from None
 
 
 def _read_batch(tar: tarfile.TarFile, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -186,11 +229,11 @@ def read_archive(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
             train = [_read_batch(tar, f"data_batch_{i}") for i in range(1, 6)]
             x_test, y_test = _read_batch(tar, "test_batch")
     except FileNotFoundError:
-        raise FileNotFoundError(f"no such file {path}") from None
+        raise MissingDataFile(f"no such file {path}") from None
     except (tarfile.TarError, KeyError, EOFError, OSError, ValueError, TypeError, IndexError,
             pickle.UnpicklingError, zlib.error) as err:
-        raise ValueError(f"{path} is not a readable cifar-10-python archive "
-                         f"({type(err).__name__}: {err})") from None
+        raise DataError(f"{path} is not a readable cifar-10-python archive "
+                        f"({type(err).__name__}: {err})") from None
     x_train = np.concatenate([x[y == HORSE] for x, y in train])
     return np.ascontiguousarray(x_train), np.ascontiguousarray(x_test[y_test == HORSE])
 
@@ -198,18 +241,21 @@ def read_archive(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
 def read_npz(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """(x_train, x_test) of an .npz holding those two arrays (uint8, (N, 32, 32, 3))."""
     try:
-        with np.load(path, allow_pickle=False) as f:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):   # a lone .npy array under an .npz name
+            raise DataError(f"{path} holds one array, not an .npz of x_train and x_test")
+        with loaded as f:
             missing = {"x_train", "x_test"} - set(f.files)
             if missing:
-                raise ValueError(f"{path} lacks the arrays {sorted(missing)}")
+                raise DataError(f"{path} lacks the arrays {sorted(missing)}")
             return f["x_train"], f["x_test"]
-    except (OSError, EOFError, zipfile.BadZipFile, ValueError) as err:
-        if str(path) in str(err):
-            raise ValueError(str(err)) from None
-        if isinstance(err, FileNotFoundError):
-            raise FileNotFoundError(f"no such file {path}") from None
+    except DataError:
+        raise
+    except FileNotFoundError:
+        raise MissingDataFile(f"no such file {path}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, ValueError, KeyError, zlib.error) as err:
         reason = "not a zip archive of arrays" if "pickled" in str(err) else f"{type(err).__name__}: {err}"
-        raise ValueError(f"{path} is not a readable .npz of x_train and x_test ({reason})") from None
+        raise DataError(f"{path} is not a readable .npz of x_train and x_test ({reason})") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,7 +271,7 @@ def resolve_source(source: str | os.PathLike | None = None) -> str:
     'download'
     >>> resolve_source("horses.csv")
     Traceback (most recent call last):
-    ValueError: source must be 'download' or a path to an .npz or .tar.gz, got 'horses.csv'
+    solutions.experiments.data.DataError: source must be 'download' or a path to an .npz or .tar.gz, got 'horses.csv'
     """
     name = "source"
     if source is None or str(source) == "":
@@ -236,11 +282,11 @@ def resolve_source(source: str | os.PathLike | None = None) -> str:
     if source == "download":
         return source
     if not source.endswith((".npz", ".tar.gz", ".tgz")):
-        raise ValueError(f"{name} must be 'download' or a path to an .npz or .tar.gz, got {source!r}")
+        raise DataError(f"{name} must be 'download' or a path to an .npz or .tar.gz, got {source!r}")
     if not Path(source).is_file():
         hint = ("restore it with `git checkout data/`" if name == "the shipped data file" else
                 f"set {ENV_SOURCE} to an existing .npz or .tar.gz, or to 'download'")
-        raise FileNotFoundError(f"{name}: no such file {source}; {hint}")
+        raise MissingDataFile(f"{name}: no such file {source}; {hint}")
     return source
 
 

@@ -22,10 +22,10 @@ only (they can be run, :func:`stored` tells whether they are); :data:`RESULTS`
 is what the book reads and what ``solutions status`` checks.
 
 Several processes may run results at once (``solutions run all --jobs 2``):
-each run holds a lock under ``results/.locks`` while it computes (an
-``fcntl`` lock, which the kernel releases when its process dies), so no run
-is ever computed twice at the same time; a second caller waits and then reads
-the stored entry.
+each run holds a lock under ``results/.locks`` while it computes (a
+``filelock`` lock: an ``flock`` the kernel releases when its process dies), so
+no run is ever computed twice at the same time; a second caller waits and then
+reads the stored entry.
 
 >>> RESULTS["unet-b500"].config.batch_size, RESULTS["unet-b500-lr-scaled"].config.learning_rate
 (500, 0.005)
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -54,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from solutions.answers import alexnet_1x1, finetune_cost, input_transform
 from solutions.answers.alexnet_1x1 import PeakConfig
@@ -61,7 +61,7 @@ from solutions.answers.digit_readings import ReadingsConfig, compute_readings
 from solutions.answers.edge_split import EdgeSplitConfig, split_record
 from solutions.answers.finetune_cost import SweepsConfig
 from solutions.answers.input_transform import ProbeConfig
-from solutions.experiments.data import HorseData, load_horses
+from solutions.experiments.data import HorseData, load_horses, require_colours
 from solutions.experiments.ensembles import SweepConfig, sweep_configs, sweep_predictions
 from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compute_palette,
                                               to_tensors)
@@ -310,8 +310,11 @@ def _compute(r: Result, device: str, progress: bool,
              on_epoch: Callable[[Any], None] | None = None) -> Callable[[], Computed]:
     if r.experiment == "cifar-palette":
         c = r.config
-        return lambda: Computed({"palette": compute_palette(horses().x_train, c.k, c.seed,
-                                                            c.sample).tolist()})
+
+        def palette_of_horses() -> Computed:
+            require_colours(horses(), c.k)   # degenerate data: one line naming x_train
+            return Computed({"palette": compute_palette(horses().x_train, c.k, c.seed, c.sample).tolist()})
+        return palette_of_horses
     if r.experiment == "q4-ensembles":
         # float32 holds the float32 networks' predictions exactly
         return lambda: Computed({"values": list(r.config.values)},
@@ -376,30 +379,37 @@ def lock_path(name: str) -> Path:
 
 @contextlib.contextmanager
 def run_lock(name: str, wait: bool = True) -> Iterator[Path]:
-    """Hold the lock of run ``name`` (an exclusive ``fcntl`` lock on its file under ``results/.locks``).
+    """Hold the lock of run ``name`` (a ``filelock.FileLock`` on its file under ``results/.locks``).
 
-    The kernel drops the lock when its holder exits, however it exits, so the
-    lock of a dead process is taken over by the next caller. The file records
-    the holder's pid for the message a waiting caller prints. With
-    ``wait=False`` a lock held by a live process raises ``BlockingIOError``.
+    The lock is an ``flock``, which the kernel drops when its holder exits,
+    however it exits, so the lock of a dead process is taken over by the next
+    caller. The file records the holder's pid for the message a waiting caller
+    prints. With ``wait=False`` a lock held by a live process raises ``BlockingIOError``.
     """
     path = lock_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(path)
     try:
+        lock.acquire(blocking=False)
+    except Timeout:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-            if not wait:
-                raise BlockingIOError(f"{name} is being computed by pid {holder} ({path})") from None
-            print(f"{name}: pid {holder} is computing it; waiting ({path})", file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            holder = path.read_text(errors="replace").strip() or "?"
+        except OSError:
+            holder = "?"
+        if not wait:
+            raise BlockingIOError(f"{name} is being computed by pid {holder} ({path})") from None
+        print(f"{name}: pid {holder} is computing it; waiting ({path})", file=sys.stderr, flush=True)
+        lock.acquire()
+    try:
+        fd = os.open(path, os.O_WRONLY)   # the pid, for a waiting caller's message
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        finally:
+            os.close(fd)
         yield path
     finally:
-        os.close(fd)   # releases the lock; the file stays (removing it would race a waiter)
+        lock.release()   # the file stays (removing it would race a waiter)
 
 
 def run(name: str, device: str = "auto", progress: bool = True,
@@ -409,7 +419,9 @@ def run(name: str, device: str = "auto", progress: bool = True,
     Holds the run's lock while computing, so that another process asking for
     the same run waits and then reads the stored entry instead of training it too.
     A damaged entry raises ``CorruptEntry`` naming the command; ``recompute=True``
-    computes ``name`` again and replaces its entry atomically.
+    computes ``name`` again and replaces its entry atomically. What the store
+    does to finish interrupted writes (restoring an intact copy of a damaged entry,
+    say) is printed on stderr.
     """
     r = _check(name)
     if stored(name) and not recompute:
@@ -417,7 +429,8 @@ def run(name: str, device: str = "auto", progress: bool = True,
     with run_lock(name):
         entry = get_or_compute(r.experiment, r.config, r.code, _data_hash(r),
                                _compute(r, device, progress, on_epoch),
-                               recompute=recompute, command=r.command)
+                               recompute=recompute, command=r.command,
+                               on_note=lambda line: print(f"{name}: {line}", file=sys.stderr, flush=True))
         if r.experiment == "colour":
             checkpoint_path(name).unlink(missing_ok=True)
     return entry

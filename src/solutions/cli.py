@@ -357,10 +357,14 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from solutions.answers.expression import ExpressionError
     from solutions.experiments.data import ChecksumError, DataError, MissingDataFile
     from solutions.experiments.store import CorruptEntry, MissingResult
-    from solutions.experiments.training import NonFiniteLoss
 
-    return (CliError, MissingResult, CorruptEntry, ChecksumError, DataError, MissingDataFile,
-            ExpressionError, NonFiniteLoss, OSError)
+    known: tuple[type[BaseException], ...] = (CliError, MissingResult, CorruptEntry, ChecksumError,
+                                              DataError, MissingDataFile, ExpressionError, OSError)
+    try:   # imports torch: an error of a broken install is reported, not raised again here
+        from solutions.experiments.training import NonFiniteLoss
+    except ImportError:
+        return known
+    return (*known, NonFiniteLoss)
 
 
 def _say(line: str) -> None:

@@ -718,3 +718,31 @@ def test_the_build_stops_in_one_message_when_the_data_cannot_be_loaded(tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-2] == "The book cannot be built: the data its stored results are keyed on cannot be loaded:"
     assert err[-1].startswith(f"  x_test is empty (shape (0, 32, 32, 3)) in {source}")
+
+
+def test_writers_settling_the_same_leftovers_at_once_lose_nothing(root):
+    # two runs of `--jobs 2` (other results, the same experiment) may clean its leftovers together
+    import threading
+
+    entry = _write(root, 7)
+    for trial in range(8):
+        aside = entry.path.parent / f"{rs.OLD_PREFIX}{entry.key[:16]}-{_dead_pid()}"
+        shutil.copytree(entry.path, aside)
+        _damage(entry.path, "metadata deleted")
+        start = threading.Barrier(4)
+        errors = []
+
+        def settle():
+            start.wait()
+            try:
+                rs.clean_leftovers(root)
+            except Exception as err:   # noqa: BLE001 — none may escape
+                errors.append(err)
+        threads = [threading.Thread(target=settle) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [] and rs.read_entry("exp", entry.key, root).result == {"v": 7}, trial
+        assert not list(entry.path.parent.glob(f"{rs.OLD_PREFIX}*"))
+        assert len(list(entry.path.parent.glob(f"{rs.DAMAGED_PREFIX}*"))) == trial + 1   # each damaged one kept

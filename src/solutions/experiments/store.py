@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from filelock import FileLock
 
 from solutions.experiments.codehash import code_hash, installed_versions
 
@@ -441,16 +442,21 @@ def clean_leftovers(root: str | os.PathLike | None = None,
             names = sorted(p.name for p in parent.iterdir()) if parent.is_dir() else []
         except OSError:
             continue
-        for name in names:
-            m = _LEFTOVER.match(name)
-            if m is None or _pid_alive(int(m.group(3))):
-                continue
-            p = parent / name
-            if m.group(1) == TEMP_PREFIX:
-                shutil.rmtree(p, ignore_errors=True)
-                done.append(f"removed {p} (an unfinished write)")
-            elif (line := _settle_old_copy(p, parent.name, m.group(2))) is not None:
-                done.append(line)
+        if not any(_LEFTOVER.match(name) for name in names):
+            continue
+        # one process at a time settles an experiment's leftovers (two runs of --jobs 2 may meet here)
+        (root / ".locks").mkdir(parents=True, exist_ok=True)
+        with FileLock(root / ".locks" / f"store-{parent.name}.lock"):
+            for name in names:
+                m = _LEFTOVER.match(name)
+                p = parent / name
+                if m is None or _pid_alive(int(m.group(3))) or not os.path.lexists(p):
+                    continue
+                if m.group(1) == TEMP_PREFIX:
+                    shutil.rmtree(p, ignore_errors=True)
+                    done.append(f"removed {p} (an unfinished write)")
+                elif (line := _settle_old_copy(p, parent.name, m.group(2))) is not None:
+                    done.append(line)
     return done
 
 

@@ -200,9 +200,13 @@ def test_bad_input_names_the_parameter(kwargs, name):
 
 
 def test_bad_sweep_input():
+    from solutions.answers.finetune_cost import measure
+
+    with pytest.raises(ValueError, match="^rows must"):
+        slopes([], x="n")
     with pytest.raises(ValueError, match="^x must"):
-        slopes([], x="width")
-    with pytest.raises(ValueError, match="^factor must"):
+        slopes([measure("mlp", "full", 1, width=4)], x="width")
+    with pytest.raises(ValueError, match=r"^factors\[0\] must"):
         resolution_sweep("conv", factors=(0,))
     with pytest.raises(ValueError, match="^mode must"):
         build("conv", "partial", 1)

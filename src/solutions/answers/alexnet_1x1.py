@@ -26,9 +26,10 @@ import sympy
 import torch
 from torch import nn
 
-from solutions.answers.common import choice, positive_int
+from solutions.answers.common import choice, non_negative_int, positive_int
 from solutions.answers.conv_shapes import conv_output_size
 from solutions.answers.threads import one_thread
+from solutions.answers.validation import boolean
 from solutions.answers.training_memory import (OPTIMIZERS, gradient_bytes, optimizer_state_bytes,
                                                output_gradient_bytes, parameter_bytes, peak_bytes,
                                                saved_activation_bytes)
@@ -73,6 +74,7 @@ def alexnet_front(with_blocks: bool, variant: str = "relu") -> nn.Sequential:
     >>> alexnet_front(True)(torch.zeros(1, 3, 227, 227)).shape
     torch.Size([1, 256, 13, 13])
     """
+    with_blocks = boolean("with_blocks", with_blocks)
     _check_variant(variant)
     inplace = variant == "relu_inplace"
     layers: OrderedDict[str, nn.Module] = OrderedDict()
@@ -97,6 +99,7 @@ def added_parameters_formula(with_bias: bool = True) -> sympy.Expr:
     >>> added_parameters_formula()
     2*c_1**2 + 2*c_1 + 2*c_2**2 + 2*c_2
     """
+    with_bias = boolean("with_bias", with_bias)
     c1, c2 = sympy.symbols("c_1 c_2", integer=True, positive=True)
     per_block = lambda c: 2 * (c * c + (c if with_bias else 0))  # noqa: E731  two 1×1 convs: c·c weights (+ c biases)
     return sympy.expand(per_block(c1) + per_block(c2))  # type: ignore[no-untyped-call]  # keys stored results
@@ -139,6 +142,8 @@ def optimizer_state_floats(optimizer: str, params: int, tensors: int) -> int:
     SGD: none; SGD with momentum: one buffer; Adam: two moments plus a
     one-element ``step`` counter per tensor (torch keeps it as a float32 tensor).
     """
+    _check_optimizer(optimizer)
+    params, tensors = non_negative_int("params", params), non_negative_int("tensors", tensors)
     if optimizer == "sgd":
         return 0
     if optimizer == "sgd_momentum":

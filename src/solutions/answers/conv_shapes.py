@@ -26,13 +26,22 @@ Size = int | sympy.Expr
 
 
 def _is_symbolic(value: object) -> bool:
-    return isinstance(value, sympy.Basic) and not value.is_Integer
+    return isinstance(value, sympy.Basic) and bool(value.free_symbols)
+
+
+def _check_symbolic(name: str, value: sympy.Basic, minimum: int) -> sympy.Basic:
+    """A size given as a formula: finite, and not declared below ``minimum`` or not a whole number."""
+    below = value.is_nonnegative is False if minimum == 0 else value.is_positive is False
+    if not isinstance(value, sympy.Expr) or value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) \
+            or below or value.is_integer is False:
+        raise ValueError(f"{name} must be a whole number ≥ {minimum} or a formula for one, got {value!r}")
+    return value
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
     """Return ``value`` as an int, or raise ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, sympy.Integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+        raise ValueError(f"{name} must be an integer, got {value!r}"[:300])
     value = int(value)
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
@@ -61,8 +70,8 @@ def conv_output_size(
     args = {"size": size, "kernel": kernel, "stride": stride, "padding": padding, "dilation": dilation}
     symbolic = any(_is_symbolic(v) for v in args.values())
     for name, v in args.items():
-        if not _is_symbolic(v):
-            args[name] = _check_int(name, v, 0 if name == "padding" else 1)
+        minimum = 0 if name == "padding" else 1
+        args[name] = _check_symbolic(name, v, minimum) if _is_symbolic(v) else _check_int(name, v, minimum)
     size, kernel, stride, padding, dilation = args.values()
     if not symbolic and size < minimum_size(kernel, padding, dilation):  # type: ignore[operator]  # keys stored results
         raise ValueError(f"kernel: the dilated kernel ({dilation * (kernel - 1) + 1}) is larger "
@@ -86,8 +95,8 @@ def minimum_size(kernel: Size, padding: Size = 0, dilation: Size = 1) -> Size:  
     args = {"kernel": kernel, "padding": padding, "dilation": dilation}
     symbolic = any(_is_symbolic(v) for v in args.values())
     for name, v in args.items():
-        if not _is_symbolic(v):
-            args[name] = _check_int(name, v, 0 if name == "padding" else 1)
+        minimum = 0 if name == "padding" else 1
+        args[name] = _check_symbolic(name, v, minimum) if _is_symbolic(v) else _check_int(name, v, minimum)
     kernel, padding, dilation = args.values()
     low = sympy.Max(dilation * (kernel - 1) + 1 - 2 * padding, 1)
     return low if symbolic else int(low)
@@ -124,6 +133,11 @@ def conv_output_shape(
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence) or not input_shape:
         raise ValueError(f"input_shape must be a non-empty sequence of sizes, got {input_shape!r}")
     ndim = len(input_shape)
+    for i, n in enumerate(input_shape):
+        if _is_symbolic(n):
+            _check_symbolic(f"input_shape[{i}]", n, 1)
+        else:
+            _check_int(f"input_shape[{i}]", n, 1)
     params = [_per_dim(n, v, ndim) for n, v in
               (("kernel", kernel), ("stride", stride), ("padding", padding), ("dilation", dilation))]
     return tuple(conv_output_size(n, k, s, p, d) for n, k, s, p, d in zip(input_shape, *params))

@@ -43,6 +43,7 @@ import numpy as np
 from scipy import ndimage
 
 from solutions.answers.common import choice, finite_number, non_negative_int, positive_number
+from solutions.answers.validation import array, sequence
 
 SEED = 0
 DIGIT_MAX = 16.0   # the 8×8 digits are counts 0..16 of an original 32×32 bitmap
@@ -65,12 +66,19 @@ NONE = "none"            # the classifier trained without augmentation
 # Argument checks for arrays (the scalar checks are solutions.answers.common's).
 
 def _images(name: str, x: object, ndim: int = 2) -> np.ndarray:
-    """``x`` as an array with at least ``ndim`` axes, the last two non-empty (rows, columns)."""
-    a = np.asarray(x)
+    """``x`` as an array of finite numbers with at least ``ndim`` axes, the last two non-empty
+    (rows, columns)."""
+    a = array(name, x, kinds="biuf")
     if a.ndim < ndim or a.ndim < 2 or 0 in a.shape[-2:]:
         raise ValueError(f"{name} must be an image array with ≥ {ndim} axes (…, rows, columns), "
                          f"got shape {a.shape}")
     return a
+
+
+def _transform(name: str, t: object):
+    if not callable(t):
+        raise ValueError(f"{name} must be a function of one image, got {t!r}")
+    return t
 
 
 def _integer(name: str, value: object) -> int:
@@ -179,9 +187,15 @@ class Digits:
     y_test: np.ndarray
 
 
-@lru_cache(maxsize=None)  # noqa: UP033  keys stored results
 def digits(test_size: float = 0.3, seed: int = SEED) -> Digits:
     """scikit-learn's 1,797 8×8 digits (bundled, no download), split stratified and seeded."""
+    if not 0 < finite_number("test_size", test_size) < 1:
+        raise ValueError(f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}")
+    return _digits(float(test_size), non_negative_int("seed", seed))
+
+
+@lru_cache(maxsize=None)
+def _digits(test_size: float, seed: int) -> Digits:
     # `import a.b`, not `from a.b import f`: the store's code hash resolves `from` imports by
     # importing them, which would load scikit-learn whenever a page checks the readings' key.
     import sklearn.datasets
@@ -200,7 +214,7 @@ def fit_classifier(x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def
     """An RBF support-vector classifier on the 64 pixels scaled to [0, 1] (deterministic)."""
     import sklearn.svm
 
-    x, y = _images("x", x, ndim=3), _labels("y", y)
+    x, y = _images("x", x, ndim=3), _labels("y", array("y", y, ndim=1, kinds="iu"))
     if len(x) != len(y):
         raise ValueError(f"x and y must have one label per image, got {len(x)} images and {len(y)} labels")
     return sklearn.svm.SVC(kernel="rbf", gamma="scale", C=1.0).fit(x.reshape(len(x), -1) / DIGIT_MAX, y)
@@ -208,13 +222,18 @@ def fit_classifier(x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def
 
 def predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]  # keys stored results
     """The classes a fitted classifier reads in images (N, 8, 8)."""
+    if not callable(getattr(model, "predict", None)):
+        raise ValueError(f"model must be a fitted classifier (fit_classifier), got {model!r}"[:300])
     x = _images("x", x, ndim=3)
     return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)  # type: ignore[no-any-return]  # keys stored results
 
 
 def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]  # keys stored results
     """The images plus one transformed copy per transform, each copy keeping its label."""
-    x, y = _images("x", x, ndim=3), _labels("y", y)
+    x, y = _images("x", x, ndim=3), _labels("y", array("y", y, ndim=1, kinds="iu"))
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have one label per image, got {len(x)} images and {len(y)} labels")
+    transforms = sequence("transforms", transforms, _transform, min_length=0)
     xs = [x] + [np.array([t(img) for img in x]) for t in transforms]
     return np.concatenate(xs), np.tile(y, len(xs))
 
@@ -248,8 +267,7 @@ def _copy(name: str, split: str, seed: int) -> np.ndarray:
     return np.array([t(img) for img in x])  # type: ignore[operator]  # keys stored results
 
 
-@lru_cache(maxsize=None)  # noqa: UP033  keys stored results
-def judge(unseen: str | None = None, seed: int = SEED):  # type: ignore[no-untyped-def]  # keys stored results
+def judge(unseen: str | None = None, seed: int = SEED):
     """The classifier that reads transformed digits: trained on the training digits plus one copy
     per candidate augmentation of ``SAFE`` except ``unseen`` (None: all three).
 
@@ -258,6 +276,11 @@ def judge(unseen: str | None = None, seed: int = SEED):  # type: ignore[no-untyp
     """
     if unseen is not None:
         choice("unseen", unseen, SAFE)
+    return _judge(unseen, non_negative_int("seed", seed))
+
+
+@lru_cache(maxsize=None)
+def _judge(unseen: str | None, seed: int):
     d = digits(seed=non_negative_int("seed", seed))
     copies = [_copy(name, "train", seed) for name in SAFE if name != unseen]
     return fit_classifier(np.concatenate([d.x_train, *copies]), np.tile(d.y_train, 1 + len(copies)))
@@ -265,7 +288,7 @@ def judge(unseen: str | None = None, seed: int = SEED):  # type: ignore[no-untyp
 
 def classifier(seed: int = SEED):  # type: ignore[no-untyped-def]  # keys stored results
     """The judge of the flips, the 180° rotation and the crops (trained with all of ``SAFE``)."""
-    return judge(None, seed)
+    return judge(None, non_negative_int("seed", seed))
 
 
 def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
@@ -273,6 +296,7 @@ def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
     drawn from a generator seeded by ``seed``, so every call gives the same images)."""
     choice("transform", transform, SAFE + HARMFUL)
     x = _images("x", x, ndim=3)
+    seed = non_negative_int("seed", seed)
     if transform in TRANSFORMS:
         return TRANSFORMS[transform](x)
     t = safe_transforms(np.random.default_rng(non_negative_int("seed", seed)))[transform]
@@ -373,6 +397,8 @@ def crops_of(x: np.ndarray, size: int) -> np.ndarray:
     (N · positions, n, n), by image, then top, then left."""
     x = _images("x", x, ndim=3)
     n = x.shape[-1]
+    if x.ndim != 3 or x.shape[1] != n:
+        raise ValueError(f"x must be square images (N, n, n), got shape {x.shape}")
     if _integer("size", size) not in range(1, n + 1):
         raise ValueError(f"size must be 1..{n}, got {size!r}")
     p = n - size + 1

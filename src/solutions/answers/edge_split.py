@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solutions.answers.validation import array, instance, mapping, number, sequence, text
+
 
 @dataclass(frozen=True)
 class EdgeSplitConfig:
@@ -42,8 +44,8 @@ def edge_strength(grey: np.ndarray) -> np.ndarray:
     >>> float(edge_strength(np.array([[[0., 0., 0.], [0., 0., 2.], [0., 0., 0.]]]))[0, 1, 1])
     1.0
     """
-    g = np.asarray(grey, dtype=np.float64)
-    if g.ndim != 3 or min(g.shape[1:]) < 3:
+    g = array("grey", grey, ndim=3, dtype=np.float64)
+    if min(g.shape[1:]) < 3:
         raise ValueError(f"grey must be images of shape (N, H, W) with H, W ≥ 3, got {g.shape}")
     gx, gy = np.zeros_like(g), np.zeros_like(g)
     gx[:, 1:-1, 1:-1] = (g[:, 1:-1, 2:] - g[:, 1:-1, :-2]) / 2
@@ -68,7 +70,12 @@ def accuracy_by_edges(model: str, predicted: np.ndarray, target: np.ndarray, gre
     Quantiles are taken over all pixels of ``grey`` (N, H, W), so two models
     compared on the same images use the same split.
     """
-    p, t = np.asarray(predicted), np.asarray(target)
+    text("model", model)
+    p = array("predicted", predicted, ndim=3, kinds="iu")
+    t = array("target", target, ndim=3, kinds="iu")
+    quantiles = sequence("quantiles", quantiles, lambda n, q: number(n, q, minimum=0, maximum=1), min_length=2)
+    if len(quantiles) != 2 or not quantiles[0] <= quantiles[1]:
+        raise ValueError(f"quantiles must be two fractions, the lower first, got {quantiles!r}")
     e = edge_strength(grey)
     if p.shape != t.shape or p.shape != e.shape:
         raise ValueError(f"predicted, target and grey must have one shape, got {p.shape}, {t.shape}, "
@@ -82,6 +89,8 @@ def accuracy_by_edges(model: str, predicted: np.ndarray, target: np.ndarray, gre
 def split_record(predicted: Mapping[str, np.ndarray], target: np.ndarray, grey: np.ndarray,
                  config: EdgeSplitConfig) -> dict[str, object]:
     """Every model of ``config`` split by edges: a JSON-ready record for the store."""
+    instance("config", config, EdgeSplitConfig)
+    mapping("predicted", predicted)
     missing = [m for m in config.models if m not in predicted]
     if missing:
         raise ValueError(f"predicted lacks the models {missing} of the config")
@@ -93,6 +102,7 @@ def split_record(predicted: Mapping[str, np.ndarray], target: np.ndarray, grey: 
 
 def edge_accuracies(record: Mapping[str, object], config: EdgeSplitConfig) -> tuple[EdgeAccuracy, ...]:
     """The stored record read back, one :class:`EdgeAccuracy` per model of ``config``, in order."""
+    instance("config", config, EdgeSplitConfig)
     models = record.get("models") if isinstance(record, Mapping) else None
     if not isinstance(models, Mapping) or any(m not in models for m in config.models):
         raise ValueError(f"record must hold the models {config.models}, got {record!r:.200}")

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from solutions.answers.common import finite_number, positive_int
+from solutions.answers.validation import array, instance
 
 
 def target(x: np.ndarray) -> np.ndarray:
     """The known function f(x) = sin(2πx)."""
-    return np.sin(2 * np.pi * np.asarray(x, dtype=float))
+    return np.sin(2 * np.pi * array("x", x, ndim=(0, 1, 2), dtype=float))
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ def training_sets(exp: Experiment, n: int) -> tuple[np.ndarray, np.ndarray]:
     >>> bool(np.all(training_sets(Experiment(members=2), 5)[0][:, :3] == x))
     True
     """
-    if n < 1:
-        raise ValueError(f"n_train must be positive, got {n}")
+    instance("exp", exp, Experiment)
+    n = positive_int("n", n)
     rng = np.random.default_rng(exp.seed)
     stream = max(n, max(SWEEPS["n_train"]))
     x = rng.random((exp.members, stream))  # type: ignore[arg-type]  # keys stored results
@@ -99,4 +100,5 @@ def training_sets(exp: Experiment, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def grid_points(exp: Experiment = Experiment()) -> np.ndarray:
-    return np.linspace(0, 1, exp.grid)
+    """The experiment's ``grid`` test points, evenly spaced on [0, 1]."""
+    return np.linspace(0, 1, instance("exp", exp, Experiment).grid)

@@ -39,6 +39,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from solutions.answers.validation import array, boolean, instance, number, sequence
 from solutions.answers.threads import one_thread
 from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes, parameter_bytes,
                                        saved_activation_bytes)
@@ -101,9 +102,22 @@ def agrees(slope: float | None, exponent: int | None, tol: float = SLOPE_TOLERAN
     >>> agrees(0.98, 1), agrees(0.0, 1), agrees(None, None), agrees(0.0, None)
     (True, False, True, False)
     """
+    slope = None if slope is None else number("slope", slope)
+    if exponent is not None and (isinstance(exponent, bool) or not isinstance(exponent, int) or exponent < 0):
+        raise ValueError(f"exponent must be a whole number ≥ 0 or None, got {exponent!r}")
+    tol = number("tol", tol, minimum=0, strict=True)
     if slope is None or exponent is None:
         return slope is None and exponent is None
     return abs(slope - exponent) <= tol
+
+
+def _fits(name: str, model: nn.Module, example: torch.Tensor) -> torch.Tensor:
+    """``example`` if it is a non-empty float batch without NaN (the model's forward pass tells
+    the rest: a shape it cannot take is a ValueError naming ``name``)."""
+    if example.numel() == 0 or not example.is_floating_point() or not torch.isfinite(example).all():
+        raise ValueError(f"{name} must be a non-empty batch of finite floats, got {tuple(example.shape)} "
+                         f"{example.dtype}")
+    return example
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -209,8 +223,15 @@ def flops(model: nn.Module, example: torch.Tensor) -> tuple[int, int]:
 
     Leaves the parameters' ``.grad`` set, for :func:`gradient_bytes` to read.
     """
+    instance("model", model, nn.Module)
+    instance("example", example, torch.Tensor)
+    example = _fits("example", model, example)
     with FlopCounterMode(display=False) as forward:
-        loss = model(example).sum()
+        try:
+            loss = model(example).sum()
+        except RuntimeError as err:   # a shape the model cannot take
+            raise ValueError(f"example of shape {tuple(example.shape)} does not fit the model: "
+                             f"{str(err).splitlines()[0]}") from None
     with FlopCounterMode(display=False) as backward:
         loss.backward()
     return forward.get_total_flops(), backward.get_total_flops()
@@ -237,6 +258,8 @@ def measure(arch: str, mode: str, n: int, width: int | None = None,
 def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,  # type: ignore[no-untyped-def]  # keys stored results
                 **kwargs) -> list[Cost]:
     """:func:`measure` for every depth and mode (``kwargs`` go to :func:`measure`)."""
+    depths = sequence("depths", depths, _positive_int)
+    modes = sequence("modes", modes, lambda n, m: _check_choice(n, m, MODES))
     return [measure(arch, mode, n, **kwargs) for mode in modes for n in depths]
 
 
@@ -244,6 +267,10 @@ def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTOR
                      base: int = DEFAULT_RESOLUTION, modes: Sequence[str] = MODES,
                      **kwargs) -> list[Cost]:
     """:func:`measure` at input side ``base × factor`` for every factor and mode."""
+    factors = sequence("factors", factors, _positive_int)
+    if any(b <= a for a, b in zip(factors, factors[1:])):
+        raise ValueError(f"factors must increase, got {factors!r}")
+    modes = sequence("modes", modes, lambda n, m: _check_choice(n, m, MODES))
     _positive_int("base", base)
     return [measure(arch, mode, n, resolution=base * _positive_int("factor", f), **kwargs)
             for mode in modes for f in factors]
@@ -258,6 +285,8 @@ def fit_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     >>> fit_slope([1, 2, 4], [3, 6, 12]), fit_slope([1, 2, 4], [5, 5, 5]), fit_slope([1, 2], [0, 0])
     (1.0, 0.0, None)
     """
+    xs = tuple(array("xs", xs, ndim=1, dtype=float))
+    ys = tuple(array("ys", ys, ndim=1, dtype=float))
     if len(xs) != len(ys) or len(xs) < 2:
         raise ValueError(f"xs and ys must have the same length ≥ 2, got {len(xs)} and {len(ys)}")
     if all(y == 0 for y in ys):
@@ -283,6 +312,8 @@ def slopes(rows: Sequence[Cost], x: str = "n", fit_from: int = 1) -> list[Slope]
 
     Only rows with ``x ≥ fit_from`` enter the fit.
     """
+    rows = sequence("rows", rows, lambda n, r: instance(n, r, Cost))
+    fit_from = _positive_int("fit_from", fit_from)
     _check_choice("x", x, ("n", "resolution"))
     out = []
     for arch, mode in dict.fromkeys((r.arch, r.mode) for r in rows):
@@ -300,6 +331,7 @@ def growth_per_doubling(slope: float | None) -> float | None:
     >>> growth_per_doubling(2.0), growth_per_doubling(None)
     (4.0, None)
     """
+    slope = None if slope is None else number("slope", slope, minimum=-64, maximum=64)
     return None if slope is None else round(2.0 ** slope, 4)
 
 
@@ -347,6 +379,7 @@ def bert_parameters(layers: int | None = None, shape: BertShape = BERT_BASE) -> 
     >>> bert_parameters()["classifier"]
     (1538, 2)
     """
+    instance("shape", shape, BertShape)
     with torch.device("meta"):
         parts = _bert_parts(shape, layers)
     return {k: (sum(p.numel() for p in m.parameters()), len(list(m.parameters())))
@@ -378,6 +411,7 @@ class _BertClassifier(nn.Module):
 
 def bert_saved_bytes(mode: str, layers: int, batch: int, shape: BertShape = BERT_BASE) -> int:
     """Bytes autograd saves in one step of the BERT classifier, measured (real tensors)."""
+    instance("shape", shape, BertShape)
     _check_choice("mode", mode, MODES)
     torch.manual_seed(0)
     model = _BertClassifier(shape, _positive_int("layers", layers), mode == "last_no_grad")
@@ -432,6 +466,7 @@ def bert_saved_closed_form(mode: str, layers: int, batch: int, shape: BertShape 
     (1 layer 1 image, 2 layers 1 image, 1 layer 2 images): a part that does not grow with the
     batch (the position indices, 8 bytes per token), plus per image a first layer and an equal
     increment per further layer. (Tests compare it with a direct measurement.)"""
+    instance("shape", shape, BertShape)
     one, two, two_images = _saved_line(_check_choice("mode", mode, MODES), shape)
     fixed = 2 * one - two_images
     per_image = (one - fixed) + (_positive_int("layers", layers) - 1) * (two - one)
@@ -440,6 +475,7 @@ def bert_saved_closed_form(mode: str, layers: int, batch: int, shape: BertShape 
 
 def bert_bill(mode: str, batch: int, layers: int | None = None, shape: BertShape = BERT_BASE) -> Bill:
     """The Adam bill of fine-tuning BERT-base (``full``, or the classifier only)."""
+    instance("shape", shape, BertShape)
     _check_choice("mode", mode, MODES)
     n = shape.layers if layers is None else layers
     counts = bert_parameters(n, shape)

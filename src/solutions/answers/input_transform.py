@@ -55,6 +55,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from solutions.answers.validation import instance, mapping, positive_int, sequence, text
+
 BN_MODES = ("train", "eval")
 # (a, b) shown on the page: rescalings, a shift, a sign flip, and the inversion y = 1 - x.
 CASES: tuple[tuple[float, float], ...] = ((2.0, 0.0), (0.5, 0.0), (1.0, 0.2), (-1.0, 0.0),
@@ -106,6 +108,7 @@ def edge_distance(height: int, width: int) -> torch.Tensor:
     >>> edge_distance(3, 4).tolist()
     [[0, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 0]]
     """
+    height, width = positive_int("height", height), positive_int("width", width)
     i = torch.arange(height)[:, None]
     j = torch.arange(width)[None, :]
     return torch.minimum(torch.minimum(i, height - 1 - i), torch.minimum(j, width - 1 - j))
@@ -121,6 +124,12 @@ def padding_offset(weight: torch.Tensor, height: int, width: int) -> torch.Tenso
     >>> padding_offset(torch.ones(1, 1, 3, 3), 3, 4)[0].tolist()
     [[4.0, 6.0, 6.0, 4.0], [6.0, 9.0, 9.0, 6.0], [4.0, 6.0, 6.0, 4.0]]
     """
+    instance("weight", weight, torch.Tensor)
+    if weight.dim() != 4 or not weight.is_floating_point() or weight.numel() == 0 \
+            or not torch.isfinite(weight).all():
+        raise ValueError(f"weight must be a conv2d weight (C_out, C_in, k_h, k_w) of finite floats, got "
+                         f"{tuple(weight.shape)} {weight.dtype}")
+    height, width = positive_int("height", height), positive_int("width", width)
     ones = torch.ones(1, weight.shape[1], height, width, dtype=weight.dtype)
     k_h, k_w = weight.shape[-2:]
     return F.conv2d(ones, weight, padding=(k_h // 2, k_w // 2))[0]
@@ -132,6 +141,7 @@ def raw_input_convs(model: nn.Module) -> list[tuple[nn.Conv2d, slice]]:
     ``downconv1.conv`` (all its channels) and, in the UNet, ``finalconv``'s last
     ``in_channels − out_channels`` channels (the skip of the input image).
     """
+    instance("model", model, nn.Module)
     first = getattr(getattr(model, "downconv1", None), "conv", None)
     if not isinstance(first, nn.Conv2d):
         raise ValueError(f"model must have a downconv1.conv (the CNN or the UNet), got {type(model).__name__}")
@@ -174,19 +184,30 @@ def undo_transform(model: nn.Module, a: float, b: float) -> nn.Module:
     return copy_
 
 
-def _check(x: torch.Tensor, cases: Sequence[tuple[float, float]], bn_modes: Sequence[str],
-           border: int, batch_size: int) -> None:
+def _check(model: nn.Module, x: torch.Tensor, cases: Sequence[tuple[float, float]],
+           bn_modes: Sequence[str], border: int, batch_size: int, label: str | None) -> None:
+    instance("model", model, nn.Module)
+    if label is not None:
+        text("label", label)
+    bn_modes = sequence("bn_modes", bn_modes)
+    cases = sequence("cases", cases, lambda n, c: sequence(n, c, min_length=2))
+    if any(len(c) != 2 for c in cases):
+        raise ValueError(f"cases must be (a, b) pairs, got {cases!r}")
+    if any(a == 0 for a, _ in cases if isinstance(a, (int, float))):
+        raise ValueError("cases must have a ≠ 0 (a = 0 erases the input)")
     for mode in bn_modes:
         if mode not in BN_MODES:
             raise ValueError(f"bn_mode must be one of {BN_MODES}, got {mode!r}")
     if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] != 1 or x.shape[0] < 1:
         shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
         raise ValueError(f"x must be a greyscale batch of shape (N, 1, H, W), got {shape}")
+    if not x.is_floating_point() or not torch.isfinite(x).all():
+        raise ValueError(f"x must hold finite floats, got {x.dtype}{' with NaN or infinity' * x.is_floating_point()}")
     for a, b in cases:
         for name, value in (("a", a), ("b", b)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number, got {value!r}")
+                raise ValueError(f"{name} must be a finite number, got {value!r} (in cases)")
     if isinstance(border, bool) or not isinstance(border, int) or border < 1 \
             or 2 * border >= min(x.shape[-2:]):
         raise ValueError(f"border must be an integer from 1 to less than half of min(H, W) = "
@@ -216,8 +237,8 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
     ``model`` may be any module from (N, 1, H, W) to (N, C, H', W'), a single
     block too; border and distances are then those of its output.
     """
-    _check(x, cases, bn_modes, border, batch_size)
-    batches = x.split(batch_size)  # type: ignore[no-untyped-call]  # keys stored results
+    _check(model, x, cases, bn_modes, border, batch_size, label)
+    batches = x.split(batch_size)
     effects = []
     for mode in bn_modes:
         net = copy.deepcopy(model).train(mode == "train")   # the caller's model is never touched
@@ -283,6 +304,8 @@ def probe(models: dict[str, nn.Module], x: torch.Tensor, config: ProbeConfig) ->
     and the first block of the first model (``downconv1``) under ``config.profile_case``:
     a JSON-ready record that :func:`probe_effects` reads back.
     """
+    instance("config", config, ProbeConfig)
+    mapping("models", models)
     missing = [m for m in config.models if m not in models]
     if missing:
         raise ValueError(f"models must hold {', '.join(config.models)}; missing {', '.join(missing)}")
@@ -303,6 +326,7 @@ def probe_effects(record: dict) -> tuple[tuple[Effect, ...], Effect]:  # type: i
     """The effects of a :func:`probe` record (as stored): every (model, mode, case), and the first block's."""
     def effect(d: dict) -> Effect:  # type: ignore[type-arg]  # keys stored results
         return Effect(**{**d, "profile": tuple(d["profile"])})
+    mapping("record", record)
     try:
         return tuple(effect(d) for d in record["effects"]), effect(record["first"])
     except (TypeError, KeyError) as err:

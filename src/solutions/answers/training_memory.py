@@ -25,17 +25,44 @@ from collections.abc import Callable, Iterable
 import torch
 from torch import nn
 
+from solutions.answers.validation import boolean, choice, instance
+
 OPTIMIZERS = ("sgd", "sgd_momentum", "adam")
+
+
+def _model(model: object) -> nn.Module:
+    return instance("model", model, nn.Module)
+
+
+def _example(example: object) -> torch.Tensor:
+    """A non-empty batch of finite numbers (what a forward pass reads)."""
+    instance("example", example, torch.Tensor)
+    if example.numel() == 0 or example.dtype == torch.bool or \
+            (example.is_floating_point() and not torch.isfinite(example).all()):
+        raise ValueError(f"example must be a non-empty batch of finite numbers, got {tuple(example.shape)} "
+                         f"{example.dtype}")
+    return example
+
+
+def _forward(model: nn.Module, example: torch.Tensor) -> torch.Tensor:
+    try:
+        return model(example)
+    except RuntimeError as err:   # a shape or type the model cannot take
+        raise ValueError(f"example of shape {tuple(example.shape)} does not fit the model: "
+                         f"{str(err).splitlines()[0]}") from None
 
 
 def parameter_bytes(model: nn.Module, trainable_only: bool = False) -> int:
     """Bytes of ``model``'s parameters (all, or those with ``requires_grad``)."""
+    _model(model)
+    trainable_only = boolean("trainable_only", trainable_only)
     return sum(p.nelement() * p.element_size() for p in model.parameters()
                if p.requires_grad or not trainable_only)
 
 
 def gradient_bytes(model: nn.Module) -> int:
     """Bytes of the ``.grad`` tensors present after a backward pass."""
+    _model(model)
     return sum(p.grad.nelement() * p.grad.element_size() for p in model.parameters()
                if p.grad is not None)
 
@@ -56,10 +83,11 @@ def optimizer_state_bytes(model: nn.Module, optimizer: str, example: torch.Tenso
     Only parameters with ``requires_grad`` are given to the optimizer, as in
     fine-tuning. The model's weights are restored afterwards.
     """
+    _model(model), choice("optimizer", optimizer, OPTIMIZERS), _example(example)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = _make_optimizer(optimizer, params)
     saved = [p.detach().clone() for p in params]
-    model(example).float().sum().backward()
+    _forward(model, example).float().sum().backward()
     opt.step()
     with torch.no_grad():
         for p, s in zip(params, saved):
@@ -79,6 +107,7 @@ def saved_activation_bytes(model: nn.Module, example: torch.Tensor) -> int:
     >>> saved_activation_bytes(relu_net, torch.ones(2, 4))   # input 2×4 + ReLU output 2×3
     56
     """
+    _model(model), _example(example)
     param_storages = {p.untyped_storage().data_ptr() for p in model.parameters()}
     storages: dict[int, int] = {}
 
@@ -89,7 +118,7 @@ def saved_activation_bytes(model: nn.Module, example: torch.Tensor) -> int:
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        out = model(example)
+        out = _forward(model, example)
     del out
     return sum(storages.values())
 
@@ -102,6 +131,9 @@ def output_gradient_bytes(model: nn.Module, example: torch.Tensor,
     module)`` picks the modules. Each gradient is transient (freed after use);
     the figure is the total produced, an upper bound on what is held at once.
     """
+    _model(model), _example(example)
+    if not callable(watch):
+        raise ValueError(f"watch must be a function of (name, module), got {watch!r}")
     total = 0
 
     def on_grad(g: torch.Tensor) -> None:
@@ -114,7 +146,7 @@ def output_gradient_bytes(model: nn.Module, example: torch.Tensor,
 
     handles = [m.register_forward_hook(forward_hook) for n, m in model.named_modules() if watch(n, m)]
     try:
-        model(example).float().sum().backward()
+        _forward(model, example).float().sum().backward()
     finally:
         for h in handles:
             h.remove()

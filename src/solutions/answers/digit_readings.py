@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 
 import numpy as np
 from scipy import ndimage
@@ -194,7 +194,7 @@ def digits(test_size: float = 0.3, seed: int = SEED) -> Digits:
     return _digits(float(test_size), non_negative_int("seed", seed))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _digits(test_size: float, seed: int) -> Digits:
     # `import a.b`, not `from a.b import f`: the store's code hash resolves `from` imports by
     # importing them, which would load scikit-learn whenever a page checks the readings' key.
@@ -279,7 +279,7 @@ def judge(unseen: str | None = None, seed: int = SEED):
     return _judge(unseen, non_negative_int("seed", seed))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _judge(unseen: str | None, seed: int):
     d = digits(seed=non_negative_int("seed", seed))
     copies = [_copy(name, "train", seed) for name in SAFE if name != unseen]

@@ -39,10 +39,11 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from solutions.answers.validation import array, boolean, instance, number, sequence
+from solutions.answers.validation import array, instance, number, sequence
 from solutions.answers.threads import one_thread
 from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes, parameter_bytes,
                                        saved_activation_bytes)
+import itertools
 
 MODES = ("full", "last_requires_grad", "last_no_grad")
 ARCHS = ("mlp", "conv", "conv_flatten")
@@ -268,7 +269,7 @@ def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTOR
                      **kwargs) -> list[Cost]:
     """:func:`measure` at input side ``base × factor`` for every factor and mode."""
     factors = sequence("factors", factors, _positive_int)
-    if any(b <= a for a, b in zip(factors, factors[1:])):
+    if any(b <= a for a, b in itertools.pairwise(factors)):
         raise ValueError(f"factors must increase, got {factors!r}")
     modes = sequence("modes", modes, lambda n, m: _check_choice(n, m, MODES))
     _positive_int("base", base)

@@ -111,3 +111,23 @@ def test_edited_module_re_executes_only_its_pages(tmp_path):
     (pkg / "helper.py").write_text("def base():\n    return 2\n")
     assert build(tmp_path) == {"uses_answer": "executed", "uses_other": "not read"}
     assert "value is 42" in html_text(tmp_path, "uses_answer")
+
+
+def test_the_all_answers_page_is_keyed_on_the_answer_pages_text(tmp_path):
+    # it shows the first paragraph of every answer box: an edited box must re-execute it
+    from types import SimpleNamespace
+
+    from solutions.book.cache_guard import _sources_hash, read_sources
+    from solutions.book.declarations import ANSWERS, BY_MODULE
+
+    overview = BY_MODULE["all_answers"]
+    files = read_sources([overview.docname])[overview.docname]
+    assert {p.file for p in ANSWERS.values() if p is not overview} <= set(files)
+    assert overview.file not in files
+    assert read_sources([ANSWERS["csc413-2d"].docname]) == {}     # a page that reads no other page
+
+    app = SimpleNamespace(srcdir=str(tmp_path))
+    (tmp_path / "a.md").write_text("Yes: 1.")
+    before = _sources_hash(app, ["a.md"])
+    (tmp_path / "a.md").write_text("Yes: 2.")
+    assert _sources_hash(app, ["a.md"]) != before

@@ -137,6 +137,36 @@ def declared_reads(docnames: Iterable[str]) -> dict[str, tuple[tuple[str, ...], 
     return out
 
 
+def read_sources(docnames: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """docname → the page files (relative to the repository) whose text it reads: those of the
+    page modules among the modules that compute it, itself apart. The all-answers page shows the
+    first paragraph of every answer page's box, so an edited box re-executes it."""
+    from solutions.book.declarations import BY_MODULE, PAGES
+
+    pages_package = "solutions.book.pages."
+    by_doc = {p.docname: p for p in PAGES}
+    out = {}
+    for docname in docnames:
+        page = by_doc.get(docname)
+        if page is None:
+            continue
+        modules = {m for name in page.computed_in for m in _modules_of(name)}
+        files = sorted(other.file for m in modules if m.startswith(pages_package)
+                       and (other := BY_MODULE.get(m.removeprefix(pages_package))) is not None
+                       and other.file != page.file)
+        if files:
+            out[docname] = tuple(files)
+    return out
+
+
+def _sources_hash(app: Sphinx, files: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        path = Path(app.srcdir) / f
+        h.update(f"{f}\n".encode() + (path.read_bytes() if path.exists() else b"(absent)") + b"\n")
+    return h.hexdigest()
+
+
 def stored_digests(names: Iterable[str]) -> dict[str, str]:
     """Each stored result's key and metadata hash, read and verified (every file's hash checked).
 
@@ -258,6 +288,9 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
         path = str(Path(env.doc2path(docname)).resolve())
         current[path] = (current.get(path, "") + "+code:" + code_hash(modules) +
                          "+results:" + _results_hash(names, digests if names else {}))
+    for docname, files in read_sources(env.found_docs).items():
+        path = str(Path(env.doc2path(docname)).resolve())
+        current[path] = current.get(path, "") + "+sources:" + _sources_hash(app, files)
     stale_paths = {p for p, h in current.items() if recorded.get(p) != h}
     warned = [d for d in _load(cache_dir / WARNED_NAME, []) if d in env.found_docs]
     stale_paths |= {str(Path(env.doc2path(d)).resolve()) for d in warned}

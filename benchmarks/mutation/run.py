@@ -62,6 +62,7 @@ TESTS = {
     "label_changing_augmentation": ["tests/test_label_changing_augmentation.py"],
     "bias_variance": ["tests/test_bias_variance.py"],
     "colour_analysis": ["tests/test_colour_analysis.py"],
+    "precision_effect": ["tests/test_precision_effect.py"],
     "edge_split": ["tests/test_edge_split.py", "tests/test_colour_analysis.py"],
     "checker": ["tests/test_checker.py"],
     "expression": ["tests/test_checker.py"],

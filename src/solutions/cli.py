@@ -111,7 +111,10 @@ def _summary(name: str, entry) -> str:
 def _job_init(threads: int) -> None:
     import torch
 
+    from solutions.experiments.allocator import keep_freed_memory
+
     torch.set_num_threads(threads)
+    keep_freed_memory()   # no page faults for the large tensors of each step (same results)
 
 
 def _job(name: str, device: str, recompute: bool = False) -> str:
@@ -174,6 +177,9 @@ def _run(args: argparse.Namespace) -> int:
         names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
     _check_precisions(names, args.device)
     if args.jobs == 1:
+        from solutions.experiments.allocator import keep_freed_memory
+
+        keep_freed_memory()   # no page faults for the large tensors of each step (same results)
         for name in names:
             if not args.recompute and (note := _device_note(name, args.device)):
                 print(f"solutions run: {note}", file=sys.stderr)

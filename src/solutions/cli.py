@@ -150,13 +150,16 @@ def _check_precisions(names: list[str], device: str) -> None:
     """A one-line error before anything runs if a named run's precision cannot run well here."""
     from solutions.experiments import precision, registry
 
-    asked = {precision.precision_of(registry.ALL_RESULTS[n].config) for n in names
-             if registry.ALL_RESULTS[n].experiment == "colour"}
-    for p in sorted(asked):
+    by_precision: dict[str, list[str]] = {}
+    for n in names:
+        if registry.ALL_RESULTS[n].experiment == "colour":
+            by_precision.setdefault(precision.precision_of(registry.ALL_RESULTS[n].config), []).append(n)
+    for p, runs in sorted(by_precision.items()):
         try:
             precision.check_supported(p, device)
         except ValueError as err:
-            raise CliError(str(err)) from None
+            listed = ", ".join(runs[:3]) + (f" and {len(runs) - 3} more" if len(runs) > 3 else "")
+            raise CliError(f"{err} (named: {listed})") from None
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -5,7 +5,10 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# Two stamps: BOOK_STAMP, what `make book` and `make pdf` need (requirements-book.txt); STAMP,
+# everything (requirements.txt: the book's packages and the development tools), for the rest.
+BOOK_STAMP := $(VENV)/.installed-book
+STAMP      := $(VENV)/.installed
 # Strict build: every warning (failed cell, missing glue key, broken reference) fails it.
 JB_FLAGS := -W -n --keep-going
 
@@ -42,10 +45,17 @@ SITE_PDF := _build/html/book.pdf
 
 .PHONY: book pdf site check-tex print-tex-packages tex mathjax mathjs lint test test-full ci-build venv clean mutation
 
-$(STAMP): requirements.txt pyproject.toml
+# --no-compile: byte-compiling every installed file took most of the install; precompile then
+# compiles what a build imports (solutions.book.precompile).
+$(BOOK_STAMP): requirements-book.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --no-compile -r requirements-book.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-compile --no-deps -e .
+	$(PY) -m solutions.book.precompile
+	touch $(BOOK_STAMP)
+
+$(STAMP): requirements.txt $(BOOK_STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -72,7 +82,7 @@ $(MATHJS):
 
 mathjs: $(MATHJS)
 
-book: $(STAMP) $(MATHJAX) $(MATHJS)
+book: $(BOOK_STAMP) $(MATHJAX) $(MATHJS)
 	rm -f $(SITE_PDF)   # a PDF there is always that of the same build (make site)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 
@@ -103,7 +113,7 @@ tex:
 
 # The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): _build/latex/book.pdf.
 # LaTeX does not fail on undefined references, so the log is checked.
-pdf: $(STAMP) $(MATHJAX) $(MATHJS) check-tex   # MathJax: html_extra_path must exist in every build
+pdf: $(BOOK_STAMP) $(MATHJAX) $(MATHJS) check-tex   # MathJax: html_extra_path must exist in every build
 	$(VENV)/bin/jupyter-book build . --builder pdflatex $(JB_FLAGS)
 	@test -s $(PDF) || { echo "no PDF at $(PDF)"; exit 1; }
 	@! grep -nE "undefined references|Reference .* undefined|Citation .* undefined|There were undefined" _build/latex/book.log \

@@ -18,23 +18,33 @@ slows all of them alike. It prints
 (c) a PROJECTION of the from-scratch wall time of the sweep (7 batch sizes × N seeds, 25 epochs)
     with --jobs 2, from the measured epoch times, runs packed longest first on two workers, and
     its FLOOR on this machine: the same projection if every step cost only its convolutions;
+(d) bf16 mixed precision (``solutions run … --precision bf16``: autocast around the forward pass)
+    against fp32, per step, one thread, and the bf16 step against its own convolutions;
 
 and with flags: NCHW vs channels_last (``--layout``), ``torch.compile`` (``--compile``: compile
-time vs the per-step gain), a per-op profile at batch 100 and 500 (``--profile``), and grouped
-convolutions for stacked seeds (``--stacked``). sgemm is printed as context only.
+time vs the per-step gain), a per-op profile at batch 5, 10 and 500 with the page faults per step
+(``--profile``), and grouped convolutions for stacked seeds (``--stacked``). sgemm is printed as
+context only.
+
+Our loop runs as ``solutions run`` runs it: in processes that keep freed memory
+(:func:`solutions.experiments.allocator.keep_freed_memory`), as do its convolutions alone; the
+assignment's loop with the C library's defaults. (b) also shows our step with the defaults.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import multiprocessing
+import resource
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from solutions.experiments.allocator import keep_freed_memory
 from solutions.experiments.training import TrainConfig, _layout, build_model, pixel_cross_entropy
 
 N_TRAIN, N_VAL, NC = 5000, 1000, 24
@@ -45,6 +55,18 @@ _BARRIER = None   # set in the worker processes of --jobs 2: both start timing t
 def _set_barrier(barrier) -> None:
     global _BARRIER
     _BARRIER = barrier
+    keep_freed_memory()   # as `solutions run --jobs 2` does in its workers
+
+
+def _tuned_init() -> None:
+    keep_freed_memory()   # as `solutions run` does in every process that trains
+
+
+def _amp(style: str):
+    """The autocast context of a bf16 variant (a fresh one per use), else a null context."""
+    if style.endswith("-bf16"):
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
 
 
 def _data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -84,10 +106,11 @@ def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, f
     out once, channels_last, the loss on pixel rows, foreach Adam), "before" (our step until
     2026-11-30: one-channel inputs with NCHW strides, the loss on (B, NC, H, W) logits, Adam's
     per-parameter loop), "ours-nchw", "assignment" (numpy per batch, NCHW, the starter code's
-    loss), "convs" (our step's convolutions alone, channels_last; validation: their forward).
+    loss), "convs" (our step's convolutions alone, channels_last; validation: their forward);
+    "ours-bf16" and "convs-bf16": the same under autocast to bf16 (the loss in fp32).
     """
     torch.set_num_threads(threads)
-    cl = style in ("ours", "before", "convs")
+    cl = style in ("ours", "before", "convs", "ours-bf16", "convs-bf16")
     config = TrainConfig(model="unet", batch_size=batch, channels_last=cl)
     model = build_model(config)
     if cl:
@@ -124,9 +147,18 @@ def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, f
                                 ys.transpose(1, 3).contiguous().view(batch * 32 * 32)).item()
                 out.argmax(1)
                 model.train()
-    elif style == "convs":
-        t = _time_it(_conv_step(model, batch), seconds)
-        v = _time_it(_conv_step(model, batch, backward=False), seconds / 3)
+    elif style.startswith("convs"):
+        step_fn, val_fn = _conv_step(model, batch), _conv_step(model, batch, backward=False)
+
+        def conv_step() -> None:
+            with _amp(style):
+                step_fn()
+
+        def conv_val() -> None:
+            with _amp(style):
+                val_fn()
+        t = _time_it(conv_step, seconds)
+        v = _time_it(conv_val, seconds / 3)
         return {"step": t["wall"], "step_cpu": t["cpu"], "val": v["wall"], "val_cpu": v["cpu"]}
     else:
         x, y = torch.from_numpy(x_np), torch.from_numpy(y_np[:, 0])
@@ -149,7 +181,8 @@ def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, f
             s = next_slice()
             xb, yb = lay(x[s]), y[s]
             opt.zero_grad(set_to_none=True)
-            loss = loss_of(model(xb), yb)
+            with _amp(style):
+                loss = loss_of(model(xb), yb)
             loss.item()
             loss.backward()
             opt.step()
@@ -157,7 +190,7 @@ def measure(style: str, batch: int, threads: int, seconds: float) -> dict[str, f
                 params[name].grad.norm().item()
 
         def val() -> None:
-            with torch.no_grad():
+            with torch.no_grad(), _amp(style):
                 model.eval()
                 out = model(lay(xv[:batch]))
                 loss_of(out, yv[:batch], total=True).item()
@@ -250,32 +283,61 @@ def compile_gain(batch: int, seconds: float) -> None:
           f"→ {'repaid' if steps * (eager - comp) > first else 'NOT repaid'} (validation graphs not counted)")
 
 
-def profile(batch: int) -> None:
+def _profiled_step(batch: int):
     torch.set_num_threads(1)
-    from torch.profiler import ProfilerActivity, profile as torch_profile
-
     config = TrainConfig(model="unet", batch_size=batch)
     model = build_model(config).to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate, foreach=True)
     x = _layout(torch.rand(batch, 1, 32, 32), config)
     y = torch.randint(0, NC, (batch, 32, 32))
+    params = dict(model.named_parameters())
 
-    def step() -> None:
+    def step() -> None:   # as training.train: the loss read, two gradient norms logged
         opt.zero_grad(set_to_none=True)
-        pixel_cross_entropy(model(x), y).backward()
+        loss = pixel_cross_entropy(model(x), y)
+        loss.item()
+        loss.backward()
         opt.step()
-    for _ in range(2):
+        for name in ("downconv1.conv.weight", "finalconv.weight"):
+            params[name].grad.norm().item()
+    for _ in range(3):
         step()
-    steps = max(2, 400 // batch)
+    return step
+
+
+CONV_OPS = ("aten::mkldnn_convolution", "aten::convolution_backward")
+
+
+def profile(batch: int) -> None:
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+
+    step = _profiled_step(batch)
+    steps = max(3, 400 // batch)
     with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
         for _ in range(steps):
             step()
-    rows = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    events = prof.key_averages()
+    rows = sorted(events, key=lambda e: e.self_cpu_time_total, reverse=True)
     total = sum(e.self_cpu_time_total for e in rows)
-    print(f"  batch {batch}: {total / steps / batch:.1f} µs of CPU per image; top ops (self time):")
-    for e in rows[:8]:
+    conv = sum(e.self_cpu_time_total for e in rows if e.key in CONV_OPS)
+    calls = sum(e.count for e in rows if e.key.startswith("aten::"))
+    print(f"  batch {batch}: {total / steps / 1e3:.2f} ms of CPU per step, {calls / steps:.0f} aten calls per step; "
+          f"convolutions {100 * conv / total:.1f}%, the rest {(total - conv) / steps / 1e3:.2f} ms "
+          f"({(total - conv) / calls:.1f} µs per aten call); top ops (self time):")
+    for e in rows[:10]:
         print(f"    {e.key:<42} {100 * e.self_cpu_time_total / total:5.1f}%  "
-              f"{e.self_cpu_time_total / steps / batch:7.2f} µs/image")
+              f"{e.self_cpu_time_total / steps:9.1f} µs/step  {e.count / steps:5.1f} calls/step")
+
+
+def faults_per_step(batch: int) -> tuple[float, float]:
+    """(minor page faults, CPU seconds) per training step, in the calling process's malloc setting."""
+    step = _profiled_step(batch)
+    n = max(3, 300 // batch)
+    faults, cpu = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.process_time()
+    for _ in range(n):
+        step()
+    return ((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / n,
+            (time.process_time() - cpu) / n)
 
 
 def stacked(batch: int, seeds: int, seconds: float) -> None:
@@ -328,20 +390,31 @@ def main() -> None:
     def keep(key, m):   # the best of the repeats, per figure
         best[key] = {k: min(v, best.get(key, m)[k]) for k, v in m.items()}
     ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(2, initializer=_set_barrier, initargs=(ctx.Barrier(2),)) if args.batches else None
+    pool = tuned = plain = None
+    if args.batches:
+        pool = ctx.Pool(2, initializer=_set_barrier, initargs=(ctx.Barrier(2),))
+        tuned = ctx.Pool(1, initializer=_tuned_init)   # one process that keeps freed memory
+        plain = ctx.Pool(1)                             # one with the C library's defaults
+
+    def ours(style: str, b: int, threads: int) -> dict[str, float]:
+        return tuned.apply(measure, (style, b, threads, args.seconds))
     for _ in range(args.repeats):
         for b in args.batches:
             keep(("assignment", b), measure("assignment", b, cores, args.seconds))
             keep(("assignment-1t", b), measure("assignment", b, 1, args.seconds))
-            keep(("ours-2t", b), measure("ours", b, cores, args.seconds))
-            keep(("ours-1t", b), measure("ours", b, 1, args.seconds))
-            keep(("before-1t", b), measure("before", b, 1, args.seconds))
-            keep(("convs", b), measure("convs", b, 1, args.seconds))
+            keep(("ours-default-1t", b), plain.apply(measure, ("ours", b, 1, args.seconds)))
+            keep(("ours-2t", b), ours("ours", b, cores))
+            keep(("ours-1t", b), ours("ours", b, 1))
+            keep(("before-1t", b), ours("before", b, 1))
+            keep(("convs", b), ours("convs", b, 1))
+            keep(("bf16-1t", b), ours("ours-bf16", b, 1))
+            keep(("convs-bf16", b), ours("convs-bf16", b, 1))
             keep(("ours-jobs2", b), _pair(pool, "ours", b, args.seconds))
             if args.layout:
-                keep(("nchw-1t", b), measure("ours-nchw", b, 1, args.seconds))
-    if pool is not None:
-        pool.close()
+                keep(("nchw-1t", b), ours("ours-nchw", b, 1))
+    for p in (pool, tuned, plain):
+        if p is not None:
+            p.close()
     if args.batches:
         report(args, best)
     extras(args)
@@ -380,14 +453,18 @@ def report(args, best) -> None:
           "  batch 5, ×1.39 at 20, ×1.37 at 100, ×1.34 at 500; shared/toolchain-facts.md).")
 
     print("\n(b) our step (1 process, 1 thread, CPU time) vs its convolutions alone (forward + backward),"
-          "\n    and the step before 2026-11-30's layout changes (one-channel input with NCHW strides,"
-          "\n    the loss on 4-D logits, Adam's per-parameter loop)")
+          "\n    both in a process that keeps freed memory; the step before 2026-11-30's layout changes"
+          "\n    (one-channel input with NCHW strides, the loss on 4-D logits, Adam's per-parameter loop);"
+          "\n    and our step with the C library's default allocator (large blocks mapped and faulted in"
+          "\n    again every step)")
     for b in args.batches:
         s, c = best[("ours-1t", b)]["step_cpu"], best[("convs", b)]["step_cpu"]
         old = best[("before-1t", b)]["step_cpu"]
+        plain = best[("ours-default-1t", b)]["step_cpu"]
         print(f"  batch {b:>3}: step {s * 1e3:8.2f} ms, convolutions {c * 1e3:8.2f} ms → ×{s / c:.2f} "
               f"(goal ≤ ×1.25); {b / s:6.0f} images/s per core | before {old * 1e3:8.2f} ms "
-              f"(×{old / c:.2f} the convolutions; now ×{old / s:.2f} faster)")
+              f"(×{old / c:.2f} the convolutions; now ×{old / s:.2f} faster) | the C library's default "
+              f"allocator: step {plain * 1e3:8.2f} ms (×{plain / c:.2f}; freed memory kept: ×{plain / s:.2f} faster)")
     if args.layout:
         print("\nNCHW vs channels_last (1 thread)")
         for b in args.batches:
@@ -410,6 +487,22 @@ def report(args, best) -> None:
               f"    validation batch cost only its convolutions: {floor / 60:5.1f} min (goal for 3 seeds: 30 min)")
     print("  The floor is what no change outside the convolutions can beat on this machine: below it\n"
           "  only faster convolutions (another algorithm, precision or processor) or fewer of them help.")
+    bf16_epoch = {b: epoch_seconds(best[("bf16-1t", b)], b, "_cpu") for b in args.batches}
+    for seeds in args.seeds:
+        print(f"  in bf16 (--precision bf16), {seeds} seeds: {project(bf16_epoch, seeds) / 60:5.1f} min from "
+              f"CPU time; its floor (bf16 convolutions only): "
+              f"{project({b: epoch_seconds(best[('convs-bf16', b)], b, '_cpu') for b in args.batches}, seeds) / 60:5.1f} min"
+              f" (the measured figure: benchmarks/bf16_sweep.py)")
+
+    print("\n(d) bf16 mixed precision vs fp32, per training step (1 process, 1 thread, CPU time; autocast\n"
+          "    around the forward pass and the loss, as solutions.experiments.precision trains)")
+    for b in args.batches:
+        f, h = best[("ours-1t", b)]["step_cpu"], best[("bf16-1t", b)]["step_cpu"]
+        hc = best[("convs-bf16", b)]["step_cpu"]
+        fv, hv = best[("ours-1t", b)]["val_cpu"], best[("bf16-1t", b)]["val_cpu"]
+        goal = " (goal ≥ ×1.5)" if b == 100 else ""
+        print(f"  batch {b:>3}: fp32 {f * 1e3:8.2f} ms, bf16 {h * 1e3:8.2f} ms → ×{f / h:.2f}{goal}; "
+              f"validation batch ×{fv / hv:.2f}; bf16 step / its bf16 convolutions ×{h / hc:.2f}")
 
 
 def extras(args) -> None:
@@ -418,9 +511,20 @@ def extras(args) -> None:
         for b in (5, 100):
             compile_gain(b, args.seconds)
     if args.profile:
-        print("\nper-op profile, 1 thread")
-        for b in (100, 500):
-            profile(b)
+        print("\nper-op profile of our step, 1 thread (self CPU time; profiling adds its own overhead per op),"
+              "\nin a process that keeps freed memory; then the page faults per step either way")
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1, initializer=_tuned_init) as tuned:
+            for b in (5, 10, 500):
+                tuned.apply(profile, (b,))
+        for b in (5, 10, 100, 500):
+            kept = ctx.Pool(1, initializer=_tuned_init)
+            plain = ctx.Pool(1)
+            k, d = kept.apply(faults_per_step, (b,)), plain.apply(faults_per_step, (b,))
+            kept.close()
+            plain.close()
+            print(f"  batch {b:>3}: {d[0]:8.0f} page faults per step, {d[1] * 1e3:8.2f} ms with the C library's "
+                  f"defaults; {k[0]:6.0f} and {k[1] * 1e3:8.2f} ms keeping freed memory (×{d[1] / k[1]:.2f})")
     if args.stacked:
         print("\nstacked seeds as grouped convolutions, 1 thread")
         for b in (5, 100):

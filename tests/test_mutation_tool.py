@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ANSWER_MODULES = {"counting", "conv_shapes", "conv_table", "alexnet_1x1", "training_memory",
                   "finetune_cost", "label_changing_augmentation", "bias_variance", "bootstrap",
-                  "colour_analysis", "edge_split", "checker", "expression"}
+                  "colour_analysis", "precision_effect", "edge_split", "checker", "expression"}
 
 
 def load_run():

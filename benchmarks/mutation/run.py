@@ -64,6 +64,7 @@ TESTS = {
     "bootstrap": ["tests/test_bootstrap.py", "tests/test_bias_variance.py",
                   "tests/test_label_changing_augmentation.py"],
     "colour_analysis": ["tests/test_colour_analysis.py"],
+    "precision_effect": ["tests/test_precision_effect.py"],
     "edge_split": ["tests/test_edge_split.py", "tests/test_colour_analysis.py"],
     "checker": ["tests/test_checker.py"],
     "expression": ["tests/test_checker.py"],

@@ -3,8 +3,9 @@
 
 * ``list``: the answer ids and the stored results, with where each is computed;
 * ``show ID``: an answer's tables in the terminal, read from the stored results (never trains);
-* ``run NAME… | book | all [--jobs N] [--recompute]``: compute stored results that are missing
-  (the only writer of ``results/``), N at a time in separate processes;
+* ``run NAME… | book | all | bf16 [--jobs N] [--recompute] [--precision P]``: compute stored
+  results that are missing (the only writer of ``results/``), N at a time in separate processes;
+  ``--precision bf16`` runs the bf16 twin of each named colourization run;
 * ``status``: which stored results are missing, damaged or no longer needed (writes nothing);
 * ``check ID EXPRESSION``: "correct" (exit 0) or the slip the formula makes (exit 1); ``--list``.
 
@@ -162,7 +163,10 @@ def _summary(name: str, entry) -> str:
 def _job_init(threads: int) -> None:
     import torch
 
+    from solutions.experiments.allocator import keep_freed_memory
+
     torch.set_num_threads(threads)
+    keep_freed_memory()   # no page faults for the large tensors of each step (same results)
 
 
 def _job(name: str, device: str, recompute: bool = False) -> str:
@@ -205,19 +209,42 @@ def _check_results_folder() -> None:
         raise CliError(str(err)) from None
 
 
+def _check_precisions(names: list[str], device: str) -> None:
+    """A one-line error before anything runs if a named run's precision cannot run well here."""
+    from solutions.experiments import precision, registry
+
+    by_precision: dict[str, list[str]] = {}
+    for n in names:
+        if registry.ALL_RESULTS[n].experiment == "colour":
+            by_precision.setdefault(precision.precision_of(registry.ALL_RESULTS[n].config), []).append(n)
+    for p, runs in sorted(by_precision.items()):
+        try:
+            precision.check_supported(p, device)
+        except ValueError as err:
+            listed = ", ".join(runs[:3]) + (f" and {len(runs) - 3} more" if len(runs) > 3 else "")
+            raise CliError(f"{err} (named: {listed})") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     from solutions.experiments import registry
 
     _check_device(args.device)
     _check_results_folder()
-    targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS)}
+    targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS),
+               registry.BF16: list(registry.BF16_RUNS)}
     names = [n for arg in args.names for n in targets.get(arg, [arg])]
     names = list(dict.fromkeys(names))   # once each, in order
     unknown = [n for n in names if n not in registry.ALL_RESULTS]
     if unknown:
-        raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: book, all, "
+        raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: {', '.join(targets)}, "
                        f"{', '.join(registry.ALL_RESULTS)}")
+    if args.precision is not None:
+        names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
+    _check_precisions(names, args.device)
     if args.jobs == 1:
+        from solutions.experiments.allocator import keep_freed_memory
+
+        keep_freed_memory()   # no page faults for the large tensors of each step (same results)
         for name in names:
             if not args.recompute and (note := _device_note(name, args.device)):
                 print(f"solutions run: {note}", file=sys.stderr)
@@ -332,8 +359,12 @@ def parser() -> argparse.ArgumentParser:
     show.set_defaults(fn=_show)
     run = sub.add_parser("run", help="compute stored results that are missing", parents=[common])
     run.add_argument("names", nargs="+", help="result names from `solutions list`, 'book' (every "
-                     "result the book reads) or 'all' (also the seeds no page reads yet)")
+                     "result the book reads), 'all' (also the seeds no page reads yet) or 'bf16' "
+                     "(the batch-size sweep and the 2(c) CNN in bf16, every seed)")
     run.add_argument("--device", default="auto", help="auto (CUDA if available, else CPU), cpu, cuda, cuda:N")
+    run.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default=None,
+                     help="run the named colourization runs in this precision (their twins of that "
+                          "precision, e.g. unet-b50 → unet-b50-bf16); default: as named")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--recompute", action="store_true",
                      help="compute the named results again even if stored (replaces a damaged entry)")

@@ -21,6 +21,11 @@ the seeds :data:`SWEEP_SEEDS`, named ``unet-b50`` (seed 0), ``unet-b50-s1``,
 only (they can be run, :func:`stored` tells whether they are); :data:`RESULTS`
 is what the book reads and what ``solutions status`` checks.
 
+Precision: every run above trains in fp32. The sweep's runs and the CNN, every seed, also have a
+bf16 twin (:data:`BF16_RUNS`, ``unet-b50-s1-bf16``, :func:`in_precision`; ``solutions run
+… --precision bf16``), trained by :mod:`solutions.experiments.precision`, whose code is in their
+keys and in no fp32 run's.
+
 Several processes may run results at once (``solutions run all --jobs 2``):
 each run holds a lock under ``results/.locks`` while it computes (a
 ``filelock`` lock: an ``flock`` the kernel releases when its process dies), so
@@ -67,7 +72,9 @@ from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compu
                                               to_tensors)
 from solutions.experiments.store import (Computed, CorruptEntry, Entry, get_or_compute,
                                          load_for_book, read_entry, result_key, results_root)
-from solutions.experiments.training import TrainConfig, build_model, predict, summarise, train
+# train and summarise in the run's precision (for fp32: training.train and training.summarise as they are)
+from solutions.experiments.precision import precision_of, summarise, train, with_precision
+from solutions.experiments.training import TrainConfig, build_model, predict
 
 COMMAND = "solutions run"
 BATCH_SIZES = (5, 10, 20, 50, 100, 200, 500)
@@ -87,6 +94,7 @@ Q3_PEAK = "q3-peak"                 # CS5242 Q3: the measured peak of a training
 TRANSFORMS: tuple[tuple[float, float], ...] = ((1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0))
 TRANSFORM_EPOCHS = 10
 ABLATED_SKIPS = ("no_input", "no_encoder")   # 2(c): the UNet without its raw-input or encoder skips
+BF16 = "bf16"   # the precision of the runs that check that mixed precision changes no answer
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,13 @@ class Result:
 
 
 _COLOUR_CODE = ("solutions.experiments.training", "solutions.experiments.preprocess")
+# A mixed-precision run is computed by solutions.experiments.precision too; an fp32 run is not (its
+# key is that of the same run before the module existed).
+_MIXED_CODE = (*_COLOUR_CODE, "solutions.experiments.precision")
+
+
+def _colour(name: str, config: TrainConfig) -> Result:
+    return Result(name, "colour", config, _COLOUR_CODE if precision_of(config) == "fp32" else _MIXED_CODE)
 
 
 def seed_name(name: str, seed: int) -> str:
@@ -125,6 +140,15 @@ def transform_name(model: str, a: float, b: float) -> str:
     ('unet-a-1-b1', 'cnn-a2-b0')
     """
     return f"{model}-a{a:g}-b{b:g}"
+
+
+def precision_name(name: str, precision_: str) -> str:
+    """The name of colourization run ``name`` trained in ``precision_`` (itself for fp32).
+
+    >>> precision_name("unet-b50-s1", "bf16"), precision_name("cnn", "fp32")
+    ('unet-b50-s1-bf16', 'cnn')
+    """
+    return name if precision_ == "fp32" else f"{name}-{precision_}"
 
 
 def ablation_name(skips: str) -> str:
@@ -161,13 +185,23 @@ _SEED_RUNS: dict[str, TrainConfig] = {
     for name, config in _SEEDED.items() for s in SWEEP_SEEDS if s != 0}
 # Every seed of every setting except batch 100's, which the book reads as unet-seed1, unet-seed2.
 BOOK_SEEDS: frozenset[str] = frozenset(n for n in _SEED_RUNS if not n.startswith("unet-b100-"))
+# Every seed of the batch-size sweep and of the 2(c) CNN, in bf16: what shows whether mixed precision
+# changes an answer (solutions.answers.precision_effect). The batch-100 UNet is named in the sweep only.
+_BF16_OF: tuple[str, ...] = (*(seed_name(f"unet-b{b}", s) for b in BATCH_SIZES for s in SWEEP_SEEDS),
+                             *(seed_name("cnn", s) for s in SWEEP_SEEDS))
+_BF16_RUNS: dict[str, TrainConfig] = {
+    precision_name(name, BF16): with_precision({**_COLOUR_RUNS, **_SEED_RUNS}[name], BF16)
+    for name in _BF16_OF}
+BF16_RUNS: tuple[str, ...] = tuple(_BF16_RUNS)   # `solutions run bf16` (a group name)
+# The bf16 runs the book reads (in RESULTS, checked by `solutions status`): those a page declares.
+BOOK_BF16: frozenset[str] = frozenset()
 _Q4_SWEEPS: dict[str, SweepConfig] = sweep_configs()
 
 RESULTS: dict[str, Result] = {
     PALETTE: Result(PALETTE, "cifar-palette", PaletteConfig(), ("solutions.experiments.preprocess",)),
-    **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _COLOUR_RUNS.items()},
-    **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _SEED_RUNS.items()
-       if name in BOOK_SEEDS},
+    **{name: _colour(name, config) for name, config in _COLOUR_RUNS.items()},
+    **{name: _colour(name, config) for name, config in _SEED_RUNS.items() if name in BOOK_SEEDS},
+    **{name: _colour(name, config) for name, config in _BF16_RUNS.items() if name in BOOK_BF16},
     **{f"q4-{name}": Result(f"q4-{name}", "q4-ensembles", config,
                             ("solutions.experiments.ensembles",), uses_data=False)
        for name, config in _Q4_SWEEPS.items()},
@@ -184,7 +218,8 @@ RESULTS: dict[str, Result] = {
 # Every result that can be computed: what the book reads, and the seeds it does not read yet.
 ALL_RESULTS: dict[str, Result] = {
     **RESULTS,
-    **{name: Result(name, "colour", config, _COLOUR_CODE) for name, config in _SEED_RUNS.items()},
+    **{name: _colour(name, config) for name, config in _SEED_RUNS.items()},
+    **{name: _colour(name, config) for name, config in _BF16_RUNS.items()},
 }
 # Colourization runs only (what `solutions run` trains on the horses).
 # Every colourization run, and those the book reads (seeds outside BOOK_SEEDS are runnable, not read).
@@ -219,6 +254,26 @@ def seeds_of(name: str) -> list[str]:
         if current is None or other == name or (current in _ALIASES and current != name):
             by_seed[config.seed] = other
     return [by_seed[s] for s in sorted(by_seed)]
+
+
+def in_precision(name: str, precision_: str) -> str:
+    """The name of colourization run ``name`` trained in ``precision_`` (``name`` itself if it is).
+
+    >>> in_precision("unet-seed1", "bf16"), in_precision("cnn-s2-bf16", "fp32")
+    ('unet-b100-s1-bf16', 'cnn-s2')
+    """
+    r = _check(name)
+    if r.experiment != "colour":
+        raise ValueError(f"precision applies to colourization runs only, got {name!r} ({r.experiment})")
+    target = with_precision(r.config, precision_)
+    if r.config == target:
+        return name
+    found = [n for n, c in ALL_RUNS.items() if c == target and n not in _ALIASES]
+    if not found:
+        those = [n for n, c in ALL_RUNS.items() if precision_of(c) == precision_ and c.seed == 0]
+        raise ValueError(f"{name!r} has no {precision_} run; the {precision_} runs are "
+                         f"{', '.join(those) or 'none'}, each with seeds {SWEEP_SEEDS}")
+    return found[0]
 
 
 def sweep_names(batch: int) -> list[str]:
@@ -344,8 +399,8 @@ def _compute(r: Result, device: str, progress: bool,
         tensors = _training_tensors(device, progress)
         checkpoint = checkpoint_path(r.name)
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        result = train(r.config, tensors, device, progress, checkpoint, key=key(r.name),
-                       on_epoch=on_epoch)
+        result = train(r.config, tensors, device, progress=progress, checkpoint=checkpoint,
+                       key=key(r.name), on_epoch=on_epoch)
         summary, arrays = summarise(result, tensors, keep_weights=r.name in WEIGHTS_KEPT)
         return Computed(summary, arrays, result.device)
     return train_run

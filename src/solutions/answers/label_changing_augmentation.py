@@ -169,8 +169,10 @@ def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
     >>> c.delta, c.low, c.high, c.arrow
     (-1.0, -1.0, -1.0, '↓')
     """
-    a, b = array("before", before, ndim=1, dtype=float), array("after", after, ndim=1, dtype=float)
-    same_shape(("before", "after"), (a, b))
+    a = array("before", before, ndim=1, dtype=float, empty=True)
+    b = array("after", after, ndim=1, dtype=float, empty=True)
+    if a.size == 0 or a.shape != b.shape:
+        raise ValueError(f"before and after must be non-empty and of one shape, got {a.shape} and {b.shape}")
     d = b - a
     return Change(float(d.mean()), *bootstrap_interval(d))
 

@@ -18,19 +18,21 @@ comparison. Two questions, answered separately:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from solutions.answers import colour_analysis as ca
 from solutions.answers.colour_analysis import Comparison, Noise, Spread, SweepAnalysis
+from solutions.answers.validation import finite_number
 
 # The measures of a row, in table order: name → the value of one stored result (given the palette).
 MEASURES = ("val_loss", "val_accuracy", "vivid", "overfit")
 
 
-def measure(result: dict, name: str, palette: np.ndarray) -> float:
+def measure(result: dict[str, Any], name: str, palette: np.ndarray) -> float:
     """One measure of one stored run: final validation loss or accuracy, vivid share (%), overfit."""
     if name == "val_loss" or name == "val_accuracy":
         return ca._final(result, name)
@@ -42,7 +44,7 @@ def measure(result: dict, name: str, palette: np.ndarray) -> float:
 
 
 def _noise_of(noise: Noise, name: str) -> float:
-    return getattr(noise, name)
+    return float(getattr(noise, name))
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,13 @@ class RowCheck:
         return tuple(c.measure for c in self.checks if c.beyond_noise)
 
 
-def _seeds(name: str, runs: object) -> list[dict]:
+def _seeds(name: str, runs: object) -> list[dict[str, Any]]:
     if isinstance(runs, Mapping) or not isinstance(runs, Sequence) or not runs:
         raise ValueError(f"{name} must be a non-empty sequence of results, got {runs!r:.80}")
     return list(runs)
 
 
-def compare_row(setting: object, fp32: Sequence[dict], bf16: Sequence[dict], palette: np.ndarray,
+def compare_row(setting: object, fp32: Sequence[dict[str, Any]], bf16: Sequence[dict[str, Any]], palette: np.ndarray,
                 noise: Noise) -> RowCheck:
     """bf16 against fp32 for one setting, every measure; ``noise``: the seed ranges of the one-seed rule."""
     if not isinstance(noise, Noise):
@@ -151,8 +153,8 @@ def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclus
             "vivid_adjacent_beyond": a.vivid_adjacent_beyond,
             "vivid_trend": _sign(a.vivid_spearman) if not math.isnan(a.vivid_spearman) else "none",
         }
-    a, b = of(fp32), of(bf16)
-    return tuple(Conclusion("2(d)", k, a[k], b[k]) for k in a)
+    first, second = of(fp32), of(bf16)
+    return tuple(Conclusion("2(d)", k, first[k], second[k]) for k in first)
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,12 @@ class PairComparison:
     vivid: Comparison
 
 
-def unet_vs_cnn(cnn: Sequence[dict], unet: Sequence[dict], palette: np.ndarray) -> PairComparison:
+def unet_vs_cnn(cnn: Sequence[dict[str, Any]], unet: Sequence[dict[str, Any]], palette: np.ndarray) -> PairComparison:
     """The UNet (second) against the CNN (first) on the measures of the 2(c) answer."""
     cnn, unet = _seeds("cnn", cnn), _seeds("unet", unet)
     palette = ca._palette(palette)
 
-    def pair(value) -> Comparison:
+    def pair(value: Callable[[dict[str, Any]], float]) -> Comparison:
         u = ca.spread("UNet", [value(r) for r in unet])
         return ca.compare(ca.spread("CNN", [value(r) for r in cnn]), u, u.range)
 
@@ -224,7 +226,7 @@ def check(rows: Sequence[RowCheck], conclusions: Sequence[Conclusion],
         raise ValueError(f"rows must be a non-empty sequence of RowCheck, got {rows!r:.80}")
     if isinstance(conclusions, (str, bytes)) or not all(isinstance(c, Conclusion) for c in conclusions):
         raise ValueError(f"conclusions must be Conclusions, got {conclusions!r:.80}")
-    alpha = ca.finite_number("alpha", alpha)
+    alpha = finite_number("alpha", alpha)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
     return PrecisionCheck(tuple(rows), tuple(conclusions), alpha)

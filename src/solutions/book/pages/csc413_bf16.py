@@ -7,7 +7,7 @@ from functools import cache
 
 from solutions.answers import colour_analysis as ca
 from solutions.answers import precision_effect as pe
-from solutions.book.pages import csc413_2c, csc413_2d
+from solutions.book.pages import csc413_2d
 from solutions.book.pages.csc413_2d import BASE
 from solutions.book.render import markdown_table
 from solutions.experiments import registry

@@ -239,7 +239,10 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: {', '.join(targets)}, "
                        f"{', '.join(registry.ALL_RESULTS)}")
     if args.precision is not None:
-        names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
+        try:
+            names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
+        except ValueError as err:   # a run with no twin of that precision: the user's request
+            raise CliError(str(err)) from None
     _check_precisions(names, args.device)
     if args.jobs == 1:
         from solutions.experiments.allocator import keep_freed_memory

@@ -113,7 +113,7 @@ def rows_table(a: pe.PrecisionCheck, style: str = "latex") -> str:
 def conclusions_table(a: pe.PrecisionCheck, style: str = "latex") -> str:
     body = [[c.question, CONCLUSIONS[c.key], _words(c.fp32), _words(c.bf16), "same" if c.same else "**differs**"]
             for c in a.conclusions]
-    return markdown_table(["question", "conclusion", "from the fp32 runs", "from the bf16 runs", ""],
+    return markdown_table(["question", "conclusion", "from the fp32 runs", "from the bf16 runs", "same?"],
                           body, style)
 
 

@@ -63,7 +63,7 @@ def test_a_row_refuses_what_it_cannot_compare():
         pe.compare_row(5, [result()], [result()], PALETTE, 0.03)
     with pytest.raises(ValueError, match="bf16 must hold at least 1 item"):
         pe.compare_row(5, [result()], [], PALETTE, NOISE)
-    with pytest.raises(ValueError, match="fp32 must be a non-empty sequence"):
+    with pytest.raises(ValueError, match="fp32 must be a sequence"):
         pe.compare_row(5, {"a": result()}, [result()], PALETTE, NOISE)
 
 
@@ -118,7 +118,9 @@ def test_the_check_counts_tests_flags_and_chance():
     assert [d.key for d in c.differing] == ["x"]
     with pytest.raises(ValueError, match="rows must hold at least 1 item"):
         pe.check([], [])
-    with pytest.raises(ValueError, match="alpha must be between"):
-        pe.check(rows, [], alpha=1.5)
-    with pytest.raises(ValueError, match="conclusions must be"):
+    with pytest.raises(ValueError, match="alpha must be a finite number > 0 and < 1"):
+        pe.check(rows, c.conclusions, alpha=1.5)
+    with pytest.raises(ValueError, match="conclusions must hold at least 1 item"):
+        pe.check(rows, [])
+    with pytest.raises(ValueError, match="conclusions"):
         pe.check(rows, ["same"])

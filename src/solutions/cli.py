@@ -145,9 +145,11 @@ def _show(args: argparse.Namespace) -> int:
 
     if args.answer_id not in ANSWERS:
         raise CliError(f"unknown answer id {args.answer_id!r}; known ids: {', '.join(ANSWERS)}")
+    from solutions.book.show_cache import cached
+
     p = ANSWERS[args.answer_id]
     _check_results_folder()
-    text = p.load().show("text")
+    text = cached(f"show-{p.answer_id}", lambda: p.load().show("text"))
     print(f"{p.title}\n(computed in {', '.join(p.computed_in)}; page {p.file})\n")
     print(text)
     return 0

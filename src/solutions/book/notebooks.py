@@ -36,12 +36,10 @@ class Recipe:
     cells: tuple[str, ...]
 
 
-_STORED_RUN = '''from solutions.experiments import registry
+_STORED_RUN = '''from solutions.experiments import names, registry
 
 # the stored run with these settings (`solutions list` names them all; none is trained here)
-name = next(n for n, c in registry.RUNS.items()
-            if c.model == MODEL and c.batch_size == BATCH_SIZE and c.seed == SEED
-            and c.learning_rate == registry.RUNS[MODEL].learning_rate)
+name = names.colour_run(MODEL, BATCH_SIZE, SEED)
 final = registry.load(name).result["final"]
 print("run:", name)
 print("validation loss:", round(final["val_loss"], 4))

@@ -222,7 +222,7 @@ def _check_precisions(names: list[str], device: str) -> None:
 
     by_precision: dict[str, list[str]] = {}
     for n in names:
-        if registry.ALL_RESULTS[n].experiment == "colour":
+        if registry.ALL_RESULTS[n].experiment == registry.COLOUR:
             by_precision.setdefault(precision.precision_of(registry.ALL_RESULTS[n].config), []).append(n)
     for p, runs in sorted(by_precision.items()):
         try:
@@ -264,7 +264,7 @@ def _run(args: argparse.Namespace) -> int:
     import concurrent.futures
     import multiprocessing
 
-    if any(registry.ALL_RESULTS[n].experiment == "colour" for n in wanted):
+    if any(registry.ALL_RESULTS[n].experiment == registry.COLOUR for n in wanted):
         runner.run(names.PALETTE, args.device)      # every training job reads it: first
     todo = []
     for name in wanted:

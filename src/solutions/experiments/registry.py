@@ -65,6 +65,17 @@ from solutions.experiments.store import CorruptEntry, Entry, load_for_book, read
 from solutions.experiments.training import TrainConfig, build_model
 
 COMMAND = "solutions run"
+# The store's experiment kinds (Result.experiment): its folders under results/, part of every key.
+PALETTE_KIND = "cifar-palette"
+COLOUR = "colour"                   # a colourization run
+Q4_KIND = "q4-ensembles"
+Q1_DIGITS_KIND = "q1-digits"
+C1D_KIND = "c1d-probe"
+C2_KIND = "c2-edges"
+C3DE_SWEEPS_KIND = "c3de-sweeps"
+Q3_KIND = "q3-peak"
+Q1_HALVES_KIND = "q1-half-crops"
+C3DE_WORKING_KIND = "c3de-working-memory"
 TRANSFORM_EPOCHS = 10             # the 1(d) runs on transformed inputs are short runs
 WEIGHT_PREFIX = "weight:"         # how training.summarise names stored weights
 
@@ -93,7 +104,7 @@ _MIXED_CODE = (*_COLOUR_CODE, "solutions.experiments.precision")
 
 
 def _colour(name: str, config: TrainConfig) -> Result:
-    return Result(name, "colour", config, _COLOUR_CODE if precision_of(config) == "fp32" else _MIXED_CODE)
+    return Result(name, COLOUR, config, _COLOUR_CODE if precision_of(config) == "fp32" else _MIXED_CODE)
 
 
 _TRANSFORMED: dict[str, TrainConfig] = {   # 1(d) as asked: the networks trained on a·x + b
@@ -133,24 +144,24 @@ _NETWORKS = tuple(names.WEIGHTS_KEPT[m] for m in ProbeConfig().models)
 _EDGE_NETWORKS = tuple(names.WEIGHTS_KEPT[m] for m in EdgeSplitConfig().models)
 
 RESULTS: dict[str, Result] = {
-    names.PALETTE: Result(names.PALETTE, "cifar-palette", PaletteConfig(), ("solutions.experiments.preprocess",)),
+    names.PALETTE: Result(names.PALETTE, PALETTE_KIND, PaletteConfig(), ("solutions.experiments.preprocess",)),
     **{name: _colour(name, config) for name, config in _FP32_RUNS.items()},
     **{name: _colour(name, config) for name, config in _BF16_RUNS.items() if name in BOOK_BF16},
-    **{names.Q4_SWEEPS[s]: Result(names.Q4_SWEEPS[s], "q4-ensembles", config, ("solutions.experiments.ensembles",),
+    **{names.Q4_SWEEPS[s]: Result(names.Q4_SWEEPS[s], Q4_KIND, config, ("solutions.experiments.ensembles",),
                                   uses_data=False)
        for s, config in sweep_configs().items()},
-    names.Q1_READINGS: Result(names.Q1_READINGS, "q1-digits", ReadingsConfig(), ("solutions.answers.digit_readings",),
-                              uses_data=False, versions=("scikit-learn",)),
-    names.C1D_PROBE: Result(names.C1D_PROBE, "c1d-probe", ProbeConfig(), ("solutions.answers.input_transform",),
+    names.Q1_READINGS: Result(names.Q1_READINGS, Q1_DIGITS_KIND, ReadingsConfig(),
+                              ("solutions.answers.digit_readings",), uses_data=False, versions=("scikit-learn",)),
+    names.C1D_PROBE: Result(names.C1D_PROBE, C1D_KIND, ProbeConfig(), ("solutions.answers.input_transform",),
                             after=(names.PALETTE, *_NETWORKS)),
-    names.C2_EDGES: Result(names.C2_EDGES, "c2-edges", EdgeSplitConfig(), ("solutions.answers.edge_split",),
+    names.C2_EDGES: Result(names.C2_EDGES, C2_KIND, EdgeSplitConfig(), ("solutions.answers.edge_split",),
                            after=(names.PALETTE, *_EDGE_NETWORKS)),
-    names.C3DE_SWEEPS: Result(names.C3DE_SWEEPS, "c3de-sweeps", SweepsConfig(), ("solutions.answers.finetune_cost",),
+    names.C3DE_SWEEPS: Result(names.C3DE_SWEEPS, C3DE_SWEEPS_KIND, SweepsConfig(), ("solutions.answers.finetune_cost",),
                               uses_data=False),
-    names.Q3_PEAK: Result(names.Q3_PEAK, "q3-peak", PeakConfig(), ("solutions.answers.alexnet_1x1",), uses_data=False),
-    names.Q1_HALVES: Result(names.Q1_HALVES, "q1-half-crops", HalvesConfig(), ("solutions.answers.half_crops",),
+    names.Q3_PEAK: Result(names.Q3_PEAK, Q3_KIND, PeakConfig(), ("solutions.answers.alexnet_1x1",), uses_data=False),
+    names.Q1_HALVES: Result(names.Q1_HALVES, Q1_HALVES_KIND, HalvesConfig(), ("solutions.answers.half_crops",),
                             uses_data=False, versions=("scikit-learn",)),
-    names.C3DE_WORKING: Result(names.C3DE_WORKING, "c3de-working-memory", WorkingConfig(),
+    names.C3DE_WORKING: Result(names.C3DE_WORKING, C3DE_WORKING_KIND, WorkingConfig(),
                                ("solutions.answers.working_memory",), uses_data=False),
 }
 # Every result that can be computed: what the book reads, and the bf16 runs it does not read yet.
@@ -160,7 +171,7 @@ ALL_RESULTS: dict[str, Result] = {
 }
 # Every colourization run (what `solutions run` trains on the horses), and those the book reads.
 ALL_RUNS: dict[str, TrainConfig] = {name: r.config for name, r in ALL_RESULTS.items()
-                                    if r.experiment == "colour"}
+                                    if r.experiment == COLOUR}
 RUNS: dict[str, TrainConfig] = {name: c for name, c in ALL_RUNS.items() if name in RESULTS}
 NO_DATA = "none"   # the data hash of results that do not read the horses
 
@@ -178,7 +189,7 @@ def seeds_of(name: str) -> list[str]:
     Nothing is loaded: see :func:`stored`.
     """
     r = lookup(name)
-    if r.experiment != "colour":
+    if r.experiment != COLOUR:
         raise ValueError(f"name must be a colourization run, got {name!r} ({r.experiment})")
     base = dataclasses.replace(r.config, seed=0)
     by_seed = {c.seed: n for n, c in ALL_RUNS.items() if dataclasses.replace(c, seed=0) == base}
@@ -192,7 +203,7 @@ def in_precision(name: str, precision_: str) -> str:
     ('unet-b100-s1-bf16', 'cnn-s2')
     """
     r = lookup(name)
-    if r.experiment != "colour":
+    if r.experiment != COLOUR:
         raise ValueError(f"precision applies to colourization runs only, got {name!r} ({r.experiment})")
     target = with_precision(r.config, precision_)
     found = [n for n, c in ALL_RUNS.items() if c == target]

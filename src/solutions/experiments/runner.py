@@ -32,7 +32,7 @@ from solutions.answers.digit_readings import compute_readings
 from solutions.answers.edge_split import split_record
 from solutions.answers.half_crops import read_halves
 from solutions.answers.working_memory import working_record
-from solutions.experiments import names
+from solutions.experiments import names, registry
 from solutions.experiments.data import require_colours
 from solutions.experiments.ensembles import sweep_predictions
 # train and summarise in the run's precision (for fp32: training.train and training.summarise as they are)
@@ -109,16 +109,16 @@ def _q1_digits(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None)
 
 # experiment kind (Result.experiment) → how its results are computed
 COMPUTE: dict[str, Callable[[Result, str, bool, OnEpoch | None], Computed]] = {
-    "cifar-palette": _palette,
-    "colour": _colour,
-    "q4-ensembles": _q4_ensembles,
-    "c1d-probe": _c1d_probe,
-    "c2-edges": _c2_edges,
-    "c3de-sweeps": _c3de_sweeps,
-    "q3-peak": _q3_peak,
-    "q1-half-crops": _q1_half_crops,
-    "c3de-working-memory": _c3de_working_memory,
-    "q1-digits": _q1_digits,
+    registry.PALETTE_KIND: _palette,
+    registry.COLOUR: _colour,
+    registry.Q4_KIND: _q4_ensembles,
+    registry.C1D_KIND: _c1d_probe,
+    registry.C2_KIND: _c2_edges,
+    registry.C3DE_SWEEPS_KIND: _c3de_sweeps,
+    registry.Q3_KIND: _q3_peak,
+    registry.Q1_HALVES_KIND: _q1_half_crops,
+    registry.C3DE_WORKING_KIND: _c3de_working_memory,
+    registry.Q1_DIGITS_KIND: _q1_digits,
 }
 
 
@@ -211,6 +211,6 @@ def run(name: str, device: str = "auto", progress: bool = True,
                                _compute(r, device, progress, on_epoch),
                                recompute=recompute, command=r.command,
                                on_note=lambda line: print(f"{name}: {line}", file=sys.stderr, flush=True))
-        if r.experiment == "colour":
+        if r.experiment == registry.COLOUR:
             checkpoint_path(name).unlink(missing_ok=True)
     return entry

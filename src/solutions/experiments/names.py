@@ -132,24 +132,22 @@ BF16_TWINS: dict[str, str] = {n: precision_name(n, BF16)
                               for n in (*(n for b in BATCH_SIZES for n in SWEEP[b]), *CNN_SEEDS)}
 BF16_RUNS: tuple[str, ...] = tuple(BF16_TWINS.values())
 
-GROUPS: dict[str, tuple[str, ...]] = {
-    "sweep": tuple(n for seeds in SWEEP.values() for n in seeds),
-    "lr-scaled": tuple(LR_SCALED.values()),
-    "cnn-seeds": CNN_SEEDS,
-    "c1d-runs": tuple(n for seeds in C1D_RUNS.values() for n in seeds),
-    "c2-ablations": tuple(n for seeds in C2_ABLATIONS.values() for n in seeds),
-    "q4": tuple(Q4_SWEEPS.values()),
-    BF16: BF16_RUNS,
-}
-GROUP_TITLES: dict[str, str] = {
-    "sweep": "the 2(d) batch-size sweep of the UNet: 7 batch sizes × 3 seeds",
-    "lr-scaled": "the 2(d) UNet runs whose learning rate is scaled with the batch size",
-    "cnn-seeds": "the CNN of 1(b) and 2(c), every seed",
-    "c1d-runs": "1(d): both networks trained on a·x + b, every seed",
-    "c2-ablations": "2(c): the UNet without some of its skips, every seed",
-    "q4": "CS5242 Q4: the ensembles of each sweep",
-    BF16: "the sweep and the CNN, every seed, trained in bf16",
-}
+# name, what it holds (for `solutions list`), its runs
+_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("sweep", "the 2(d) batch-size sweep of the UNet: 7 batch sizes × 3 seeds",
+     tuple(n for seeds in SWEEP.values() for n in seeds)),
+    ("lr-scaled", "the 2(d) UNet runs whose learning rate is scaled with the batch size",
+     tuple(LR_SCALED.values())),
+    ("cnn-seeds", "the CNN of 1(b) and 2(c), every seed", CNN_SEEDS),
+    ("c1d-runs", "1(d): both networks trained on a·x + b, every seed",
+     tuple(n for seeds in C1D_RUNS.values() for n in seeds)),
+    ("c2-ablations", "2(c): the UNet without some of its skips, every seed",
+     tuple(n for seeds in C2_ABLATIONS.values() for n in seeds)),
+    ("q4", "CS5242 Q4: the ensembles of each sweep", tuple(Q4_SWEEPS.values())),
+    (BF16, "the sweep and the CNN, every seed, trained in bf16", BF16_RUNS),
+)
+GROUPS: dict[str, tuple[str, ...]] = {group: runs for group, _, runs in _GROUPS}
+GROUP_TITLES: dict[str, str] = {group: title for group, title, _ in _GROUPS}
 
 
 def colour_run(model: str, batch_size: int, seed: int) -> str:

@@ -1,7 +1,7 @@
 """The command line: ``solutions list | show ID | run NAME… | status | check ID EXPRESSION``
 (also ``python -m solutions``).
 
-* ``list``: the answer ids and the stored results, with where each is computed;
+* ``list``: the answer ids, the stored results and their groups, with where each is computed;
 * ``show ID``: an answer's tables in the terminal, read from the stored results (never trains);
 * ``run NAME… | GROUP… [--jobs N] [--recompute] [--precision P]``: compute stored results that
   are missing (the only writer of ``results/``), N at a time in separate processes; a group is
@@ -360,7 +360,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
                         help="on an internal error, print its traceback")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="the answer ids and the stored results", parents=[common]
+    sub.add_parser("list", help="the answer ids, the stored results and their groups", parents=[common]
                    ).set_defaults(fn=_list)
     show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)",
                           parents=[common])

@@ -50,7 +50,8 @@ def test_a_changed_page_or_module_computes_again(store, monkeypatch, tmp_path):
     monkeypatch.setattr(show_cache, "ROOT", root)
     monkeypatch.setattr(show_cache, "PACKAGE", root / "src" / "solutions")
     before = show_cache.fingerprint()
-    page = root / "book" / "cs5242" / "q2-conv-sizes.md"
+    from solutions.book.declarations import ANSWERS
+    page = root / ANSWERS["cs5242-q2"].file
     page.write_text(page.read_text() + "\n")
     after_page = show_cache.fingerprint()
     module = root / "src" / "solutions" / "answers" / "conv_shapes.py"

@@ -147,7 +147,8 @@ def test_no_page_loads_a_third_party_resource():
 def test_mathjax_is_the_local_copy():
     html = text(BY_MODULE["conventions"].docname)
     assert 'src="../_static/mathjax/tex-mml-chtml.js' in html
-    assert (HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    fonts = HTML / "_static" / "mathjax" / "fonts" / "mathjax-newcm-font" / "chtml" / "woff2"
+    assert any(fonts.glob("*.woff2")), fonts  # MathJax 4's font, where mathjax3_config points
 
 
 def test_build_status_page_shows_the_build():

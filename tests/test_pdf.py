@@ -81,12 +81,16 @@ def test_3de_slope_is_glued():
 
 
 def test_batch_size_table_is_in_the_pdf():
-    from solutions.experiments import names, registry
+    """The sweep table prints each batch size's mean over its seeds (validation loss to four
+    places, accuracy to one) and their range."""
+    from solutions.book.pages import csc413_2d
 
-    for b in names.BATCH_SIZES:
-        final = registry.load(names.batch_name(b)).result["final"]
-        assert f"{final['val_loss']:.4f}" in flat(), b
-        assert f"{final['val_accuracy']:.1f}%" in flat(), b
+    sweep, _ = csc413_2d.analysis()
+    assert len(sweep.rows) == 7
+    for r in sweep.rows:
+        for spread, fmt in ((r.val_loss, ".4f"), (r.val_accuracy, ".1f")):
+            assert format(spread.mean, fmt) in flat(), (r.batch, fmt)
+            assert f"{spread.low:{fmt}}–{spread.high:{fmt}}" in flat(), (r.batch, fmt)
 
 
 def test_figures_are_embedded():

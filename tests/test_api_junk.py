@@ -154,6 +154,7 @@ def bias_variance_sweep():
 def calls() -> list[Call]:
     from solutions.answers import alexnet_1x1 as ax
     from solutions.answers import bias_variance as bv
+    from solutions.answers import bootstrap as bs
     from solutions.answers import checker as ck
     from solutions.answers import colour_analysis as ca
     from solutions.answers import common
@@ -165,12 +166,15 @@ def calls() -> list[Call]:
     from solutions.answers import ensemble_setup as en
     from solutions.answers import expression as ex
     from solutions.answers import finetune_cost as fc
+    from solutions.answers import half_crops as hc
     from solutions.answers import input_transform as it
     from solutions.answers import label_changing_augmentation as lca
+    from solutions.answers import layer_paths as lp
     from solutions.answers import torch_counts as tc
     from solutions.answers import training_memory as tm
     from solutions.answers import validation as va
     from solutions.answers import view_invariance as vi
+    from solutions.answers import working_memory as wm
 
     digits = lambda: np.arange(2 * 64, dtype=float).reshape(2, 8, 8) % 17   # noqa: E731
     labels = lambda: np.array([0, 1, 6, 9, 6])                              # noqa: E731
@@ -178,6 +182,9 @@ def calls() -> list[Call]:
     classes = lambda: np.random.default_rng(1).integers(0, 3, (2, 8, 8))   # noqa: E731
     x4 = lambda: torch.rand(2, 1, 8, 8)                                    # noqa: E731
     mlp = lambda: nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))   # noqa: E731
+    tiny_bert = lambda: fc.BertShape(layers=1, hidden=8, heads=2, ffn=16, vocab=10, positions=8,  # noqa: E731
+                                     types=2, classes=2, seq=4)
+    halves = lambda: {h: np.array([8, 0, 3, 8]) for h in hc.HALVES}         # noqa: E731
     name = junk("text")
     choice = junk("choice")
     images_junk = [v for v in junk("array") if not (isinstance(v, np.ndarray) and v.shape == (1,) * 6)]
@@ -232,6 +239,11 @@ def calls() -> list[Call]:
         Call(bv.verdict, lambda: {"textbook": "↓", "trend": bias_variance_sweep().bias2},
              {"textbook": choice, "trend": junk("object")}),
         Call(bv.read, lambda: {"sweep": bias_variance_sweep()}, {"sweep": junk("object")}),
+        # ---- bootstrap (the units' name in errors is `name`, "units" by default)
+        Call(bs.indices, lambda: {"units": 4, "resamples": 3, "seed": 0},
+             {"units": junk("pos_int"), "resamples": junk("pos_int"), "seed": junk("nonneg_int")}),
+        Call(bs.interval, lambda: {"samples": np.arange(11.0), "level": 90},
+             {"samples": junk("array", np.ones((2, 3))), "level": junk("pos_num", 100, 150)}),
         # ---- checker
         Call(ck.q3_memory_formula, lambda: {"optimizer": "sgd", "leave_out": ("biases",), "one_image": True},
              {"optimizer": choice, "leave_out": [v for v in junk("sequence", ("total",), "biases") if v != []],
@@ -263,6 +275,21 @@ def calls() -> list[Call]:
         Call(ca.near_extreme, lambda: {"rows": spreads(), "noise_range": 0.1, "largest": False},
              {"rows": junk("sequence"), "noise_range": junk("nonneg_num"), "largest": junk("bool")}),
         Call(ca.seed_range, lambda: {"values": [1.0, 1.5]}, {"values": junk("sequence", [1.0])}),
+        Call(ca.pooled_sd, lambda: {"rows": spreads()}, {"rows": junk("sequence", [ca.spread(1, [1.0])])}),
+        Call(ca.single_runs, lambda: {"first": ca.spread(50, [1.38]), "second": ca.spread(100, [1.32]),
+                                      "sd": 0.024, "df": 14},
+             {"first": junk("object", spreads()[0]), "second": junk("object", spreads()[0]),
+              "sd": junk("pos_num"), "df": junk("pos_int"), "alpha": junk("share", 0, 1)}),
+        *[Call(f, lambda: {"palette": PALETTE}, {"palette": junk("array", PALETTE[:, :2], PALETTE[:1])})
+          for f in (ca.saturation, ca.vivid_colours)],
+        Call(ca.over_prediction, lambda: {"result": run_result(), "palette": PALETTE},
+             {"result": junk("mapping", {"per_colour": {"target_share": [NAN] * 4,
+                                                        "predicted_share": [1.0] * 4}}),
+              "palette": junk("array", PALETTE[:, :2], np.full((4, 3), NAN), PALETTE[:1])}),
+        Call(ca.edge_accuracy_per_run, lambda: {"runs": {5: [classes(), classes()]}, "target": classes(),
+                                                "grey": grey()},
+             {"runs": junk("mapping", {5: []}, {5: classes()}, {5: [classes()[:1]]}, {5: [grey()]}),
+              "target": junk("array", classes()[:1]), "grey": junk("array", grey()[:1])}),
         Call(ca.colour_evidence, lambda: {"result": run_result(), "palette": PALETTE},
              {"result": junk("mapping", {"per_colour": {"target_share": [NAN] * 4,
                                                         "predicted_share": [1.0] * 4}}),
@@ -370,6 +397,31 @@ def calls() -> list[Call]:
         Call(en.training_sets, lambda: {"exp": en.Experiment(members=2), "n": 3},
              {"exp": junk("object"), "n": junk("pos_int")}),
         Call(en.grid_points, lambda: {"exp": en.Experiment(grid=3)}, {"exp": junk("object")}),
+        # ---- half_crops (keyed), and the halves read back by label_changing_augmentation
+        Call(hc.half_crop, lambda: {"x": digits()[0], "half": "top"},
+             {"x": junk("array", np.ones((7, 7)), np.ones((8, 6))), "half": choice}),
+        Call(hc.read_halves, lambda: {"config": hc.HalvesConfig()}, {"config": junk("object")}, run_valid=False),
+        Call(lca.half_readings, lambda: {"reads": halves(), "digit": 8},
+             {"reads": junk("mapping", {"top": np.array([8])}, halves() | {"top": np.array([11])},
+                            halves() | {"top": np.array([], dtype=int)}),
+              "digit": [None, -1, 10, 2.5, True, NAN, "8"]}),
+        # ---- layer_paths
+        Call(lp.reads, lambda: {"model": tiny_cnn()}, {"model": junk("module", nn.Module())}),
+        Call(lp.layers_to_output, lambda: {"graph": {"a": ("input",), "b": ("a",)}},
+             {"graph": junk("mapping", {"a": ("b",), "b": ("a",)}, {"a": "b"}, {"a": (3,)})}),
+        # ---- working_memory (keyed)
+        Call(wm.measured_forward_peak, lambda: {"batch": 1, "layers": 1, "shape": tiny_bert()},
+             {"batch": junk("pos_int"), "layers": junk("pos_int"), "shape": junk("object")}),
+        Call(wm.line, lambda: {"shape": tiny_bert(), "layers": 1},
+             {"shape": junk("object"), "layers": junk("pos_int")}),
+        Call(wm.forward_working_bytes, lambda: {"batch": 3, "peaks": (10, 15)},
+             {"batch": junk("pos_int"), "peaks": junk("sequence", (15, 10), (10,), (10, 15, 20), (10, 2.5))}),
+        Call(wm.working_record, lambda: {"config": wm.WorkingConfig()}, {"config": junk("object")},
+             run_valid=False),
+        Call(wm.working_from_record, lambda: {"record": {"layers": 2, "one": 10, "two": 18, "deeper": 3,
+                                                         "deeper_one": 10}},
+             {"record": junk("mapping", {"layers": 2},
+                             {"layers": 2, "one": NAN, "two": 1, "deeper": 3, "deeper_one": 1})}),
         # ---- expression
         Call(ex.tokens, lambda: {"text": "2NF"}, {"text": junk("text")}),
         Call(ex.degree_bound, lambda: {"expr": co.NF ** 2}, {"expr": ["NF", None, 3.5, object()]}),

@@ -1,4 +1,5 @@
-"""Halves of the test 8s read by the Q1.1 judge (solutions.answers.half_crops)."""
+"""Halves of the test 8s read by the Q1.1 judge (solutions.answers.half_crops, stored as
+q1-half-crops; read back by label_changing_augmentation.half_readings)."""
 
 import numpy as np
 import pytest
@@ -38,9 +39,14 @@ def test_the_refitted_judge_is_the_one_whose_crop_readings_are_stored():
     assert np.array_equal(read, stored.crops[4])
 
 
-@pytest.mark.skipif(not FULL, reason="refits the judge (seconds; the full tier)")
+def _stored() -> dict[str, np.ndarray]:
+    from solutions.experiments import registry
+
+    return registry.load(registry.Q1_HALVES).arrays
+
+
 def test_the_halves_of_the_test_8s():
-    halves = hc.half_readings(8)
+    halves = lca.half_readings(_stored(), 8)
     # 52 test 8s; counted once from the judge's readings: top → 0 for 17, bottom → 0 for 14,
     # left → 3 for 15, right → 5 for 41 (17/52 = 32.7 %, 14/52 = 26.9 %, 15/52 = 28.8 %, 41/52 = 78.8 %)
     assert {h: r.digits for h, r in halves.items()} == dict.fromkeys(hc.HALVES, 52)
@@ -49,9 +55,34 @@ def test_the_halves_of_the_test_8s():
     assert halves["right"].most_common_other == 5 and halves["right"].readings[5].hits == 41
 
 
-def _reading(hits: list[int], digit: int = 8) -> hc.HalfReading:
+def test_the_stored_halves_are_keyed_on_the_code_and_scikit_learn():
+    from solutions.experiments import registry
+
+    r = registry.RESULTS[registry.Q1_HALVES]
+    assert (r.code, r.uses_data, r.versions, r.config) == (("solutions.answers.half_crops",), False,
+                                                           ("scikit-learn",), hc.HalvesConfig(digit=8, seed=0))
+
+
+@pytest.mark.skipif(not FULL, reason="refits the judge (seconds; the full tier)")
+def test_the_stored_halves_are_what_the_current_code_reads():
+    read = hc.read_halves(hc.HalvesConfig())
+    stored = _stored()
+    assert sorted(read) == sorted(stored) == sorted(hc.HALVES)
+    assert all(np.array_equal(read[h], stored[h]) for h in hc.HALVES)
+
+
+def test_read_halves_and_its_config_validate():
+    with pytest.raises(ValueError, match="config"):
+        hc.read_halves({"digit": 8})
+    with pytest.raises(ValueError, match="digit"):
+        hc.HalvesConfig(digit=10)
+    with pytest.raises(ValueError, match="seed"):
+        hc.HalvesConfig(seed=-1)
+
+
+def _reading(hits: list[int], digit: int = 8) -> lca.HalfReading:
     total = sum(hits)
-    return hc.HalfReading(digit, "top", tuple(lca.Share(h, total, 0.0, 1.0) for h in hits))
+    return lca.HalfReading(digit, "top", tuple(lca.Share(h, total, 0.0, 1.0) for h in hits))
 
 
 def test_a_half_reading_counts_its_digits_and_names_the_commonest_other_class():
@@ -64,6 +95,15 @@ def test_a_half_reading_counts_its_digits_and_names_the_commonest_other_class():
         r.share(10)
 
 
-def test_half_readings_validates_the_digit():
+def test_half_readings_reads_every_half_and_validates():
+    # 4 digits per half: two read as 8, one as 0, one as 3 (top); all as 8 elsewhere
+    reads = {h: np.array([8, 8, 8, 8]) for h in hc.HALVES} | {"top": np.array([8, 0, 3, 8])}
+    r = lca.half_readings(reads, 8)
+    assert r["top"].digits == 4 and r["top"].kept == 0.5 and r["top"].share(3) == 0.25
+    assert r["left"].kept == 1.0 and r["left"].most_common_other == 0   # no other: the lowest class
     with pytest.raises(ValueError, match="digit"):
-        hc.half_readings(10)
+        lca.half_readings(reads, 10)
+    with pytest.raises(ValueError, match="reads"):
+        lca.half_readings({"top": reads["top"]}, 8)
+    with pytest.raises(ValueError, match="reads"):
+        lca.half_readings(reads | {"top": np.array([8, 11])}, 8)

@@ -24,7 +24,8 @@ def test_the_peak_is_three_feed_forward_and_three_hidden_tensors_per_sequence():
 
 def test_the_line_through_one_and_two_sequences_is_the_measurement_at_four():
     # 32 + 4 · 1,920 = 7,712
-    assert wm.forward_working_bytes(4, TINY) == wm.measured_forward_peak(4, shape=TINY) == 7_712
+    assert wm.line(TINY) == (32 + 1_920, 32 + 2 * 1_920)
+    assert wm.forward_working_bytes(4, wm.line(TINY)) == wm.measured_forward_peak(4, shape=TINY) == 7_712
 
 
 def test_the_peak_does_not_grow_with_the_layers():
@@ -33,16 +34,38 @@ def test_the_peak_does_not_grow_with_the_layers():
 
 def test_inputs_are_validated():
     with pytest.raises(ValueError, match="batch"):
-        wm.forward_working_bytes(0, TINY)
+        wm.forward_working_bytes(0, (10, 20))
+    with pytest.raises(ValueError, match="peaks"):
+        wm.forward_working_bytes(2, (20, 10))     # a second sequence cannot lower the peak
+    with pytest.raises(ValueError, match="deeper"):
+        wm.WorkingConfig(layers=2, deeper=2)
+    with pytest.raises(ValueError, match="record"):
+        wm.working_from_record({"layers": 2, "one": 10})
     with pytest.raises(ValueError, match="layers"):
         wm.measured_forward_peak(1, layers=0, shape=TINY)
     with pytest.raises(ValueError, match="shape"):
         wm.measured_forward_peak(1, shape="bert")
 
 
+# BERT-base: per sequence 4 · 128 · (3·3072 + 3·768) = 512 · 11,520 = 5,898,240 bytes; positions
+# 128 · 8 = 1,024; batch 32: 1,024 + 32 · 5,898,240 = 188,744,704
+BERT_LINE = (1_024 + 5_898_240, 1_024 + 2 * 5_898_240)
+
+
+def test_the_stored_bert_base_measurements():
+    from solutions.experiments import registry
+
+    r = registry.RESULTS[registry.C3DE_WORKING]
+    assert (r.code, r.uses_data, r.config) == (("solutions.answers.working_memory",), False,
+                                               wm.WorkingConfig(layers=2, deeper=3))
+    stored = wm.working_from_record(registry.load(registry.C3DE_WORKING).result)
+    assert stored.line == BERT_LINE and stored.depth_free and stored.deeper_one == BERT_LINE[0]
+    assert stored.at(32) == 188_744_704
+
+
 @pytest.mark.skipif(not FULL, reason="builds BERT-base encoder layers (seconds; the full tier)")
 def test_bert_base_at_batch_32():
-    # per sequence 4 · 128 · (3·3072 + 3·768) = 512 · 11,520 = 5,898,240; positions 128 · 8 = 1,024
-    # batch 32: 1,024 + 32 · 5,898,240 = 188,744,704
-    assert wm.line(BERT_BASE) == (1_024 + 5_898_240, 1_024 + 2 * 5_898_240)
-    assert wm.forward_working_bytes(32) == 188_744_704
+    assert wm.line(BERT_BASE) == BERT_LINE
+    assert wm.forward_working_bytes(32, wm.line()) == 188_744_704
+    assert wm.working_record(wm.WorkingConfig()) == {"layers": 2, "one": BERT_LINE[0], "two": BERT_LINE[1],
+                                                     "deeper": 3, "deeper_one": BERT_LINE[0]}

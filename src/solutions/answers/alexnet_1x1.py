@@ -30,9 +30,9 @@ from solutions.answers.common import choice, non_negative_int, positive_int
 from solutions.answers.conv_shapes import conv_output_size
 from solutions.answers.threads import one_thread
 from solutions.answers.validation import boolean
-from solutions.answers.training_memory import (OPTIMIZERS, gradient_bytes, optimizer_state_bytes,
-                                               output_gradient_bytes, parameter_bytes, peak_bytes,
-                                               saved_activation_bytes)
+from solutions.answers.training_memory import OPTIMIZERS as OPTIMIZERS   # the bills' optimizers, named here too
+from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes, output_gradient_bytes,
+                                               parameter_bytes, peak_bytes, saved_activation_bytes)
 
 VARIANTS = ("relu", "relu_inplace", "no_relu")
 FLOAT32_BYTES = 4
@@ -101,8 +101,11 @@ def added_parameters_formula(with_bias: bool = True) -> sympy.Expr:
     """
     with_bias = boolean("with_bias", with_bias)
     c1, c2 = sympy.symbols("c_1 c_2", integer=True, positive=True)
-    per_block = lambda c: 2 * (c * c + (c if with_bias else 0))  # noqa: E731  two 1×1 convs: c·c weights (+ c biases)
-    return sympy.expand(per_block(c1) + per_block(c2))  # type: ignore[no-untyped-call]  # keys stored results
+
+    def per_block(c: sympy.Symbol) -> sympy.Expr:   # two 1×1 convs: c·c weights (+ c biases)
+        return 2 * (c * c + (c if with_bias else 0))
+
+    return sympy.expand(per_block(c1) + per_block(c2))
 
 
 def added_parameters(with_bias: bool = True) -> int:
@@ -270,10 +273,10 @@ def _peak(with_blocks: bool, batch: int, optimizer: str, variant: str) -> int:
     torch.manual_seed(0)
     model = alexnet_front(with_blocks, variant)
     x = torch.randn(batch, 3, IMAGE, IMAGE, generator=torch.Generator().manual_seed(0))
-    params = [p for p in model.parameters()]  # noqa: C416  keys stored results
-    opt = {"sgd": lambda: torch.optim.SGD(params, lr=1e-3),  # type: ignore[no-untyped-call]  # keys stored results
-           "sgd_momentum": lambda: torch.optim.SGD(params, lr=1e-3, momentum=0.9),
-           "adam": lambda: torch.optim.Adam(params, lr=1e-3)}[optimizer]()
+    params = list(model.parameters())
+    opt: torch.optim.Optimizer = (torch.optim.SGD(params, lr=1e-3) if optimizer == "sgd" else
+                                  torch.optim.SGD(params, lr=1e-3, momentum=0.9) if optimizer == "sgd_momentum"
+                                  else torch.optim.Adam(params, lr=1e-3))
 
     def step() -> None:
         opt.zero_grad(set_to_none=True)   # torch's default: gradients freed between steps

@@ -24,6 +24,7 @@ holds exactly, and the expected squared error on noisy targets adds σ².
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -175,7 +176,7 @@ def _trend(boot: list[np.ndarray], full: list[float]) -> Trend:
     return Trend(change(0, last), best[1], best[2], best[3])
 
 
-def summarise(name: str, values: tuple[float, ...], predictions: list[np.ndarray],
+def summarise(name: str, values: Sequence[float], predictions: Sequence[np.ndarray],
               f: np.ndarray, resamples: int = 200, seed: int = 0) -> Sweep:
     """A :class:`Sweep` from each setting's predictions (M, G), with a paired bootstrap."""
     choice("name", name, tuple(SWEEPS))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solutions.answers.common import finite_number, non_negative_int, positive_int
+from solutions.answers.validation import array, non_negative_int, number, positive_int, text
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def indices(units: int, resamples: int, seed: int = 0, *, name: str = "units") -
 
     One array serves every setting of a sweep, so their resamples are paired.
     """
+    name = text("name", name)
     units, resamples = positive_int(name, units), positive_int("resamples", resamples)
     rng = np.random.default_rng(non_negative_int("seed", seed))
     return rng.integers(0, units, size=(resamples, units))
@@ -52,8 +53,9 @@ def interval(samples: np.ndarray, level: float) -> tuple[float, float]:
     >>> interval(np.array([0.0, 1.0]), level=50)   # the 25th and 75th percentiles
     (0.25, 0.75)
     """
-    if not 0 < finite_number("level", level) < 100:
+    samples = array("samples", samples, ndim=1, dtype=float)
+    if not 0 < number("level", level) < 100:
         raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
     tail = (100 - level) / 200
-    low, high = np.quantile(np.asarray(samples, dtype=float), [tail, 1 - tail])
+    low, high = np.quantile(samples, [tail, 1 - tail])
     return float(low), float(high)

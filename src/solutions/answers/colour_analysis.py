@@ -164,15 +164,11 @@ def single_runs(first: Spread, second: Spread, sd: float, df: int, alpha: float 
     (-0.0567, 0.12, 'within the noise')
     """
     for name, s in (("first", first), ("second", second)):
-        if not isinstance(s, Spread) or s.n != 1:
+        if instance(name, s, Spread).n != 1:
             raise ValueError(f"{name} must be a Spread of one value, got {s!r}")
-    sd = finite_number("sd", sd)
-    if sd <= 0:
-        raise ValueError(f"sd must be > 0, got {sd!r}")
+    sd = number("sd", sd, minimum=0, strict=True)
     df = positive_int("df", df)
-    alpha = finite_number("alpha", alpha)
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    alpha = number("alpha", alpha, minimum=0, maximum=1, strict=True)
     diff = second.mean - first.mean
     p = float(2 * stats.t.sf(abs(diff) / (sd * math.sqrt(2)), df))
     return Comparison(first=first.setting, second=second.setting, difference=diff, rule=POOLED,
@@ -210,10 +206,7 @@ def near_extreme(rows: Sequence[Spread], noise_range: float, largest: bool = Tru
 
 
 def _spreads(name: str, rows: object, minimum: int) -> list[Spread]:
-    if not isinstance(rows, Sequence) or len(rows) < minimum \
-            or not all(isinstance(r, Spread) for r in rows):
-        raise ValueError(f"{name} must be a sequence of at least {minimum} Spread, got {rows!r}")
-    return list(rows)
+    return list(sequence(name, rows, lambda n, r: instance(n, r, Spread), min_length=minimum))
 
 
 def seed_range(values: Sequence[float]) -> float:
@@ -614,13 +607,21 @@ def edge_accuracy_per_run(runs: Mapping[object, Sequence[np.ndarray]], target: n
     >>> [a.overall for a in edge_accuracy_per_run({5: [t, 1 - t]}, t, grey)[5]]
     [100.0, 0.0]
     """
-    if not isinstance(runs, Mapping) or not runs:
-        raise ValueError(f"runs must be a non-empty mapping setting → class maps, got {runs!r:.80}")
+    runs = mapping("runs", runs)
+    t = array("target", target, ndim=3, kinds="iu")
+    g = array("grey", grey, ndim=3, dtype=np.float64)
+    if t.shape != g.shape:
+        raise ValueError(f"target and grey must have one shape, got {t.shape} and {g.shape}")
     out = {}
     for setting, maps in runs.items():
-        if isinstance(maps, np.ndarray) or not isinstance(maps, Sequence) or not maps:
-            raise ValueError(f"runs[{setting!r}] must be a non-empty sequence of class maps")
-        out[setting] = tuple(accuracy_by_edges(str(setting), m, target, grey) for m in maps)
+        if isinstance(maps, np.ndarray):
+            raise ValueError(f"runs[{setting!r}] must be a sequence of class maps (one per seed), "
+                             f"got one array")
+        checked = sequence(f"runs[{setting!r}]", maps, lambda n, m: array(n, m, ndim=3, kinds="iu"))
+        wrong = [m.shape for m in checked if m.shape != t.shape]
+        if wrong:
+            raise ValueError(f"runs[{setting!r}] must hold class maps of target's shape {t.shape}, got {wrong[0]}")
+        out[setting] = tuple(accuracy_by_edges(str(setting), m, t, g) for m in checked)
     return out
 
 

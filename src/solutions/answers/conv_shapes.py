@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import sympy
 
-Size = int | sympy.Expr
+Size: TypeAlias = int | sympy.Expr   # a whole number, or a sympy formula for one
 
 
 def _is_symbolic(value: object) -> bool:
@@ -49,8 +50,8 @@ def _check_int(name: str, value: object, minimum: int) -> int:
 
 
 def conv_output_size(
-    size: Size, kernel: Size, stride: Size = 1, padding: Size = 0, dilation: Size = 1  # type: ignore[valid-type]  # keys stored results
-) -> Size:  # type: ignore[valid-type]  # keys stored results
+    size: Size, kernel: Size, stride: Size = 1, padding: Size = 0, dilation: Size = 1
+) -> Size:
     """Length of a convolution's output along one dimension.
 
     Integers are validated: ``size`` ≥ 1, ``kernel`` ≥ 1, ``stride`` ≥ 1,
@@ -73,7 +74,7 @@ def conv_output_size(
         minimum = 0 if name == "padding" else 1
         args[name] = _check_symbolic(name, v, minimum) if _is_symbolic(v) else _check_int(name, v, minimum)
     size, kernel, stride, padding, dilation = args.values()
-    if not symbolic and size < minimum_size(kernel, padding, dilation):  # type: ignore[operator]  # keys stored results
+    if not symbolic and size < minimum_size(kernel, padding, dilation):
         raise ValueError(f"kernel: the dilated kernel ({dilation * (kernel - 1) + 1}) is larger "
                          f"than the padded input ({size + 2 * padding})")
     # The one formula (torch.nn.Conv*d's documentation); floor division on integers.
@@ -81,7 +82,7 @@ def conv_output_size(
     return out if symbolic else int(out)
 
 
-def minimum_size(kernel: Size, padding: Size = 0, dilation: Size = 1) -> Size:  # type: ignore[valid-type]  # keys stored results
+def minimum_size(kernel: Size, padding: Size = 0, dilation: Size = 1) -> Size:
     """The smallest input length the dilated kernel fits in: ``dilation·(kernel − 1) + 1 − 2·padding``
     (at least 1).
 
@@ -102,7 +103,7 @@ def minimum_size(kernel: Size, padding: Size = 0, dilation: Size = 1) -> Size:  
     return low if symbolic else int(low)
 
 
-def _per_dim(name: str, value: Size | Sequence[Size], ndim: int) -> list[Size]:  # type: ignore[valid-type]  # keys stored results
+def _per_dim(name: str, value: Size | Sequence[Size], ndim: int) -> list[Size]:
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be an integer or a sequence of {ndim} integers, got {value!r}")
     if isinstance(value, Sequence):
@@ -113,12 +114,12 @@ def _per_dim(name: str, value: Size | Sequence[Size], ndim: int) -> list[Size]: 
 
 
 def conv_output_shape(
-    input_shape: Sequence[Size],  # type: ignore[valid-type]  # keys stored results
-    kernel: Size | Sequence[Size],  # type: ignore[valid-type]  # keys stored results
-    stride: Size | Sequence[Size] = 1,  # type: ignore[valid-type]  # keys stored results
-    padding: Size | Sequence[Size] = 0,  # type: ignore[valid-type]  # keys stored results
-    dilation: Size | Sequence[Size] = 1,  # type: ignore[valid-type]  # keys stored results
-) -> tuple[Size, ...]:  # type: ignore[valid-type]  # keys stored results
+    input_shape: Sequence[Size],
+    kernel: Size | Sequence[Size],
+    stride: Size | Sequence[Size] = 1,
+    padding: Size | Sequence[Size] = 0,
+    dilation: Size | Sequence[Size] = 1,
+) -> tuple[Size, ...]:
     """Spatial output shape of an N-dimensional convolution (channels excluded).
 
     Scalars apply to every dimension, as in torch.

@@ -35,7 +35,7 @@ name the slip in a reader's formula.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeAlias
 
@@ -209,7 +209,7 @@ CONVENTIONS = {
 }
 
 
-def count_totals(rows: list[LayerRow]) -> dict[str, Amount]:
+def count_totals(rows: Sequence[LayerRow]) -> dict[str, Amount]:
     """Totals of ``rows`` under every convention in :data:`CONVENTIONS`."""
     rows = sequence("rows", rows, lambda n, r: instance(n, r, LayerRow))
 

@@ -36,8 +36,10 @@ array([[0., 1., 0.],
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, cache
+from functools import cache
+from typing import Protocol
 
 import numpy as np
 from scipy import ndimage
@@ -75,7 +77,16 @@ def _images(name: str, x: object, ndim: int = 2) -> np.ndarray:
     return a
 
 
-def _transform(name: str, t: object):
+class Classifier(Protocol):
+    """A fitted classifier of 64-pixel rows (:func:`fit_classifier`'s scikit-learn SVC)."""
+
+    def predict(self, x: np.ndarray) -> np.ndarray: ...
+
+
+Transform = Callable[[np.ndarray], np.ndarray]   # a function of one image
+
+
+def _transform(name: str, t: object) -> Callable[[np.ndarray], object]:
     if not callable(t):
         raise ValueError(f"{name} must be a function of one image, got {t!r}")
     return t
@@ -95,9 +106,10 @@ def _labels(name: str, y: object) -> np.ndarray:
 
 
 def _digit(name: str, value: object) -> int:
-    if _integer(name, value) not in range(CLASSES):
+    digit = _integer(name, value)
+    if digit not in range(CLASSES):
         raise ValueError(f"{name} must be a digit 0..{CLASSES - 1}, got {value!r}")
-    return int(value)  # type: ignore[call-overload, no-any-return]  # keys stored results
+    return digit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,8 +143,9 @@ def shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 def rotate(x: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate about the centre (bilinear, same size, zeros outside); images on the last two axes."""
-    return ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),  # type: ignore[no-any-return]  # keys stored results
-                          reshape=False, order=1, mode="constant")
+    rotated: np.ndarray = ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),
+                                         reshape=False, order=1, mode="constant")
+    return rotated
 
 
 def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
@@ -150,7 +163,8 @@ def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
         raise ValueError(f"size must fit the image with top, left: got size={size}, "
                          f"top={top}, left={left} for {n}×{n}")
     window = x[top:top + size, left:left + size]
-    return ndimage.zoom(window, n / size, order=1, mode="nearest", grid_mode=True)  # type: ignore[no-any-return]  # keys stored results
+    zoomed: np.ndarray = ndimage.zoom(window, n / size, order=1, mode="nearest", grid_mode=True)
+    return zoomed
 
 
 def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
@@ -173,7 +187,8 @@ def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
     # Normalise so that the largest displacement is alpha pixels, whatever sigma does to the scale.
     field = [alpha * f / (np.abs(f).max() + 1e-12) for f in field]
     rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
-    return ndimage.map_coordinates(x, [rows + field[0], cols + field[1]], order=1, mode="constant")  # type: ignore[no-any-return]  # keys stored results
+    moved: np.ndarray = ndimage.map_coordinates(x, [rows + field[0], cols + field[1]], order=1, mode="constant")
+    return moved
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,25 +225,27 @@ def _digits(test_size: float, seed: int) -> Digits:
     return Digits(xtr, ytr, xte, yte)
 
 
-def fit_classifier(x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def]  # keys stored results
+def fit_classifier(x: np.ndarray, y: np.ndarray) -> Classifier:
     """An RBF support-vector classifier on the 64 pixels scaled to [0, 1] (deterministic)."""
     import sklearn.svm
 
     x, y = _images("x", x, ndim=3), _labels("y", array("y", y, ndim=1, kinds="iu"))
     if len(x) != len(y):
         raise ValueError(f"x and y must have one label per image, got {len(x)} images and {len(y)} labels")
-    return sklearn.svm.SVC(kernel="rbf", gamma="scale", C=1.0).fit(x.reshape(len(x), -1) / DIGIT_MAX, y)
+    fitted: Classifier = sklearn.svm.SVC(kernel="rbf", gamma="scale", C=1.0).fit(x.reshape(len(x), -1) / DIGIT_MAX, y)
+    return fitted
 
 
-def predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]  # keys stored results
+def predict(model: Classifier, x: np.ndarray) -> np.ndarray:
     """The classes a fitted classifier reads in images (N, 8, 8)."""
     if not callable(getattr(model, "predict", None)):
         raise ValueError(f"model must be a fitted classifier (fit_classifier), got {model!r}"[:300])
     x = _images("x", x, ndim=3)
-    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)  # type: ignore[no-any-return]  # keys stored results
+    return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)
 
 
-def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]  # keys stored results
+def with_copies(x: np.ndarray, y: np.ndarray,
+                transforms: Sequence[Callable[[np.ndarray], object]]) -> tuple[np.ndarray, np.ndarray]:
     """The images plus one transformed copy per transform, each copy keeping its label."""
     x, y = _images("x", x, ndim=3), _labels("y", array("y", y, ndim=1, kinds="iu"))
     if len(x) != len(y):
@@ -238,7 +255,7 @@ def with_copies(x: np.ndarray, y: np.ndarray, transforms) -> tuple[np.ndarray, n
     return np.concatenate(xs), np.tile(y, len(xs))
 
 
-def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
+def safe_transforms(rng: np.random.Generator) -> dict[str, Transform]:
     """The candidate label-keeping augmentations: name (of ``SAFE``) → function of one 8×8 image."""
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy Generator, got {rng!r}")
@@ -255,7 +272,7 @@ def safe_transforms(rng: np.random.Generator) -> dict[str, object]:
 TRANSFORMS = {"rot180": rot180, "flip_h": flip_h, "flip_v": flip_v}
 
 
-@lru_cache(maxsize=None)  # noqa: UP033  keys stored results
+@cache
 def _copy(name: str, split: str, seed: int) -> np.ndarray:
     """One copy of the training or test digits made with candidate ``name``, drawn once from its
     own seeded generator and shared by every judge and training that uses it (the elastic
@@ -264,10 +281,10 @@ def _copy(name: str, split: str, seed: int) -> np.ndarray:
     x = d.x_train if split == "train" else d.x_test
     rng = np.random.default_rng([seed, SAFE.index(name), split == "train"])
     t = safe_transforms(rng)[name]
-    return np.array([t(img) for img in x])  # type: ignore[operator]  # keys stored results
+    return np.array([t(img) for img in x])
 
 
-def judge(unseen: str | None = None, seed: int = SEED):
+def judge(unseen: str | None = None, seed: int = SEED) -> Classifier:
     """The classifier that reads transformed digits: trained on the training digits plus one copy
     per candidate augmentation of ``SAFE`` except ``unseen`` (None: all three).
 
@@ -280,13 +297,13 @@ def judge(unseen: str | None = None, seed: int = SEED):
 
 
 @cache
-def _judge(unseen: str | None, seed: int):
+def _judge(unseen: str | None, seed: int) -> Classifier:
     d = digits(seed=non_negative_int("seed", seed))
     copies = [_copy(name, "train", seed) for name in SAFE if name != unseen]
     return fit_classifier(np.concatenate([d.x_train, *copies]), np.tile(d.y_train, 1 + len(copies)))
 
 
-def classifier(seed: int = SEED):  # type: ignore[no-untyped-def]  # keys stored results
+def classifier(seed: int = SEED) -> Classifier:
     """The judge of the flips, the 180° rotation and the crops (trained with all of ``SAFE``)."""
     return judge(None, non_negative_int("seed", seed))
 
@@ -300,7 +317,7 @@ def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
     if transform in TRANSFORMS:
         return TRANSFORMS[transform](x)
     t = safe_transforms(np.random.default_rng(non_negative_int("seed", seed)))[transform]
-    return np.array([t(img) for img in x])  # type: ignore[operator]  # keys stored results
+    return np.array([t(img) for img in x])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ def edge_strength(grey: np.ndarray) -> np.ndarray:
     gx, gy = np.zeros_like(g), np.zeros_like(g)
     gx[:, 1:-1, 1:-1] = (g[:, 1:-1, 2:] - g[:, 1:-1, :-2]) / 2
     gy[:, 1:-1, 1:-1] = (g[:, 2:, 1:-1] - g[:, :-2, 1:-1]) / 2
-    return np.sqrt(gx ** 2 + gy ** 2)
+    strength: np.ndarray = np.sqrt(gx ** 2 + gy ** 2)
+    return strength
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,14 @@ def accuracy_by_edges(model: str, predicted: np.ndarray, target: np.ndarray, gre
     text("model", model)
     p = array("predicted", predicted, ndim=3, kinds="iu")
     t = array("target", target, ndim=3, kinds="iu")
-    quantiles = sequence("quantiles", quantiles, lambda n, q: number(n, q, minimum=0, maximum=1), min_length=2)
-    if len(quantiles) != 2 or not quantiles[0] <= quantiles[1]:
-        raise ValueError(f"quantiles must be two fractions, the lower first, got {quantiles!r}")
+    qs = sequence("quantiles", quantiles, lambda n, q: number(n, q, minimum=0, maximum=1), min_length=2)
+    if len(qs) != 2 or not qs[0] <= qs[1]:
+        raise ValueError(f"quantiles must be two fractions, the lower first, got {qs!r}")
     e = edge_strength(grey)
     if p.shape != t.shape or p.shape != e.shape:
         raise ValueError(f"predicted, target and grey must have one shape, got {p.shape}, {t.shape}, "
                          f"{e.shape}")
-    lo, hi = np.quantile(e, quantiles)
+    lo, hi = np.quantile(e, qs)
     right = p == t
     return EdgeAccuracy(str(model), float(100 * right.mean()), float(100 * right[e <= lo].mean()),
                         float(100 * right[e > hi].mean()))

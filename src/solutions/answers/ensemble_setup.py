@@ -93,9 +93,9 @@ def training_sets(exp: Experiment, n: int) -> tuple[np.ndarray, np.ndarray]:
     instance("exp", exp, Experiment)
     n = positive_int("n", n)
     rng = np.random.default_rng(exp.seed)
-    stream = max(n, max(SWEEPS["n_train"]))
-    x = rng.random((exp.members, stream))  # type: ignore[arg-type]  # keys stored results
-    eps = rng.standard_normal((exp.members, stream))  # type: ignore[arg-type]  # keys stored results
+    stream = max(n, int(max(SWEEPS["n_train"])))
+    x = rng.random((exp.members, stream))
+    eps = rng.standard_normal((exp.members, stream))
     return x[:, :n], target(x[:, :n]) + exp.noise_sd * eps[:, :n]
 
 

@@ -30,9 +30,10 @@ backward, and forward and backward FLOPs (``torch.utils.flop_counter``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 import torch
@@ -128,9 +129,9 @@ def _positive_int(name: str, value: object) -> int:
 
 
 def _check_choice(name: str, value: object, choices: Sequence[str]) -> str:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
-    return value  # type: ignore[return-value]  # keys stored results
+    return value
 
 
 class FineTuned(nn.Module):
@@ -146,7 +147,8 @@ class FineTuned(nn.Module):
                 x = self.body(x)
         else:
             x = self.body(x)
-        return self.head(x)  # type: ignore[no-any-return]  # keys stored results
+        out: torch.Tensor = self.head(x)
+        return out
 
 
 def build(arch: str, mode: str, n: int, width: int | None = None,
@@ -169,10 +171,10 @@ def build(arch: str, mode: str, n: int, width: int | None = None,
     _positive_int("classes", classes)
     torch.manual_seed(0)  # figures do not depend on the values, but keep runs identical
     if arch == "mlp":
-        layers = [m for _ in range(n) for m in (nn.Linear(width, width), nn.ReLU())]
+        layers: list[nn.Module] = [m for _ in range(n) for m in (nn.Linear(width, width), nn.ReLU())]
         head: nn.Module = nn.Linear(width, classes)
     else:
-        layers = [m for _ in range(n) for m in (nn.Conv2d(width, width, 3, padding=1), nn.ReLU())]  # type: ignore[misc]  # keys stored results
+        layers = [m for _ in range(n) for m in (nn.Conv2d(width, width, 3, padding=1), nn.ReLU())]
         head = (nn.Conv2d(width, classes, 1) if arch == "conv" else
                 nn.Sequential(nn.Flatten(), nn.Linear(width * resolution ** 2, classes)))
     model = FineTuned(nn.Sequential(*layers), head, no_grad_body=mode == "last_no_grad")
@@ -256,17 +258,31 @@ def measure(arch: str, mode: str, n: int, width: int | None = None,
                 forward_flops=forward_flops, backward_flops=backward_flops)
 
 
-def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,  # type: ignore[no-untyped-def]  # keys stored results
-                **kwargs) -> list[Cost]:
+class SweepOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`measure` that :func:`resolution_sweep` passes on."""
+
+    width: int | None
+    batch: int
+    classes: int
+
+
+class MeasureOptions(SweepOptions, total=False):
+    """The keyword arguments of :func:`measure` that :func:`depth_sweep` passes on."""
+
+    resolution: int
+
+
+def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,
+                **kwargs: Unpack[MeasureOptions]) -> list[Cost]:
     """:func:`measure` for every depth and mode (``kwargs`` go to :func:`measure`)."""
     depths = sequence("depths", depths, _positive_int)
     modes = sequence("modes", modes, lambda n, m: _check_choice(n, m, MODES))
     return [measure(arch, mode, n, **kwargs) for mode in modes for n in depths]
 
 
-def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTORS,  # type: ignore[no-untyped-def]  # keys stored results
+def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTORS,
                      base: int = DEFAULT_RESOLUTION, modes: Sequence[str] = MODES,
-                     **kwargs) -> list[Cost]:
+                     **kwargs: Unpack[SweepOptions]) -> list[Cost]:
     """:func:`measure` at input side ``base × factor`` for every factor and mode."""
     factors = sequence("factors", factors, _positive_int)
     if any(b <= a for a, b in itertools.pairwise(factors)):
@@ -396,9 +412,9 @@ class _BertClassifier(nn.Module):
         self.no_grad_body = no_grad_body
 
     def body(self, tokens: torch.Tensor) -> torch.Tensor:
-        word, position, segment, norm = self.embeddings  # type: ignore[misc]  # keys stored results
+        word, position, segment, norm = self.embeddings.children()
         pos = torch.arange(tokens.shape[1])
-        x = norm(word(tokens) + position(pos) + segment(torch.zeros_like(tokens)))  # type: ignore[has-type]  # (B, L, H)
+        x = norm(word(tokens) + position(pos) + segment(torch.zeros_like(tokens)))  # (B, L, H)
         x = self.encoder(x)                                                        # (B, L, H)
         return torch.tanh(self.pooler(x[:, 0]))                                    # (B, H)
 
@@ -406,8 +422,10 @@ class _BertClassifier(nn.Module):
         if self.no_grad_body:
             with torch.no_grad():
                 pooled = self.body(tokens)
-            return self.classifier(pooled)  # type: ignore[no-any-return]  # keys stored results
-        return self.classifier(self.body(tokens))  # type: ignore[no-any-return]  # keys stored results
+        else:
+            pooled = self.body(tokens)
+        logits: torch.Tensor = self.classifier(pooled)
+        return logits
 
 
 def bert_saved_bytes(mode: str, layers: int, batch: int, shape: BertShape = BERT_BASE) -> int:
@@ -446,9 +464,10 @@ class Bill:
 
     def share(self, item: str) -> float:
         """An item's percentage of :attr:`total`."""
-        _check_choice("item", item, ("frozen_weights", "trained_weights", "gradients", "adam_state",
-                                     "saved_activations"))
-        return 100 * getattr(self, item) / self.total  # type: ignore[no-any-return]  # keys stored results
+        items = {"frozen_weights": self.frozen_weights, "trained_weights": self.trained_weights,
+                 "gradients": self.gradients, "adam_state": self.adam_state,
+                 "saved_activations": self.saved_activations}
+        return 100 * items[_check_choice("item", item, tuple(items))] / self.total
 
 
 @cache
@@ -516,7 +535,7 @@ class SweepsConfig:
             _positive_int("bert_batches", b)
 
 
-def sweeps(config: SweepsConfig) -> dict[str, list[dict[str, object]]]:
+def sweeps(config: SweepsConfig) -> dict[str, object]:
     """Every depth and resolution sweep of ``config``: a JSON-ready record (:func:`sweeps_from_record`)."""
     if not isinstance(config, SweepsConfig):
         raise ValueError(f"config must be a SweepsConfig, got {config!r}")
@@ -526,7 +545,7 @@ def sweeps(config: SweepsConfig) -> dict[str, list[dict[str, object]]]:
     return {"depth": [dataclasses.asdict(r) for r in depth],
             "resolution": [dataclasses.asdict(r) for r in res],
             "bert_bills": [dataclasses.asdict(b) for b in bills],
-            "bert_parameters": {k: list(v) for k, v in bert_parameters().items()}}  # type: ignore[dict-item]  # keys stored results
+            "bert_parameters": {k: list(v) for k, v in bert_parameters().items()}}
 
 
 @dataclass(frozen=True)
@@ -539,7 +558,7 @@ class Sweeps:
     bert_parameters: dict[str, tuple[int, int]]         # part → (parameters, tensors)
 
 
-def sweeps_from_record(record: dict) -> Sweeps:  # type: ignore[type-arg]  # keys stored results
+def sweeps_from_record(record: Mapping[str, Any]) -> Sweeps:
     """The stored record of :func:`sweeps` read back."""
     try:
         bills = [Bill(**b) for b in record["bert_bills"]]

@@ -7,8 +7,10 @@ every test digit (top, bottom, left, right) is cut out, scaled back to 8×8 as t
 are (:func:`scipy.ndimage.zoom`, linear, ``grid_mode``), and read by the same judge that read
 the stored crops (:func:`~solutions.answers.digit_readings.classifier`: it never saw a crop).
 
-The judge is refitted here (a few seconds; deterministic), because the store keeps its readings,
-not the classifier; :func:`half_readings` reads the halves with it.
+Reading them refits the judge (seconds), so :func:`read_halves` runs once into the results
+store (``solutions run q1-half-crops``, keyed on this module's code); the book reads the stored
+classes and :func:`~solutions.answers.label_changing_augmentation.half_readings` turns them into
+shares.
 
 >>> x = np.arange(64.0).reshape(8, 8)
 >>> half_crop(x, "top").shape, bool(np.allclose(half_crop(x, "top")[0], x[0]))
@@ -18,15 +20,12 @@ not the classifier; :func:`half_readings` reads the halves with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 from scipy import ndimage
 
-from solutions.answers.common import choice
-from solutions.answers import digit_readings
-from solutions.answers.label_changing_augmentation import (
-    CLASSES, Share, classifier, digits, predict, share_of)
+from solutions.answers.digit_readings import SEED, _digit, _images, classifier, digits, predict
+from solutions.answers.validation import choice, instance, non_negative_int
 
 HALVES = ("top", "bottom", "left", "right")
 
@@ -38,7 +37,7 @@ def half_crop(x: np.ndarray, half: str) -> np.ndarray:
     >>> half_crop(np.ones((8, 8)), "left").shape
     (8, 8)
     """
-    x = digit_readings._images("x", x)
+    x = _images("x", x)
     choice("half", half, HALVES)
     n = x.shape[-1]
     if x.ndim != 2 or x.shape[0] != n or n % 2:
@@ -51,42 +50,24 @@ def half_crop(x: np.ndarray, half: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class HalfReading:
-    """What the judge reads in one half of every test digit of one class."""
+class HalvesConfig:
+    """What :func:`read_halves` reads (the store's config of ``q1-half-crops``): the halves of
+    every test ``digit`` of the split seeded ``seed``, by the judge fitted with that seed."""
 
-    digit: int
-    half: str
-    readings: tuple[Share, ...]      # per class 0..9: share of the digits whose half reads as it
+    digit: int = 8
+    seed: int = SEED
 
-    @property
-    def digits(self) -> int:
-        return self.readings[0].total
-
-    @property
-    def kept(self) -> float:
-        """The share still read as the digit itself."""
-        return self.readings[self.digit].value
-
-    def share(self, k: int) -> float:
-        return self.readings[digit_readings._digit("k", k)].value
-
-    @property
-    def most_common_other(self) -> int:
-        """The most common reading other than the digit (ties: the lower class)."""
-        return min((k for k in range(CLASSES) if k != self.digit),
-                   key=lambda k: (-self.readings[k].hits, k))
+    def __post_init__(self) -> None:
+        _digit("digit", self.digit)
+        non_negative_int("seed", self.seed)
 
 
-@cache
-def half_readings(digit: int = 8) -> dict[str, HalfReading]:
-    """half → how the judge reads that half of every test ``digit`` (refits the judge once)."""
-    digit = digit_readings._digit("digit", digit)
-    d = digits()
-    mine = d.x_test[d.y_test == digit]
-    judge = classifier()
-    out = {}
-    for half in HALVES:
-        read = predict(judge, np.array([half_crop(img, half) for img in mine]))
-        out[half] = HalfReading(digit, half, tuple(share_of(read == k) for k in range(CLASSES)))
-    return out
-
+def read_halves(config: HalvesConfig) -> dict[str, np.ndarray]:
+    """half → the class the judge reads in that half of every test ``config.digit`` (int64, one
+    per digit, in test order); refits the judge (seconds): the stored arrays of ``q1-half-crops``."""
+    config = instance("config", config, HalvesConfig)
+    d = digits(seed=config.seed)
+    mine = d.x_test[d.y_test == config.digit]
+    judge = classifier(config.seed)
+    return {half: np.asarray(predict(judge, np.array([half_crop(img, half) for img in mine])), dtype=np.int64)
+            for half in HALVES}

@@ -47,9 +47,10 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -179,7 +180,9 @@ def undo_transform(model: nn.Module, a: float, b: float) -> nn.Module:
     copy_ = copy.deepcopy(model)
     for conv, channels in raw_input_convs(copy_):
         w = conv.weight[:, channels]                      # (C_out, C_raw, k, k)
-        conv.bias -= (b / a) * w.sum(dim=(1, 2, 3))  # type: ignore[operator]  # keys stored results
+        if conv.bias is None:
+            raise ValueError("model: a convolution that reads the raw input has no bias to absorb b")
+        conv.bias -= (b / a) * w.sum(dim=(1, 2, 3))
         conv.weight[:, channels] = w / a
     return copy_
 
@@ -238,7 +241,7 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
     block too; border and distances are then those of its output.
     """
     _check(model, x, cases, bn_modes, border, batch_size, label)
-    batches = x.split(batch_size)
+    batches = torch.split(x, batch_size)
     effects = []
     for mode in bn_modes:
         net = copy.deepcopy(model).train(mode == "train")   # the caller's model is never touched
@@ -317,14 +320,14 @@ def probe(models: dict[str, nn.Module], x: torch.Tensor, config: ProbeConfig) ->
     for name in config.models:
         rows += measure_cases(models[name], x, config.cases, config.bn_modes, label=name)
     first_name = config.models[0]
-    first = measure(models[first_name].downconv1, x, *config.profile_case, "train",  # type: ignore[arg-type]  # keys stored results
+    first = measure(models[first_name].get_submodule("downconv1"), x, *config.profile_case, "train",
                     label=f"{first_name} downconv1")
     return {"effects": [dataclasses.asdict(r) for r in rows], "first": dataclasses.asdict(first)}
 
 
-def probe_effects(record: dict) -> tuple[tuple[Effect, ...], Effect]:  # type: ignore[type-arg]  # keys stored results
+def probe_effects(record: Mapping[str, Any]) -> tuple[tuple[Effect, ...], Effect]:
     """The effects of a :func:`probe` record (as stored): every (model, mode, case), and the first block's."""
-    def effect(d: dict) -> Effect:  # type: ignore[type-arg]  # keys stored results
+    def effect(d: Mapping[str, Any]) -> Effect:
         return Effect(**{**d, "profile": tuple(d["profile"])})
     mapping("record", record)
     try:

@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -39,7 +40,8 @@ import numpy as np
 from solutions.answers import bootstrap
 from solutions.answers.bootstrap import Change
 from solutions.answers.common import choice, finite_number, positive_int
-from solutions.answers.validation import array, instance, number, same_shape, sequence
+from solutions.answers.half_crops import HALVES
+from solutions.answers.validation import array, instance, mapping, number, same_shape, sequence
 from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
     ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
     SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
@@ -56,7 +58,7 @@ __all__ = [  # the digits' operations named from digit_readings, then the analys
     "kept_classes", "confusions", "largest_swap", "Judged", "judged", "Swap", "swap", "CropEffect",
     "crop_effect", "read_more_often", "TrainedWith", "train_with", "glyph", "GlyphMatch",
     "glyph_match", "glyph_matches", "KEPT", "INTERVAL", "RESAMPLES", "LETTERS", "UNRELATED",
-    "GLYPH_SIZE", "FONT_SIZE", "GLYPH_PAIRS",
+    "GLYPH_SIZE", "FONT_SIZE", "GLYPH_PAIRS", "HALVES", "HalfReading", "half_readings",
 ]
 
 KEPT = 0.8          # a class keeps its reading when at least 80% of its transformed test digits do
@@ -169,8 +171,10 @@ def paired_change(before: np.ndarray, after: np.ndarray) -> Change:
     >>> c.delta, c.low, c.high, c.arrow
     (-1.0, -1.0, -1.0, '↓')
     """
-    a, b = array("before", before, ndim=1, dtype=float), array("after", after, ndim=1, dtype=float)
-    same_shape(("before", "after"), (a, b))
+    a = array("before", before, ndim=1, dtype=float, empty=True)
+    b = array("after", after, ndim=1, dtype=float, empty=True)
+    if a.size == 0 or a.shape != b.shape:
+        raise ValueError(f"before and after must be non-empty and of one shape, got {a.shape} and {b.shape}")
     d = b - a
     return Change(float(d.mean()), *bootstrap_interval(d))
 
@@ -356,6 +360,56 @@ def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple
     top = max(effect.readings[k].high for k in than)
     return tuple(k for k in effect.ranked
                  if k != effect.digit and k not in than and effect.readings[k].low > top)
+
+
+@dataclass(frozen=True)
+class HalfReading:
+    """What the judge reads in one half of every test digit of one class
+    (:func:`~solutions.answers.half_crops.read_halves`, stored as ``q1-half-crops``)."""
+
+    digit: int
+    half: str
+    readings: tuple[Share, ...]      # per class 0..9: share of the digits whose half reads as it
+
+    @property
+    def digits(self) -> int:
+        return self.readings[0].total
+
+    @property
+    def kept(self) -> float:
+        """The share still read as the digit itself."""
+        return self.readings[self.digit].value
+
+    def share(self, k: int) -> float:
+        return self.readings[_digit("k", k)].value
+
+    @property
+    def most_common_other(self) -> int:
+        """The most common reading other than the digit (ties: the lower class)."""
+        return min((k for k in range(CLASSES) if k != self.digit),
+                   key=lambda k: (-self.readings[k].hits, k))
+
+
+def half_readings(reads: Mapping[str, np.ndarray], digit: int = 8) -> dict[str, HalfReading]:
+    """half → how the judge reads that half of every test ``digit``, from the classes it read
+    (``reads``: half → one class per digit, as :func:`~solutions.answers.half_crops.read_halves`
+    returns them and the store keeps them).
+
+    >>> r = half_readings({h: np.array([0, 8, 8, 3]) for h in HALVES})
+    >>> r["top"].digits, r["top"].kept, r["top"].share(0), r["top"].most_common_other
+    (4, 0.5, 0.25, 0)
+    """
+    digit = _digit("digit", digit)
+    reads = mapping("reads", reads)
+    if set(reads) != set(HALVES):
+        raise ValueError(f"reads must hold the halves {', '.join(HALVES)}, got {sorted(map(str, reads))}")
+    out = {}
+    for half in HALVES:
+        read = _labels_of(f"reads[{half!r}]", reads[half])
+        if read.size == 0:
+            raise ValueError(f"reads[{half!r}] must hold one class per digit, got none")
+        out[half] = HalfReading(digit, half, tuple(share_of(read == k) for k in range(CLASSES)))
+    return out
 
 
 @dataclass(frozen=True)

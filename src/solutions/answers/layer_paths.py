@@ -26,6 +26,8 @@ from collections.abc import Mapping
 
 from torch import fx, nn
 
+from solutions.answers.validation import instance, mapping, sequence, text
+
 INPUT = "input"
 
 
@@ -35,9 +37,11 @@ def reads(model: nn.Module) -> dict[str, tuple[str, ...]]:
     Layers inside a block (``downconv1.conv``, ``downconv1.pool``, …) count as the block; any
     operation that is not a module (a concatenation, a sum) passes its inputs through.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    graph = fx.symbolic_trace(model).graph
+    model = instance("model", model, nn.Module)
+    try:
+        graph = fx.symbolic_trace(model).graph
+    except (ValueError, TypeError, RuntimeError, AttributeError) as err:   # data-dependent control flow, no forward, …
+        raise ValueError(f"model must be traceable by torch.fx: {str(err).splitlines()[0]}"[:300]) from None
     source: dict[fx.Node, frozenset[str]] = {}       # node → the blocks its value comes from
     found: dict[str, set[str]] = {}
     for node in graph.nodes:
@@ -59,6 +63,8 @@ def layers_to_output(graph: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
 
     The output block is the one no other block reads; it counts 0.
     """
+    graph = {text("graph's block", block): sequence(f"graph[{block!r}]", inputs, text, min_length=0)
+             for block, inputs in mapping("graph", graph).items()}
     readers: dict[str, list[str]] = {b: [] for b in graph}
     for block, inputs in graph.items():
         for i in inputs:

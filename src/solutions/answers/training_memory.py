@@ -36,7 +36,7 @@ def _model(model: object) -> nn.Module:
 
 def _example(example: object) -> torch.Tensor:
     """A non-empty batch of finite numbers (what a forward pass reads)."""
-    instance("example", example, torch.Tensor)
+    example = instance("example", example, torch.Tensor)
     if example.numel() == 0 or example.dtype == torch.bool or \
             (example.is_floating_point() and not torch.isfinite(example).all()):
         raise ValueError(f"example must be a non-empty batch of finite numbers, got {tuple(example.shape)} "
@@ -46,10 +46,13 @@ def _example(example: object) -> torch.Tensor:
 
 def _forward(model: nn.Module, example: torch.Tensor) -> torch.Tensor:
     try:
-        return model(example)
+        out = model(example)
     except RuntimeError as err:   # a shape or type the model cannot take
         raise ValueError(f"example of shape {tuple(example.shape)} does not fit the model: "
                          f"{str(err).splitlines()[0]}") from None
+    if not isinstance(out, torch.Tensor):
+        raise ValueError(f"model must return one tensor, got {type(out).__name__}")
+    return out
 
 
 def parameter_bytes(model: nn.Module, trainable_only: bool = False) -> int:
@@ -87,7 +90,7 @@ def optimizer_state_bytes(model: nn.Module, optimizer: str, example: torch.Tenso
     params = [p for p in model.parameters() if p.requires_grad]
     opt = _make_optimizer(optimizer, params)
     saved = [p.detach().clone() for p in params]
-    _forward(model, example).float().sum().backward()
+    torch.autograd.backward(_forward(model, example).float().sum())
     opt.step()
     with torch.no_grad():
         for p, s in zip(params, saved):
@@ -140,13 +143,13 @@ def output_gradient_bytes(model: nn.Module, example: torch.Tensor,
         nonlocal total
         total += g.nelement() * g.element_size()
 
-    def forward_hook(module, args, output):  # type: ignore[no-untyped-def]  # keys stored results
-        if output.requires_grad:
-            output.register_hook(on_grad)
+    def forward_hook(module: nn.Module, args: object, output: object) -> None:
+        if isinstance(output, torch.Tensor) and output.requires_grad:
+            torch.autograd.graph.register_multi_grad_hook((output,), on_grad, mode="any")
 
     handles = [m.register_forward_hook(forward_hook) for n, m in model.named_modules() if watch(n, m)]
     try:
-        _forward(model, example).float().sum().backward()
+        torch.autograd.backward(_forward(model, example).float().sum())
     finally:
         for h in handles:
             h.remove()

@@ -28,17 +28,23 @@ ValueError: predictions must be an array that is not empty, got shape (0,)
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 
 from solutions.answers import common
-from solutions.answers.common import (finite_number, non_negative_int, positive_int,  # noqa: F401 (re-exported)
-                                      positive_number)
-import itertools
+from solutions.answers.common import finite_number, non_negative_int, positive_int, positive_number
+
+__all__ = ["WrongType", "array", "boolean", "choice", "finite_number", "instance", "int_at_least", "integer",
+           "mapping", "non_negative_int", "number", "ordered", "positive_int", "positive_number",
+           "same_shape", "sequence", "text"]
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 T = TypeVar("T")
 
@@ -48,18 +54,20 @@ class WrongType(TypeError, ValueError):
     and a ValueError like every other refused argument, so callers catch either."""
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeIs[numbers.Integral]:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: object) -> bool:
+def _is_real(value: object) -> TypeIs[numbers.Real]:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def _bound(name: str, value: object) -> float | None:
-    if value is not None and not (_is_real(value) and math.isfinite(value)):
+    if value is None:
+        return None
+    if not (_is_real(value) and math.isfinite(value)):
         raise ValueError(f"{name} must be a finite number or None, got {value!r}")
-    return value
+    return float(value)
 
 
 def _bounds(minimum: float | None, maximum: float | None, strict: bool) -> str:
@@ -94,14 +102,11 @@ def number(name: str, value: object, minimum: float | None = None, maximum: floa
     (``strict``: the bounds themselves excluded)."""
     minimum, maximum = _bound("minimum", minimum), _bound("maximum", maximum)
     strict = boolean("strict", strict)
-    ok = _is_real(value) and math.isfinite(value)
-    if ok and minimum is not None:
-        ok = value > minimum if strict else value >= minimum
-    if ok and maximum is not None:
-        ok = value < maximum if strict else value <= maximum
-    if not ok:
+    x = float(value) if _is_real(value) else math.nan   # the number returned is the one checked
+    if not math.isfinite(x) or (minimum is not None and not (x > minimum if strict else x >= minimum)) or \
+            (maximum is not None and not (x < maximum if strict else x <= maximum)):
         raise ValueError(f"{name} must be a finite number{_bounds(minimum, maximum, strict)}, got {value!r}")
-    return float(value)
+    return x
 
 
 def int_at_least(name: str, value: object, minimum: int) -> int:
@@ -145,8 +150,16 @@ def text(name: str, value: object) -> str:
     return value
 
 
-def instance(name: str, value: T, kind: type | tuple[type, ...]) -> T:
-    """``value`` if it is an instance of ``kind``, else ``TypeError`` naming what was expected."""
+@overload
+def instance(name: str, value: object, kind: type[T]) -> T: ...
+@overload
+def instance(name: str, value: object, kind: tuple[type[T], ...]) -> T: ...
+def instance(name: str, value: object, kind: type[T] | tuple[type[T], ...]) -> T:
+    """``value`` if it is an instance of ``kind``, else ``TypeError`` naming what was expected.
+
+    >>> instance("config", {}, dict)
+    {}
+    """
     if not (isinstance(kind, type) or (isinstance(kind, tuple) and kind and
             all(isinstance(k, type) for k in kind))):
         raise WrongType(f"kind must be a type or a tuple of types, got {kind!r}")
@@ -216,7 +229,7 @@ def same_shape(names: Sequence[str], arrays: Sequence[np.ndarray], *, axis: int 
                       min_length=len(names))
     if axis is not None and not (_is_int(axis) and all(-a.ndim <= axis < a.ndim for a in arrays)):
         raise ValueError(f"axis must be an axis of every array or None, got {axis!r}")
-    def size(a: np.ndarray):
+    def size(a: np.ndarray) -> tuple[int, ...] | int:
         return a.shape if axis is None else a.shape[axis]
     for other_name, other in zip(names[1:], arrays[1:]):
         if size(other) != size(arrays[0]):
@@ -225,8 +238,12 @@ def same_shape(names: Sequence[str], arrays: Sequence[np.ndarray], *, axis: int 
                              f"{arrays[0].shape} and {other.shape}")
 
 
-def sequence(name: str, value: object, item: Callable[[str, object], T] | None = None, *,
-             min_length: int = 1) -> tuple[T, ...]:
+@overload
+def sequence(name: str, value: object, item: None = None, *, min_length: int = 1) -> tuple[Any, ...]: ...
+@overload
+def sequence(name: str, value: object, item: Callable[[str, Any], T], *, min_length: int = 1) -> tuple[T, ...]: ...
+def sequence(name: str, value: object, item: Callable[[str, Any], T] | None = None, *,
+             min_length: int = 1) -> tuple[T, ...] | tuple[Any, ...]:
     """``value`` as a tuple (a list, tuple or range; not a string or a mapping) of at least
     ``min_length`` items, each passed through ``item(f"{name}[i]", …)`` when given."""
     if item is not None and not callable(item):
@@ -241,7 +258,7 @@ def sequence(name: str, value: object, item: Callable[[str, object], T] | None =
     return tuple(item(f"{name}[{i}]", v) if item else v for i, v in enumerate(value))
 
 
-def mapping(name: str, value: object, *, min_length: int = 1) -> Mapping:
+def mapping(name: str, value: object, *, min_length: int = 1) -> Mapping[Any, Any]:
     """``value`` if it is a mapping of at least ``min_length`` items."""
     min_length = non_negative_int("min_length", min_length)
     if not isinstance(value, Mapping):

@@ -89,8 +89,21 @@ def sweep_configs(exp: Experiment = Experiment()) -> dict[str, SweepConfig]:
             for name, values in SWEEPS.items()}
 
 
+def setting_at(base: Setting, name: str, value: float) -> Setting:
+    """``base`` with its field ``name`` (one of SWEEPS) set to ``value``, a whole number for the
+    sizes ``width`` and ``n_train``.
+
+    >>> setting_at(Setting(), "width", 4.0).width, setting_at(Setting(), "dropout", 0.5).dropout
+    (4, 0.5)
+    """
+    choice("name", name, tuple(SWEEPS))
+    return replace(base, n_train=int(value) if name == "n_train" else base.n_train,
+                   width=int(value) if name == "width" else base.width,
+                   weight_decay=float(value) if name == "weight_decay" else base.weight_decay,
+                   dropout=float(value) if name == "dropout" else base.dropout)
+
+
 def sweep_predictions(config: SweepConfig) -> np.ndarray:
     """Predictions (settings, M, grid) of an ensemble trained per value of the swept field."""
-    cast = int if config.name in ("width", "n_train") else float
-    return np.stack([train_ensemble(replace(config.base, **{config.name: cast(v)}), config.experiment)  # type: ignore[arg-type]  # keys stored results
+    return np.stack([train_ensemble(setting_at(config.base, config.name, v), config.experiment)
                      for v in config.values])

@@ -1,9 +1,9 @@
 """Every stored result the book reads, by name: how each is computed, keyed, run and loaded.
 
 The expensive or stateful results of the book — the 24-colour palette, every
-colourization run, the CS5242 Q1 digit readings and Q4 ensembles, and the measurements
-that run networks (1(d)'s test-time probe, 2(c)'s edge split, 3(d)'s sweeps, Q3's
-peak) — are entries of the results store
+colourization run, the CS5242 Q1 digit readings (and its judge's readings of half
+digits) and Q4 ensembles, and the measurements that run networks (1(d)'s test-time probe,
+2(c)'s edge split, 3(d)'s sweeps and forward working memory, Q3's peak) — are entries of the results store
 (:mod:`solutions.experiments.store`). This module names them (``RESULTS``),
 computes them (:func:`run`, the only code path that writes under ``results/``)
 and reads them for the book and the command line (:func:`load`, which never
@@ -35,7 +35,8 @@ reads the stored entry.
 >>> RESULTS["unet-b500"].config.batch_size, RESULTS["unet-b500-lr-scaled"].config.learning_rate
 (500, 0.005)
 >>> sorted({r.experiment for r in RESULTS.values()})
-['c1d-probe', 'c2-edges', 'c3de-sweeps', 'cifar-palette', 'colour', 'q1-digits', 'q3-peak', 'q4-ensembles']
+['c1d-probe', 'c2-edges', 'c3de-sweeps', 'c3de-working-memory', 'cifar-palette', 'colour', 'q1-digits',
+ 'q1-half-crops', 'q3-peak', 'q4-ensembles']
 >>> seeds_of("unet-b50")
 ['unet-b50', 'unet-b50-s1', 'unet-b50-s2']
 >>> seeds_of("unet")
@@ -65,7 +66,9 @@ from solutions.answers.alexnet_1x1 import PeakConfig
 from solutions.answers.digit_readings import ReadingsConfig, compute_readings
 from solutions.answers.edge_split import EdgeSplitConfig, split_record
 from solutions.answers.finetune_cost import SweepsConfig
+from solutions.answers.half_crops import HalvesConfig, read_halves
 from solutions.answers.input_transform import ProbeConfig
+from solutions.answers.working_memory import WorkingConfig, working_record
 from solutions.experiments.data import HorseData, load_horses, require_colours
 from solutions.experiments.ensembles import SweepConfig, sweep_configs, sweep_predictions
 from solutions.experiments.preprocess import (HorseTensors, PaletteConfig, compute_palette,
@@ -89,6 +92,8 @@ C1D_PROBE = "c1d-test-time"        # CSC413 1(d): a·x + b fed to the stored CNN
 C2_EDGES = "c2-edge-split"          # CSC413 2(c): the stored CNN and UNet on flat regions vs edges
 C3DE_SWEEPS = "c3de-sweeps"         # CSC413 3(d), 3(e): memory and FLOPs measured against depth and side
 Q3_PEAK = "q3-peak"                 # CS5242 Q3: the measured peak of a training step with the blocks
+Q1_HALVES = "q1-half-crops"         # CS5242 Q1.1: the crops' judge on the halves of the test 8s
+C3DE_WORKING = "c3de-working-memory"   # CSC413 3(d): BERT-base's forward working memory, body frozen
 # (a, b) of the 1(d) runs trained on transformed inputs: none (the baseline at their length), a
 # rescaling, a sign flip, the inversion 1 - x; short runs (TRANSFORM_EPOCHS), every one with SWEEP_SEEDS
 TRANSFORMS: tuple[tuple[float, float], ...] = ((1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0))
@@ -214,6 +219,10 @@ RESULTS: dict[str, Result] = {
     C3DE_SWEEPS: Result(C3DE_SWEEPS, "c3de-sweeps", SweepsConfig(), ("solutions.answers.finetune_cost",),
                         uses_data=False),
     Q3_PEAK: Result(Q3_PEAK, "q3-peak", PeakConfig(), ("solutions.answers.alexnet_1x1",), uses_data=False),
+    Q1_HALVES: Result(Q1_HALVES, "q1-half-crops", HalvesConfig(), ("solutions.answers.half_crops",),
+                      uses_data=False, versions=("scikit-learn",)),
+    C3DE_WORKING: Result(C3DE_WORKING, "c3de-working-memory", WorkingConfig(), ("solutions.answers.working_memory",),
+                         uses_data=False),
 }
 # Every result that can be computed: what the book reads, and the seeds it does not read yet.
 ALL_RESULTS: dict[str, Result] = {
@@ -390,6 +399,12 @@ def _compute(r: Result, device: str, progress: bool,
         return lambda: Computed(finetune_cost.sweeps(r.config))
     if r.experiment == "q3-peak":
         return lambda: Computed(alexnet_1x1.peak_record(r.config))
+    if r.experiment == "q1-half-crops":
+        # per half, the class read in each test digit (0..9: int8); label_changing_augmentation.half_readings
+        return lambda: Computed({"config": dataclasses.asdict(r.config)},
+                                {half: read.astype(np.int8) for half, read in read_halves(r.config).items()})
+    if r.experiment == "c3de-working-memory":
+        return lambda: Computed(working_record(r.config))
     if r.experiment == "q1-digits":
         # predicted classes 0..9 (int8); digit_readings.Readings.from_arrays reads them back
         return lambda: Computed({"config": dataclasses.asdict(r.config)},

@@ -1,8 +1,8 @@
 """Page values for CS5242 HW5 Q1.
 
 Computed in solutions.answers.label_changing_augmentation (Q1.1) and solutions.answers.view_invariance (Q1.2).
-The digit classifiers' readings are the stored result ``q1-digit-readings`` (trained by
-``solutions run q1-digit-readings``, never here).
+The digit classifiers' readings are the stored results ``q1-digit-readings`` and, for the halves
+of the test 8s, ``q1-half-crops`` (computed by ``solutions run NAME``, never here).
 """
 
 from __future__ import annotations
@@ -117,10 +117,11 @@ def answer_values() -> dict[str, object]:
 
 
 def half_values() -> dict[str, object]:
-    """The halves of the test 8s, read by the crops' judge (refitted: a few seconds)."""
-    from solutions.answers.half_crops import half_readings
+    """The halves of the test 8s, read by the crops' judge (stored: ``q1-half-crops``)."""
+    from solutions.experiments import registry
 
-    halves = half_readings(8)
+    halves = lca.half_readings(registry.load(registry.Q1_HALVES).arrays,
+                               registry.RESULTS[registry.Q1_HALVES].config.digit)
     right = halves["right"].most_common_other
     return {
         "q1_half_top_0": pct(halves["top"].share(0)),

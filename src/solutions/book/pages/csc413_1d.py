@@ -120,7 +120,6 @@ def answer_values() -> dict[str, object]:
         "c1d_trained_epochs": TRANSFORM_EPOCHS,
         "c1d_trained_seeds": min(seeds),
         "c1d_alpha_pct": 100 * ca.ALPHA,
-        "c1d_compared": compared,
         # two tests (loss, accuracy) per case at level ALPHA: how many "beyond" chance alone gives
         "c1d_tests": 2 * compared,
         "c1d_chance": 2 * compared * ca.ALPHA,
@@ -130,8 +129,6 @@ def answer_values() -> dict[str, object]:
                               + " and ({:g}, {:g})".format(*TRANSFORMS[-1])),
         "c1d_cnn_base_loss": trained("cnn")[0].val_loss.mean,
         "c1d_unet_base_loss": trained("unet")[0].val_loss.mean,
-        "c1d_cnn_largest_gap": _largest_gap("cnn"),
-        "c1d_unet_largest_gap": _largest_gap("unet"),
         "c1d_largest_gap": max(_largest_gap(m) for m in C1D_MODELS),
         "c1d_losses_within": all(not r.loss_vs_full.beyond_noise for m in C1D_MODELS for r in trained(m)),
         "c1d_unet_inv_beyond": beyond() == [f"{_NAMES['unet']} with {case_label(*INV)}"],

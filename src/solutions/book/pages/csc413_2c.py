@@ -159,7 +159,6 @@ def answer_values() -> dict[str, object]:
         **ablation_values(full, no_input, no_encoder),
         "c2_seeds_label": "means of {} seeds".format(min(s["CNN"]["val_loss"].n, s["UNet"]["val_loss"].n)),
         "c2_seeds": s["UNet"]["val_loss"].n,
-        "c2_cnn_seeds": s["CNN"]["val_loss"].n,
         "c2_cnn_val_loss": s["CNN"]["val_loss"].mean,
         "c2_unet_val_loss": s["UNet"]["val_loss"].mean,
         "c2_cnn_val_acc": s["CNN"]["val_accuracy"].mean,

@@ -296,7 +296,6 @@ def values() -> dict[str, object]:
         # the images
         "d2_vivid_above": _batches(a.vivid_above_truth) if a.vivid_above_truth else "none",
         "d2_vivid_below": _batches(a.vivid_below_truth) if a.vivid_below_truth else "none",
-        "d2_vivid_beyond": a.vivid_adjacent_beyond,
         # the learning-rate-scaled runs
         "d2_scaled_small_loss": s.small_loss.mean, "d2_scaled_large_loss": s.large_loss.mean,
         "d2_scaled_verdict": s.between.verdict,

@@ -20,14 +20,10 @@
     try { window.localStorage.setItem(KEY, on ? "on" : "off"); } catch (e) { /* private mode: not kept */ }
   }
 
-  // MathJax lays out a formula for the width of its block; one typeset while folded has none.
+  // MathJax lays out a formula for the width of its block; one typeset while folded had none
+  // (a11y.js lays them out again, one layout at a time).
   function relayoutMath() {
-    if (!(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax._)) return;
-    MathJax.startup.promise.then(function () {
-      return MathJax.startup.document.rerenderPromise(MathJax._.core.MathItem.STATE.METRICS);
-    }).then(function () {
-      document.documentElement.dataset.mathWidth = String(document.documentElement.clientWidth);
-    });
+    if (window.solutionsRelayoutMath) window.solutionsRelayoutMath();
   }
 
   function whatIfs(show) {

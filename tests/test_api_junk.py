@@ -151,8 +151,23 @@ def bias_variance_sweep():
     return bv.summarise("width", (1.0, 2.0, 3.0), preds, f, resamples=20)
 
 
+def sweep_analysis():
+    from solutions.answers.colour_analysis import analyse_sweep
+    return analyse_sweep(sweep_runs(), PALETTE, reference=5)
+
+
+def sweep_noise():
+    return sweep_analysis().noise
+
+
+def pair():
+    from solutions.answers.precision_effect import unet_vs_cnn
+    return unet_vs_cnn([run_result(0), run_result(1)], [run_result(2), run_result(3)], PALETTE)
+
+
 def calls() -> list[Call]:
     from solutions.answers import alexnet_1x1 as ax
+    from solutions.answers import precision_effect as pe
     from solutions.answers import bias_variance as bv
     from solutions.answers import bootstrap as bs
     from solutions.answers import checker as ck
@@ -316,6 +331,25 @@ def calls() -> list[Call]:
              {"rows": junk("sequence")[:3] + [[3]]}),
         Call(ca.gradient_ratio, lambda: {"result": run_result(0), "reference": run_result(1), "layer": "conv"},
              {"result": junk("mapping"), "reference": junk("mapping"), "layer": junk("choice")}),
+        # ---- precision_effect (bf16 against fp32)
+        Call(pe.measure, lambda: {"result": run_result(0), "name": "val_loss", "palette": PALETTE},
+             {"result": junk("mapping"), "name": junk("choice"), "palette": junk("array")}),
+        Call(pe.compare_row, lambda: {"setting": 5, "fp32": [run_result(0), run_result(1)],
+                                      "bf16": [run_result(2), run_result(3)], "palette": PALETTE,
+                                      "noise": sweep_noise()},
+             {"fp32": junk("sequence"), "bf16": junk("sequence"), "palette": junk("array"),
+              "noise": junk("object")}),
+        Call(pe.sweep_conclusions, lambda: {"fp32": sweep_analysis(), "bf16": sweep_analysis()},
+             {"fp32": junk("object"), "bf16": junk("object")}),
+        Call(pe.unet_vs_cnn, lambda: {"cnn": [run_result(0), run_result(1)], "unet": [run_result(2), run_result(3)],
+                                      "palette": PALETTE},
+             {"cnn": junk("sequence"), "unet": junk("sequence"), "palette": junk("array")}),
+        Call(pe.pair_conclusions, lambda: {"fp32": pair(), "bf16": pair()},
+             {"fp32": junk("object"), "bf16": junk("object")}),
+        Call(pe.check, lambda: {"rows": [pe.compare_row(5, [run_result(0), run_result(1)],
+                                                        [run_result(2), run_result(3)], PALETTE, sweep_noise())],
+                                "conclusions": pe.pair_conclusions(pair(), pair())},
+             {"rows": junk("sequence"), "conclusions": junk("sequence"), "alpha": junk("share", 0, 1)}),
         Call(ca.spearman, lambda: {"x": [1, 2, 3], "y": [3, 1, 2]},
              {"x": junk("array", [1, 2]), "y": junk("array", [1.0, NAN, 2.0])}),
         # ---- conv_shapes

@@ -396,6 +396,7 @@ class _App:
     def __init__(self, cache):
         self.env = None
         self.outdir = str(cache / "html")
+        self.srcdir = str(Path(__file__).resolve().parents[1])
 
         class Config:
             solutions_tracked_packages = ["solutions"]

@@ -31,7 +31,7 @@ def test_measures_of_one_run_by_hand():
     assert pe.measure(r, "val_accuracy", PALETTE) == 50.0
     assert pe.measure(r, "vivid", PALETTE) == 40.0            # colours 2 and 3 are the vivid ones: 25 + 15
     assert pe.measure(r, "overfit", PALETTE) == pytest.approx(0.05)   # 1.25 − min(1.5, 1.2, 1.25)
-    with pytest.raises(ValueError, match="name must be one of val_loss"):
+    with pytest.raises(ValueError, match="name must be one of .val_loss."):
         pe.measure(r, "train_loss", PALETTE)
 
 
@@ -61,9 +61,9 @@ def test_a_row_with_one_seed_is_judged_against_the_reference_seed_range():
 def test_a_row_refuses_what_it_cannot_compare():
     with pytest.raises(ValueError, match="noise must be a Noise"):
         pe.compare_row(5, [result()], [result()], PALETTE, 0.03)
-    with pytest.raises(ValueError, match="bf16 must be a non-empty sequence"):
+    with pytest.raises(ValueError, match="bf16 must hold at least 1 item"):
         pe.compare_row(5, [result()], [], PALETTE, NOISE)
-    with pytest.raises(ValueError, match="fp32 must be a non-empty sequence"):
+    with pytest.raises(ValueError, match="fp32 must be a sequence"):
         pe.compare_row(5, {"a": result()}, [result()], PALETTE, NOISE)
 
 
@@ -116,9 +116,11 @@ def test_the_check_counts_tests_flags_and_chance():
     assert c.tests == 8 and c.beyond_noise == ((10, "val_loss"),)
     assert c.expected_by_chance == pytest.approx(0.4)       # 5 % of 8 tests
     assert [d.key for d in c.differing] == ["x"]
-    with pytest.raises(ValueError, match="rows must be"):
+    with pytest.raises(ValueError, match="rows must hold at least 1 item"):
         pe.check([], [])
-    with pytest.raises(ValueError, match="alpha must be between"):
-        pe.check(rows, [], alpha=1.5)
-    with pytest.raises(ValueError, match="conclusions must be"):
+    with pytest.raises(ValueError, match="alpha must be a finite number > 0 and < 1"):
+        pe.check(rows, c.conclusions, alpha=1.5)
+    with pytest.raises(ValueError, match="conclusions must hold at least 1 item"):
+        pe.check(rows, [])
+    with pytest.raises(ValueError, match="conclusions"):
         pe.check(rows, ["same"])

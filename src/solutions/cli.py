@@ -145,9 +145,11 @@ def _show(args: argparse.Namespace) -> int:
 
     if args.answer_id not in ANSWERS:
         raise CliError(f"unknown answer id {args.answer_id!r}; known ids: {', '.join(ANSWERS)}")
+    from solutions.book.show_cache import cached
+
     p = ANSWERS[args.answer_id]
     _check_results_folder()
-    text = p.load().show("text")
+    text = cached(f"show-{p.answer_id}", lambda: p.load().show("text"))
     print(f"{p.title}\n(computed in {', '.join(p.computed_in)}; page {p.file})\n")
     print(text)
     return 0
@@ -239,7 +241,10 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: {', '.join(targets)}, "
                        f"{', '.join(registry.ALL_RESULTS)}")
     if args.precision is not None:
-        names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
+        try:
+            names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
+        except ValueError as err:   # a run with no twin of that precision: the user's request
+            raise CliError(str(err)) from None
     _check_precisions(names, args.device)
     if args.jobs == 1:
         from solutions.experiments.allocator import keep_freed_memory

@@ -18,20 +18,25 @@ comparison. Two questions, answered separately:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from solutions.answers import colour_analysis as ca
 from solutions.answers.colour_analysis import Comparison, Noise, Spread, SweepAnalysis
+from solutions.answers.validation import choice, instance, mapping, number, sequence
 
 # The measures of a row, in table order: name → the value of one stored result (given the palette).
 MEASURES = ("val_loss", "val_accuracy", "vivid", "overfit")
 
 
-def measure(result: dict, name: str, palette: np.ndarray) -> float:
+def measure(result: dict[str, Any], name: str, palette: np.ndarray) -> float:
     """One measure of one stored run: final validation loss or accuracy, vivid share (%), overfit."""
+    result = dict(mapping("result", result))
+    name = choice("name", name, MEASURES)
+    palette = ca._palette(palette)
     if name == "val_loss" or name == "val_accuracy":
         return ca._final(result, name)
     if name == "vivid":
@@ -42,7 +47,7 @@ def measure(result: dict, name: str, palette: np.ndarray) -> float:
 
 
 def _noise_of(noise: Noise, name: str) -> float:
-    return getattr(noise, name)
+    return float(getattr(noise, name))
 
 
 @dataclass(frozen=True)
@@ -78,17 +83,15 @@ class RowCheck:
         return tuple(c.measure for c in self.checks if c.beyond_noise)
 
 
-def _seeds(name: str, runs: object) -> list[dict]:
-    if isinstance(runs, Mapping) or not isinstance(runs, Sequence) or not runs:
-        raise ValueError(f"{name} must be a non-empty sequence of results, got {runs!r:.80}")
-    return list(runs)
+def _seeds(name: str, runs: object) -> list[dict[str, Any]]:
+    """A non-empty sequence of stored results (mappings), one per seed."""
+    return [dict(r) for r in sequence(name, runs, lambda n, r: mapping(n, r))]
 
 
-def compare_row(setting: object, fp32: Sequence[dict], bf16: Sequence[dict], palette: np.ndarray,
+def compare_row(setting: object, fp32: Sequence[dict[str, Any]], bf16: Sequence[dict[str, Any]], palette: np.ndarray,
                 noise: Noise) -> RowCheck:
     """bf16 against fp32 for one setting, every measure; ``noise``: the seed ranges of the one-seed rule."""
-    if not isinstance(noise, Noise):
-        raise ValueError(f"noise must be a Noise (colour_analysis.noise_at), got {noise!r}")
+    noise = instance("noise", noise, Noise)
     fp32, bf16 = _seeds("fp32", fp32), _seeds("bf16", bf16)
     palette = ca._palette(palette)
     checks = []
@@ -126,9 +129,7 @@ def _sign(x: float) -> str:
 
 def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclusion, ...]:
     """Every conclusion the 2(d) answer draws from the sweep, from each analysis (same batch sizes)."""
-    for name, a in (("fp32", fp32), ("bf16", bf16)):
-        if not isinstance(a, SweepAnalysis):
-            raise ValueError(f"{name} must be a SweepAnalysis, got {a!r:.80}")
+    fp32, bf16 = instance("fp32", fp32, SweepAnalysis), instance("bf16", bf16, SweepAnalysis)
     if [r.batch for r in fp32.rows] != [r.batch for r in bf16.rows]:
         raise ValueError("fp32 and bf16 must analyse the same batch sizes, got "
                          f"{[r.batch for r in fp32.rows]} and {[r.batch for r in bf16.rows]}")
@@ -151,8 +152,8 @@ def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclus
             "vivid_adjacent_beyond": a.vivid_adjacent_beyond,
             "vivid_trend": _sign(a.vivid_spearman) if not math.isnan(a.vivid_spearman) else "none",
         }
-    a, b = of(fp32), of(bf16)
-    return tuple(Conclusion("2(d)", k, a[k], b[k]) for k in a)
+    first, second = of(fp32), of(bf16)
+    return tuple(Conclusion("2(d)", k, first[k], second[k]) for k in first)
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,12 @@ class PairComparison:
     vivid: Comparison
 
 
-def unet_vs_cnn(cnn: Sequence[dict], unet: Sequence[dict], palette: np.ndarray) -> PairComparison:
+def unet_vs_cnn(cnn: Sequence[dict[str, Any]], unet: Sequence[dict[str, Any]], palette: np.ndarray) -> PairComparison:
     """The UNet (second) against the CNN (first) on the measures of the 2(c) answer."""
     cnn, unet = _seeds("cnn", cnn), _seeds("unet", unet)
     palette = ca._palette(palette)
 
-    def pair(value) -> Comparison:
+    def pair(value: Callable[[dict[str, Any]], float]) -> Comparison:
         u = ca.spread("UNet", [value(r) for r in unet])
         return ca.compare(ca.spread("CNN", [value(r) for r in cnn]), u, u.range)
 
@@ -182,9 +183,7 @@ def unet_vs_cnn(cnn: Sequence[dict], unet: Sequence[dict], palette: np.ndarray) 
 
 def pair_conclusions(fp32: PairComparison, bf16: PairComparison) -> tuple[Conclusion, ...]:
     """The 2(c) conclusions (direction and verdict of each measure), from each precision's runs."""
-    for name, p in (("fp32", fp32), ("bf16", bf16)):
-        if not isinstance(p, PairComparison):
-            raise ValueError(f"{name} must be a PairComparison, got {p!r:.80}")
+    fp32, bf16 = instance("fp32", fp32, PairComparison), instance("bf16", bf16, PairComparison)
     return tuple(Conclusion("2(c)", k, _direction(getattr(fp32, k)), _direction(getattr(bf16, k)))
                  for k in ("val_loss", "val_accuracy", "train_loss", "vivid"))
 
@@ -220,11 +219,7 @@ class PrecisionCheck:
 def check(rows: Sequence[RowCheck], conclusions: Sequence[Conclusion],
           alpha: float = ca.ALPHA) -> PrecisionCheck:
     """Gather the rows and the conclusions."""
-    if isinstance(rows, (str, bytes)) or not rows or not all(isinstance(r, RowCheck) for r in rows):
-        raise ValueError(f"rows must be a non-empty sequence of RowCheck, got {rows!r:.80}")
-    if isinstance(conclusions, (str, bytes)) or not all(isinstance(c, Conclusion) for c in conclusions):
-        raise ValueError(f"conclusions must be Conclusions, got {conclusions!r:.80}")
-    alpha = ca.finite_number("alpha", alpha)
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    rows = sequence("rows", rows, lambda n, r: instance(n, r, RowCheck))
+    conclusions = sequence("conclusions", conclusions, lambda n, c: instance(n, c, Conclusion))
+    alpha = number("alpha", alpha, minimum=0, maximum=1, strict=True)
     return PrecisionCheck(tuple(rows), tuple(conclusions), alpha)

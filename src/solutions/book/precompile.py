@@ -26,7 +26,7 @@ BUILD_MODULES = (
     "sphinx_togglebutton", "sphinx_copybutton", "sphinx_thebe", "sphinx_comments", "sphinx_exercise",
     "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinx_jupyterbook_latex",
     "sphinxcontrib.bibtex",
-    "solutions.cli", "solutions.book.cache_guard", "solutions.book.build_status_hooks",
+    "solutions.cli", "solutions.book.cache_guard", "solutions.book.claims", "solutions.book.build_status_hooks",
     "solutions.book.checker_widget", "solutions.book.what_if", "solutions.book.practice",
     "solutions.book.publishing", "solutions.book.notebooks",
 )

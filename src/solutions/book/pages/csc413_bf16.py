@@ -7,7 +7,7 @@ from functools import cache
 
 from solutions.answers import colour_analysis as ca
 from solutions.answers import precision_effect as pe
-from solutions.book.pages import csc413_2c, csc413_2d
+from solutions.book.pages import csc413_2d
 from solutions.book.pages.csc413_2d import BASE
 from solutions.book.render import markdown_table
 from solutions.experiments import registry
@@ -113,7 +113,7 @@ def rows_table(a: pe.PrecisionCheck, style: str = "latex") -> str:
 def conclusions_table(a: pe.PrecisionCheck, style: str = "latex") -> str:
     body = [[c.question, CONCLUSIONS[c.key], _words(c.fp32), _words(c.bf16), "same" if c.same else "**differs**"]
             for c in a.conclusions]
-    return markdown_table(["question", "conclusion", "from the fp32 runs", "from the bf16 runs", ""],
+    return markdown_table(["question", "conclusion", "from the fp32 runs", "from the bf16 runs", "same?"],
                           body, style)
 
 

@@ -238,6 +238,14 @@ def test_every_checkable_id_has_its_box_on_its_page():
         assert pages == [CHECK_PAGES["-".join(ident.split("-")[:2])]], (ident, pages)
 
 
+def test_each_box_names_the_symbols_in_the_checks_order():
+    html = text(ANSWERS["csc413-1c"].docname)
+    assert 'Your formula for the weights (conv kernel entries), in NF, NC: <input' in html
+    assert 'placeholder="e.g. 9NF^2 + 3NC"' in html
+    q2 = text(ANSWERS["cs5242-q2"].docname)
+    assert q2.count("height, width, channels separated by commas, in h, w, c1, c2: <input") == 2
+
+
 @pytest.mark.parametrize("page", list(ANSWERS.values()), ids=lambda p: p.answer_id)
 def test_every_answer_page_has_the_practice_switch_and_its_script(page):
     html = text(page.docname)

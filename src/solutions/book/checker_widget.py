@@ -62,7 +62,10 @@ class AnswerCheck(SphinxDirective):
             c = checker.get(ident)
         except ValueError as err:
             raise self.error(str(err)) from None
-        names = list(dict.fromkeys({s: n for n, s in reversed(list(c.symbols.items()))}.values()))
+        first: dict = {}
+        for name, symbol in c.symbols.items():   # each symbol by its first name (c1, not c_1)
+            first.setdefault(symbol, name)
+        names = list(first.values())
         if c.kind == "formula" and not names:
             ask = f"Your number for the {c.label}"
         else:

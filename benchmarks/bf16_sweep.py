@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from solutions.experiments import registry
+from solutions.experiments.names import CNN_SEEDS, GROUPS
 from solutions.experiments.precision import native_bf16_cpu
 from solutions.experiments.store import ENV_RESULTS, TEMP_PREFIX, entry_path, read_entry, results_root
 
@@ -41,11 +42,11 @@ GOAL_MIN = 25.0
 
 def sweep_names() -> list[str]:
     """The 21 fp32 names of the sweep (7 batch sizes × 3 seeds), in batch order."""
-    return [n for b in registry.BATCH_SIZES for n in registry.sweep_names(b)]
+    return list(GROUPS["sweep"])
 
 
 def cnn_names() -> list[str]:
-    return registry.seeds_of("cnn")
+    return list(CNN_SEEDS)
 
 
 def _cpu() -> str:

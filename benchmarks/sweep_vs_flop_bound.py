@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from solutions.experiments import registry as colour_experiments
+from solutions.experiments import names, registry
 from solutions.experiments.training import build_model
 
 from unet_throughput import sgemm_gflops
@@ -23,7 +23,7 @@ from unet_throughput import sgemm_gflops
 
 def flops_per_image() -> tuple[float, float]:
     """(training step FLOPs per image, validation forward FLOPs per image) of the default UNet."""
-    model = build_model(colour_experiments.RUNS["unet"])
+    model = build_model(registry.RUNS[names.UNET])
     x, y = torch.rand(10, 1, 32, 32), torch.randint(0, 24, (10, 32, 32))
     with FlopCounterMode(display=False) as train_counter:
         F.cross_entropy(model(x), y).backward()
@@ -33,14 +33,14 @@ def flops_per_image() -> tuple[float, float]:
 
 
 def main() -> None:
-    horses, _ = colour_experiments.data()
+    horses, _ = registry.data()
     train_flops, val_flops = flops_per_image()
     gemm = sgemm_gflops() * 1e9
     total_bound = measured = fastest = 0.0
     print(f"sgemm {gemm / 1e9:.1f} GFLOP/s; UNet {train_flops / 1e6:.1f} MFLOP per training image, "
           f"{val_flops / 1e6:.1f} MFLOP per validation image")
-    for b in colour_experiments.BATCH_SIZES:
-        result = colour_experiments.load(f"unet-b{b}").result
+    for b in names.BATCH_SIZES:
+        result = registry.load(names.batch_name(b)).result
         epochs = len(result["epochs"])
         bound = epochs * (len(horses.x_train) * train_flops + len(horses.x_test) * val_flops) / gemm
         fast = min(e["seconds"] for e in result["epochs"]) * epochs

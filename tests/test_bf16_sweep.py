@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from solutions.experiments import registry
+from solutions.experiments import names, registry
 from solutions.experiments.store import Computed, CorruptEntry, read_entry, write_entry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,14 +23,14 @@ def test_it_runs_the_sweep_and_the_cnn_every_seed(script):
     assert len(script.sweep_names()) == 21 and script.sweep_names()[:3] == ["unet-b5", "unet-b5-s1", "unet-b5-s2"]
     assert script.cnn_names() == ["cnn", "cnn-s1", "cnn-s2"]
     twins = {registry.in_precision(n, "bf16") for n in script.sweep_names() + script.cnn_names()}
-    assert twins == set(registry.BF16_RUNS)
+    assert twins == set(names.BF16_RUNS)
 
 
 def _store(root, name, result):
     r = registry.ALL_RESULTS[name]
     from solutions.experiments.codehash import code_hash
 
-    return write_entry(r.experiment, r.config, code_hash(list(r.code)), registry._data_hash(r),
+    return write_entry(r.experiment, r.config, code_hash(list(r.code)), registry.inputs_hash(r),
                        Computed(result), root=root)
 
 

@@ -118,7 +118,7 @@ def test_2d_over_one_seed_per_batch_size_speaks_of_the_seed_range_not_of_a_test(
     stored = sweep.run_names
     # one seed per batch size, but the default batch size keeps its seeds (the yardstick)
     monkeypatch.setattr(sweep, "run_names", lambda batch, learning_rate=None: (
-        stored(batch, learning_rate) if batch == sweep.registry.RUNS[sweep.BASE].batch_size
+        stored(batch, learning_rate) if batch == sweep.registry.RUNS[sweep.names.UNET].batch_size
         else stored(batch, learning_rate)[:1]))
     found = sweep.answer_values()
     a, _ = sweep.analysis()

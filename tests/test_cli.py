@@ -28,14 +28,14 @@ def test_show_prints_the_answer_table(capsys):
 def test_show_1d_reads_the_stored_measurements_and_measures_nothing(capsys, monkeypatch):
     # 1(d)'s test-time measurement is the stored result c1d-test-time: show runs no network
     from solutions.answers import input_transform
-    from solutions.experiments import registry
+    from solutions.experiments import registry, runner
 
     def refuse(*args, **kwargs):
         raise AssertionError("show must not run a network")
 
     monkeypatch.setattr(input_transform, "measure_cases", refuse)
     monkeypatch.setattr(registry, "trained_model", refuse)
-    monkeypatch.setattr(registry, "train", refuse)
+    monkeypatch.setattr(runner, "train", refuse)
     assert main(["show", "csc413-1d"]) == 0
     out = capsys.readouterr().out
     assert "Trained on y = a·x + b (10 epochs" in out and "a = -1, b = 1" in out
@@ -45,13 +45,13 @@ def test_show_1d_reads_the_stored_measurements_and_measures_nothing(capsys, monk
 def test_show_answers_reads_stored_measurements_and_runs_no_network(capsys, monkeypatch):
     # 1(d)'s probe, 2(c)'s edge split, 3(d)'s sweeps and BERT bills, Q3's peak are stored results
     from solutions.answers import alexnet_1x1, finetune_cost, input_transform
-    from solutions.experiments import registry
+    from solutions.experiments import registry, runner
 
     def refuse(*args, **kwargs):
         raise AssertionError("show answers must not run a network or measure")
 
-    for module, name in ((input_transform, "measure_cases"), (registry, "trained_model"), (registry, "train"),
-                         (registry, "predict"), (finetune_cost, "measure"), (finetune_cost, "bert_bill"),
+    for module, name in ((input_transform, "measure_cases"), (registry, "trained_model"), (runner, "train"),
+                         (runner, "predict"), (finetune_cost, "measure"), (finetune_cost, "bert_bill"),
                          (finetune_cost, "bert_parameters"), (alexnet_1x1, "measured_peak"),
                          (alexnet_1x1, "_peak")):
         monkeypatch.setattr(module, name, refuse)

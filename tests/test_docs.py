@@ -52,6 +52,29 @@ def test_every_path_a_document_names_exists(doc):
     assert not missing, missing
 
 
+PAGES_MD = sorted((ROOT / "book").rglob("*.md"))
+
+
+def unknown_runs(text: str) -> list[str]:
+    """The names after `solutions run` in ``text`` (`solutions run cnn unet-b100 …`, `solutions run
+    sweep --jobs 2`) that are neither a result nor a group."""
+    from solutions.experiments import names, registry
+
+    known = {*registry.ALL_RESULTS, *names.GROUPS, "book", "all"}
+    named = [n for run in re.findall(r"solutions run((?: [a-z][\w-]*(?![\w<-]))+)", text) for n in run.split()]
+    return [n for n in named if n not in known]
+
+
+@pytest.mark.parametrize("doc", DOCS + PAGES_MD, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_run_a_document_names_exists(doc):
+    assert unknown_runs(doc.read_text(encoding="utf-8")) == []
+
+
+def test_a_run_name_that_is_gone_is_caught():
+    text = "Trained by `solutions run cnn unet --jobs 2`, `solutions run sweep` and `solutions run q4-<sweep>`."
+    assert unknown_runs(text) == ["unet"]
+
+
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_documents_state_what_is_true_now(doc):
     text = doc.read_text(encoding="utf-8")

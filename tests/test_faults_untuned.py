@@ -25,7 +25,7 @@ from solutions.answers import checker
 from solutions.answers.expression import ExpressionError
 from solutions.book import cache_guard
 from solutions.experiments import data as horses_data
-from solutions.experiments import registry
+from solutions.experiments import registry, runner
 from solutions.experiments import store as rs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -541,7 +541,7 @@ class _Ran:
 @pytest.fixture
 def main(capsys, monkeypatch):
     """``solutions …`` in this process (fresh registry caches: the data and palette are re-read)."""
-    caches = (registry.horses, registry.palette, registry.data, registry._training_tensors)
+    caches = (registry.horses, registry.palette, registry.data, runner._training_tensors)
 
     def run(*argv, env=None):
         for key, value in (env or {}).items():

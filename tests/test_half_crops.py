@@ -40,9 +40,9 @@ def test_the_refitted_judge_is_the_one_whose_crop_readings_are_stored():
 
 
 def _stored() -> dict[str, np.ndarray]:
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry
 
-    return registry.load(registry.Q1_HALVES).arrays
+    return registry.load(names.Q1_HALVES).arrays
 
 
 def test_the_halves_of_the_test_8s():
@@ -56,9 +56,9 @@ def test_the_halves_of_the_test_8s():
 
 
 def test_the_stored_halves_are_keyed_on_the_code_and_scikit_learn():
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry
 
-    r = registry.RESULTS[registry.Q1_HALVES]
+    r = registry.RESULTS[names.Q1_HALVES]
     assert (r.code, r.uses_data, r.versions, r.config) == (("solutions.answers.half_crops",), False,
                                                            ("scikit-learn",), hc.HalvesConfig(digit=8, seed=0))
 

@@ -74,13 +74,14 @@ def test_import_linter_contract_is_kept():
                          ids=lambda p: _module(p))
 def test_only_experiments_write_results(path):
     """Outside solutions.experiments no code calls the store's writers or names results/; the
-    command line's `run` is the one caller of the registry's computing entry point."""
+    command line's `run` is the one caller of the runner's computing entry point."""
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     called = {ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     writers = {c for c in called if c.split(".")[-1] in ("write_entry", "get_or_compute", "run")
-               and ("store" in c or "registry" in c or c in ("write_entry", "get_or_compute"))}
-    assert writers <= ({"registry.run"} if _module(path) == "solutions.cli" else set()), writers
+               and ("store" in c or "registry" in c or "runner" in c
+                    or c in ("write_entry", "get_or_compute"))}
+    assert writers <= ({"runner.run"} if _module(path) == "solutions.cli" else set()), writers
     assert "results_root" not in source or _module(path) == "solutions.book.build_status"
 
 

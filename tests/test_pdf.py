@@ -81,10 +81,10 @@ def test_3de_slope_is_glued():
 
 
 def test_batch_size_table_is_in_the_pdf():
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry
 
-    for b in registry.BATCH_SIZES:
-        final = registry.load(f"unet-b{b}").result["final"]
+    for b in names.BATCH_SIZES:
+        final = registry.load(names.batch_name(b)).result["final"]
         assert f"{final['val_loss']:.4f}" in flat(), b
         assert f"{final['val_accuracy']:.1f}%" in flat(), b
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from solutions.cli import main
-from solutions.experiments import precision, registry, training
+from solutions.experiments import names, precision, registry, runner, training
 from solutions.experiments.codehash import module_closure
 from solutions.experiments.precision import MixedPrecisionConfig, precision_of, with_precision
 from solutions.experiments.store import read_entry
@@ -162,15 +162,15 @@ def test_a_stored_fp32_key_is_pinned():
 
 
 def test_the_bf16_runs_are_the_sweep_and_the_cnn_every_seed_with_their_own_keys():
-    assert len(registry.BF16_RUNS) == 7 * 3 + 3
-    for name in registry.BF16_RUNS:
+    assert len(names.BF16_RUNS) == 7 * 3 + 3
+    for name in names.BF16_RUNS:
         fp32 = registry.in_precision(name, "fp32")
         assert registry.in_precision(fp32, "bf16") == name
         assert registry.ALL_RUNS[name] == with_precision(registry.ALL_RUNS[fp32], "bf16")
         assert registry.key(name) != registry.key(fp32)
     assert registry.seeds_of("unet-b50-bf16") == ["unet-b50-bf16", "unet-b50-s1-bf16", "unet-b50-s2-bf16"]
-    assert registry.in_precision("unet", "bf16") == "unet-b100-bf16"
-    assert registry.in_precision("unet-seed2", "bf16") == "unet-b100-s2-bf16"
+    assert registry.in_precision("unet-b100", "bf16") == "unet-b100-bf16"
+    assert registry.in_precision("unet-b100-s2", "bf16") == "unet-b100-s2-bf16"
     assert registry.in_precision("unet-b100-bf16", "fp32") == "unet-b100"
     with pytest.raises(ValueError, match="'unet-b500-lr-scaled' has no bf16 run"):
         registry.in_precision("unet-b500-lr-scaled", "bf16")
@@ -188,12 +188,12 @@ def test_run_precision_bf16_runs_the_twins(monkeypatch, capsys, bf16_cpu):
         ran.append(name)
         return Entry()
 
-    monkeypatch.setattr(registry, "run", fake_run)
-    assert main(["run", "unet-b5", "unet-seed1", "cnn-s2", "--precision", "bf16", "--quiet"]) == 0
+    monkeypatch.setattr(runner, "run", fake_run)
+    assert main(["run", "unet-b5", "unet-b100-s1", "cnn-s2", "--precision", "bf16", "--quiet"]) == 0
     assert ran == ["unet-b5-bf16", "unet-b100-s1-bf16", "cnn-s2-bf16"]
     ran.clear()
     assert main(["run", "bf16", "--quiet"]) == 0
-    assert ran == list(registry.BF16_RUNS)
+    assert ran == list(names.BF16_RUNS)
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -209,7 +209,7 @@ def test_precision_errors_are_one_line_exit_2(argv, needle, capsys):
 
 def test_bf16_on_a_cpu_without_it_is_refused_before_anything_runs(monkeypatch, capsys):
     monkeypatch.setattr(precision, "native_bf16_cpu", lambda: False)
-    monkeypatch.setattr(registry, "run", lambda *a, **k: pytest.fail("nothing may run"))
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("nothing may run"))
     assert main(["run", "unet-b500", "--precision", "bf16", "--device", "cpu"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no bf16 instructions" in err[0]

@@ -50,13 +50,13 @@ def page(monkeypatch):
 
 
 def test_the_page_reads_every_seed_of_the_sweep_and_the_cnn_in_both_precisions(page):
-    from solutions.experiments import registry
+    from solutions.experiments import names
 
     fp32, bf16 = page.fp32_names(), page.bf16_names()
-    assert list(fp32) == [*registry.BATCH_SIZES, "CNN"]
-    assert fp32[100] == ["unet", "unet-seed1", "unet-seed2"] and fp32["CNN"] == ["cnn", "cnn-s1", "cnn-s2"]
+    assert list(fp32) == [*names.BATCH_SIZES, "CNN"]
+    assert fp32[100] == ["unet-b100", "unet-b100-s1", "unet-b100-s2"] and fp32["CNN"] == ["cnn", "cnn-s1", "cnn-s2"]
     assert bf16[100] == ["unet-b100-bf16", "unet-b100-s1-bf16", "unet-b100-s2-bf16"]
-    assert sorted(n for names in bf16.values() for n in names) == sorted(registry.BF16_RUNS)
+    assert sorted(n for runs in bf16.values() for n in runs) == sorted(names.BF16_RUNS)
 
 
 def test_identical_runs_change_no_conclusion(page):

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from solutions.experiments import registry
+from solutions.experiments import registry, runner
 from solutions.experiments.codehash import module_closure
 from solutions.experiments.store import stale_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 # Code that moves results around or shows them, never code that computes them.
-PLUMBING = ("solutions.experiments.store", "solutions.experiments.codehash",
-            "solutions.experiments.registry", "solutions.cli", "solutions.book")
+PLUMBING = ("solutions.experiments.store", "solutions.experiments.codehash", "solutions.experiments.names",
+            "solutions.experiments.registry", "solutions.experiments.runner", "solutions.cli", "solutions.book")
 
 
 def test_every_result_the_book_needs_is_stored_for_the_current_code():
@@ -63,7 +63,9 @@ def test_editing_the_store_or_the_cli_leaves_every_result_current(tmp_path):
     assert plain == {n: registry.key(n) for n in registry.RESULTS}   # the copy is the checkout
     edited = _keys_with(tmp_path / "b", {"experiments/store.py": "\n\ndef added():\n    return 1\n",
                                          "cli.py": "\n\ndef added():\n    return 2\n",
-                                         "experiments/registry.py": "\n\ndef added():\n    return 3\n"})
+                                         "experiments/registry.py": "\n\ndef added():\n    return 3\n",
+                                         "experiments/runner.py": "\n\ndef added():\n    return 5\n",
+                                         "experiments/names.py": "\n\ndef added():\n    return 6\n"})
     assert edited == plain
     # …while an edit of the training code changes the colourization keys (the test can fail).
     trained = _keys_with(tmp_path / "c", {"experiments/training.py": "\n\ndef added():\n    return 4\n"})
@@ -71,9 +73,9 @@ def test_editing_the_store_or_the_cli_leaves_every_result_current(tmp_path):
 
 
 def test_unknown_names_are_refused():
-    assert set(registry.RESULTS) >= {"palette", "cnn", "unet", "unet-b5", "unet-b500", "q4-width"}
+    assert set(registry.RESULTS) >= {"palette", "cnn", "unet-b100", "unet-b5", "unet-b500", "q4-width"}
     with pytest.raises(ValueError, match="name"):
-        registry.run("no-such-run")
+        runner.run("no-such-run")
     with pytest.raises(ValueError, match="name"):
         registry.load("no-such-run")
 
@@ -88,5 +90,6 @@ def test_trained_models_are_rebuilt_from_the_stored_weights():
     assert set(state) == {k.removeprefix(registry.WEIGHT_PREFIX) for k in stored
                           if k.startswith(registry.WEIGHT_PREFIX)}
     assert all(torch.equal(v, torch.from_numpy(stored[registry.WEIGHT_PREFIX + k])) for k, v in state.items())
-    with pytest.raises(ValueError, match="name must be one of 'cnn'|name must be one of cnn"):
-        registry.trained_model("unet-b5")   # weights not kept for the sweep
+    for junk in ("unet-b5", "unet-b100", None):   # kinds of network, not runs
+        with pytest.raises(ValueError, match=r"^model must be one of cnn \(run cnn\), unet \(run unet-b100\)"):
+            registry.trained_model(junk)

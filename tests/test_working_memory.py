@@ -53,12 +53,12 @@ BERT_LINE = (1_024 + 5_898_240, 1_024 + 2 * 5_898_240)
 
 
 def test_the_stored_bert_base_measurements():
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry
 
-    r = registry.RESULTS[registry.C3DE_WORKING]
+    r = registry.RESULTS[names.C3DE_WORKING]
     assert (r.code, r.uses_data, r.config) == (("solutions.answers.working_memory",), False,
                                                wm.WorkingConfig(layers=2, deeper=3))
-    stored = wm.working_from_record(registry.load(registry.C3DE_WORKING).result)
+    stored = wm.working_from_record(registry.load(names.C3DE_WORKING).result)
     assert stored.line == BERT_LINE and stored.depth_free and stored.deeper_one == BERT_LINE[0]
     assert stored.at(32) == 188_744_704
 

@@ -1,11 +1,12 @@
 """The command line: ``solutions list | show ID | run NAME… | status | check ID EXPRESSION``
 (also ``python -m solutions``).
 
-* ``list``: the answer ids and the stored results, with where each is computed;
+* ``list``: the answer ids, the stored results and their groups, with where each is computed;
 * ``show ID``: an answer's tables in the terminal, read from the stored results (never trains);
-* ``run NAME… | book | all | bf16 [--jobs N] [--recompute] [--precision P]``: compute stored
-  results that are missing (the only writer of ``results/``), N at a time in separate processes;
-  ``--precision bf16`` runs the bf16 twin of each named colourization run;
+* ``run NAME… | GROUP… [--jobs N] [--recompute] [--precision P]``: compute stored results that
+  are missing (the only writer of ``results/``), N at a time in separate processes; a group is
+  ``book`` (every result the book reads), ``all`` or one of ``solutions.experiments.names.GROUPS``
+  (``sweep``, ``bf16``, …); ``--precision bf16`` runs the bf16 twin of each named colourization run;
 * ``status``: which stored results are missing, damaged or no longer needed (writes nothing);
 * ``check ID EXPRESSION``: "correct" (exit 0) or the slip the formula makes (exit 1); ``--list``.
 
@@ -127,7 +128,8 @@ def _device_note(name: str, device: str) -> str | None:
 
 def _list(args: argparse.Namespace) -> int:
     from solutions.book.declarations import PAGES
-    from solutions.experiments.registry import RESULTS
+    from solutions.experiments.names import GROUP_TITLES, GROUPS
+    from solutions.experiments.registry import ALL_RESULTS, RESULTS
 
     print("Answers (solutions show ID):")
     for p in PAGES:
@@ -137,6 +139,11 @@ def _list(args: argparse.Namespace) -> int:
     print("\nStored results (solutions run NAME):")
     for name, r in RESULTS.items():
         print(f"  {name:<22} {r.experiment:<14} {r.config}")
+    print("\nGroups (solutions run GROUP):")
+    print(f"  {'book':<22} every stored result above ({len(RESULTS)})")
+    print(f"  {'all':<22} those and the runs no page reads yet ({len(ALL_RESULTS)})")
+    for group, members in GROUPS.items():
+        print(f"  {group:<22} {GROUP_TITLES[group]} ({len(members)})")
     return 0
 
 
@@ -175,7 +182,7 @@ def _job(name: str, device: str, recompute: bool = False) -> str:
     """One run in a worker process; prints a line per epoch, returns the summary line."""
     import time
 
-    from solutions.experiments import registry
+    from solutions.experiments import registry, runner
 
     start = time.perf_counter()
     epochs = getattr(registry.ALL_RESULTS[name].config, "epochs", None)
@@ -185,7 +192,7 @@ def _job(name: str, device: str, recompute: bool = False) -> str:
               f"val acc {e.val_accuracy:.1f}%  {e.seconds:.0f} s "
               f"({time.perf_counter() - start:.0f} s in all)", flush=True)
 
-    return _summary(name, registry.run(name, device, progress=False, on_epoch=on_epoch,
+    return _summary(name, runner.run(name, device, progress=False, on_epoch=on_epoch,
                                        recompute=recompute))
 
 
@@ -217,7 +224,7 @@ def _check_precisions(names: list[str], device: str) -> None:
 
     by_precision: dict[str, list[str]] = {}
     for n in names:
-        if registry.ALL_RESULTS[n].experiment == "colour":
+        if registry.ALL_RESULTS[n].experiment == registry.COLOUR:
             by_precision.setdefault(precision.precision_of(registry.ALL_RESULTS[n].config), []).append(n)
     for p, runs in sorted(by_precision.items()):
         try:
@@ -228,42 +235,41 @@ def _check_precisions(names: list[str], device: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry, runner
 
     _check_device(args.device)
     _check_results_folder()
-    targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS),
-               registry.BF16: list(registry.BF16_RUNS)}
-    names = [n for arg in args.names for n in targets.get(arg, [arg])]
-    names = list(dict.fromkeys(names))   # once each, in order
-    unknown = [n for n in names if n not in registry.ALL_RESULTS]
+    targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS), **names.GROUPS}
+    wanted = [n for arg in args.names for n in targets.get(arg, [arg])]
+    wanted = list(dict.fromkeys(wanted))   # once each, in order
+    unknown = [n for n in wanted if n not in registry.ALL_RESULTS]
     if unknown:
-        raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: {', '.join(targets)}, "
-                       f"{', '.join(registry.ALL_RESULTS)}")
+        raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: the groups {', '.join(targets)}; "
+                       f"the results {', '.join(registry.ALL_RESULTS)} (solutions list)")
     if args.precision is not None:
         try:
-            names = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in names))
+            wanted = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in wanted))
         except ValueError as err:   # a run with no twin of that precision: the user's request
             raise CliError(str(err)) from None
-    _check_precisions(names, args.device)
+    _check_precisions(wanted, args.device)
     if args.jobs == 1:
         from solutions.experiments.allocator import keep_freed_memory
 
         keep_freed_memory()   # no page faults for the large tensors of each step (same results)
-        for name in names:
+        for name in wanted:
             if not args.recompute and (note := _device_note(name, args.device)):
                 print(f"solutions run: {note}", file=sys.stderr)
-            entry = registry.run(name, args.device, progress=not args.quiet, recompute=args.recompute)
+            entry = runner.run(name, args.device, progress=not args.quiet, recompute=args.recompute)
             print(_summary(name, entry), flush=True)
         return 0
 
     import concurrent.futures
     import multiprocessing
 
-    if any(registry.ALL_RESULTS[n].experiment == "colour" for n in names):
-        registry.run(registry.PALETTE, args.device)      # every training job reads it: first
+    if any(registry.ALL_RESULTS[n].experiment == registry.COLOUR for n in wanted):
+        runner.run(names.PALETTE, args.device)      # every training job reads it: first
     todo = []
-    for name in names:
+    for name in wanted:
         if not args.recompute and (note := _device_note(name, args.device)):
             print(f"solutions run: {note}", file=sys.stderr)
         if registry.stored(name) and not args.recompute:
@@ -356,16 +362,17 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
                         help="on an internal error, print its traceback")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="the answer ids and the stored results", parents=[common]
+    sub.add_parser("list", help="the answer ids, the stored results and their groups", parents=[common]
                    ).set_defaults(fn=_list)
     show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)",
                           parents=[common])
     show.add_argument("answer_id", help="an id from `solutions list`")
     show.set_defaults(fn=_show)
     run = sub.add_parser("run", help="compute stored results that are missing", parents=[common])
-    run.add_argument("names", nargs="+", help="result names from `solutions list`, 'book' (every "
-                     "result the book reads), 'all' (also the seeds no page reads yet) or 'bf16' "
-                     "(the batch-size sweep and the 2(c) CNN in bf16, every seed)")
+    run.add_argument("names", nargs="+", help="result names or groups from `solutions list`: 'book' "
+                     "(every result the book reads), 'all' (also the runs no page reads yet), 'sweep' "
+                     "(the 2(d) batch-size sweep, every seed), 'bf16' (the sweep and the 2(c) CNN in "
+                     "bf16, every seed), …")
     run.add_argument("--device", default="auto", help="auto (CUDA if available, else CPU), cpu, cuda, cuda:N")
     run.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default=None,
                      help="run the named colourization runs in this precision (their twins of that "

@@ -3,10 +3,10 @@
 One :class:`Page` per page file: its answer id (for ``solutions show``), a short
 title for the terminal, the module that gives its glue values
 (``solutions.book.pages.<module>``), where its answer is computed and tested,
-and the stored results it reads (names of
-:data:`solutions.experiments.registry.RESULTS`). ``_toc.yml`` is checked
-against this list, and the command line, the build-status page and the tests
-derive their lists from it. Adding an answer page takes more than its entry
+and the stored results it reads (names and groups of
+:mod:`solutions.experiments.names`, each in :data:`solutions.experiments.registry.RESULTS`).
+``_toc.yml`` is checked against this list, and the command line, the build-status
+page and the tests derive their lists from it. Adding an answer page takes more than its entry
 here: the README's "Add or change an answer" lists every step.
 
 >>> [p.answer_id for p in PAGES if p.answer_id][:3]
@@ -21,17 +21,7 @@ import importlib
 from dataclasses import KW_ONLY, dataclass
 from types import ModuleType
 
-# 2(d) reads batch 100 under its default name, "unet"
-_SWEEP = tuple(f"unet-b{b}" if b != 100 else "unet" for b in (5, 10, 20, 50, 100, 200, 500))
-# seeds 1 and 2 of every batch size (batch 100's are read as unet-seed1, unet-seed2)
-_SWEEP_SEEDS = tuple(f"unet-b{b}-s{s}" for b in (5, 10, 20, 50, 200, 500) for s in (1, 2))
-_Q4 = ("q4-weight_decay", "q4-width", "q4-dropout", "q4-n_train")
-_SEEDS = ("", "-s1", "-s2")
-# 1(d): both networks trained on a·x + b (a1-b0: untransformed, as long), every seed
-_C1D_TRAINED = tuple(f"{m}-{case}{s}" for m in ("cnn", "unet")
-                     for case in ("a1-b0", "a2-b0", "a-1-b0", "a-1-b1") for s in _SEEDS)
-# 2(c): the UNet without its raw-input skip, without its encoder skips, every seed
-_ABLATIONS = tuple(f"unet-{v}{s}" for v in ("no-input", "no-encoder") for s in _SEEDS)
+from solutions.experiments import names
 
 
 @dataclass(frozen=True)
@@ -66,14 +56,15 @@ PAGES: tuple[Page, ...] = (
          computed_in=("solutions.book.pages",), tests=("tests/test_all_answers.py",)),
     Page("book/conventions.md", "conventions", title="What is counted, and how",
          computed_in=("solutions.answers.counting", "solutions.answers.torch_counts"),
-         tests=("tests/test_counting.py", "tests/test_torch_counts.py"), results=("palette",)),
+         tests=("tests/test_counting.py", "tests/test_torch_counts.py"), results=(names.PALETTE,)),
     Page("book/csc413/colour-data.md", "csc413_data", title="The colourization data",
          computed_in=("solutions.experiments.data", "solutions.experiments.preprocess"),
-         tests=("tests/test_cifar_horses.py",), results=("palette",)),
+         tests=("tests/test_cifar_horses.py",), results=(names.PALETTE,)),
     Page("book/csc413/part1b-cnn.md", "csc413_1b", answer_id="csc413-1b",
          title="CSC413 PA2 1(b): the CNN trained, and what is wrong with its colours",
          computed_in=("solutions.experiments.training", "solutions.answers.colour_analysis"),
-         tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"), results=("palette", "cnn")),
+         tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
+         results=(names.PALETTE, *names.CNN_SEEDS)),
     Page("book/csc413/part1c-counting.md", "csc413_1c", answer_id="csc413-1c",
          title="CSC413 PA2 1(c): weights, outputs and connections of the CNN",
          computed_in=("solutions.answers.counting",), tests=("tests/test_counting.py",)),
@@ -81,31 +72,31 @@ PAGES: tuple[Page, ...] = (
          title="CSC413 PA2 1(d): what y = a·x + b on the input does to the outputs",
          computed_in=("solutions.answers.input_transform", "solutions.answers.colour_analysis"),
          tests=("tests/test_input_transform.py", "tests/test_colour_analysis.py"),
-         results=("palette", "c1d-test-time", *_C1D_TRAINED)),
+         results=(names.PALETTE, names.C1D_PROBE, *names.GROUPS["c1d-runs"])),
     Page("book/csc413/part2c-unet-vs-cnn.md", "csc413_2c", answer_id="csc413-2c",
          title="CSC413 PA2 2(c): UNet vs CNN",
          computed_in=("solutions.experiments.training", "solutions.answers.colour_analysis"),
          tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         results=("palette", "cnn", "cnn-s1", "cnn-s2", "unet", "unet-seed1", "unet-seed2", "c2-edge-split",
-          *_ABLATIONS)),
+         # the 2(d) sweep too: the page compares the UNet at other batch sizes with the default one
+         results=(names.PALETTE, *names.CNN_SEEDS, *names.GROUPS["sweep"], *names.GROUPS["lr-scaled"],
+                  names.C2_EDGES, *names.GROUPS["c2-ablations"])),
     Page("book/csc413/part2d-batch-size.md", "csc413_2d", answer_id="csc413-2d",
          title="CSC413 PA2 2(d): the mini-batch size",
          computed_in=("solutions.experiments.training", "solutions.answers.colour_analysis"),
          tests=("tests/test_colour_analysis.py", "tests/test_colour_training.py"),
-         results=("palette", *_SWEEP, *_SWEEP_SEEDS, "unet-seed1", "unet-seed2", "unet-b10-lr-scaled",
-          "unet-b500-lr-scaled")),
+         results=(names.PALETTE, *names.GROUPS["sweep"], *names.GROUPS["lr-scaled"])),
     Page("book/csc413/part3de-finetuning.md", "csc413_3de", answer_id="csc413-3de",
          title="CSC413 PA2 3(d), 3(e): fine-tuning cost vs depth and resolution",
          computed_in=("solutions.answers.finetune_cost", "solutions.answers.training_memory",
           "solutions.answers.working_memory"),
          tests=("tests/test_finetune_cost.py", "tests/test_working_memory.py"),
-         results=("c3de-sweeps", "c3de-working-memory")),
+         results=(names.C3DE_SWEEPS, names.C3DE_WORKING)),
     Page("book/cs5242/q1-augmentation.md", "cs5242_q1", answer_id="cs5242-q1",
          title="CS5242 HW5 Q1: augmentations that change the label; invariances out of reach",
          computed_in=("solutions.answers.label_changing_augmentation", "solutions.answers.digit_readings",
           "solutions.answers.half_crops", "solutions.answers.view_invariance"),
          tests=("tests/test_label_changing_augmentation.py", "tests/test_half_crops.py"),
-         results=("q1-digit-readings", "q1-half-crops")),
+         results=(names.Q1_READINGS, names.Q1_HALVES)),
     Page("book/cs5242/q2-conv-sizes.md", "cs5242_q2", answer_id="cs5242-q2",
          title="CS5242 HW5 Q2: convolution output sizes",
          computed_in=("solutions.answers.conv_shapes", "solutions.answers.conv_table"),
@@ -113,11 +104,11 @@ PAGES: tuple[Page, ...] = (
     Page("book/cs5242/q3-alexnet-1x1.md", "cs5242_q3", answer_id="cs5242-q3",
          title="CS5242 HW5 Q3: two 1×1 convolutions in AlexNet",
          computed_in=("solutions.answers.alexnet_1x1", "solutions.answers.training_memory"),
-         tests=("tests/test_alexnet_1x1.py", "tests/test_training_memory.py"), results=("q3-peak",)),
+         tests=("tests/test_alexnet_1x1.py", "tests/test_training_memory.py"), results=(names.Q3_PEAK,)),
     Page("book/cs5242/q4-bias-variance.md", "cs5242_q4", answer_id="cs5242-q4",
          title="CS5242 HW5 Q4: bias and variance measured",
          computed_in=("solutions.answers.bias_variance", "solutions.experiments.ensembles"),
-         tests=("tests/test_bias_variance.py",), results=_Q4),
+         tests=("tests/test_bias_variance.py",), results=names.GROUPS["q4"]),
     Page("book/references.md", None),
     Page("book/build-status.md", "build_status", title="How this build was made",
          computed_in=("solutions.book.build_status",), tests=("tests/test_build_status.py",)),

@@ -36,12 +36,10 @@ class Recipe:
     cells: tuple[str, ...]
 
 
-_STORED_RUN = '''from solutions.experiments import registry
+_STORED_RUN = '''from solutions.experiments import names, registry
 
 # the stored run with these settings (`solutions list` names them all; none is trained here)
-name = next(n for n, c in registry.RUNS.items()
-            if c.model == MODEL and c.batch_size == BATCH_SIZE and c.seed == SEED
-            and c.learning_rate == registry.RUNS[MODEL].learning_rate)
+name = names.colour_run(MODEL, BATCH_SIZE, SEED)
 final = registry.load(name).result["final"]
 print("run:", name)
 print("validation loss:", round(final["val_loss"], 4))
@@ -90,9 +88,9 @@ for mode in ("full", "last_no_grad"):
     "cs5242-q1": Recipe({"SOURCE": 6, "TARGET": 9, "TRANSFORM": "rot180"}, (
         '''from solutions.answers import label_changing_augmentation as lca
 from solutions.answers.digit_readings import Readings
-from solutions.experiments import registry
+from solutions.experiments import names, registry
 
-readings = Readings.from_arrays(registry.load("q1-digit-readings").arrays)   # stored, not refitted
+readings = Readings.from_arrays(registry.load(names.Q1_READINGS).arrays)   # stored, not refitted
 swap = lca.swap(readings, SOURCE, TARGET, TRANSFORM)
 print("read as the target after the transform (%):", round(100 * swap.share_after, 1))
 print("read as the target before (%):", round(100 * swap.share_before, 1))''',)),

@@ -29,9 +29,9 @@ def pct(x: float) -> float:
 @cache
 def readings() -> lca.Readings:
     """The stored readings of the digit classifiers (never computed here)."""
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry
 
-    return lca.Readings.from_arrays(registry.load("q1-digit-readings").arrays)
+    return lca.Readings.from_arrays(registry.load(names.Q1_READINGS).arrays)
 
 
 def _interval(s: lca.Share) -> str:
@@ -118,10 +118,10 @@ def answer_values() -> dict[str, object]:
 
 def half_values() -> dict[str, object]:
     """The halves of the test 8s, read by the crops' judge (stored: ``q1-half-crops``)."""
-    from solutions.experiments import registry
+    from solutions.experiments import names, registry
 
-    halves = lca.half_readings(registry.load(registry.Q1_HALVES).arrays,
-                               registry.RESULTS[registry.Q1_HALVES].config.digit)
+    halves = lca.half_readings(registry.load(names.Q1_HALVES).arrays,
+                               registry.RESULTS[names.Q1_HALVES].config.digit)
     right = halves["right"].most_common_other
     return {
         "q1_half_top_0": pct(halves["top"].share(0)),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from solutions.answers import alexnet_1x1
 from solutions.book.claims import Claim
 from solutions.book.render import markdown_table, math
-from solutions.experiments import registry
+from solutions.experiments import names, registry
 
 Q3_BATCH = 128        # AlexNet's batch size in the original paper (SGD, momentum 0.9)
 Q3_ALEXNET_OPTIMIZER = "sgd_momentum"   # AlexNet's optimizer in the original paper
 Q3_MEASURED_BATCH = 2  # the item-by-item check against torch
-PEAK = registry.RESULTS[registry.Q3_PEAK].config   # the stored peak's batch, optimizer, variant
+PEAK = registry.RESULTS[names.Q3_PEAK].config   # the stored peak's batch, optimizer, variant
 Q3_PEAK_BATCH = PEAK.batch
 Q3_OPTIMIZER = PEAK.optimizer
 _BILL_ITEMS = ["parameters", "gradients", "optimizer_state", "saved_activations",
@@ -76,7 +76,7 @@ def headline() -> dict[str, int]:
 def answer_values() -> dict[str, object]:
     """The answer box's keys only: the closed forms and the one measured peak (no bill tables)."""
     head = headline()
-    peak = registry.load(registry.Q3_PEAK).result["peak"]
+    peak = registry.load(names.Q3_PEAK).result["peak"]
     return {
         "q3_params": head["q3_params"],
         "q3_params_no_bias": head["q3_params_no_bias"],

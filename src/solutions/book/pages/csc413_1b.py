@@ -8,7 +8,7 @@ from solutions.answers import colour_analysis as ca
 from solutions.book.claims import Claim
 from solutions.book.figures import curves_figure, image_grid_figure, per_colour_figure
 from solutions.book.render import markdown_table
-from solutions.experiments import registry
+from solutions.experiments import names, registry
 from solutions.experiments.training import GRID_IMAGES
 
 
@@ -23,7 +23,7 @@ def final_table(results: dict[str, dict]) -> str:
 def seeds() -> dict[str, dict]:
     """The CNN's stored runs, one per seed, labelled "seed 0", "seed 1", …"""
     return {f"seed {registry.RUNS[n].seed}": registry.load(n).result
-            for n in registry.seeds_of("cnn") if n in registry.RUNS}
+            for n in names.CNN_SEEDS}
 
 
 def answer_values() -> dict[str, object]:
@@ -69,12 +69,12 @@ CLAIMS = (
 
 
 def values() -> dict[str, object]:
-    entry = registry.load("cnn")
+    entry = registry.load(names.CNN)
     result = entry.result
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
     ev = ca.colour_evidence(result, palette)
-    config = registry.RUNS["cnn"]
+    config = registry.RUNS[names.CNN]
     runs = seeds()
     return {
         **answer_values(),

@@ -18,10 +18,11 @@ from solutions.answers.input_transform import BN_MODES, CASES, Effect, ProbeConf
 from solutions.book.figures import plot_profiles
 from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
-from solutions.experiments import registry
-from solutions.experiments.registry import C1D_PROBE, TRANSFORM_EPOCHS, TRANSFORMS, transform_name
+from solutions.experiments import names, registry
+from solutions.experiments.names import C1D_PROBE, TRANSFORMS
+from solutions.experiments.registry import TRANSFORM_EPOCHS
 
-C1D_MODELS = ("cnn", "unet")
+C1D_MODELS = names.MODELS   # the networks of 1(d) (kinds: "cnn", "unet")
 _NAMES = {"cnn": "CNN", "unet": "UNet"}
 _FIELDS = ("interior_mean", "border_mean", "interior_max", "border_max", "interior_changed",
            "border_changed")
@@ -44,8 +45,7 @@ BASELINE = case_label(*TRANSFORMS[0])   # (1, 0): trained on x itself, as long a
 @cache
 def trained(model: str) -> tuple[ca.AblationRow, ...]:
     """``model`` trained on each a·x + b, every seed, against the same network trained on x."""
-    variants = {case_label(a, b): [registry.load(n).result
-                                   for n in registry.seeds_of(transform_name(model, a, b))]
+    variants = {case_label(a, b): [registry.load(n).result for n in names.C1D_RUNS[model, a, b]]
                 for a, b in TRANSFORMS}
     return ca.ablations(variants, BASELINE, registry.palette())
 

@@ -11,9 +11,9 @@ from solutions.answers.layer_paths import layers_to_output, reads
 from solutions.book.claims import Claim
 from solutions.book.figures import curves_figure, image_grid_figure
 from solutions.book.render import markdown_table
-from solutions.book.pages.csc413_2d import BASE, _batches, results
+from solutions.book.pages.csc413_2d import _batches, results
 from solutions.book.pages.csc413_2d import analysis as sweep_analysis
-from solutions.experiments import registry
+from solutions.experiments import names, registry
 from solutions.experiments.models import ColourCNN, ColourUNet
 from solutions.experiments.training import GRID_IMAGES
 
@@ -21,10 +21,11 @@ from solutions.experiments.training import GRID_IMAGES
 @cache
 def edge_accuracy() -> tuple[EdgeAccuracy, EdgeAccuracy]:
     """CNN and UNet on every validation image, split by the input's edge strength (stored: c2-edge-split)."""
-    config = registry.RESULTS[registry.C2_EDGES].config
-    if config.models != ("cnn", BASE):
-        raise ValueError(f"the stored edge split must compare cnn and {BASE}, got {config.models}")
-    return edge_accuracies(registry.load(registry.C2_EDGES).result, config)
+    config = registry.RESULTS[names.C2_EDGES].config
+    if tuple(config.models) != tuple(names.WEIGHTS_KEPT):
+        raise ValueError(f"the stored edge split must compare {' and '.join(names.WEIGHTS_KEPT)}, "
+                         f"got {config.models}")
+    return edge_accuracies(registry.load(names.C2_EDGES).result, config)
 
 
 ABLATION_LABELS = {"all": "UNet, all skips", "no_input": "without the raw-input skip",
@@ -35,15 +36,15 @@ LAST_LAYER = "finalconv.weight"            # the output layer
 
 @cache
 def ablation_results(skips: str) -> tuple[dict, ...]:
-    """Every seed of the UNet without ``skips`` (one of registry.ABLATED_SKIPS), loaded once."""
-    return tuple(registry.load(n).result for n in registry.seeds_of(registry.ablation_name(skips)))
+    """Every seed of the UNet without ``skips`` (one of names.ABLATED_SKIPS), loaded once."""
+    return tuple(registry.load(n).result for n in names.C2_ABLATIONS[skips])
 
 
 @cache
 def ablation_rows() -> tuple[ca.AblationRow, ...]:
     """The full UNet and each ablation, every seed, against the full UNet by the noise rule."""
-    variants = {ABLATION_LABELS["all"]: results(registry.RUNS[BASE].batch_size)}
-    for skips in registry.ABLATED_SKIPS:
+    variants = {ABLATION_LABELS["all"]: results(registry.RUNS[names.UNET].batch_size)}
+    for skips in names.C2_ABLATIONS:
         variants[ABLATION_LABELS[skips]] = list(ablation_results(skips))
     return ca.ablations(variants, ABLATION_LABELS["all"], registry.palette())
 
@@ -64,7 +65,7 @@ def ablation_table(style: str = "latex") -> str:
 def gradient_ratios(skips: str) -> tuple[float, ...]:
     """Per seed, the mean over epochs of ``GRADIENT_LAYER``'s gradient norm in the ablation over
     the full UNet's with the same seed (the same optimizer steps: the same batch size and epochs)."""
-    full = results(registry.RUNS[BASE].batch_size)
+    full = results(registry.RUNS[names.UNET].batch_size)
     mine = ablation_results(skips)
     return tuple(float(sum(ratios) / len(ratios)) for ratios in
                  (ca.gradient_ratio(m, f, GRADIENT_LAYER) for m, f in zip(mine, full)))
@@ -72,7 +73,7 @@ def gradient_ratios(skips: str) -> tuple[float, ...]:
 
 def cnn_results() -> list[dict]:
     """The CNN's stored runs the book reads, seed 0 first."""
-    return [registry.load(n).result for n in registry.seeds_of("cnn") if n in registry.RUNS]
+    return [registry.load(n).result for n in names.CNN_SEEDS]
 
 
 ENCODER = ("downconv1", "downconv2")   # the encoder blocks, whose distance to the loss the skips change
@@ -96,7 +97,7 @@ def spreads() -> dict[str, dict[str, ca.Spread]]:
     """CNN and UNet (batch 100), every seed: final losses, accuracy and vivid share."""
     palette = registry.palette()
     out = {}
-    for label, runs in (("CNN", cnn_results()), ("UNet", results(registry.RUNS[BASE].batch_size))):
+    for label, runs in (("CNN", cnn_results()), ("UNet", results(registry.RUNS[names.UNET].batch_size))):
         out[label] = {
             "val_loss": _spread(label, runs, lambda r: r["final"]["val_loss"]),
             "train_loss": _spread(label, runs, lambda r: r["final"]["train_loss"]),
@@ -140,7 +141,7 @@ def brighter_and_more_accurate() -> list[int]:
     batch size's, each beyond the noise (accuracy need not cost colour)."""
     a, _ = sweep_analysis()
     rows = {r.batch: r for r in a.rows}
-    base = rows[registry.RUNS[BASE].batch_size]
+    base = rows[registry.RUNS[names.UNET].batch_size]
     return [r.batch for r in a.rows if r is not base
             and ca.compare(base.val_accuracy, r.val_accuracy, a.noise.val_accuracy).beyond_noise
             and ca.compare(base.vivid, r.vivid, a.noise.vivid).beyond_noise
@@ -172,7 +173,7 @@ def answer_values() -> dict[str, object]:
         "c2_edge_gain": edge_unet.edge - edge_cnn.edge,
         "c2_flat_gain": edge_unet.flat - edge_cnn.flat,
         "c2_acc_noise": s["UNet"]["val_accuracy"].range,
-        "c2_edge_seed": registry.RUNS[BASE].seed,
+        "c2_edge_seed": registry.RUNS[names.UNET].seed,
         "c2_no_encoder_vs_cnn_beyond": no_encoder_vs_cnn.beyond_noise,
         "c2_unet_path_low": paths["UNet"][0], "c2_unet_path_high": paths["UNet"][1],
         "c2_cnn_path_low": paths["CNN"][0], "c2_cnn_path_high": paths["CNN"][1],
@@ -246,7 +247,7 @@ def ablation_values(full: ca.AblationRow, no_input: ca.AblationRow,
 
 
 def values() -> dict[str, object]:
-    cnn, unet = registry.load("cnn"), registry.load(BASE)
+    cnn, unet = registry.load(names.CNN), registry.load(names.UNET)
     both = {"CNN": cnn.result, "UNet": unet.result}
     _, tensors = registry.data()
     palette = tensors.palette.numpy()
@@ -254,7 +255,7 @@ def values() -> dict[str, object]:
     cnn_ev = ca.colour_evidence(cnn.result, palette)
     unet_ev = ca.colour_evidence(unet.result, palette)
     edge_cnn, edge_unet = edge_accuracy()
-    config = registry.RUNS[BASE]
+    config = registry.RUNS[names.UNET]
     return {
         **answer_values(),
         "c2_epochs": config.epochs,

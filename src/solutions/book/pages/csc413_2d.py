@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from functools import cache
 
 from solutions.answers import colour_analysis as ca
 from solutions.book.figures import sweep_figure, sweep_grid_figure
 from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
-from solutions.experiments import registry
-from solutions.experiments.registry import BATCH_SIZES
+from solutions.experiments import names, registry
+from solutions.experiments.names import BATCH_SIZES
 from solutions.experiments.training import GRID_IMAGES
 
 # The comparison table of the question (questions.md): a GPU run reported in 2020, not ours.
@@ -19,21 +18,21 @@ REPORTED_2020 = {  # batch: (validation loss, validation accuracy %, seconds)
     50: (1.3803, 48.4, 36.50), 100: (1.3236, 49.5, 36.29), 200: (1.4076, 47.2, 33.29),
     500: (1.5182, 43.2, 31.91),
 }
-BASE = "unet"          # the default UNet: batch 100, seed 0
 
 
 # ---------------------------------------------------------------------------------------------
-# Run names, looked up in one place by config (robust to renamed runs and new config fields).
+# The runs: the sweep's (names.SWEEP) and the learning-rate-scaled pair (names.LR_SCALED).
 
 def run_names(batch: int, learning_rate: float | None = None) -> list[str]:
-    """Every stored UNet run that differs from the default only in batch size and seed; seed 0 first."""
-    base = registry.RUNS[BASE]
-    lr = base.learning_rate if learning_rate is None else learning_rate
-    found: dict[object, str] = {}
-    for name, config in registry.RUNS.items():
-        if config == dataclasses.replace(base, batch_size=batch, learning_rate=lr, seed=config.seed):
-            found.setdefault(config, name)          # "unet" and "unet-b100" are one run
-    return [found[c] for c in sorted(found, key=lambda c: c.seed)]
+    """Every seed of the sweep's UNet at ``batch``, seed 0 first; with ``learning_rate``, the
+    learning-rate-scaled run at ``batch``, whose learning rate it is."""
+    if learning_rate is None:
+        return list(names.SWEEP[batch])
+    name = names.LR_SCALED[batch]
+    if registry.RUNS[name].learning_rate != learning_rate:
+        raise ValueError(f"learning_rate must be {registry.RUNS[name].learning_rate} (that of {name}), "
+                         f"got {learning_rate!r}")
+    return [name]
 
 
 def results(batch: int, learning_rate: float | None = None) -> list[dict]:
@@ -41,18 +40,14 @@ def results(batch: int, learning_rate: float | None = None) -> list[dict]:
 
 
 def scaled_rates() -> dict[int, float]:
-    """batch → learning rate of the runs whose learning rate differs from the default UNet's."""
-    base = registry.RUNS[BASE]
-    return {c.batch_size: c.learning_rate for c in registry.RUNS.values()
-            if c.learning_rate != base.learning_rate
-            and c == dataclasses.replace(base, batch_size=c.batch_size,
-                                         learning_rate=c.learning_rate, seed=c.seed)}
+    """batch → learning rate of the runs whose learning rate is scaled with the batch size."""
+    return {b: registry.RUNS[name].learning_rate for b, name in names.LR_SCALED.items()}
 
 
 @cache
 def analysis() -> tuple[ca.SweepAnalysis, ca.ScaledComparison]:
     runs = {b: results(b) for b in BATCH_SIZES}
-    sweep = ca.analyse_sweep(runs, registry.palette(), reference=registry.RUNS[BASE].batch_size)
+    sweep = ca.analyse_sweep(runs, registry.palette(), reference=registry.RUNS[names.UNET].batch_size)
     scaled = {b: results(b, lr) for b, lr in scaled_rates().items()}
     return sweep, ca.compare_scaled(scaled, runs, sweep.noise.val_loss)
 
@@ -147,9 +142,9 @@ def answer_values() -> dict[str, object]:
     small, large = a.rows[0], a.rows[-1]
     by_batch = {r.batch: r for r in a.rows}
     ed = edge_spreads()
-    edge_cmp = ca.compare(ed[small.batch][0], ed[large.batch][0], ed[registry.RUNS[BASE].batch_size][0].range)
+    edge_cmp = ca.compare(ed[small.batch][0], ed[large.batch][0], ed[registry.RUNS[names.UNET].batch_size][0].range)
     return {
-        "d2_epochs": registry.RUNS[BASE].epochs,
+        "d2_epochs": registry.RUNS[names.UNET].epochs,
         "d2_small": small.batch, "d2_large": large.batch,
         "d2_steps_small": small.steps, "d2_steps_large": large.steps,
         "d2_seeds_label": seeds_label(a.rows),
@@ -243,7 +238,7 @@ CLAIMS = (
 
 def values() -> dict[str, object]:
     a, s = analysis()
-    base = registry.RUNS[BASE]
+    base = registry.RUNS[names.UNET]
     sweep = {r.batch: registry.load(run_names(r.batch)[0]).result for r in a.rows}   # seed 0
     small, large = a.rows[0], a.rows[-1]
     final = {b: r["final"] for b, r in sweep.items()}

@@ -9,10 +9,10 @@ from solutions.answers import finetune_cost
 from solutions.answers.finetune_cost import agrees
 from solutions.book.claims import Claim
 from solutions.book.render import markdown_table
-from solutions.experiments import registry
+from solutions.experiments import names, registry
 
 
-SWEEPS = registry.RESULTS[registry.C3DE_SWEEPS].config   # what the stored sweeps measured
+SWEEPS = registry.RESULTS[names.C3DE_SWEEPS].config   # what the stored sweeps measured
 C3DE_DEPTH_ARCHS = SWEEPS.depth_archs
 C3DE_RESOLUTION_ARCHS = SWEEPS.resolution_archs
 C3DE_RESOLUTION_N = SWEEPS.resolution_n   # body layers of the models doubled in resolution
@@ -24,7 +24,7 @@ _MODE_LABELS = {"full": "full", "last_requires_grad": "last, `requires_grad=Fals
 @cache
 def stored() -> finetune_cost.Sweeps:
     """The depth and resolution sweeps and BERT-base's bills, as stored (c3de-sweeps)."""
-    return finetune_cost.sweeps_from_record(registry.load(registry.C3DE_SWEEPS).result)
+    return finetune_cost.sweeps_from_record(registry.load(names.C3DE_SWEEPS).result)
 
 
 def data() -> tuple[tuple[finetune_cost.Cost, ...], tuple[finetune_cost.Cost, ...]]:
@@ -120,7 +120,7 @@ def working() -> dict[str, object]:
     """The forward pass's working memory with the body frozen (stored: ``c3de-working-memory``)."""
     from solutions.answers import working_memory
 
-    stored_ = working_memory.working_from_record(registry.load(registry.C3DE_WORKING).result)
+    stored_ = working_memory.working_from_record(registry.load(names.C3DE_WORKING).result)
     one, two = stored_.line
     b_min, b_max = min(SWEEPS.bert_batches), max(SWEEPS.bert_batches)
     w_max = stored_.at(b_max)

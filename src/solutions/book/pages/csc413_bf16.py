@@ -8,10 +8,9 @@ from functools import cache
 from solutions.answers import colour_analysis as ca
 from solutions.answers import precision_effect as pe
 from solutions.book.pages import csc413_2d
-from solutions.book.pages.csc413_2d import BASE
 from solutions.book.render import markdown_table
-from solutions.experiments import registry
-from solutions.experiments.registry import BATCH_SIZES, BF16
+from solutions.experiments import names, registry
+from solutions.experiments.names import BATCH_SIZES, BF16
 
 CNN = "CNN"
 BOOK_PRECISION = "fp32"   # the precision of every run the other pages read
@@ -47,14 +46,14 @@ MEASURE_HEADERS = {"val_loss": ("Δ val. loss", ".4f"), "val_accuracy": ("Δ acc
 
 def fp32_names() -> dict[object, list[str]]:
     """setting → the fp32 runs the book reads for it, seed 0 first: the sweep's batch sizes, the CNN."""
-    names: dict[object, list[str]] = {b: csc413_2d.run_names(b) for b in BATCH_SIZES}
-    names[CNN] = [n for n in registry.seeds_of("cnn") if n in registry.RUNS]
-    return names
+    by_setting: dict[object, list[str]] = {b: csc413_2d.run_names(b) for b in BATCH_SIZES}
+    by_setting[CNN] = list(names.CNN_SEEDS)
+    return by_setting
 
 
 def bf16_names() -> dict[object, list[str]]:
     """setting → the bf16 twins of :func:`fp32_names`, seed for seed."""
-    return {s: [registry.in_precision(n, BF16) for n in names] for s, names in fp32_names().items()}
+    return {s: [registry.in_precision(n, BF16) for n in seeds] for s, seeds in fp32_names().items()}
 
 
 @cache
@@ -70,9 +69,9 @@ def analysis() -> pe.PrecisionCheck:
     palette = registry.palette()
     fp32_sweep, _ = csc413_2d.analysis()
     bf16_sweep = ca.analyse_sweep({b: bf16[b] for b in BATCH_SIZES}, palette,
-                                  reference=registry.RUNS[BASE].batch_size)
+                                  reference=registry.RUNS[names.UNET].batch_size)
     rows = [pe.compare_row(s, fp32[s], bf16[s], palette, fp32_sweep.noise) for s in fp32]
-    base = registry.RUNS[BASE].batch_size
+    base = registry.RUNS[names.UNET].batch_size
     pair = [pe.unet_vs_cnn(runs_[CNN], runs_[base], palette) for runs_ in (fp32, bf16)]
     return pe.check(rows, pe.sweep_conclusions(fp32_sweep, bf16_sweep) + pe.pair_conclusions(*pair))
 

@@ -270,7 +270,7 @@ def calls() -> list[Call]:
         Call(ck.other_slips, lambda: {"made": {"conv biases left out"}},
              {"made": [3, "conv biases left out", [3], {"a": 1}]}),
         Call(ck.page_data, lambda: {"check_ids": ["csc413-1c-weights"], "n_points": 2},
-             {"check_ids": [v for v in junk("sequence", ["no-such-id"], ["cs5242-q2-output-size-c"], optional=True)
+             {"check_ids": [v for v in junk("sequence", ["no-such-id"], optional=True)
                             if v != []],
               "n_points": junk("pos_int")}),
         Call(ck.common_slips, lambda: {"check_id": "csc413-1c-weights", "limit": 2},

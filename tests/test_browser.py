@@ -24,6 +24,13 @@ and asserts that each page
 
 The counts per page and measure are printed (``pytest -s``) and kept in the report.
 
+Beside the crawl (issue 28): every answer checker's JavaScript gives the command line's verdict
+on its page, for every id and every catalogued slip; practice mode folds every answer on every
+answer page and the all-answers page, keeps the question and the checkers, survives a reload and
+leaves axe and the legibility measures at 0; the what-if boxes of 1(c), Q2 and Q3 show the
+package's numbers at five random points each; screenshots of one page in both modes at 390 px go
+to ``_build/screenshots/practice/``.
+
 Full-page screenshots of every page at both sizes (``desktop/`` and ``phone/``) and a JSON report
 (request counts, axe violations by rule and impact, overflow and legibility findings) go to
 ``_build/screenshots/``, which CI keeps for review.
@@ -376,7 +383,7 @@ def test_answer_checker_works_offline_in_the_page():
 
             assert page.locator(".answer-check").count() == 8
             kind, text = verdict("csc413-1c-weights", "72*NF^2 + 9*NF*NC + 9*NC^2 + 9*NF")
-            assert (kind, text) == ("correct", "correct")
+            assert kind == "correct" and text.startswith("correct: ") and "86,112" in text
             # the typical answer's weights, read as parameters: both of its slips are named
             kind, text = verdict("csc413-1c-parameters", "33NF + 72NF² + 9NF·NC + 9NC² + 4NC")
             assert kind == "slip" and "conv biases left out" in text and "running statistics" in text
@@ -498,3 +505,274 @@ def test_the_legibility_check_sees_each_problem_and_passes_its_twin():
     assert [r["text"] for r in found["tall_rows"]] == ["tall row"]
     assert [f["text"] for f in found["clipped_formulas"]] == ["clipped"]
     assert [(f["natural"], f["shown"]) for f in found["small_figures"]] == [(1000, 30)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Practice mode, the checkers of every id and the what-if boxes, in Chromium (issue 28).
+
+CHECK_PAGES = {"csc413-1c": "csc413-1c", "cs5242-q2": "cs5242-q2", "cs5242-q3": "cs5242-q3",
+               "csc413-3d": "csc413-3de", "csc413-3e": "csc413-3de"}
+PRACTICE_SHOTS = SHOTS / "practice"
+PRACTICE_SHOT_PAGE = "cs5242-q3"   # the page whose screenshots show both modes at 390 px
+
+
+def checker_ids() -> tuple[str, ...]:
+    from solutions.answers import checker
+    return checker.IDS
+
+
+@pytest.fixture(scope="module")
+def browser_at():
+    """(browser, base URL) over the built book, served on localhost."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser, f"http://127.0.0.1:{server.server_address[1]}/"
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _open(context, base: str, answer_id: str, errors: list):
+    page = context.new_page()
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(base + ANSWERS[answer_id].docname + ".html", wait_until="networkidle")
+    page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
+    return page
+
+
+def _js_verdict(r: dict) -> tuple[str, tuple[str, ...], str | None]:
+    kind = r["verdict"]
+    return (kind, tuple(r.get("slips") or ()) if kind == "slip" else (),
+            r.get("convention") or None if kind in ("slip", "convention") else None)
+
+
+def test_every_checker_gives_the_command_lines_verdict(browser_at):
+    """For every id, the book's answer, every convention and catalogued slip, and answers no slip
+    gives: the widget's JavaScript on its page reaches `solutions check ID EXPR`'s verdict."""
+    from test_page_widgets import cases, cli_verdict, variant_texts
+
+    browser, base = browser_at
+    by_page: dict[str, list[tuple[str, str]]] = {}
+    for ident, text in cases():
+        by_page.setdefault(CHECK_PAGES["-".join(ident.split("-")[:2])], []).append((ident, text))
+    errors: list = []
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    wrong, typed = [], 0
+    for answer_id, items in by_page.items():
+        page = _open(context, base, answer_id, errors)
+        got = page.evaluate("items => items.map(([id, text]) => window.SolutionsAnswerCheck.judge(id, text))",
+                            [list(i) for i in items])
+        for (ident, text), r in zip(items, got, strict=True):
+            if _js_verdict(r) != cli_verdict(ident, text):
+                wrong.append((ident, text, r, cli_verdict(ident, text)))
+        # and through each box as a reader uses it: the book's answer typed in, and its first slip
+        for ident in dict.fromkeys(i for i, _ in items):
+            box = page.locator(f'.answer-check[data-check="{ident}"]')
+            for text in variant_texts(ident)[:2]:
+                box.locator("input").fill(text)
+                result = box.locator(".answer-check-result")
+                shown = (result.get_attribute("data-verdict"), result.text_content())
+                assert shown[0] == cli_verdict(ident, text)[0] and shown[1], (ident, text, shown)
+                typed += 1
+        page.close()
+    context.close()
+    assert wrong == [] and errors == []
+    assert typed == 2 * len(checker_ids()) - 2   # every box typed into (3(d)'s full-layer orders: no slip)
+
+
+def _positions(page) -> dict:
+    return page.evaluate("""() => {
+      const checks = document.querySelector('.practice-checks');
+      const box = document.querySelector('main .answer-box');
+      const exercise = document.querySelector('main .exercise');
+      const before = (a, b) => !!(a && b && (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING));
+      return {checks_before_answer: before(checks, box), after_exercise: !exercise || before(exercise, checks),
+              moved: checks ? checks.querySelectorAll('.answer-check').length : 0,
+              all: document.querySelectorAll('main .answer-check').length};
+    }""")
+
+
+def _illegible(page, view: str) -> dict:
+    """The legibility findings at ``view``, as the crawl counts them (tall rows only at 1280 px)."""
+    found = page.evaluate(LEGIBILITY_CHECKS, LEGIBILITY_ARGS)
+    return {m: found[m] for m in MEASURES if found[m] and (m != "tall_rows" or view == "desktop")}
+
+
+@pytest.mark.parametrize("answer_id", list(ANSWERS))
+def test_practice_mode_folds_every_answer_and_keeps_the_question_and_checkers(browser_at, answer_id):
+    """Off by default; on (by keyboard): every answer folded behind "Show the answer", the checker
+    boxes under the question and working; kept over a reload; "Show the answer" reveals; off again:
+    the page as built. With it on, axe finds nothing at either size, and nothing is illegible or
+    sticks out, folded or revealed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_page_widgets import variant_texts
+
+    browser, base = browser_at
+    errors: list = []
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = _open(context, base, answer_id, errors)
+    folds = "main .answer-box, main .practice-fold"
+    n_folds = page.locator(folds).count()
+    assert n_folds >= 1 and page.locator(".practice-reveal").count() == 0   # off: as built
+    built = page.evaluate("() => document.querySelector('main').innerHTML")
+    toggle = page.locator(".practice-toggle")
+    assert toggle.is_visible() and not toggle.is_checked() and toggle.get_attribute("role") == "switch"
+
+    def check_folded():
+        buttons = page.locator(".practice-reveal")
+        assert buttons.count() == n_folds
+        for i in range(n_folds):
+            b = buttons.nth(i)
+            assert b.is_visible() and b.text_content() == "Show the answer" and b.get_attribute("aria-expanded") == "false"
+            assert not page.locator("#" + b.get_attribute("aria-controls")).is_visible()
+        assert page.locator("main .exercise").count() == 0 or page.locator("main .exercise").first.is_visible()
+        pos = _positions(page)
+        assert pos["moved"] == pos["all"]
+        if pos["all"]:
+            assert pos["checks_before_answer"] and pos["after_exercise"], pos
+            assert all(page.locator("main .answer-check").nth(i).is_visible() for i in range(pos["all"]))
+            assert page.locator(".what-if").count() == 0 or not page.locator(".what-if").first.is_visible()
+
+    toggle.focus()
+    page.keyboard.press("Space")
+    assert toggle.is_checked()
+    assert "Practice mode on" in page.locator(".practice-status").text_content()
+    check_folded()
+    page.reload(wait_until="networkidle")
+    page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
+    assert page.locator(".practice-toggle").is_checked()
+    check_folded()
+    ident = page.evaluate("() => (document.querySelector('main .answer-check') || {dataset: {}}).dataset.check")
+    if ident:   # a checker works where it moved to
+        box = page.locator(f'.answer-check[data-check="{ident}"]')
+        box.locator("input").fill(variant_texts(ident)[0])
+        assert box.locator(".answer-check-result").get_attribute("data-verdict") == "correct"
+    assert errors == []
+    axe = Axe()   # its CSS preload asks for files that do not exist (see crawl): those 404s aside
+    findings = {}
+    for view in ("phone", "desktop"):
+        _resize(page, VIEWPORTS[view])
+        findings[f"axe folded {view}"] = _axe_summary(axe.run(page).response)
+        findings[f"legibility folded {view}"] = _illegible(page, view)
+    _resize(page, VIEWPORTS["phone"])
+    # "Show the answer", by keyboard, on every fold
+    for i in range(n_folds):
+        b = page.locator(".practice-reveal").nth(i)
+        b.focus()
+        page.keyboard.press("Enter")
+        assert b.get_attribute("aria-expanded") == "true" and b.text_content() == "Hide the answer"
+        assert page.locator("#" + b.get_attribute("aria-controls")).is_visible()
+    if page.locator(".what-if").count():
+        assert page.locator(".what-if").first.is_visible()
+    page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
+    for view in ("desktop", "phone"):
+        _resize(page, VIEWPORTS[view])
+        findings[f"legibility shown {view}"] = _illegible(page, view)
+        findings[f"overflow shown {view}"] = page.evaluate(OVERFLOW_CHECKS)["sticking_out"]
+    # off again: the page as built
+    page.locator(".practice-toggle").click()
+    assert "Practice mode off" in page.locator(".practice-status").text_content()
+    assert page.locator(".practice-reveal").count() == 0 and page.locator(".practice-checks").count() == 0
+    page.reload(wait_until="networkidle")
+    page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
+    assert not page.locator(".practice-toggle").is_checked()
+    assert page.evaluate("() => document.querySelector('main').innerHTML").count("answer-check") == built.count("answer-check")
+    context.close()
+    assert {k: v for k, v in findings.items() if v} == {}
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+
+
+# the what-if boxes: the inputs each page asks for, and the package's numbers at them
+def _what_if_points(answer_id: str, rng) -> dict:
+    from solutions.answers import alexnet_1x1
+    from solutions.book import what_if
+
+    if answer_id == "csc413-1c":
+        return {"NF": rng.randint(1, 512), "NC": rng.randint(1, 512), "side": rng.randint(*what_if.C1C_SIDES)}
+    if answer_id == "cs5242-q2":
+        return {"h": rng.randint(3, 1024), "w": rng.randint(3, 1024), "c1": rng.randint(2, 1024),
+                "c2": rng.randint(1, 1024)}
+    return {"B": rng.randint(1, 4096), "optimizer": rng.choice(alexnet_1x1.OPTIMIZERS)}
+
+
+def _package_numbers(answer_id: str, point: dict) -> dict:
+    from test_page_widgets import package_c1c, package_q2, package_q3
+
+    if answer_id == "csc413-1c":
+        return package_c1c(point["NF"], point["NC"], point["side"])
+    if answer_id == "cs5242-q2":
+        return package_q2(point["h"], point["w"], point["c1"], point["c2"])
+    return package_q3(point["B"], point["optimizer"])
+
+
+@pytest.mark.parametrize("answer_id", ["csc413-1c", "cs5242-q2", "cs5242-q3"])
+def test_what_if_shows_the_packages_numbers_at_five_random_points(browser_at, answer_id):
+    import random
+
+    browser, base = browser_at
+    errors: list = []
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = _open(context, base, answer_id, errors)
+    box = page.locator(f'.what-if[data-what-if="{answer_id}"]')
+    assert box.is_visible()
+
+    def shown(at: str) -> dict:
+        return {td.get_attribute("data-key"): td.text_content()
+                for td in box.locator(f'td[data-at="{at}"]').all()}
+
+    homework = shown("homework")
+    assert shown("yours") == homework
+    rng = random.Random(f"what-if {answer_id}")
+    for _ in range(5):
+        point = _what_if_points(answer_id, rng)
+        for name, value in point.items():
+            field = box.locator(f'[name="{name}"]')
+            if isinstance(value, str):
+                field.select_option(value)
+            else:
+                field.fill(str(value))
+        assert shown("yours") == _package_numbers(answer_id, point), point
+        assert shown("homework") == homework
+    # out of range: said, and no number shown; the reset button restores the homework's values
+    first = box.locator("input").first
+    first.fill("0")
+    assert "must be a whole number" in box.locator(".what-if-note").text_content()
+    assert set(shown("yours").values()) == {"—"} and first.get_attribute("aria-invalid") == "true"
+    box.locator(".what-if-reset").click()
+    assert shown("yours") == homework and box.locator(".what-if-note").text_content() == ""
+    context.close()
+    assert errors == []
+
+
+def test_practice_mode_screenshots_at_390(browser_at):
+    """One page at 390 px: practice mode off (as built), on (folded, the checkers under the
+    question), and on with the answer shown; into _build/screenshots/practice/."""
+    browser, base = browser_at
+    errors: list = []
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = _open(context, base, PRACTICE_SHOT_PAGE, errors)
+    PRACTICE_SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = {}
+
+    def shoot(name: str) -> None:
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+        page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
+        shots[name] = PRACTICE_SHOTS / f"{PRACTICE_SHOT_PAGE}-{name}-390.png"
+        page.screenshot(path=str(shots[name]), full_page=True)
+
+    shoot("off")
+    page.locator(".practice-toggle").click()
+    shoot("on-folded")
+    page.locator(".practice-reveal").first.click()
+    shoot("on-shown")
+    context.close()
+    assert errors == [] and all(p.stat().st_size > 10_000 for p in shots.values())

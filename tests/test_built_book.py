@@ -57,7 +57,8 @@ def _words(html: str) -> list[str]:
 
 def test_part1c_answer_box_opens_with_a_short_bottom_line_and_stays_short():
     html = text(ANSWERS["csc413-1c"].docname)
-    box = re.search(r'<div class="tip admonition">(.*?)</div>\s*<p>Computed in', html, re.S).group(1)
+    box = re.search(r'<div class="tip [^"]*admonition[^"]*">(.*?)</div>\s*(?:<p>Computed in|<div class="what-if")', html,
+                    re.S).group(1)
     box = box.split("</p>", 1)[1]   # the title, "Answer"
     first = re.search(r"<p>(.*?)</p>", box, re.S).group(1)
     assert "86,112" in first and "15,630,336" in first and len(_words(first)) <= 50
@@ -217,3 +218,52 @@ def test_every_answer_box_opens_with_a_plain_bottom_line(page):
     total = sum(words(p) for p in paragraphs)
     assert total <= BOX_WORDS, (total, paragraphs)
     assert "-0.000" not in " ".join(paragraphs) and "−0.000" not in " ".join(paragraphs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Practice mode, checkers and what-if boxes, as built (their behaviour: tests/test_browser.py).
+
+CHECK_PAGES = {"csc413-1c": "csc413-1c", "cs5242-q2": "cs5242-q2", "cs5242-q3": "cs5242-q3",
+               "csc413-3d": "csc413-3de", "csc413-3e": "csc413-3de"}
+
+
+def test_every_checkable_id_has_its_box_on_its_page():
+    from solutions.answers import checker
+
+    found = {}
+    for page in ANSWERS.values():
+        for ident in re.findall(r'class="answer-check" data-check="([^"]+)"', text(page.docname)):
+            found.setdefault(ident, []).append(page.answer_id)
+    assert set(found) == set(checker.IDS)
+    for ident, pages in found.items():
+        assert pages == [CHECK_PAGES["-".join(ident.split("-")[:2])]], (ident, pages)
+
+
+def test_each_box_names_the_symbols_in_the_checks_order():
+    html = text(ANSWERS["csc413-1c"].docname)
+    assert 'Your formula for the weights (conv kernel entries), in NF, NC: <input' in html
+    assert 'placeholder="e.g. 9NF^2 + 3NC"' in html
+    q2 = text(ANSWERS["cs5242-q2"].docname)
+    assert q2.count("height, width, channels separated by commas, in h, w, c1, c2: <input") == 2
+
+
+@pytest.mark.parametrize("page", list(ANSWERS.values()), ids=lambda p: p.answer_id)
+def test_every_answer_page_has_the_practice_switch_and_its_script(page):
+    html = text(page.docname)
+    assert html.count('class="practice-switch"') == 1 and "_static/practice.js" in html
+    assert 'answer-box admonition' in html
+    title = html.index("<h1")
+    assert title < html.index('class="practice-switch"') < html.index("answer-box")
+
+
+def test_pages_without_answers_have_no_switch():
+    for page in DECLARED:
+        if page.answer_id is None:
+            assert "practice-switch" not in text(page.docname), page.docname
+
+
+def test_what_if_boxes_are_on_their_pages():
+    for answer_id in ("csc413-1c", "cs5242-q2", "cs5242-q3"):
+        html = text(ANSWERS[answer_id].docname)
+        assert html.count(f'data-what-if="{answer_id}"') == 1 and "_static/checker/what-if.js" in html
+    assert (HTML / "_static" / "checker" / "what-if.json").exists()

@@ -298,7 +298,7 @@ def test_page_data_matches_the_checks():
     assert d["points"][0] == {"NF": 32, "NC": 24} and d["answer"]["values"][0] == 86112
     assert all(len(v["values"]) == len(d["points"]) for v in d["slips"])
     with pytest.raises(ValueError, match="check_ids"):
-        checker.page_data(["cs5242-q2-output-size-c"])
+        checker.page_data(["no-such-check"])
 
 
 # ---------------------------------------------------------------------------------------------

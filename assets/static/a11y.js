@@ -34,18 +34,32 @@
   // MathJax 4 breaks a display formula for the width its block had when it was typeset: when the
   // width changes (a phone turned, a window narrowed) it measures again and breaks them anew. The
   // width the formulas were laid out for is left on <html data-math-width> (the browser test waits
-  // for it).
-  let laidOut = null, timer = null;
+  // for it). One layout at a time: a width that changes during one is laid out after it.
+  // window.solutionsRelayoutMath() lays them out again at the same width (practice.js, once a folded
+  // answer, typeset while it had no width, is shown).
+  let laidOut = null, timer = null, busy = false, again = false;
   function relayout() {
     const width = document.documentElement.clientWidth;
     if (!(window.MathJax && MathJax.startup && MathJax.startup.document) || width === laidOut) { mark(); return; }
+    if (busy) { again = true; return; }
+    busy = true;
+    delete document.documentElement.dataset.mathWidth;
     const metrics = MathJax._.core.MathItem.STATE.METRICS;
     MathJax.startup.document.rerenderPromise(metrics).then(function () {
       laidOut = width;
       document.documentElement.dataset.mathWidth = String(width);
       mark();
+    }).finally(function () {
+      busy = false;
+      if (again) laidOut = null;   // asked for again while this one ran
+      again = false;
+      if (document.documentElement.clientWidth !== laidOut) relayout();
     });
   }
+  window.solutionsRelayoutMath = function () {
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return;
+    MathJax.startup.promise.then(function () { laidOut = null; relayout(); });
+  };
   window.addEventListener("load", function () {
     mark();
     if (window.MathJax && MathJax.startup) MathJax.startup.promise.then(function () {

@@ -66,7 +66,7 @@ TESTS = {
     "colour_analysis": ["tests/test_colour_analysis.py"],
     "precision_effect": ["tests/test_precision_effect.py"],
     "edge_split": ["tests/test_edge_split.py", "tests/test_colour_analysis.py"],
-    "checker": ["tests/test_checker.py"],
+    "checker": ["tests/test_checker.py", "tests/test_page_widgets.py"],
     "expression": ["tests/test_checker.py"],
 }
 

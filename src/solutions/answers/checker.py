@@ -645,39 +645,88 @@ def other_slips(made: set[str] | None = None) -> list[tuple[str, str, object, in
 
 # ---------------------------------------------------------------- the page's data
 
-def page_data(check_ids: list[str] | None = None, n_points: int = POINTS) -> dict:
-    """JSON-ready data for the offline checker in the page: each variant's values at fixed points.
+def page_data(check_ids: list[str] | None = None, n_points: int = POINTS) -> dict[str, dict[str, object]]:
+    """JSON-ready data for the offline checker in the page (``{answer-check} ID``), every check by
+    default: what the page needs to reach :func:`check`'s verdict without sympy.
 
-    Only formula checks (no shapes, no orders). Values are exact integers or
-    fractions written as floats (they are integers for every 1(c) count).
+    Each entry has the check's ``kind``, the names it accepts (``symbols``, with ``aliases`` to
+    the name its ``points`` use), its ``functions``, and the answer, the conventions and the
+    slips in the order :func:`check` tries them, each slip with its names (``slips``) and the
+    words of its message (``parts``). Formulas and shapes: each variant's exact ``values`` at the
+    check's points (the defaults, then :data:`POINTS` random points, the ones :func:`check`
+    uses); an integer as a JSON number, a fraction as the text ``"p/q"``; a shape's value is a
+    list of its sizes. Factors: the same with no symbols (one point). Orders: each variant's
+    ``order`` ``[a, b]``, meaning n^a·log(n)^b (the page works out the reader's from the
+    formula's terms); a slip is the first whose order equals the reader's.
+
+    >>> d = page_data(["csc413-3d-memory-last"])["csc413-3d-memory-last"]
+    >>> d["answer"]["order"], [s["order"] for s in d["slips"]]
+    ([1, 0], [[0, 0]])
     """
     def known(name: str, ident: object) -> str:
         if not isinstance(ident, str) or ident not in _FAMILIES:
             raise ValueError(f"{name} must be a check id, got {ident!r}")
         return ident
-    ids = [i for i in IDS if i.startswith("csc413-1c-")] if check_ids is None else \
-        sequence("check_ids", check_ids, known, min_length=0)
+    ids = list(IDS) if check_ids is None else sequence("check_ids", check_ids, known, min_length=0)
     n_points = positive_int("n_points", n_points)
-    out = {}
-    for ident in ids:
-        c = get(ident)
-        if c.kind != "formula":
-            raise ValueError(f"check_ids: {ident} is not a formula check")
-        pts = _points(c, n_points)
-        names = {s: n for n, s in reversed(list(c.symbols.items()))}
-        def values(expr):
-            return [float(_at(expr, p)) for p in pts]
-        out[ident] = {
-            "label": c.label, "symbols": list(c.symbols), "functions": list(c.functions),
-            "points": [{names[s]: v for s, v in p.items()} for p in pts],
-            "defaults": {names[s]: v for s, v in c.defaults.items()},
-            "answer": {"text": _fmt(c.answer), "values": values(c.answer)},
-            "conventions": [{"name": v.name, "values": values(v.value)} for v in c.conventions],
-            "slips": [{"name": v.name, "convention": v.convention,
-                       "parts": [f"{n}: {_signed(d)}" for n, d in zip(v.slips, v.deltas)],
-                       "values": values(v.value)} for v in c.slips],
-        }
-    return out
+    return {ident: _widget_entry(get(ident), n_points) for ident in ids}
+
+
+def _exact(value: object) -> int | str:
+    """A rational number for JSON: an int, or "p/q" (a float would round it)."""
+    v = sympy.nsimplify(sympy.sympify(value))
+    if not v.is_Rational:
+        raise ValueError(f"value must be a rational number, got {value!r}")
+    return int(v) if v.is_Integer else f"{v.p}/{v.q}"
+
+
+def _order_exponents(value: object) -> list[int]:
+    """``O(n^a·log(n)^b)`` (or its argument) as ``[a, b]``; ValueError for any other order."""
+    arg = _order_arg(value) if isinstance(value, BigO) else value
+    a = b = sympy.Integer(0)
+    for factor, power in sympy.sympify(arg).as_powers_dict().items():
+        if factor == N:
+            a = power
+        elif factor == sympy.log(N):
+            b = power
+        elif not (factor.is_number and factor.is_positive and sympy.sympify(power).is_number):
+            raise ValueError(f"value must be an order n^a·log(n)^b, got {value!r}")
+    if not (a.is_Integer and b.is_Integer):
+        raise ValueError(f"value must be an order with whole exponents, got {value!r}")
+    return [int(a), int(b)]
+
+
+def _parts(v: Variant) -> list[str]:
+    """The words :func:`check` says for a slip, one item per slip it makes."""
+    return [f"{n}: {_signed(d)}" if d is not None else n
+            for n, d in zip(v.slips, v.deltas or (None,) * len(v.slips), strict=True)]
+
+
+def _widget_entry(c: Check, n_points: int) -> dict[str, object]:
+    names = {s: n for n, s in reversed(list(c.symbols.items()))}   # the first name of each symbol
+    entry: dict[str, object] = {
+        "kind": c.kind, "label": c.label, "question": c.question, "symbols": list(c.symbols),
+        "aliases": {n: names[s] for n, s in c.symbols.items() if names[s] != n},
+        "functions": list(c.functions), "defaults": {names[s]: int(v) for s, v in c.defaults.items()},
+    }
+    if c.kind == "order":
+        entry["answer"] = {"text": f"O({_fmt(_order_arg(c.answer))})", "order": _order_exponents(c.answer)}
+        entry["conventions"] = [{"name": v.name, "order": _order_exponents(v.value)} for v in c.conventions]
+        entry["slips"] = [{"name": v.name, "slips": list(v.slips), "order": _order_exponents(v.value)}
+                          for v in c.slips]
+        return entry
+    pts = _points(c, n_points) if c.symbols else [{}]   # without symbols, every point is the same
+
+    def values(value: object) -> list[object]:
+        at = [_at(value, p) for p in pts]
+        return [[_exact(x) for x in v] if isinstance(v, tuple) else _exact(v) for v in at]
+
+    entry["points"] = [{names[s]: int(v) for s, v in p.items()} for p in pts]
+    entry["answer"] = {"text": _fmt(c.answer), "values": values(c.answer)}
+    entry["conventions"] = [{"name": v.name, "values": values(v.value)} for v in c.conventions]
+    entry["slips"] = [{"name": v.name, "slips": list(v.slips), "convention": v.convention, "parts": _parts(v),
+                       "values": values(v.value)} for v in c.slips]
+    return entry
 
 
 def common_slips(check_id: str, limit: int = 6) -> list[tuple[str, object, int]]:

@@ -1,12 +1,14 @@
-"""Sphinx extension: an offline "check your answer" box under an answer (``{answer-check} ID``).
+"""Sphinx extension: an offline "check your answer" box (``{answer-check} ID``), for every id of
+``solutions check --list``.
 
-In HTML the directive is an input box; the reader's expression is parsed by the
-vendored mathjs (``_extra/_static/mathjs/math.min.js``, installed by ``make book``),
-only numbers, the check's symbols and + − × ÷ ^ are allowed, and it is evaluated
-at the fixed points for which the build wrote every variant's value
-(:func:`solutions.answers.checker.page_data`) into ``_static/checker/checks.json`` and
-``checks.js``. No server and no network: the page compares numbers. In the PDF
-the directive is a table of the check's common slips instead.
+In HTML the directive is an input box; the reader's answer (a formula, a shape ``h-2, w-2, c1-1``,
+an order ``O(n)`` or a factor ``×4``) is parsed by the vendored mathjs
+(``_extra/_static/mathjs/math.min.js``, installed by ``make book``) in exact fractions, only
+numbers, the check's symbols and functions and + − × ÷ ^ are allowed, and the verdict is reached
+from the data the build writes to ``_static/checker/checks.json`` and ``checks.js``
+(:func:`solutions.answers.checker.page_data`: every variant's values at the command line's points,
+or its order), by ``assets/static/answer-check.js``. No server and no network. In the PDF the
+directive is a table of the check's common slips, or nothing with the ``:html-only:`` flag.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -26,12 +30,31 @@ from solutions.book.render import fmt_int, math
 
 logger = logging.getLogger(__name__)
 MATHJS = Path("_extra") / "_static" / "mathjs" / "math.min.js"
-SCRIPTS = ("mathjs/math.min.js", "checker/checks.js", "checker/checker.js")
+SCRIPTS = ("mathjs/math.min.js", "checker/checks.js", "answer-check.js")
 MARK = 'class="answer-check"'
+# What the box asks for, and an example, by the kind of answer.
+_ASK = {"formula": "Your formula for the {label}, in {symbols}", "shape": "Your {label}: height, width, "
+        "channels separated by commas, in {symbols}", "order": "Your order for the {label}",
+        "factor": "Your factor: the {label}"}
+
+
+def _placeholder(c: checker.Check, names: list[str]) -> str:
+    if c.kind == "shape":
+        return "e.g. h-1, w-1, c2"
+    if c.kind == "order":
+        return "e.g. O(n^2)"
+    if c.kind == "factor":
+        return "e.g. ×2"
+    if not names:
+        return "e.g. 150 208"
+    if len(names) == 1:
+        return f"e.g. 1000{names[0]} + 5000"
+    return f"e.g. 9{names[0]}^2 + 3{names[1]}"
 
 
 class AnswerCheck(SphinxDirective):
     required_arguments = 1
+    option_spec: ClassVar[dict] = {"html-only": directives.flag}   # no table of slips in the PDF
 
     def run(self) -> list[nodes.Node]:
         ident = self.arguments[0]
@@ -39,12 +62,21 @@ class AnswerCheck(SphinxDirective):
             c = checker.get(ident)
         except ValueError as err:
             raise self.error(str(err)) from None
-        symbols = ", ".join(c.symbols)
+        first: dict = {}
+        for name, symbol in c.symbols.items():   # each symbol by its first name (c1, not c_1)
+            first.setdefault(symbol, name)
+        names = list(first.values())
+        if c.kind == "formula" and not names:
+            ask = f"Your number for the {c.label}"
+        else:
+            ask = _ASK[c.kind].format(label=c.label, symbols=", ".join(names))
         box = (f'<div {MARK} data-check="{html.escape(ident)}">'
-               f'<label>Your formula for the {html.escape(c.label)}, in {html.escape(symbols)}: '
+               f'<label>{html.escape(ask)}: '
                f'<input type="text" size="40" spellcheck="false" autocomplete="off" '
-               f'placeholder="e.g. 9NF^2 + 3NC"></label>'
+               f'placeholder="{html.escape(_placeholder(c, names))}"></label>'
                f'<div class="answer-check-result" aria-live="polite" data-verdict=""></div></div>')
+        if "html-only" in self.options:
+            return [nodes.raw("", box, format="html")]
         # In the PDF, where there is no box: the slips the check names, their formulas typeset.
         printed = addnodes.only(expr="latex")
         printed += nodes.paragraph(text=f"Common slips in the {c.label}:")
@@ -102,7 +134,6 @@ def _write_data(app: Sphinx, exception: Exception | None) -> None:
     data = json.dumps(checker.page_data(), ensure_ascii=False, indent=None)
     (out / "checks.json").write_text(data, encoding="utf-8")
     (out / "checks.js").write_text(f"window.SOLUTIONS_CHECKS = {data};\n", encoding="utf-8")
-    (out / "checker.js").write_text(WIDGET_JS, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
@@ -111,113 +142,3 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_scripts)
     app.connect("build-finished", _write_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
-
-
-# The widget: parse with mathjs, refuse any node but numbers, allowed symbols and + − × ÷ ^,
-# evaluate at the build's points, compare with every variant. Never calls math.evaluate on text.
-WIDGET_JS = r"""(function () {
-  "use strict";
-  var DATA = window.SOLUTIONS_CHECKS || {};
-  var SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-  var OPS = {add: 1, subtract: 1, multiply: 1, divide: 1, pow: 1, unaryMinus: 1, unaryPlus: 1};
-
-  function normalise(text) {
-    return text.replace(/[×·⋅∗]/g, "*").replace(/[−–]/g, "-").replace(/÷/g, "/").replace(/\*\*/g, "^")
-      .replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, function (m) {
-        return "^" + m.split("").map(function (c) { return SUP.indexOf(c); }).join("");
-      });
-  }
-
-  function splitName(word, symbols) {          // NFNC -> NF*NC
-    if (!word) return [];
-    var names = symbols.slice().sort(function (a, b) { return b.length - a.length; });
-    for (var i = 0; i < names.length; i++) {
-      if (word.indexOf(names[i]) === 0) {
-        var rest = splitName(word.slice(names[i].length), symbols);
-        if (rest) return [names[i]].concat(rest);
-      }
-    }
-    return null;
-  }
-
-  function compile(text, check) {
-    var src = normalise(text);
-    if (!src.trim()) throw new Error("type an expression");
-    if (src.length > 300) throw new Error("input longer than 300 characters");
-    var bad = src.search(/[^0-9A-Za-z_+\-*\/^().\s]/);
-    if (bad >= 0) throw new Error("syntax error at column " + (bad + 1) + ": unexpected character '" + src[bad] + "'");
-    src = src.replace(/[A-Za-z_][A-Za-z0-9_]*/g, function (word, at) {
-      var parts = splitName(word, check.symbols);
-      if (!parts) throw new Error("unknown symbol '" + word + "' at column " + (at + 1) + "; allowed: " + check.symbols.join(", "));
-      return parts.length === 1 ? word : "(" + parts.join("*") + ")";   // keeps columns for plain names
-    });
-    var node;
-    try { node = math.parse(src); } catch (e) { throw new Error("syntax error: " + e.message); }
-    node.traverse(function (n) {
-      if (n.type === "OperatorNode") { if (!OPS[n.fn]) throw new Error("operator '" + n.op + "' is not allowed"); }
-      else if (n.type === "SymbolNode") { if (check.symbols.indexOf(n.name) < 0) throw new Error("unknown symbol '" + n.name + "'"); }
-      else if (n.type !== "ConstantNode" && n.type !== "ParenthesisNode") throw new Error("not allowed: " + n.type);
-      if (n.type === "ConstantNode" && typeof n.value !== "number") throw new Error("only numbers are allowed");
-    });
-    return node.compile();
-  }
-
-  function same(a, b) {
-    for (var i = 0; i < b.length; i++) {
-      if (!isFinite(a[i]) || Math.abs(a[i] - b[i]) > 1e-9 * Math.max(1, Math.abs(b[i]))) return false;
-    }
-    return true;
-  }
-
-  function fmt(x) { return Number.isInteger(x) ? x.toLocaleString("en-US") : String(+x.toPrecision(8)); }
-
-  function where(check) {
-    return Object.keys(check.defaults).map(function (k) { return k + "=" + check.defaults[k]; }).join(", ");
-  }
-
-  function judge(text, check) {
-    var code = compile(text, check);
-    var yours = check.points.map(function (p) {
-      var v = code.evaluate(Object.assign({}, p));
-      if (typeof v !== "number") throw new Error("not a number");
-      return v;
-    });
-    if (same(yours, check.answer.values)) return {verdict: "correct", text: "correct"};
-    for (var i = 0; i < check.conventions.length; i++) {
-      if (same(yours, check.conventions[i].values)) {
-        return {verdict: "convention", text: "correct under another convention: " + check.conventions[i].name +
-          ". The book's answer is " + check.answer.text + "."};
-      }
-    }
-    for (var j = 0; j < check.slips.length; j++) {
-      var s = check.slips[j];
-      if (same(yours, s.values)) {
-        return {verdict: "slip", text: "not the book's answer" + (s.convention ? " (under the convention: " + s.convention + ")" : "") +
-          ": " + s.parts.join("; ") + ". Yours gives " + fmt(yours[0]) + " at " + where(check) +
-          ", the book's " + fmt(check.answer.values[0]) + "."};
-      }
-    }
-    return {verdict: "unknown", text: "not the book's answer, and no known slip gives it: yours gives " + fmt(yours[0]) +
-      " at " + where(check) + ", the book's " + fmt(check.answer.values[0]) + "."};
-  }
-
-  function attach(box) {
-    var check = DATA[box.getAttribute("data-check")];
-    var input = box.querySelector("input");
-    var out = box.querySelector(".answer-check-result");
-    if (!check || !input || !out) return;
-    function update() {
-      if (!input.value.trim()) { out.textContent = ""; out.setAttribute("data-verdict", ""); return; }
-      var r;
-      try { r = judge(input.value, check); } catch (e) { r = {verdict: "error", text: "cannot read this: " + e.message}; }
-      out.textContent = r.text;
-      out.setAttribute("data-verdict", r.verdict);
-    }
-    input.addEventListener("input", update);
-    update();
-  }
-
-  function start() { Array.prototype.forEach.call(document.querySelectorAll(".answer-check"), attach); }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
-})();
-"""

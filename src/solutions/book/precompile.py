@@ -27,7 +27,8 @@ BUILD_MODULES = (
     "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinx_jupyterbook_latex",
     "sphinxcontrib.bibtex",
     "solutions.cli", "solutions.book.cache_guard", "solutions.book.claims", "solutions.book.build_status_hooks",
-    "solutions.book.checker_widget", "solutions.book.publishing", "solutions.book.notebooks",
+    "solutions.book.checker_widget", "solutions.book.what_if", "solutions.book.practice",
+    "solutions.book.publishing", "solutions.book.notebooks",
 )
 
 

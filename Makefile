@@ -133,11 +133,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # The fast tier: every test but those marked `slow` (real book builds, killed processes, the
-# command line in a process of its own), with `make lint` beside it on the other core (its output
-# follows the tests'); prints the 15 slowest tests. Fails if either fails.
+# command line in a process of its own, tests of several seconds), in two pytest-xdist workers,
+# with `make lint` beside them (its output follows the tests'); prints the 15 slowest tests.
+# Fails if either fails.
 test: $(STAMP)
 	@log=$$(mktemp); $(MAKE) --no-print-directory lint > $$log 2>&1 & lint=$$!; \
-	$(PY) -m pytest -m "not slow" --durations=15; tests=$$?; \
+	$(PY) -m pytest -m "not slow" -n 2 --durations=15; tests=$$?; \
 	wait $$lint; linted=$$?; cat $$log; rm -f $$log; \
 	[ $$linted = 0 ] || echo "make test: lint failed"; \
 	[ $$tests = 0 ] && [ $$linted = 0 ]

@@ -59,6 +59,7 @@ def _run(script: str, mode: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
 def test_large_blocks_are_reused_instead_of_faulted_in_again():
     default, kept = _run(FAULTS, "default"), _run(FAULTS, "kept")
     assert kept["kept"] is True
@@ -67,5 +68,6 @@ def test_large_blocks_are_reused_instead_of_faulted_in_again():
     assert kept["peak_mib"] < 2 * default["peak_mib"]   # bounded: a few blocks more at most, not one per step
 
 
+@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
 def test_training_computes_the_same_bits_either_way():
     assert _run(TRAIN, "default") == _run(TRAIN, "kept")

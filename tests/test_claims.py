@@ -114,6 +114,7 @@ def sweep(monkeypatch):
     clear()
 
 
+@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
 def test_2d_over_one_seed_per_batch_size_speaks_of_the_seed_range_not_of_a_test(sweep, monkeypatch):
     stored = sweep.run_names
     # one seed per batch size, but the default batch size keeps its seeds (the yardstick)
@@ -141,7 +142,7 @@ def test_2d_with_the_extremes_swapped_fails_naming_the_sentence(sweep, monkeypat
 
     monkeypatch.setattr(sweep, "results", swapped)
     values = {**sweep.answer_values()}
-    with pytest.raises(UnsupportedClaim, match="smaller batches end with lower training and validation loss"):
+    with pytest.raises(UnsupportedClaim, match="the smallest batch ends with lower training and validation loss than the largest"):
         claims.check(sweep, _complete(sweep, values))
 
 

@@ -322,10 +322,10 @@ def stored(model="unet", batch_size=100, learning_rate=0.001, seed=0, epochs=25,
            input_shift=0.0, unet_skips="all"):
     want = {"model": model, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed,
             "epochs": epochs, "input_scale": input_scale, "input_shift": input_shift,
-            "unet_skips": unet_skips}
+            "unet_skips": unet_skips, "precision": "fp32"}
     found = [json.loads(p.read_text()) for p in (ROOT / "results" / "colour").glob("*/result.json")]
     # runs stored before a field existed lack it in result.json: they had its default
-    defaults = {"epochs": 25, "input_scale": 1.0, "input_shift": 0.0, "unet_skips": "all"}
+    defaults = {"epochs": 25, "input_scale": 1.0, "input_shift": 0.0, "unet_skips": "all", "precision": "fp32"}
     found = [r for r in found if all(r["config"].get(k, defaults.get(k)) == v for k, v in want.items())]
     assert len(found) == 1, (want, len(found))
     return found[0]

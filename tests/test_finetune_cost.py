@@ -134,6 +134,7 @@ def test_measured_side_slopes_match_the_claimed_3e_exponents():
                 assert growth == pytest.approx(2 ** exponent, abs=0.05), (mode, comp)
 
 
+@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
 def test_the_stored_sweeps_record_reads_back_whole():
     # a tiny config measured, stored as JSON, and read back equal to the measurement
     import json

@@ -191,6 +191,7 @@ def package_q3(batch: int, optimizer: str) -> dict[str, str]:
     return {k: f"{v:,}" for k, v in bill.items()}
 
 
+@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
 def test_what_if_at_the_homeworks_values():
     # 1(c) at NF=32, NC=24, 32×32: the answer box's numbers
     assert package_c1c(32, 24, 32)["weights"] == "86,112" == shown("csc413-1c", {"NF": 32, "NC": 24, "side": 32})["weights"]

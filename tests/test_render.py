@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import sympy
 
 from conftest import FULL
@@ -23,6 +24,7 @@ def test_shapes_and_text_style():
     assert fmt_int(np.int64(1000)) == "1,000"
 
 
+@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
 def test_every_answer_builds_its_values():
     from solutions.book.declarations import PAGES
     for page in PAGES:

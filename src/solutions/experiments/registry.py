@@ -138,7 +138,7 @@ _FP32_RUNS: dict[str, TrainConfig] = {**_COLOUR_RUNS, **_SEED_RUNS}
 _BF16_RUNS: dict[str, TrainConfig] = {
     twin: with_precision(_FP32_RUNS[name], names.BF16) for name, twin in names.BF16_TWINS.items()}
 # The bf16 runs the book reads (in RESULTS, checked by `solutions status`): those a page declares.
-BOOK_BF16: frozenset[str] = frozenset()
+BOOK_BF16: frozenset[str] = frozenset(names.BF16_RUNS)
 # The networks that 1(d)'s probe and 2(c)'s edge split run: their stored runs (names.WEIGHTS_KEPT)
 _NETWORKS = tuple(names.WEIGHTS_KEPT[m] for m in ProbeConfig().models)
 _EDGE_NETWORKS = tuple(names.WEIGHTS_KEPT[m] for m in EdgeSplitConfig().models)

@@ -151,7 +151,7 @@ CLAIMS = (
           lambda q3_variants_saved_same, q3_variants_grads_differ:
           q3_variants_saved_same and q3_variants_grads_differ),
     Claim("overstates that peak", lambda q3_bound_over_peak: q3_bound_over_peak > 1),
-    Claim("bytes per image, close to the saved activations alone",
+    Claim("divided by the batch), close to the saved activations alone",
           lambda q3_peak_per_image, q3_saved_bytes: abs(q3_peak_per_image / q3_saved_bytes - 1) < 0.1),
     Claim("the bound is {glue:text}`q3_bound_over_peak:.1f` times too high",
           lambda q3_bound_over_peak: q3_bound_over_peak > 1),

@@ -40,6 +40,8 @@ def answer_values() -> dict[str, object]:
         "b1_val_loss": ca.spread("CNN", [r["final"]["val_loss"] for r in runs]).mean,
         "b1_val_acc": ca.spread("CNN", [r["final"]["val_accuracy"] for r in runs]).mean,
         "b1_vivid_target_share": evidence[0].vivid_target_share,
+        # the accuracy of colouring every pixel with the truth's most common colour
+        "b1_one_colour_share": max(runs[0]["per_colour"]["target_share"]),
         "b1_vivid_predicted_share": ca.spread("CNN", [e.vivid_predicted_share for e in evidence]).mean,
         "b1_rho_frequency": frequency.mean, "b1_rho_frequency_low": frequency.low,
         "b1_rho_frequency_high": frequency.high,
@@ -59,7 +61,7 @@ CLAIMS = (
           lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share),
     Claim("more with how common a colour is than with how dull it is",
           lambda b1_frequency_first: b1_frequency_first),
-    Claim("The most over-predicted colour",
+    Claim("the most over-predicted colour",
           lambda b1_over_predicted_share, b1_over_target_share, b1_under_predicted_share,
           b1_under_target_share: b1_over_predicted_share > b1_over_target_share
           and b1_under_predicted_share < b1_under_target_share),

@@ -93,10 +93,13 @@ def seeds_label(rows) -> str:
 def rule_sentence(a: ca.SweepAnalysis) -> str:
     """The rule the comparisons of this page use, as the stored seeds decide it (MyST)."""
     if a.rule == ca.WELCH:
-        return (f"Every batch size has at least {a.min_seeds} seeds, so each comparison on this page "
-                f"is {{term}}`Welch's t-test` on the seeds' final values, at the "
+        return (f"Every batch size of the sweep has at least {a.min_seeds} seeds, so two of them are "
+                f"compared by {{term}}`Welch's t-test` on the seeds' final values, at the "
                 f"{100 * ca.ALPHA:.0f} % level: a difference is *beyond the noise* when $p$ is below "
-                f"{ca.ALPHA:g}.")
+                f"{ca.ALPHA:g}. The learning-rate-scaled runs have one seed each: a difference "
+                f"involving one of them counts only if it exceeds the {{term}}`seed spread` at batch "
+                f"{a.noise.reference} ({a.noise.val_loss:.4f} in validation loss), and the 2020 "
+                f"table's single runs are set against the pooled seed spread (below).")
     return (f"Some batch sizes have a single seed, so a difference involving one of them counts only "
             f"if it exceeds the {{term}}`seed spread` measured at batch {a.noise.reference} over "
             f"{a.noise.seeds} seeds: {a.noise.val_loss:.4f} in validation loss, "
@@ -184,11 +187,11 @@ DEFINITIONS = (
 
 # The typed sentences of the page about the stored runs, each with what makes it true.
 CLAIMS = (
-    Claim("smaller batches end with lower training and validation loss",
+    Claim("the smallest batch ends with lower training and validation loss than the largest",
           lambda d2_small_loss, d2_large_loss, d2_small_train, d2_large_train, d2_val_extremes_beyond,
           d2_train_extremes_beyond: d2_small_loss < d2_large_loss and d2_small_train < d2_large_train
           and d2_val_extremes_beyond and d2_train_extremes_beyond),
-    Claim("mostly because they take more optimizer steps",
+    Claim("mostly because small batches take more optimizer steps",
           lambda d2_steps_small, d2_steps_large, d2_scaled_between_beyond, d2_scaled_moved:
           d2_steps_small > d2_steps_large and not d2_scaled_between_beyond and d2_scaled_moved),
     Claim("Neighbouring batch sizes are mostly too close to rank",
@@ -231,7 +234,7 @@ CLAIMS = (
     Claim("The lowest is at batch",
           lambda d2_best_loss_batch, d2_worst_loss_batch, d2_small, d2_large:
           d2_best_loss_batch == d2_small and d2_worst_loss_batch == d2_large),
-    Claim("with the learning rate scaled, the gap closes",
+    Claim("(one seed each) the gap closes",
           lambda d2_scaled_between_beyond, d2_scaled_moved: not d2_scaled_between_beyond and d2_scaled_moved),
 )
 

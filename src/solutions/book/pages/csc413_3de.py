@@ -300,6 +300,7 @@ DEFINITIONS = (
     'A *slope* is the least-squares slope',
     "the forward pass's working memory, below, not included",
     'the pointwise convolution above',
+    'how each cost grows with $n$ as a',   # what a slope means, not a result
 )
 
 # The typed sentences of the page about the stored sweeps, each with what makes it true.
@@ -319,7 +320,7 @@ CLAIMS = (
     Claim("(e) Activations ×{glue:text}`c3de_pixel_factor`, so fine-tuning memory grows",
           lambda c3de_x2_conv_full_saved_activations, c3de_pixel_factor, c3de_conv_total_x2:
           _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor) and c3de_conv_total_x2 > 1),
-    Claim("parameters unchanged, except with a flatten→linear head",
+    Claim("parameters unchanged, except a flatten→linear head's weights",
           lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor:
           _near(c3de_x2_conv_full_parameters, 1) and _near(c3de_x2_conv_flatten_full_head_parameters,
                                                             c3de_pixel_factor)),

@@ -130,6 +130,7 @@ site:
 # ruff's rules and mypy, as configured in pyproject.toml (mypy strict on solutions.answers).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
 # The fast tier: every test but those marked `slow` (real book builds, killed processes, the

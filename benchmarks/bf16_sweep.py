@@ -67,13 +67,18 @@ def timed_run(names: list[str], into: Path, jobs: int, label: str) -> float:
     """``solutions run NAMES --jobs JOBS --precision bf16`` into ``into``; prints and returns its minutes."""
     cmd = [str(SOLUTIONS), "run", *names, "--jobs", str(jobs), "--precision", "bf16", "--quiet"]
     env = {**os.environ, ENV_RESULTS: str(into)}
-    print(f"\n== {label}: {' '.join(cmd[1:])}\n   SOLUTIONS_RESULTS_DIR={into}; load average before "
-          f"(1/5/15 min): {_load()}", flush=True)
+    print(
+        f"\n== {label}: {' '.join(cmd[1:])}\n   SOLUTIONS_RESULTS_DIR={into}; load average before "
+        f"(1/5/15 min): {_load()}",
+        flush=True,
+    )
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True)
     minutes = (time.perf_counter() - start) / 60
-    print(f"== {label}: {len(names)} runs, --jobs {jobs}, {minutes:.1f} min wall; load average after: "
-          f"{_load()}", flush=True)
+    print(
+        f"== {label}: {len(names)} runs, --jobs {jobs}, {minutes:.1f} min wall; load average after: {_load()}",
+        flush=True,
+    )
     return minutes
 
 
@@ -83,7 +88,7 @@ def install(names: list[str], source: Path, target: Path) -> list[str]:
     for name in names:
         r = registry.ALL_RESULTS[name]
         key = registry.key(name)
-        entry = read_entry(r.experiment, key, source)        # verified: every file against its hash
+        entry = read_entry(r.experiment, key, source)  # verified: every file against its hash
         if entry is None:
             raise SystemExit(f"{name}: no entry in {source}; nothing installed for it")
         final = entry_path(target, r.experiment, key)
@@ -93,19 +98,23 @@ def install(names: list[str], source: Path, target: Path) -> list[str]:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.parent / f"{TEMP_PREFIX}{key[:16]}-{os.getpid()}-install"
         shutil.copytree(entry.path, tmp)
-        os.rename(tmp, final)                                 # whole or absent
+        os.rename(tmp, final)  # whole or absent
         done.append(f"{name}: installed as {final.relative_to(target.parent)}")
     return done
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--into", type=Path, help="an empty or new folder for the runs (default: a new "
-                        "temporary folder)")
+    parser.add_argument(
+        "--into", type=Path, help="an empty or new folder for the runs (default: a new temporary folder)"
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-install", action="store_true", help="leave results/ as it is")
-    parser.add_argument("--install-from", type=Path, help="train nothing: install the bf16 entries "
-                        "of this folder (of an earlier run with --no-install)")
+    parser.add_argument(
+        "--install-from",
+        type=Path,
+        help="train nothing: install the bf16 entries of this folder (of an earlier run with --no-install)",
+    )
     args = parser.parse_args()
     names = [registry.in_precision(n, "bf16") for n in sweep_names() + cnn_names()]
     if args.install_from:
@@ -119,16 +128,21 @@ def main() -> None:
     into.mkdir(parents=True, exist_ok=True)
     import torch
 
-    print(f"{_cpu()}, {os.cpu_count()} cores, torch {torch.__version__}, bf16 instructions: "
-          f"{native_bf16_cpu()}, python {platform.python_version()}", flush=True)
+    print(
+        f"{_cpu()}, {os.cpu_count()} cores, torch {torch.__version__}, bf16 instructions: "
+        f"{native_bf16_cpu()}, python {platform.python_version()}",
+        flush=True,
+    )
     sweep = timed_run(sweep_names(), into, args.jobs, "bf16 sweep from scratch (palette + 7 × 3 runs)")
     cnn = timed_run(cnn_names(), into, args.jobs, "bf16 CNN of 2(c) (3 seeds)")
-    print(f"\nbf16 sweep from scratch: {sweep:.1f} min wall (goal ≤ {GOAL_MIN:.0f} min: "
-          f"{'met' if sweep <= GOAL_MIN else 'NOT met'}); the CNN's seeds: {cnn:.1f} min")
+    print(
+        f"\nbf16 sweep from scratch: {sweep:.1f} min wall (goal ≤ {GOAL_MIN:.0f} min: "
+        f"{'met' if sweep <= GOAL_MIN else 'NOT met'}); the CNN's seeds: {cnn:.1f} min"
+    )
     if args.no_install:
         print(f"not installed (--no-install); the entries are in {into}")
         return
-    for line in install(names, into, results_root()):   # results/, or $SOLUTIONS_RESULTS_DIR if set
+    for line in install(names, into, results_root()):  # results/, or $SOLUTIONS_RESULTS_DIR if set
         print(line)
     subprocess.run([str(SOLUTIONS), "status"], check=False)
 

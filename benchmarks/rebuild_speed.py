@@ -89,10 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.output:
             shutil.rmtree(output, ignore_errors=True)
     others = sorted({p for p, _ in edited[1]} - {args.page, STATUS_PAGE})
-    print(f"no-change rebuild {same[0]:.1f} s (goal ≤ {GOAL_NO_CHANGE_S:.0f} s): "
-          f"{'met' if same[0] <= GOAL_NO_CHANGE_S else 'MISSED'}")
-    print("one-page edit re-executed " + ("only the edited page (and the build-status page)"
-                                          if not others else f"other pages too: {others}"))
+    print(
+        f"no-change rebuild {same[0]:.1f} s (goal ≤ {GOAL_NO_CHANGE_S:.0f} s): "
+        f"{'met' if same[0] <= GOAL_NO_CHANGE_S else 'MISSED'}"
+    )
+    print(
+        "one-page edit re-executed "
+        + ("only the edited page (and the build-status page)" if not others else f"other pages too: {others}")
+    )
     return 0
 
 

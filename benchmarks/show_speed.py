@@ -38,8 +38,10 @@ def main() -> None:
             warm.append(timed(env))
     load = os.getloadavg()[0]
     for label, xs in (("computed (empty cache)", cold), ("from the cache", warm)):
-        print(f"solutions show answers, {label}: min {min(xs):.2f} s, median {statistics.median(xs):.2f} s "
-              f"({len(xs)} runs, load {load:.2f})")
+        print(
+            f"solutions show answers, {label}: min {min(xs):.2f} s, median {statistics.median(xs):.2f} s "
+            f"({len(xs)} runs, load {load:.2f})"
+        )
 
 
 if __name__ == "__main__":

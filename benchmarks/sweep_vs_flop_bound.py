@@ -37,8 +37,10 @@ def main() -> None:
     train_flops, val_flops = flops_per_image()
     gemm = sgemm_gflops() * 1e9
     total_bound = measured = fastest = 0.0
-    print(f"sgemm {gemm / 1e9:.1f} GFLOP/s; UNet {train_flops / 1e6:.1f} MFLOP per training image, "
-          f"{val_flops / 1e6:.1f} MFLOP per validation image")
+    print(
+        f"sgemm {gemm / 1e9:.1f} GFLOP/s; UNet {train_flops / 1e6:.1f} MFLOP per training image, "
+        f"{val_flops / 1e6:.1f} MFLOP per validation image"
+    )
     for b in names.BATCH_SIZES:
         result = registry.load(names.batch_name(b)).result
         epochs = len(result["epochs"])
@@ -47,10 +49,14 @@ def main() -> None:
         total_bound += bound
         measured += result["final"]["seconds"]
         fastest += fast
-        print(f"batch {b:>3}: FLOP-bound {bound:6.1f} s, measured {result['final']['seconds']:6.1f} s "
-              f"({result['final']['seconds'] / bound:.2f}×), epochs × fastest {fast:6.1f} s ({fast / bound:.2f}×)")
-    print(f"sweep: FLOP-bound {total_bound:.0f} s, measured {measured:.0f} s ({measured / total_bound:.2f}×), "
-          f"epochs × fastest {fastest:.0f} s ({fastest / total_bound:.2f}×); goal ≤ 1.4×")
+        print(
+            f"batch {b:>3}: FLOP-bound {bound:6.1f} s, measured {result['final']['seconds']:6.1f} s "
+            f"({result['final']['seconds'] / bound:.2f}×), epochs × fastest {fast:6.1f} s ({fast / bound:.2f}×)"
+        )
+    print(
+        f"sweep: FLOP-bound {total_bound:.0f} s, measured {measured:.0f} s ({measured / total_bound:.2f}×), "
+        f"epochs × fastest {fastest:.0f} s ({fastest / total_bound:.2f}×); goal ≤ 1.4×"
+    )
 
 
 if __name__ == "__main__":

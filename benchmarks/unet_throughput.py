@@ -68,8 +68,10 @@ def main() -> None:
         for cl in (False, True):
             images, gflops = training_rate(batch, max(3, args.steps * 100 // max(batch, 100)), cl)
             layout = "channels_last" if cl else "NCHW"
-            print(f"UNet batch {batch:>3} {layout:<13}: {images:7.0f} images/s, "
-                  f"{gflops:6.1f} GFLOP/s = {gflops / gemm:.2f} of sgemm")
+            print(
+                f"UNet batch {batch:>3} {layout:<13}: {images:7.0f} images/s, "
+                f"{gflops:6.1f} GFLOP/s = {gflops / gemm:.2f} of sgemm"
+            )
     print(f"sgemm again: {sgemm_gflops():.1f} GFLOP/s (a drift means the machine was busy)")
 
 

@@ -64,8 +64,11 @@ def test_measured_peak_is_between_the_saved_activations_and_the_bound():
     assert peak < 93991968 / 2
 
 
-CASES = [(o, v) for v in ax.VARIANTS for o in ax.OPTIMIZERS] if FULL else \
-    [("adam", "relu"), ("sgd", "no_relu"), ("sgd_momentum", "relu_inplace")]
+CASES = (
+    [(o, v) for v in ax.VARIANTS for o in ax.OPTIMIZERS]
+    if FULL
+    else [("adam", "relu"), ("sgd", "no_relu"), ("sgd_momentum", "relu_inplace")]
+)
 
 
 @pytest.mark.parametrize("optimizer, variant", CASES)
@@ -74,26 +77,31 @@ def test_measured_bill_equals_closed_form(optimizer, variant):
     assert ax.measured_bill(optimizer, batch, variant) == ax.closed_form_bill(optimizer, batch, variant)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: ax.measured_bill("adamw"), "optimizer"),
-    (lambda: ax.measured_bill("sgd", 0), "batch"),
-    (lambda: ax.closed_form_bill("sgd", 2.0), "batch"),
-    (lambda: ax.closed_form_bill("sgd", 2, "gelu"), "variant"),
-    (lambda: ax.alexnet_front(True, "gelu"), "variant"),
-    (lambda: ax.closed_form_bill("lbfgs"), "optimizer"),
-    (lambda: ax.measured_peak(0), "batch"),
-    (lambda: ax.measured_peak(2, "rmsprop"), "optimizer"),
-    (lambda: ax.added_parameters(1), "with_bias"),
-    (lambda: ax.hand_in_items("no"), "with_bias"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: ax.measured_bill("adamw"), "optimizer"),
+        (lambda: ax.measured_bill("sgd", 0), "batch"),
+        (lambda: ax.closed_form_bill("sgd", 2.0), "batch"),
+        (lambda: ax.closed_form_bill("sgd", 2, "gelu"), "variant"),
+        (lambda: ax.alexnet_front(True, "gelu"), "variant"),
+        (lambda: ax.closed_form_bill("lbfgs"), "optimizer"),
+        (lambda: ax.measured_peak(0), "batch"),
+        (lambda: ax.measured_peak(2, "rmsprop"), "optimizer"),
+        (lambda: ax.added_parameters(1), "with_bias"),
+        (lambda: ax.hand_in_items("no"), "with_bias"),
+    ],
+)
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=rf"^{name} must"):
         call()
 
 
 def test_only_the_inplace_variant_makes_its_relus_inplace():
-    relus = {v: [m.inplace for m in ax.alexnet_front(True, v).modules()
-                 if isinstance(m, __import__("torch").nn.ReLU)] for v in ("relu", "relu_inplace")}
+    relus = {
+        v: [m.inplace for m in ax.alexnet_front(True, v).modules() if isinstance(m, __import__("torch").nn.ReLU)]
+        for v in ("relu", "relu_inplace")
+    }
     # the blocks' ReLUs are the last four (relu_a, relu_b in each of the two blocks)
     assert relus["relu"][-4:] == [False] * 4 and relus["relu_inplace"][-4:] == [True] * 4
 
@@ -101,10 +109,15 @@ def test_only_the_inplace_variant_makes_its_relus_inplace():
 def test_a_bill_is_frozen_and_lists_its_items_and_total():
     import dataclasses
 
-    bill = ax.MemoryBill(parameters=1, gradients=2, optimizer_state=3, saved_activations=4,
-                         activation_gradients=5)
-    assert bill.as_dict() == {"parameters": 1, "gradients": 2, "optimizer_state": 3,
-                              "saved_activations": 4, "activation_gradients": 5, "total": 15}
+    bill = ax.MemoryBill(parameters=1, gradients=2, optimizer_state=3, saved_activations=4, activation_gradients=5)
+    assert bill.as_dict() == {
+        "parameters": 1,
+        "gradients": 2,
+        "optimizer_state": 3,
+        "saved_activations": 4,
+        "activation_gradients": 5,
+        "total": 15,
+    }
     with pytest.raises(dataclasses.FrozenInstanceError):
         bill.parameters = 0
 
@@ -122,18 +135,25 @@ def test_the_peak_adds_parameters_adam_state_and_input_to_the_step(monkeypatch):
     assert ax._peak.__wrapped__(False, 1, "adam", "relu") == 3 * p + 4 * tensors + 618_348
 
 
-@pytest.mark.parametrize("kwargs, says", [
-    (dict(batch=0), "batch"), (dict(batch=True), "batch"), (dict(optimizer="lbfgs"), "optimizer"),
-    (dict(variant="gelu"), "variant"),
-])
+@pytest.mark.parametrize(
+    "kwargs, says",
+    [
+        (dict(batch=0), "batch"),
+        (dict(batch=True), "batch"),
+        (dict(optimizer="lbfgs"), "optimizer"),
+        (dict(variant="gelu"), "variant"),
+    ],
+)
 def test_the_stored_peak_config_is_checked(kwargs, says):
     from solutions.answers.alexnet_1x1 import PeakConfig
+
     with pytest.raises(ValueError, match=says):
         PeakConfig(**kwargs)
 
 
 def test_the_peak_record_is_the_measured_peak(monkeypatch):
     from solutions.answers import alexnet_1x1
+
     seen = []
     monkeypatch.setattr(alexnet_1x1, "measured_peak", lambda *a: seen.append(a) or 1234)
     assert alexnet_1x1.peak_record(alexnet_1x1.PeakConfig(batch=3, optimizer="sgd")) == {"peak": 1234}

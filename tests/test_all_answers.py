@@ -28,8 +28,11 @@ class _Zeros(dict):
 
 
 def _page_lines() -> list[str]:
-    return [line for line in (ROOT / PAGE.file).read_text(encoding="utf-8").splitlines()
-            if line.startswith("{glue:md}`all_")]
+    return [
+        line
+        for line in (ROOT / PAGE.file).read_text(encoding="utf-8").splitlines()
+        if line.startswith("{glue:md}`all_")
+    ]
 
 
 def test_one_bottom_line_per_answer_page_in_the_order_of_the_book():
@@ -47,11 +50,12 @@ def test_each_line_links_the_page_its_bottom_line_comes_from():
 def test_the_bottom_line_is_the_first_paragraph_of_the_answer_box(tmp_path, monkeypatch):
     page = tmp_path / "book" / "p.md"
     page.parent.mkdir()
-    page.write_text("# T\n\n::::{admonition} Answer\n:class: tip\n\nYes: {glue:text}`a:.1f` %,\n"
-                    "{glue:md}`b:myst`.\n\nEvidence {glue:text}`c`.\n::::\n\n## Body\n")
+    page.write_text(
+        "# T\n\n::::{admonition} Answer\n:class: tip\n\nYes: {glue:text}`a:.1f` %,\n"
+        "{glue:md}`b:myst`.\n\nEvidence {glue:text}`c`.\n::::\n\n## Body\n"
+    )
     monkeypatch.setattr(all_answers, "ROOT", tmp_path)
-    monkeypatch.setitem(all_answers.ANSWERS, "csc413-1b",
-                        type("P", (), {"file": "book/p.md"})())
+    monkeypatch.setitem(all_answers.ANSWERS, "csc413-1b", type("P", (), {"file": "book/p.md"})())
     assert all_answers.bottom_line_source("csc413-1b") == "Yes: {glue:text}`a:.1f` %,\n{glue:md}`b:myst`."
     assert all_answers.bottom_line("csc413-1b", {"a": 40.06, "b": "$x$"}) == "Yes: 40.1 %, $x$."
 
@@ -63,7 +67,7 @@ def test_answer_values_cover_every_bottom_line():
         source = (ROOT / "src" / "solutions" / "book" / "pages" / f"{page.module}.py").read_text()
         if "def answer_values" not in source:
             continue
-        body = source[source.index("def answer_values"):source.index("\ndef values")]
+        body = source[source.index("def answer_values") : source.index("\ndef values")]
         keys = set(GLUE.findall(all_answers.bottom_line_source(answer_id)))
         assert keys <= set(re.findall(r'"(\w+)":', body)), (answer_id, keys)
 
@@ -76,8 +80,11 @@ def test_the_counting_numbers_reach_the_overview():
 
 
 def test_show_prints_every_page_title_and_no_markup(monkeypatch):
-    monkeypatch.setattr(all_answers, "values", lambda: {
-        k: "Yes: {term}`seed spread` and **bold** $x$" for k in all_answers.BOTTOM_KEYS.values()})
+    monkeypatch.setattr(
+        all_answers,
+        "values",
+        lambda: {k: "Yes: {term}`seed spread` and **bold** $x$" for k in all_answers.BOTTOM_KEYS.values()},
+    )
     text = all_answers.show("text")
     for answer_id in all_answers.BOTTOM_KEYS:
         assert f"== {ANSWERS[answer_id].title} ==" in text

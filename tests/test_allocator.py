@@ -11,8 +11,9 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.skipif(platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
-                                reason="glibc's malloc only")
+pytestmark = pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="glibc's malloc only"
+)
 
 FAULTS = """
 import json, resource, sys, torch
@@ -54,20 +55,21 @@ print(json.dumps({"val": [e.val_loss for e in run.epochs], "weights": h.hexdiges
 
 
 def _run(script: str, mode: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(script), mode], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), mode], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 def test_large_blocks_are_reused_instead_of_faulted_in_again():
     default, kept = _run(FAULTS, "default"), _run(FAULTS, "kept")
     assert kept["kept"] is True
-    assert default["faults"] > 5 * (16_384 + 10_240) * 0.9   # every 4 KiB page of both blocks, every step
+    assert default["faults"] > 5 * (16_384 + 10_240) * 0.9  # every 4 KiB page of both blocks, every step
     assert kept["faults"] < 100
-    assert kept["peak_mib"] < 2 * default["peak_mib"]   # bounded: a few blocks more at most, not one per step
+    assert kept["peak_mib"] < 2 * default["peak_mib"]  # bounded: a few blocks more at most, not one per step
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 def test_training_computes_the_same_bits_either_way():
     assert _run(TRAIN, "default") == _run(TRAIN, "kept")

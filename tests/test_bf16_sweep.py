@@ -30,8 +30,9 @@ def _store(root, name, result):
     r = registry.ALL_RESULTS[name]
     from solutions.experiments.codehash import code_hash
 
-    return write_entry(r.experiment, r.config, code_hash(list(r.code)), registry.inputs_hash(r),
-                       Computed(result), root=root)
+    return write_entry(
+        r.experiment, r.config, code_hash(list(r.code)), registry.inputs_hash(r), Computed(result), root=root
+    )
 
 
 def test_entries_are_verified_copied_whole_and_never_overwritten(script, tmp_path):
@@ -41,8 +42,8 @@ def test_entries_are_verified_copied_whole_and_never_overwritten(script, tmp_pat
     assert entry.key == registry.key(name)
     assert script.install([name], source, target) == [f"{name}: installed as target/colour/{entry.key[:16]}"]
     assert read_entry("colour", entry.key, target).result == {"final": {"val_loss": 1.0}}
-    assert [p.name for p in (target / "colour").iterdir()] == [entry.key[:16]]     # no temporary left
-    _store(source, name, {"final": {"val_loss": 2.0}})                          # another result, same key
+    assert [p.name for p in (target / "colour").iterdir()] == [entry.key[:16]]  # no temporary left
+    _store(source, name, {"final": {"val_loss": 2.0}})  # another result, same key
     assert script.install([name], source, target) == [f"{name}: already in {target} (left as it is)"]
     assert read_entry("colour", entry.key, target).result == {"final": {"val_loss": 1.0}}
 

@@ -24,12 +24,12 @@ def test_f_plus_independent_noise_has_no_bias_and_the_known_variance():
     sd = 0.5
     d = bv.decompose(F + sd * rng.standard_normal((400, X.size)), F, noise_sd=0.0)
     assert d.bias2 == pytest.approx(0.0, abs=2e-3)
-    assert d.variance == pytest.approx(sd ** 2, rel=0.03)
+    assert d.variance == pytest.approx(sd**2, rel=0.03)
 
 
 def test_bias2_plus_variance_is_the_mean_squared_error_to_f_exactly():
     rng = np.random.default_rng(1)
-    p = 0.2 * np.cos(3 * X) + 0.4 * rng.standard_normal((7, X.size))   # biased and scattered
+    p = 0.2 * np.cos(3 * X) + 0.4 * rng.standard_normal((7, X.size))  # biased and scattered
     d = bv.decompose(p, F, noise_sd=0.0)
     assert d.bias2 + d.variance == pytest.approx(np.mean((p - F) ** 2), rel=1e-12)
 
@@ -39,7 +39,7 @@ def test_expected_error_on_noisy_targets_is_bias2_plus_variance_plus_noise():
     sd = 0.3
     p = 0.1 + F + 0.2 * rng.standard_normal((50, X.size))
     d = bv.decompose(p, F, noise_sd=sd)
-    y = F + sd * rng.standard_normal((200, 1, X.size))      # fresh noisy targets
+    y = F + sd * rng.standard_normal((200, 1, X.size))  # fresh noisy targets
     assert np.mean((p[None] - y) ** 2) == pytest.approx(d.total, rel=0.02)
 
 
@@ -64,7 +64,7 @@ def test_training_is_seeded_and_has_one_row_per_member():
     s = bv.Setting(n_train=10, width=8, dropout=0.2)
     a, b = ens.train_ensemble(s, exp), ens.train_ensemble(s, exp)
     assert a.shape == (4, 11) and np.array_equal(a, b)
-    assert not np.allclose(a[0], a[1])          # members see different training sets
+    assert not np.allclose(a[0], a[1])  # members see different training sets
 
 
 def test_more_data_lowers_variance_in_a_small_run():
@@ -77,8 +77,9 @@ def test_more_data_lowers_variance_in_a_small_run():
     assert sw.points[1].variance.value < sw.points[0].variance.value
 
 
-@pytest.mark.parametrize("kwargs, name", [({"members": 1}, "members"), ({"noise_sd": -0.1}, "noise_sd"),
-                                          ({"steps": 0}, "steps")])
+@pytest.mark.parametrize(
+    "kwargs, name", [({"members": 1}, "members"), ({"noise_sd": -0.1}, "noise_sd"), ({"steps": 0}, "steps")]
+)
 def test_bad_experiment_raises_naming_the_parameter(kwargs, name):
     with pytest.raises(ValueError, match=name):
         bv.Experiment(**kwargs)
@@ -104,9 +105,9 @@ def test_bad_inputs_raise_naming_the_parameter():
 # ---------------------------------------------------------------------------------------------
 # Hand-made prediction matrices: bias², variance, bootstrap intervals and the page's readings.
 
+
 def test_bias2_and_variance_of_a_two_by_two_matrix_by_hand():
-    p = np.array([[1.0, 2.0],
-                  [3.0, 4.0]])       # 2 members × 2 grid points, target f = 0
+    p = np.array([[1.0, 2.0], [3.0, 4.0]])  # 2 members × 2 grid points, target f = 0
     # mean p̄ = (2, 3); s² (ddof 1) = ((1−2)² + (3−2)²)/1 = 2 at both points; M = 2
     # bias² = mean[(2² − 2/2), (3² − 2/2)] = mean[3, 8] = 5.5; variance = mean[2, 2] = 2
     d = bv.decompose(p, np.zeros(2), noise_sd=0.5)
@@ -123,8 +124,7 @@ def test_bootstrap_of_identical_members_is_exact_and_finds_the_turn():
     sw = bv.summarise("width", (1, 2, 3), _offsets(0.5, 0.1, 0.3), F, resamples=20)
     # bias² = 0.25, 0.01, 0.09; variance 0 everywhere
     assert [p.bias2.value for p in sw.points] == pytest.approx([0.25, 0.01, 0.09], abs=1e-12)
-    assert all(p.bias2.low == pytest.approx(p.bias2.value) == pytest.approx(p.bias2.high)
-               for p in sw.points)
+    assert all(p.bias2.low == pytest.approx(p.bias2.value) == pytest.approx(p.bias2.high) for p in sw.points)
     # first → last: 0.09 − 0.25 = −0.16 ↓; via the least (setting 2): −0.24 ↓ then +0.08 ↑
     assert sw.bias2.overall.delta == pytest.approx(-0.16) and sw.bias2.turn == 1
     assert sw.bias2.arrows == "↓ then ↑" and sw.variance.arrows == "≈"
@@ -146,7 +146,7 @@ def test_reading_of_a_hand_made_sweep():
 def test_reading_reports_where_the_variance_is_least():
     rng = np.random.default_rng(5)
     noise = rng.standard_normal((32, X.size))
-    preds = [F + s * noise for s in (0.4, 0.1, 0.3)]      # same draws, scaled: variance ∝ s²
+    preds = [F + s * noise for s in (0.4, 0.1, 0.3)]  # same draws, scaled: variance ∝ s²
     r = bv.read(bv.summarise("width", (1, 16, 1024), preds, F))
     # variance ratios 16 : 1 : 9, so the least is at width 16; down by far more than the noise,
     # then up (the same members, so the paired changes are exact multiples of one another)
@@ -156,11 +156,14 @@ def test_reading_reports_where_the_variance_is_least():
     assert r.var_least == pytest.approx(0.01 * np.var(noise, axis=0, ddof=1).mean())
 
 
-@pytest.mark.parametrize("textbook, change, expected", [
-    ("↑", bv.Change(0.1, 0.05, 0.2), "agrees"),    # interval above 0: ↑
-    ("↓", bv.Change(0.1, 0.05, 0.2), "departs"),
-    ("≈", bv.Change(0.1, -0.05, 0.2), "agrees"),   # interval straddles 0: ≈
-])
+@pytest.mark.parametrize(
+    "textbook, change, expected",
+    [
+        ("↑", bv.Change(0.1, 0.05, 0.2), "agrees"),  # interval above 0: ↑
+        ("↓", bv.Change(0.1, 0.05, 0.2), "departs"),
+        ("≈", bv.Change(0.1, -0.05, 0.2), "agrees"),  # interval straddles 0: ≈
+    ],
+)
 def test_verdict_compares_the_arrow_with_the_textbook(textbook, change, expected):
     assert bv.verdict(textbook, bv.Trend(change)) == expected
     turned = bv.Trend(change, 1, bv.Change(-1, -2, -0.5), bv.Change(1, 0.5, 2))
@@ -172,24 +175,28 @@ def test_the_stored_sweeps_start_where_their_terms_are_visible():
     assert bv.BASES["n_train"] == bv.Setting(width=2)
     assert all(bv.BASES[k] == bv.Setting() for k in ("weight_decay", "width", "dropout"))
     from solutions.experiments.registry import q4_predictions
+
     config, preds = q4_predictions("n_train")
-    assert config.base.width == 2 and preds.shape == (6, 32, 101)   # 6 values of n, 32 members, grid 101
+    assert config.base.width == 2 and preds.shape == (6, 32, 101)  # 6 values of n, 32 members, grid 101
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: bv.decompose(np.zeros((3, 5)), np.zeros(4), 0.1), "f"),
-    (lambda: bv.bootstrap_indices(0, 10), "members"),
-    (lambda: bv.bootstrap_indices(3, 0), "resamples"),
-    (lambda: bv.bootstrap_indices(3, 10, seed=-1), "seed"),
-    (lambda: bv.summarise("depth", (1,), [np.zeros((2, 3))], np.zeros(3)), "name"),
-    (lambda: bv.summarise("width", (1,), [np.zeros((1, 3))], np.zeros(3)), "predictions"),
-    (lambda: bv.summarise("width", (1,), [np.zeros((2, 3))], np.zeros(4)), "f"),
-    (lambda: bv.verdict("up", bv.Trend(bv.Change(0, 0, 0))), "textbook"),
-    (lambda: bv.read("width"), "sweep"),
-    (lambda: bv.Setting(n_train=0), "n_train"),
-    (lambda: bv.Setting(width=2.5), "width"),
-    (lambda: bv.Setting(weight_decay=-1e-3), "weight_decay"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: bv.decompose(np.zeros((3, 5)), np.zeros(4), 0.1), "f"),
+        (lambda: bv.bootstrap_indices(0, 10), "members"),
+        (lambda: bv.bootstrap_indices(3, 0), "resamples"),
+        (lambda: bv.bootstrap_indices(3, 10, seed=-1), "seed"),
+        (lambda: bv.summarise("depth", (1,), [np.zeros((2, 3))], np.zeros(3)), "name"),
+        (lambda: bv.summarise("width", (1,), [np.zeros((1, 3))], np.zeros(3)), "predictions"),
+        (lambda: bv.summarise("width", (1,), [np.zeros((2, 3))], np.zeros(4)), "f"),
+        (lambda: bv.verdict("up", bv.Trend(bv.Change(0, 0, 0))), "textbook"),
+        (lambda: bv.read("width"), "sweep"),
+        (lambda: bv.Setting(n_train=0), "n_train"),
+        (lambda: bv.Setting(width=2.5), "width"),
+        (lambda: bv.Setting(weight_decay=-1e-3), "weight_decay"),
+    ],
+)
 def test_more_bad_inputs_raise_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -219,7 +226,7 @@ def test_a_sweep_of_two_members_compares_equal_to_itself_and_reads_its_last_sett
     preds = [np.array([[-s], [s]]) for s in (1.0, 0.5, 2.0)]
     a = bv.summarise("width", (1.0, 2.0, 4.0), preds, np.zeros(1), resamples=50)
     b = bv.summarise("width", (1.0, 2.0, 4.0), [p.copy() for p in preds], np.zeros(1), resamples=50)
-    assert a == b                                   # predictions are kept but not compared
+    assert a == b  # predictions are kept but not compared
     assert [p.variance.value for p in a.points] == pytest.approx([2.0, 0.5, 8.0])
     assert a.least == 1 and a.from_least.delta == pytest.approx(8.0 - 0.5)
     # resampling two members can repeat one (variance 0): the interval of the change is not a point
@@ -230,9 +237,9 @@ def test_a_rise_then_fall_is_a_turn_measured_from_the_first_setting():
     # bias² = c²: 0.01, 0.25, 0.09 (identical members: every interval is a point)
     sw = bv.summarise("width", (1, 2, 3), _offsets(0.1, 0.5, 0.3), F, resamples=20)
     assert sw.bias2.turn == 1 and sw.bias2.arrows == "↑ then ↓"
-    assert sw.bias2.before.delta == pytest.approx(0.24)    # 0.25 − 0.01: from the first, not the last
-    assert sw.bias2.after.delta == pytest.approx(-0.16)    # 0.09 − 0.25
-    with pytest.raises(AttributeError):                     # a frozen record
+    assert sw.bias2.before.delta == pytest.approx(0.24)  # 0.25 − 0.01: from the first, not the last
+    assert sw.bias2.after.delta == pytest.approx(-0.16)  # 0.09 − 0.25
+    with pytest.raises(AttributeError):  # a frozen record
         bv.read(sw).name = "dropout"
 
 

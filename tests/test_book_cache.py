@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
-SRC = Path(__file__).resolve().parents[1] / "src"   # this checkout's package, not an installed copy
+SRC = Path(__file__).resolve().parents[1] / "src"  # this checkout's package, not an installed copy
 
 CONFIG = """\
 title: cache test
@@ -46,8 +46,12 @@ print("value is", value())
 
 
 def build_env(root: Path, **extra: str) -> dict[str, str]:
-    return {"PYTHONPATH": f"{root}:{SRC}", "PATH": str(JUPYTER_BOOK.parent) + ":/usr/bin:/bin",
-            "HOME": str(root), **extra}
+    return {
+        "PYTHONPATH": f"{root}:{SRC}",
+        "PATH": str(JUPYTER_BOOK.parent) + ":/usr/bin:/bin",
+        "HOME": str(root),
+        **extra,
+    }
 
 
 def build_command(root: Path, *flags: str) -> list[str]:
@@ -56,8 +60,7 @@ def build_command(root: Path, *flags: str) -> list[str]:
 
 def build(root: Path) -> dict[str, str]:
     """Build the book; return {page: 'executed' | 'cached'}."""
-    out = subprocess.run(build_command(root), env=build_env(root),
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(build_command(root), env=build_env(root), capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     state = {}
     for page in ("uses_answer", "uses_other"):
@@ -88,9 +91,13 @@ def make_book(tmp_path: Path) -> Path:
     (book / "_toc.yml").write_text(TOC)
     (book / "uses_answer.md").write_text(PAGE.format(title="Answer", module="answer"))
     (book / "uses_other.md").write_text(PAGE.format(title="Other", module="other"))
-    imported = subprocess.run([sys.executable, "-c", "import solutions; print(solutions.__file__)"],
-                              env=build_env(tmp_path), capture_output=True, text=True).stdout
-    assert imported.startswith(str(SRC)), imported   # the build uses this checkout's extension
+    imported = subprocess.run(
+        [sys.executable, "-c", "import solutions; print(solutions.__file__)"],
+        env=build_env(tmp_path),
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert imported.startswith(str(SRC)), imported  # the build uses this checkout's extension
     return pkg
 
 
@@ -124,7 +131,7 @@ def test_the_all_answers_page_is_keyed_on_the_answer_pages_text(tmp_path):
     files = read_sources([overview.docname])[overview.docname]
     assert {p.file for p in ANSWERS.values() if p is not overview} <= set(files)
     assert overview.file not in files
-    assert read_sources([ANSWERS["csc413-2d"].docname]) == {}     # a page that reads no other page
+    assert read_sources([ANSWERS["csc413-2d"].docname]) == {}  # a page that reads no other page
 
     app = SimpleNamespace(srcdir=str(tmp_path))
     (tmp_path / "a.md").write_text("Yes: 1.")

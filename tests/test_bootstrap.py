@@ -25,8 +25,9 @@ def test_interval_is_the_central_level_percent():
     assert bootstrap.interval(np.array([0.0, 1.0]), 80) == pytest.approx((0.1, 0.9))
 
 
-@pytest.mark.parametrize("low, high, arrow", [(0.5, 2.0, "↑"), (-2.0, -0.5, "↓"), (-0.5, 2.0, "≈"),
-                                              (0.0, 2.0, "≈"), (-2.0, 0.0, "≈")])
+@pytest.mark.parametrize(
+    "low, high, arrow", [(0.5, 2.0, "↑"), (-2.0, -0.5, "↓"), (-0.5, 2.0, "≈"), (0.0, 2.0, "≈"), (-2.0, 0.0, "≈")]
+)
 def test_a_change_claims_a_direction_only_when_its_interval_excludes_zero(low, high, arrow):
     assert bootstrap.Change(1.0, low, high).arrow == arrow
 
@@ -40,15 +41,18 @@ def test_both_analyses_use_the_one_change_and_the_one_draw():
     assert lca.bootstrap_interval(values) == bootstrap.interval(means, 90)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: bootstrap.indices(0, 10), "units"),
-    (lambda: bootstrap.indices(0, 10, name="members"), "members"),
-    (lambda: bootstrap.indices(3, 0), "resamples"),
-    (lambda: bootstrap.indices(3, 10, seed=-1), "seed"),
-    (lambda: bootstrap.interval(np.ones(3), 0), "level"),
-    (lambda: bootstrap.interval(np.ones(3), 100), "level"),
-    (lambda: bootstrap.interval(np.ones(3), float("nan")), "level"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: bootstrap.indices(0, 10), "units"),
+        (lambda: bootstrap.indices(0, 10, name="members"), "members"),
+        (lambda: bootstrap.indices(3, 0), "resamples"),
+        (lambda: bootstrap.indices(3, 10, seed=-1), "seed"),
+        (lambda: bootstrap.interval(np.ones(3), 0), "level"),
+        (lambda: bootstrap.interval(np.ones(3), 100), "level"),
+        (lambda: bootstrap.interval(np.ones(3), float("nan")), "level"),
+    ],
+)
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -56,6 +60,7 @@ def test_bad_input_names_the_parameter(call, name):
 
 def test_a_change_is_frozen_and_the_default_seed_is_zero():
     import dataclasses
+
     with pytest.raises(dataclasses.FrozenInstanceError):
         bootstrap.Change(1.0, 0.5, 2.0).delta = 0.0
     assert (bootstrap.indices(4, 50) == bootstrap.indices(4, 50, seed=0)).all()

@@ -55,19 +55,28 @@ HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = os.environ.get("SOLUTIONS_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium off the network it would use on its own (updates, sync, Google hosts).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 if os.environ.get("SOLUTIONS_REQUIRE_BROWSER") != "1":
-    pytest.skip("drives Chromium over the built book: run `make book`, then with "
-                "SOLUTIONS_REQUIRE_BROWSER=1 (needs Debian's chromium)", allow_module_level=True)
+    pytest.skip(
+        "drives Chromium over the built book: run `make book`, then with "
+        "SOLUTIONS_REQUIRE_BROWSER=1 (needs Debian's chromium)",
+        allow_module_level=True,
+    )
 if not HTML.exists():
     raise RuntimeError(f"no built book at {HTML}: run `make book` first")
 if not Path(CHROMIUM).exists():
-    raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install -y chromium "
-                       "(or set SOLUTIONS_CHROMIUM)")
+    raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (or set SOLUTIONS_CHROMIUM)")
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 # Legibility thresholds (issue 24): a table cell narrower than this holding more than SQUEEZED_CHARS
@@ -77,8 +86,11 @@ NARROW_CELL_PX, SQUEEZED_CHARS, TALL_ROW_PX = 48, 3, 160
 BIG_IMAGE_PX, MIN_IMAGE_SCALE = 700, 0.6
 MEASURES = ("squeezed_cells", "tall_rows", "clipped_formulas", "small_figures")
 
-PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
-               if not p.relative_to(HTML).as_posix().startswith(("_static/", "_sources/", "_images/")))
+PAGES = sorted(
+    p.relative_to(HTML).as_posix()
+    for p in HTML.rglob("*.html")
+    if not p.relative_to(HTML).as_posix().startswith(("_static/", "_sources/", "_images/"))
+)
 
 # The checks run in the page once it has loaded (and MathJax has finished, where it runs).
 PAGE_CHECKS = """async () => {
@@ -190,14 +202,21 @@ MATH_LAID_OUT = """() => !(window.MathJax && MathJax.startup && MathJax.startup.
 def _resize(page, size: dict) -> None:
     """The viewport at ``size``, once the theme's layout and the formulas' line breaks follow it."""
     page.set_viewport_size(size)
-    page.wait_for_timeout(200)   # the theme's layout settles
+    page.wait_for_timeout(200)  # the theme's layout settles
     page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
 
 
 def _axe_summary(response: dict) -> list[dict]:
-    return [{"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
-             "targets": [", ".join(map(str, n["target"])) for n in v["nodes"][:5]], "help": v["help"]}
-            for v in response["violations"]]
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "nodes": len(v["nodes"]),
+            "targets": [", ".join(map(str, n["target"])) for n in v["nodes"][:5]],
+            "help": v["help"],
+        }
+        for v in response["violations"]
+    ]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -226,8 +245,16 @@ def crawl():
             context = browser.new_context(viewport=VIEWPORTS["desktop"])
             for name in PAGES:
                 page = context.new_page()
-                seen = {"requests": [], "failed": [], "offsite": [], "console": [], "errors": [],
-                        "overflow": {}, "legibility": {}, "axe": {}}
+                seen = {
+                    "requests": [],
+                    "failed": [],
+                    "offsite": [],
+                    "console": [],
+                    "errors": [],
+                    "overflow": {},
+                    "legibility": {},
+                    "axe": {},
+                }
 
                 def on_request(req, seen=seen):
                     seen["requests"].append(req.url)
@@ -241,18 +268,19 @@ def crawl():
 
                 page.on("request", on_request)
                 page.on("response", on_response)
-                page.on("requestfailed", lambda req, seen=seen: seen["failed"].append(
-                    f"{req.failure} {req.url}"))
-                page.on("console", lambda msg, seen=seen: seen["console"].append(msg.text)
-                        if msg.type == "error" else None)
+                page.on("requestfailed", lambda req, seen=seen: seen["failed"].append(f"{req.failure} {req.url}"))
+                page.on(
+                    "console", lambda msg, seen=seen: seen["console"].append(msg.text) if msg.type == "error" else None
+                )
                 page.on("pageerror", lambda err, seen=seen: seen["errors"].append(str(err)))
                 page.goto(base + name, wait_until="networkidle")
                 seen.update(page.evaluate(PAGE_CHECKS))
-                page.wait_for_load_state("networkidle")   # fonts MathJax asked for
+                page.wait_for_load_state("networkidle")  # fonts MathJax asked for
                 seen["no_alt"] = page.evaluate(
                     "() => [...document.images].filter(i => !(i.getAttribute('alt') || '').trim()"
-                    " || /[.](png|svg|jpe?g)$/i.test(i.getAttribute('alt').trim()))"   # Sphinx's default: the file name
-                    ".map(i => i.getAttribute('src'))")
+                    " || /[.](png|svg|jpe?g)$/i.test(i.getAttribute('alt').trim()))"  # Sphinx's default: the file name
+                    ".map(i => i.getAttribute('src'))"
+                )
                 shot = name.replace("/", "_").removesuffix(".html") + ".png"
                 for view, size in VIEWPORTS.items():
                     _resize(page, size)
@@ -266,7 +294,7 @@ def crawl():
                 for view, size in reversed(VIEWPORTS.items()):
                     _resize(page, size)
                     seen["axe"][view] = _axe_summary(axe.run(page).response)
-                seen["axe_requests"] = seen["requests"][len(reader["requests"]):]
+                seen["axe_requests"] = seen["requests"][len(reader["requests"]) :]
                 seen.update(reader)
                 page.close()
                 report[name] = seen
@@ -274,11 +302,15 @@ def crawl():
     finally:
         server.shutdown()
         server.server_close()
-    summary = {"pages": len(report), "requests": sum(len(r["requests"]) for r in report.values()),
-               "math_pages": sum(r["math"] > 0 for r in report.values()),
-               "mjx_containers": sum(r["mjx"] for r in report.values()),
-               "images": sum(r["images"] for r in report.values()),
-               "axe": _axe_counts(report), "legibility": _legibility_counts(report)}
+    summary = {
+        "pages": len(report),
+        "requests": sum(len(r["requests"]) for r in report.values()),
+        "math_pages": sum(r["math"] > 0 for r in report.values()),
+        "mjx_containers": sum(r["mjx"] for r in report.values()),
+        "images": sum(r["images"] for r in report.values()),
+        "axe": _axe_counts(report),
+        "legibility": _legibility_counts(report),
+    }
     (SHOTS / "browser-report.json").write_text(json.dumps({"summary": summary, "pages": report}, indent=1))
     print(f"\nbrowser: {summary}")
     print(_count_table(report))
@@ -307,8 +339,9 @@ def _axe_impacts(violations: list[dict]) -> dict[str, int]:
 
 def _legibility_counts(report: dict) -> dict[str, dict[str, int]]:
     """Findings per measure over every page, per viewport."""
-    return {view: {m: sum(len(r["legibility"][view][m]) for r in report.values()) for m in MEASURES}
-            for view in VIEWPORTS}
+    return {
+        view: {m: sum(len(r["legibility"][view][m]) for r in report.values()) for m in MEASURES} for view in VIEWPORTS
+    }
 
 
 def _count_table(report: dict) -> str:
@@ -320,15 +353,22 @@ def _count_table(report: dict) -> str:
         for view in VIEWPORTS:
             leg = r["legibility"][view]
             axe = _axe_impacts(r["axe"][view])
-            cells.append(" ".join(str(len(leg[m])) for m in MEASURES) + " axe "
-                         + (",".join(f"{k}:{v}" for k, v in sorted(axe.items())) or "0"))
+            cells.append(
+                " ".join(str(len(leg[m])) for m in MEASURES)
+                + " axe "
+                + (",".join(f"{k}:{v}" for k, v in sorted(axe.items())) or "0")
+            )
         lines.append(f"  {name:40s} {cells[0]:32s} | {cells[1]}")
     return "\n".join(lines)
 
 
 def test_every_toc_page_was_visited(crawl):
-    for page in [ROOT_PAGE.docname + ".html", BY_MODULE["conventions"].docname + ".html", BY_MODULE["build_status"].docname + ".html",
-                 ANSWERS["cs5242-q3"].docname + ".html"]:
+    for page in [
+        ROOT_PAGE.docname + ".html",
+        BY_MODULE["conventions"].docname + ".html",
+        BY_MODULE["build_status"].docname + ".html",
+        ANSWERS["cs5242-q3"].docname + ".html",
+    ]:
         assert page in crawl
 
 
@@ -370,8 +410,14 @@ def test_answer_checker_works_offline_in_the_page():
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
-            page.on("request", lambda req: offsite.append(req.url)
-                    if urlsplit(req.url).hostname not in LOCAL_HOSTS and req.url.startswith("http") else None)
+            page.on(
+                "request",
+                lambda req: (
+                    offsite.append(req.url)
+                    if urlsplit(req.url).hostname not in LOCAL_HOSTS and req.url.startswith("http")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda err: errors.append(str(err)))
             page.goto(base + ANSWERS["csc413-1c"].docname + ".html", wait_until="networkidle")
 
@@ -412,9 +458,10 @@ def test_every_image_has_an_alt_text(crawl):
 
 @pytest.mark.parametrize("view", VIEWPORTS)
 def test_axe_finds_no_violation_of_any_impact(crawl, view):
-    assert all(view in r["axe"] for r in crawl.values())   # axe ran on every page at this size
-    bad = {p: [(v["rule"], v["impact"], v["nodes"], v["targets"][:2]) for v in r["axe"][view]]
-           for p, r in crawl.items()}
+    assert all(view in r["axe"] for r in crawl.values())  # axe ran on every page at this size
+    bad = {
+        p: [(v["rule"], v["impact"], v["nodes"], v["targets"][:2]) for v in r["axe"][view]] for p, r in crawl.items()
+    }
     assert {p: v for p, v in bad.items() if v} == {}
 
 
@@ -443,17 +490,17 @@ def test_big_figures_are_shown_large_or_linked_to_full_size(crawl, view):
 
 @pytest.mark.parametrize("view", VIEWPORTS)
 def test_no_page_scrolls_sideways(crawl, view):
-    wide = {p: (r["overflow"][view]["page_width"], r["overflow"][view]["sticking_out"])
-            for p, r in crawl.items()
-            if r["overflow"][view]["page_width"] > r["overflow"][view]["viewport"]
-            or r["overflow"][view]["sticking_out"]}
+    wide = {
+        p: (r["overflow"][view]["page_width"], r["overflow"][view]["sticking_out"])
+        for p, r in crawl.items()
+        if r["overflow"][view]["page_width"] > r["overflow"][view]["viewport"] or r["overflow"][view]["sticking_out"]
+    }
     assert wide == {}
 
 
 @pytest.mark.parametrize("view", VIEWPORTS)
 def test_only_code_and_tables_that_say_so_scroll(crawl, view):
-    silent = {p: [s for s in r["overflow"][view]["scrolling"] if not s["says"]]
-              for p, r in crawl.items()}
+    silent = {p: [s for s in r["overflow"][view]["scrolling"] if not s["says"]] for p, r in crawl.items()}
     assert {p: s for p, s in silent.items() if s} == {}
 
 
@@ -464,11 +511,13 @@ def test_the_overflow_check_sees_a_wide_element():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORTS["phone"])
-        page.set_content('<p style="width:900px">wide</p>'
-                         '<div class="pst-scrollable-table-container" tabindex="0" '
-                         'aria-label="table, scrolls sideways" style="overflow-x:auto">'
-                         '<table style="width:900px"><tr><td>t</td></tr></table></div>'
-                         '<div style="overflow-x:auto"><p style="width:900px">silent</p></div>')
+        page.set_content(
+            '<p style="width:900px">wide</p>'
+            '<div class="pst-scrollable-table-container" tabindex="0" '
+            'aria-label="table, scrolls sideways" style="overflow-x:auto">'
+            '<table style="width:900px"><tr><td>t</td></tr></table></div>'
+            '<div style="overflow-x:auto"><p style="width:900px">silent</p></div>'
+        )
         found = page.evaluate(OVERFLOW_CHECKS)
         browser.close()
     assert found["page_width"] > found["viewport"]
@@ -493,7 +542,9 @@ def test_the_legibility_check_sees_each_problem_and_passes_its_twin():
     """LEGIBILITY_CHECKS itself: one finding per measure, none for the legible twins."""
     from playwright.sync_api import sync_playwright
 
-    svg = "<svg xmlns='http://www.w3.org/2000/svg' width='1000' height='100'></svg>".replace("<", "%3C").replace(">", "%3E")
+    svg = "<svg xmlns='http://www.w3.org/2000/svg' width='1000' height='100'></svg>".replace("<", "%3C").replace(
+        ">", "%3E"
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORTS["desktop"])
@@ -510,14 +561,20 @@ def test_the_legibility_check_sees_each_problem_and_passes_its_twin():
 # ---------------------------------------------------------------------------------------------
 # Practice mode, the checkers of every id and the what-if boxes, in Chromium (issue 28).
 
-CHECK_PAGES = {"csc413-1c": "csc413-1c", "cs5242-q2": "cs5242-q2", "cs5242-q3": "cs5242-q3",
-               "csc413-3d": "csc413-3de", "csc413-3e": "csc413-3de"}
+CHECK_PAGES = {
+    "csc413-1c": "csc413-1c",
+    "cs5242-q2": "cs5242-q2",
+    "cs5242-q3": "cs5242-q3",
+    "csc413-3d": "csc413-3de",
+    "csc413-3e": "csc413-3de",
+}
 PRACTICE_SHOTS = SHOTS / "practice"
-PRACTICE_SHOT_PAGE = "cs5242-q3"   # the page whose screenshots show both modes at 390 px
+PRACTICE_SHOT_PAGE = "cs5242-q3"  # the page whose screenshots show both modes at 390 px
 
 
 def checker_ids() -> tuple[str, ...]:
     from solutions.answers import checker
+
     return checker.IDS
 
 
@@ -550,8 +607,11 @@ def _open(context, base: str, answer_id: str, errors: list):
 
 def _js_verdict(r: dict) -> tuple[str, tuple[str, ...], str | None]:
     kind = r["verdict"]
-    return (kind, tuple(r.get("slips") or ()) if kind == "slip" else (),
-            r.get("convention") or None if kind in ("slip", "convention") else None)
+    return (
+        kind,
+        tuple(r.get("slips") or ()) if kind == "slip" else (),
+        r.get("convention") or None if kind in ("slip", "convention") else None,
+    )
 
 
 def test_every_checker_gives_the_command_lines_verdict(browser_at):
@@ -568,8 +628,9 @@ def test_every_checker_gives_the_command_lines_verdict(browser_at):
     wrong, typed = [], 0
     for answer_id, items in by_page.items():
         page = _open(context, base, answer_id, errors)
-        got = page.evaluate("items => items.map(([id, text]) => window.SolutionsAnswerCheck.judge(id, text))",
-                            [list(i) for i in items])
+        got = page.evaluate(
+            "items => items.map(([id, text]) => window.SolutionsAnswerCheck.judge(id, text))", [list(i) for i in items]
+        )
         for (ident, text), r in zip(items, got, strict=True):
             if _js_verdict(r) != cli_verdict(ident, text):
                 wrong.append((ident, text, r, cli_verdict(ident, text)))
@@ -585,7 +646,7 @@ def test_every_checker_gives_the_command_lines_verdict(browser_at):
         page.close()
     context.close()
     assert wrong == [] and errors == []
-    assert typed == 2 * len(checker_ids()) - 2   # every box typed into (3(d)'s full-layer orders: no slip)
+    assert typed == 2 * len(checker_ids()) - 2  # every box typed into (3(d)'s full-layer orders: no slip)
 
 
 def _positions(page) -> dict:
@@ -622,7 +683,7 @@ def test_practice_mode_folds_every_answer_and_keeps_the_question_and_checkers(br
     page = _open(context, base, answer_id, errors)
     folds = "main .answer-box, main .practice-fold"
     n_folds = page.locator(folds).count()
-    assert n_folds >= 1 and page.locator(".practice-reveal").count() == 0   # off: as built
+    assert n_folds >= 1 and page.locator(".practice-reveal").count() == 0  # off: as built
     built = page.evaluate("() => document.querySelector('main').innerHTML")
     toggle = page.locator(".practice-toggle")
     assert toggle.is_visible() and not toggle.is_checked() and toggle.get_attribute("role") == "switch"
@@ -632,7 +693,9 @@ def test_practice_mode_folds_every_answer_and_keeps_the_question_and_checkers(br
         assert buttons.count() == n_folds
         for i in range(n_folds):
             b = buttons.nth(i)
-            assert b.is_visible() and b.text_content() == "Show the answer" and b.get_attribute("aria-expanded") == "false"
+            assert (
+                b.is_visible() and b.text_content() == "Show the answer" and b.get_attribute("aria-expanded") == "false"
+            )
             assert not page.locator("#" + b.get_attribute("aria-controls")).is_visible()
         assert page.locator("main .exercise").count() == 0 or page.locator("main .exercise").first.is_visible()
         pos = _positions(page)
@@ -652,12 +715,12 @@ def test_practice_mode_folds_every_answer_and_keeps_the_question_and_checkers(br
     assert page.locator(".practice-toggle").is_checked()
     check_folded()
     ident = page.evaluate("() => (document.querySelector('main .answer-check') || {dataset: {}}).dataset.check")
-    if ident:   # a checker works where it moved to
+    if ident:  # a checker works where it moved to
         box = page.locator(f'.answer-check[data-check="{ident}"]')
         box.locator("input").fill(variant_texts(ident)[0])
         assert box.locator(".answer-check-result").get_attribute("data-verdict") == "correct"
     assert errors == []
-    axe = Axe()   # its CSS preload asks for files that do not exist (see crawl): those 404s aside
+    axe = Axe()  # its CSS preload asks for files that do not exist (see crawl): those 404s aside
     findings = {}
     for view in ("phone", "desktop"):
         _resize(page, VIEWPORTS[view])
@@ -685,7 +748,9 @@ def test_practice_mode_folds_every_answer_and_keeps_the_question_and_checkers(br
     page.reload(wait_until="networkidle")
     page.wait_for_function(MATH_LAID_OUT, timeout=15_000)
     assert not page.locator(".practice-toggle").is_checked()
-    assert page.evaluate("() => document.querySelector('main').innerHTML").count("answer-check") == built.count("answer-check")
+    assert page.evaluate("() => document.querySelector('main').innerHTML").count("answer-check") == built.count(
+        "answer-check"
+    )
     context.close()
     assert {k: v for k, v in findings.items() if v} == {}
     assert [e for e in errors if not e.startswith("Failed to load resource")] == []
@@ -699,8 +764,12 @@ def _what_if_points(answer_id: str, rng) -> dict:
     if answer_id == "csc413-1c":
         return {"NF": rng.randint(1, 512), "NC": rng.randint(1, 512), "side": rng.randint(*what_if.C1C_SIDES)}
     if answer_id == "cs5242-q2":
-        return {"h": rng.randint(3, 1024), "w": rng.randint(3, 1024), "c1": rng.randint(2, 1024),
-                "c2": rng.randint(1, 1024)}
+        return {
+            "h": rng.randint(3, 1024),
+            "w": rng.randint(3, 1024),
+            "c1": rng.randint(2, 1024),
+            "c2": rng.randint(1, 1024),
+        }
     return {"B": rng.randint(1, 4096), "optimizer": rng.choice(alexnet_1x1.OPTIMIZERS)}
 
 
@@ -726,8 +795,7 @@ def test_what_if_shows_the_packages_numbers_at_five_random_points(browser_at, an
     assert box.is_visible()
 
     def shown(at: str) -> dict:
-        return {td.get_attribute("data-key"): td.text_content()
-                for td in box.locator(f'td[data-at="{at}"]').all()}
+        return {td.get_attribute("data-key"): td.text_content() for td in box.locator(f'td[data-at="{at}"]').all()}
 
     homework = shown("homework")
     assert shown("yours") == homework

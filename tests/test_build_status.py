@@ -21,7 +21,7 @@ TOC = (ROOT / "_toc.yml").read_text()
 def test_cpu_model_reads_the_model_name():
     text = "processor\t: 0\nvendor_id\t: X\nmodel name\t: Example CPU 9000 @ 3.00GHz\nflags\t: fpu\n"
     assert build_status.cpu_model(text) == "Example CPU 9000 @ 3.00GHz"
-    assert build_status.cpu_model("processor: 0\n")   # falls back to the platform, never empty
+    assert build_status.cpu_model("processor: 0\n")  # falls back to the platform, never empty
 
 
 def test_versions_name_the_build_tools():
@@ -43,18 +43,16 @@ def test_page_records_tell_this_build_from_the_cache(tmp_path):
 
     cache_dir, root = tmp_path / "cache", tmp_path / "book"
     root.mkdir()
-    assert build_status.page_records(cache_dir, root, None) == []   # no cache yet
+    assert build_status.page_records(cache_dir, root, None) == []  # no cache yet
     cache = get_cache(str(cache_dir))
     for name, seconds in [("a.ipynb", 1.5), ("b.ipynb", 2.25)]:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"x = '{name}'")])
         nbformat.write(nb, root / name)
-        cache.cache_notebook_file(root / name, check_validity=False,
-                                  data={"execution_seconds": seconds})
+        cache.cache_notebook_file(root / name, check_validity=False, data={"execution_seconds": seconds})
     future = datetime.now(timezone.utc) + timedelta(hours=1)
     past = datetime.now(timezone.utc) - timedelta(hours=1)
     records = build_status.page_records(cache_dir, root, past)
-    assert [(r.page, r.seconds, r.this_build) for r in records] == [("a.ipynb", 1.5, True),
-                                                                    ("b.ipynb", 2.25, True)]
+    assert [(r.page, r.seconds, r.this_build) for r in records] == [("a.ipynb", 1.5, True), ("b.ipynb", 2.25, True)]
     assert not any(r.this_build for r in build_status.page_records(cache_dir, root, future))
     assert not any(r.this_build for r in build_status.page_records(cache_dir, root, None))
 

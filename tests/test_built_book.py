@@ -23,8 +23,9 @@ PAGES = [p.docname for p in DECLARED]
 
 if os.environ.get("SOLUTIONS_REQUIRE_BUILT_BOOK") != "1":
     # A build left from older code would fail these checks for the wrong reason.
-    pytest.skip("checks the built book: run `make book`, then with SOLUTIONS_REQUIRE_BUILT_BOOK=1",
-                allow_module_level=True)
+    pytest.skip(
+        "checks the built book: run `make book`, then with SOLUTIONS_REQUIRE_BUILT_BOOK=1", allow_module_level=True
+    )
 if not HTML.exists():
     raise RuntimeError(f"no built book at {HTML}: run `make book` first")
 
@@ -57,13 +58,14 @@ def _words(html: str) -> list[str]:
 
 def test_part1c_answer_box_opens_with_a_short_bottom_line_and_stays_short():
     html = text(ANSWERS["csc413-1c"].docname)
-    box = re.search(r'<div class="tip [^"]*admonition[^"]*">(.*?)</div>\s*(?:<p>Computed in|<div class="what-if")', html,
-                    re.S).group(1)
-    box = box.split("</p>", 1)[1]   # the title, "Answer"
+    box = re.search(
+        r'<div class="tip [^"]*admonition[^"]*">(.*?)</div>\s*(?:<p>Computed in|<div class="what-if")', html, re.S
+    ).group(1)
+    box = box.split("</p>", 1)[1]  # the title, "Answer"
     first = re.search(r"<p>(.*?)</p>", box, re.S).group(1)
     assert "86,112" in first and "15,630,336" in first and len(_words(first)) <= 50
     assert len(_words(box)) <= 170
-    assert box.count('<div class="formula') == 6   # each formula on its own line
+    assert box.count('<div class="formula') == 6  # each formula on its own line
 
 
 def test_q3_shows_the_parameter_increase():
@@ -90,22 +92,29 @@ def test_3de_shows_a_glued_slope_and_its_figures():
 
 def test_1d_shows_both_tables_and_the_profile_figure():
     html = text(ANSWERS["csc413-1d"].docname)
-    assert html.count("% changed: interior</p></th>") == 2 and "Pitfall" in html   # real tables
+    assert html.count("% changed: interior</p></th>") == 2 and "Pitfall" in html  # real tables
     assert html.count("<img") >= 1  # the glued profile figure, not its text repr
 
 
-@pytest.mark.parametrize("page, figures", [(BY_MODULE["csc413_data"].docname, 2), (ANSWERS["csc413-1b"].docname, 3),
-                                           (ANSWERS["csc413-2c"].docname, 2),
-                                           (ANSWERS["csc413-2d"].docname, 4)])
+@pytest.mark.parametrize(
+    "page, figures",
+    [
+        (BY_MODULE["csc413_data"].docname, 2),
+        (ANSWERS["csc413-1b"].docname, 3),
+        (ANSWERS["csc413-2c"].docname, 2),
+        (ANSWERS["csc413-2d"].docname, 4),
+    ],
+)
 def test_colourization_pages_show_their_figures(page, figures):
     assert text(page).count("<img") >= figures
 
 
 def test_sweep_table_shows_the_stored_results():
     from solutions.book.pages import csc413_2d
+
     html = text(ANSWERS["csc413-2d"].docname)
     a, _ = csc413_2d.analysis()
-    for row in a.rows:        # the mean over seeds, with the lowest and highest seed
+    for row in a.rows:  # the mean over seeds, with the lowest and highest seed
         assert f"{row.val_loss.mean:.4f} ({row.val_loss.low:.4f}–{row.val_loss.high:.4f})" in html
         assert f"{row.val_accuracy.mean:.1f} ({row.val_accuracy.low:.1f}–{row.val_accuracy.high:.1f})" in html
 
@@ -113,20 +122,23 @@ def test_sweep_table_shows_the_stored_results():
 def test_q1_shows_the_six_to_nine_share_and_figures():
     html = text(ANSWERS["cs5242-q1"].docname)
     from solutions.book.pages import cs5242_q1
-    six = label_changing_augmentation.swap(cs5242_q1.readings(), 6, 9)   # the stored readings
+
+    six = label_changing_augmentation.swap(cs5242_q1.readings(), 6, 9)  # the stored readings
     assert f"{100 * six.share_after:.1f}" in html
-    assert html.count("<img") >= 3   # digits, glyphs, horses
+    assert html.count("<img") >= 3  # digits, glyphs, horses
 
 
 def test_q4_shows_the_number_of_networks_and_figures():
     html = text(ANSWERS["cs5242-q4"].docname)
     settings = sum(len(v) for v in bias_variance.SWEEPS.values())
     assert fmt_int(settings * bias_variance.Experiment().members) in html
-    assert html.count("<img") >= 2   # sweeps, fits
+    assert html.count("<img") >= 2  # sweeps, fits
 
 
-_OFFSITE = [re.compile(r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=[\"'](?:https?:)?//", re.I),
-            re.compile(r"<link\b[^>]*\bhref=[\"'](?:https?:)?//", re.I)]
+_OFFSITE = [
+    re.compile(r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=[\"'](?:https?:)?//", re.I),
+    re.compile(r"<link\b[^>]*\bhref=[\"'](?:https?:)?//", re.I),
+]
 _CSS_OFFSITE = re.compile(r"url\(\s*[\"']?(?:https?:)?//|@import\s+[\"']?(?:https?:)?//", re.I)
 
 
@@ -166,7 +178,7 @@ def test_build_status_page_shows_the_build():
         assert key[:16] in html
 
 
-@pytest.mark.parametrize("page", ["search", "genindex", *PAGES])   # depth 0, 1 and 2
+@pytest.mark.parametrize("page", ["search", "genindex", *PAGES])  # depth 0, 1 and 2
 def test_every_page_links_the_pdf_at_the_site_root(page):
     """The "Download PDF" link (solutions.book.publishing) of every page resolves to
     <html root>/book.pdf, where `make site` puts the PDF of the same build."""
@@ -182,8 +194,7 @@ def test_every_page_links_the_pdf_at_the_site_root(page):
 # and the whole box stays under 170 (a typeset formula counts as one word).
 
 BOTTOM_LINE_WORDS, BOX_WORDS = 50, 170
-STATISTICS = re.compile(r"\bp\s*[=<>≤]|p-value|Welch|noise|\bbeyond\b|significan|\binterval\b|bootstrap",
-                        re.I)
+STATISTICS = re.compile(r"\bp\s*[=<>≤]|p-value|Welch|noise|\bbeyond\b|significan|\binterval\b|bootstrap", re.I)
 
 
 def answer_box(page) -> list[str]:
@@ -191,12 +202,16 @@ def answer_box(page) -> list[str]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text(page.docname), "html.parser")
-    box = next(b for b in soup.select("div.admonition")
-               if b.select_one(".admonition-title").get_text(strip=True) == "Answer")
+    box = next(
+        b for b in soup.select("div.admonition") if b.select_one(".admonition-title").get_text(strip=True) == "Answer"
+    )
     for formula in box.select("span.math, div.math"):
         formula.replace_with(" F ")
-    return [re.sub(r"\s+", " ", p.get_text(" ")).strip() for p in box.find_all("p")
-            if "admonition-title" not in (p.get("class") or [])]
+    return [
+        re.sub(r"\s+", " ", p.get_text(" ")).strip()
+        for p in box.find_all("p")
+        if "admonition-title" not in (p.get("class") or [])
+    ]
 
 
 def words(text: str) -> int:
@@ -208,8 +223,7 @@ def words(text: str) -> int:
     return sum(1 for w in text.split() if re.search(r"\w", w))
 
 
-@pytest.mark.parametrize("page", [p for p in ANSWERS.values() if p.answer_id != "answers"],
-                         ids=lambda p: p.answer_id)
+@pytest.mark.parametrize("page", [p for p in ANSWERS.values() if p.answer_id != "answers"], ids=lambda p: p.answer_id)
 def test_every_answer_box_opens_with_a_plain_bottom_line(page):
     paragraphs = answer_box(page)
     first = paragraphs[0]
@@ -223,8 +237,13 @@ def test_every_answer_box_opens_with_a_plain_bottom_line(page):
 # ---------------------------------------------------------------------------------------------
 # Practice mode, checkers and what-if boxes, as built (their behaviour: tests/test_browser.py).
 
-CHECK_PAGES = {"csc413-1c": "csc413-1c", "cs5242-q2": "cs5242-q2", "cs5242-q3": "cs5242-q3",
-               "csc413-3d": "csc413-3de", "csc413-3e": "csc413-3de"}
+CHECK_PAGES = {
+    "csc413-1c": "csc413-1c",
+    "cs5242-q2": "cs5242-q2",
+    "cs5242-q3": "cs5242-q3",
+    "csc413-3d": "csc413-3de",
+    "csc413-3e": "csc413-3de",
+}
 
 
 def test_every_checkable_id_has_its_box_on_its_page():
@@ -241,7 +260,7 @@ def test_every_checkable_id_has_its_box_on_its_page():
 
 def test_each_box_names_the_symbols_in_the_checks_order():
     html = text(ANSWERS["csc413-1c"].docname)
-    assert 'Your formula for the weights (conv kernel entries), in NF, NC: <input' in html
+    assert "Your formula for the weights (conv kernel entries), in NF, NC: <input" in html
     assert 'placeholder="e.g. 9NF^2 + 3NC"' in html
     q2 = text(ANSWERS["cs5242-q2"].docname)
     assert q2.count("height, width, channels separated by commas, in h, w, c1, c2: <input") == 2
@@ -251,7 +270,7 @@ def test_each_box_names_the_symbols_in_the_checks_order():
 def test_every_answer_page_has_the_practice_switch_and_its_script(page):
     html = text(page.docname)
     assert html.count('class="practice-switch"') == 1 and "_static/practice.js" in html
-    assert 'answer-box admonition' in html
+    assert "answer-box admonition" in html
     title = html.index("<h1")
     assert title < html.index('class="practice-switch"') < html.index("answer-box")
 

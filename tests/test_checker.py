@@ -31,6 +31,7 @@ S = {"NF": NF, "NC": NC}
 
 # ---------------------------------------------------------------- the 1(c) mistakes, built in torch
 
+
 class FirstChannel(nn.Module):
     """Keeps channel 0: the conv after it is Conv2d(1, C_out), the "input channel forgotten" slip."""
 
@@ -38,8 +39,9 @@ class FirstChannel(nn.Module):
         return x[:, :1]
 
 
-def mistaken_cnn(nf: int, nc: int, bias: bool = True, affine: bool = True,
-                 one_input_channel: bool = False) -> nn.Module:
+def mistaken_cnn(
+    nf: int, nc: int, bias: bool = True, affine: bool = True, one_input_channel: bool = False
+) -> nn.Module:
     def conv(c_in, c_out):
         c = nn.Conv2d(1 if one_input_channel else c_in, c_out, 3, padding=1, bias=bias)
         return nn.Sequential(FirstChannel(), c) if one_input_channel else c
@@ -54,9 +56,16 @@ def mistaken_cnn(nf: int, nc: int, bias: bool = True, affine: bool = True,
         layers["relu"] = nn.ReLU()
         return nn.Sequential(layers)
 
-    return nn.Sequential(OrderedDict(
-        downconv1=block(1, nf, "pool"), downconv2=block(nf, 2 * nf, "pool"), rfconv=block(2 * nf, 2 * nf, None),
-        upconv1=block(2 * nf, nf, "upsample"), upconv2=block(nf, nc, "upsample"), finalconv=conv(nc, nc)))
+    return nn.Sequential(
+        OrderedDict(
+            downconv1=block(1, nf, "pool"),
+            downconv2=block(nf, 2 * nf, "pool"),
+            rfconv=block(2 * nf, 2 * nf, None),
+            upconv1=block(2 * nf, nf, "upsample"),
+            upconv2=block(nf, nc, "upsample"),
+            finalconv=conv(nc, nc),
+        )
+    )
 
 
 @functools.cache
@@ -101,10 +110,12 @@ def test_every_1c_variant_is_named_back():
 
 # ---------------------------------------------------------------- the bar
 
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     """The command in a process of its own (as a reader runs it)."""
-    return subprocess.run([sys.executable, "-m", "solutions", "check", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "solutions", "check", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
 
 
 def _main(capsys, *args: str) -> subprocess.CompletedProcess:
@@ -123,9 +134,9 @@ def test_bar_weights_exit_0_parameters_exit_1_malicious_exit_2(tmp_path, capsys)
     assert ok.returncode == 0 and ok.stdout.startswith("correct") and "86,112" in ok.stdout
     slip = _main(capsys, "csc413-1c-parameters", weights)
     assert slip.returncode == 1
-    assert "conv biases left out: −(2NC + 6NF)" in slip.stdout        # 2·24 + 6·32 = 240
-    assert "BatchNorm γ, β left out: −(2NC + 12NF)" in slip.stdout     # 2·24 + 12·32 = 432
-    assert "86,784" in slip.stdout                                     # 86,112 + 240 + 432
+    assert "conv biases left out: −(2NC + 6NF)" in slip.stdout  # 2·24 + 6·32 = 240
+    assert "BatchNorm γ, β left out: −(2NC + 12NF)" in slip.stdout  # 2·24 + 12·32 = 432
+    assert "86,784" in slip.stdout  # 86,112 + 240 + 432
     marker = tmp_path / "ran"
     bad = _cli("csc413-1c-weights", f"__import__('os').system('touch {marker}')")
     assert bad.returncode == 2 and not marker.exists()
@@ -149,22 +160,44 @@ def test_cli_list_and_errors(capsys):
 
 # ---------------------------------------------------------------- the parser
 
-@pytest.mark.parametrize("text, expected", [
-    ("2NF", 2 * NF), ("NF^2", NF**2), ("NF²", NF**2), ("9*NF*NC", 9 * NF * NC), ("9×NF·NC", 9 * NF * NC),
-    ("NF**2", NF**2), ("NFNC", NF * NC), ("2(NF + NC)", 2 * NF + 2 * NC), ("−NF", -NF), ("NF/2", NF / 2),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2NF", 2 * NF),
+        ("NF^2", NF**2),
+        ("NF²", NF**2),
+        ("9*NF*NC", 9 * NF * NC),
+        ("9×NF·NC", 9 * NF * NC),
+        ("NF**2", NF**2),
+        ("NFNC", NF * NC),
+        ("2(NF + NC)", 2 * NF + 2 * NC),
+        ("−NF", -NF),
+        ("NF/2", NF / 2),
+    ],
+)
 def test_parser_accepts(text, expected):
     assert sympy.expand(parse(text, S) - expected) == 0
 
 
-@pytest.mark.parametrize("text, says", [
-    ("__import__('os').system('ls')", "unknown function '__import__'"),
-    ("N", "unknown symbol 'N'"),             # N is NF's or NC's, never sympy's N()
-    ("E + NF", "unknown symbol 'E'"), ("NF + 'a'", "column 6"), ("NF +", "column 5"),
-    ("lambda: 1", "unknown symbol 'lambda'"), ("NF; 1", "column 3"), ("9^9^9", "exponent"),
-    ("((NF + NC)^12)^12", "degree"), ("1/0", "division by zero"), ("", "empty"), ("x" * 400, "longer"),
-    ("NF.real", "column 3"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("__import__('os').system('ls')", "unknown function '__import__'"),
+        ("N", "unknown symbol 'N'"),  # N is NF's or NC's, never sympy's N()
+        ("E + NF", "unknown symbol 'E'"),
+        ("NF + 'a'", "column 6"),
+        ("NF +", "column 5"),
+        ("lambda: 1", "unknown symbol 'lambda'"),
+        ("NF; 1", "column 3"),
+        ("9^9^9", "exponent"),
+        ("((NF + NC)^12)^12", "degree"),
+        ("1/0", "division by zero"),
+        ("", "empty"),
+        ("x" * 400, "longer"),
+        ("NF.real", "column 3"),
+    ],
+)
 def test_parser_refuses(text, says):
     with pytest.raises(ExpressionError, match=says.replace("(", r"\(").replace("^", r"\^")):
         parse(text, S)
@@ -190,37 +223,56 @@ TYPICAL_CONNECTIONS = "9216NF + 8064NF² + 2304NF·NC + 9216NC²"
 TYPICAL_OUTPUTS = "2368NF + 2304NC"
 
 
-@pytest.mark.parametrize("ident, text, status, slips", [
-    # its "weights" are the learnable parameters without conv biases (−(6NF + 2NC)) and with the
-    # running mean and variance (+(12NF + 2NC)): 86,784 − 240 + 432 = 86,976
-    ("csc413-1c-parameters", TYPICAL_WEIGHTS, 1, ("conv biases left out", "BatchNorm running statistics counted")),
-    ("csc413-1c-parameters-doubled", TYPICAL_WEIGHTS, 1,
-     ("conv biases left out", "BatchNorm running statistics counted")),
-    ("csc413-1c-connections", TYPICAL_CONNECTIONS, 0, ()),
-    ("csc413-1c-connections-doubled", f"4({TYPICAL_CONNECTIONS})", 0, ()),
-    ("csc413-1c-outputs", TYPICAL_OUTPUTS, 0, ()),                 # right under convs + pools + upsamples
-    ("csc413-1c-outputs-doubled", f"4({TYPICAL_OUTPUTS})", 0, ()),
-    ("cs5242-q2-output-size-c", "⌊(h−3)/3⌋+1, ⌊(w−3)/3⌋+1, c2", 0, ()),
-    ("cs5242-q2-output-size-d", "h−2, w−2, c1−1", 0, ()),
-    ("cs5242-q3-parameters", "149504", 1, ("conv biases left out",)),   # 2·(96² + 256²) = 149,504
-    ("cs5242-q3-parameters", "150208", 0, ()),                          # + 2·(96 + 256) = 150,208
-    # 1,196,032 + 3,816,192 = 5,012,224: SGD, no biases, no activation gradients, one image
-    ("cs5242-q3-memory", "5012224", 1, ("conv biases left out", "gradients of the new layers' outputs left out",
-                                        "batch size ignored (one image)")),
-    ("csc413-3d-memory-full", "O(n)", 0, ()),
-    ("csc413-3d-memory-last", "O(1)", 1, ("O(1): the frozen weights are still held for the forward pass "
-                                          "(parameters stay O(n))",)),
-    ("csc413-3d-compute-full", "O(n)", 0, ()),
-    ("csc413-3d-compute-last", "O(n)", 0, ()),
-    # 3(e): "pixels ×4 but complexity stays O(1)": the saved activations and FLOPs are charged (each
-    # feature map has H·W positions: (2H)(2W) = 4HW), the unchanged parameters credited
-    ("csc413-3e-activation-memory", "1", 1, ("unchanged: every feature map has H·W positions, so it grows "
-                                             "with the pixel count",)),
-    ("csc413-3e-activation-memory", "×4", 0, ()),
-    ("csc413-3e-compute", "2", 1, ("×2: only one side counted (H and W both double, so the pixels grow ×4)",)),
-    ("csc413-3e-compute", "2^2", 0, ()),
-    ("csc413-3e-parameters", "1", 0, ()),
-])
+@pytest.mark.parametrize(
+    "ident, text, status, slips",
+    [
+        # its "weights" are the learnable parameters without conv biases (−(6NF + 2NC)) and with the
+        # running mean and variance (+(12NF + 2NC)): 86,784 − 240 + 432 = 86,976
+        ("csc413-1c-parameters", TYPICAL_WEIGHTS, 1, ("conv biases left out", "BatchNorm running statistics counted")),
+        (
+            "csc413-1c-parameters-doubled",
+            TYPICAL_WEIGHTS,
+            1,
+            ("conv biases left out", "BatchNorm running statistics counted"),
+        ),
+        ("csc413-1c-connections", TYPICAL_CONNECTIONS, 0, ()),
+        ("csc413-1c-connections-doubled", f"4({TYPICAL_CONNECTIONS})", 0, ()),
+        ("csc413-1c-outputs", TYPICAL_OUTPUTS, 0, ()),  # right under convs + pools + upsamples
+        ("csc413-1c-outputs-doubled", f"4({TYPICAL_OUTPUTS})", 0, ()),
+        ("cs5242-q2-output-size-c", "⌊(h−3)/3⌋+1, ⌊(w−3)/3⌋+1, c2", 0, ()),
+        ("cs5242-q2-output-size-d", "h−2, w−2, c1−1", 0, ()),
+        ("cs5242-q3-parameters", "149504", 1, ("conv biases left out",)),  # 2·(96² + 256²) = 149,504
+        ("cs5242-q3-parameters", "150208", 0, ()),  # + 2·(96 + 256) = 150,208
+        # 1,196,032 + 3,816,192 = 5,012,224: SGD, no biases, no activation gradients, one image
+        (
+            "cs5242-q3-memory",
+            "5012224",
+            1,
+            ("conv biases left out", "gradients of the new layers' outputs left out", "batch size ignored (one image)"),
+        ),
+        ("csc413-3d-memory-full", "O(n)", 0, ()),
+        (
+            "csc413-3d-memory-last",
+            "O(1)",
+            1,
+            ("O(1): the frozen weights are still held for the forward pass (parameters stay O(n))",),
+        ),
+        ("csc413-3d-compute-full", "O(n)", 0, ()),
+        ("csc413-3d-compute-last", "O(n)", 0, ()),
+        # 3(e): "pixels ×4 but complexity stays O(1)": the saved activations and FLOPs are charged (each
+        # feature map has H·W positions: (2H)(2W) = 4HW), the unchanged parameters credited
+        (
+            "csc413-3e-activation-memory",
+            "1",
+            1,
+            ("unchanged: every feature map has H·W positions, so it grows with the pixel count",),
+        ),
+        ("csc413-3e-activation-memory", "×4", 0, ()),
+        ("csc413-3e-compute", "2", 1, ("×2: only one side counted (H and W both double, so the pixels grow ×4)",)),
+        ("csc413-3e-compute", "2^2", 0, ()),
+        ("csc413-3e-parameters", "1", 0, ()),
+    ],
+)
 def test_typical_answers_get_their_verdicts(ident, text, status, slips):
     verdict = checker.check(ident, text)
     assert (verdict.exit_status, verdict.slips) == (status, slips), verdict.message
@@ -250,7 +302,7 @@ def test_typical_outputs_credited_as_a_convention():
 def test_no_known_slip_names_the_smallest_differing_term():
     verdict = checker.check("csc413-1c-weights", "72NF^2 + 9NF·NC + 9NC^2 + 9NF + 5NC")
     assert verdict.exit_status == 1 and verdict.slips == ()
-    assert "86,232" in verdict.message and "86,112" in verdict.message   # 86,112 + 5·24
+    assert "86,232" in verdict.message and "86,112" in verdict.message  # 86,112 + 5·24
     assert "yours has 5NC" in verdict.message
 
 
@@ -261,16 +313,17 @@ def test_equality_uses_random_points_for_floors():
 
 # ---------------------------------------------------------------- CS5242 slips against torch
 
+
 def test_q2_slip_variants_match_torch():
     h, w, c1, c2 = 17, 11, 6, 5
     x = torch.zeros(1, c1, h, w)
     c = checker.get("cs5242-q2-output-size-c")
     pt = {conv_table.H: h, conv_table.W: w, conv_table.C1: c1, conv_table.C2: c2}
-    no_stride = nn.Conv2d(c1, c2, 3)(x).shape                      # stride left at 1: 15 × 9 × 5
+    no_stride = nn.Conv2d(c1, c2, 3)(x).shape  # stride left at 1: 15 × 9 × 5
     assert tuple(int(e.subs(pt)) for e in c.slips[0].value) == (no_stride[2], no_stride[3], no_stride[1])
     d = checker.get("cs5242-q2-output-size-d")
     vol = torch.zeros(1, 1, h, w, c1)
-    for slip, depth in zip(d.slips, (1, 3)):                     # depth 1: c1 kept; depth 3: c1 − 2
+    for slip, depth in zip(d.slips, (1, 3)):  # depth 1: c1 kept; depth 3: c1 − 2
         shape = nn.Conv3d(1, 1, (3, 3, depth))(vol).shape[2:]
         assert tuple(int(e.subs(pt)) for e in slip.value) == tuple(shape), slip.name
 
@@ -278,8 +331,9 @@ def test_q2_slip_variants_match_torch():
 def test_q3_slip_variants_match_torch():
     def blocks(bias):
         return nn.ModuleList([nn.Conv2d(c, c, 1, bias=bias) for c in (96, 96, 256, 256)])
-    assert sum(p.numel() for p in blocks(False).parameters()) == 149504   # 2·96² + 2·256²
-    assert sum(p.numel() for p in blocks(True).parameters()) == 150208    # + 2·96 + 2·256
+
+    assert sum(p.numel() for p in blocks(False).parameters()) == 149504  # 2·96² + 2·256²
+    assert sum(p.numel() for p in blocks(True).parameters()) == 150208  # + 2·96 + 2·256
     measured = alexnet_1x1.measured_bill("adam", 2).as_dict()
     B = alexnet_1x1.B
     assert checker.q3_memory_formula("adam").subs(B, 2) == measured["total"]
@@ -287,9 +341,10 @@ def test_q3_slip_variants_match_torch():
         assert checker.q3_memory_formula("adam", (item,)).subs(B, 2) == measured["total"] - measured[item], item
     # biases left out: the Adam state of weight-only convs, measured
     from solutions.answers.training_memory import optimizer_state_bytes
+
     no_bias = nn.Sequential(*blocks(False)[:1])
     state = optimizer_state_bytes(no_bias, "adam", torch.zeros(1, 96, 2, 2))
-    assert state == 4 * (2 * 96 * 96 + 1)     # two moments per weight + a step counter, float32
+    assert state == 4 * (2 * 96 * 96 + 1)  # two moments per weight + a step counter, float32
 
 
 def test_page_data_matches_the_checks():
@@ -304,22 +359,23 @@ def test_page_data_matches_the_checks():
 # ---------------------------------------------------------------------------------------------
 # The parser's limits and messages, worked out by hand.
 
+
 def test_parser_limits_by_hand():
     import dataclasses
 
     from solutions.answers.expression import Token, tokens
 
     nf = {"NF": sympy.Symbol("NF")}
-    text = "1" + "+1" * 149                              # 299 characters, value 150
-    assert parse(text + " ", nf) == 150                  # 300 characters: the limit, accepted
+    text = "1" + "+1" * 149  # 299 characters, value 150
+    assert parse(text + " ", nf) == 150  # 300 characters: the limit, accepted
     with pytest.raises(ExpressionError):
-        parse(text + "  ", nf)                           # 301: refused
+        parse(text + "  ", nf)  # 301: refused
     # a constant power may have up to 60 digits: 100000^12 = 10^60 (12 · 5 = 60) is computed,
     # 100001^12 (12 · 5.0000043 > 60) is refused before it is
-    assert parse("100000^12", nf) == 10 ** 60
+    assert parse("100000^12", nf) == 10**60
     with pytest.raises(ExpressionError, match="^number too large"):
         parse("100001^12", nf)
-    assert parse("NF^0", nf) == 1                        # exponents run from 0
+    assert parse("NF^0", nf) == 1  # exponents run from 0
     # 40 nested parentheses are allowed, 41 are refused
     assert parse("(" * 40 + "NF" + ")" * 40, nf) == nf["NF"]
     with pytest.raises(ExpressionError, match="^too deeply nested at column 41"):
@@ -346,7 +402,9 @@ def test_common_slips_are_single_slips_with_their_values_by_hand():
     # BatchNorm γ, β counted as weights add 12NF + 2NC = 384 + 48 = 432 → 86,544
     slips = checker.common_slips("csc413-1c-weights", 2)
     assert [(name, value) for name, _, value in slips] == [
-        ("conv biases counted as weights", 86_352), ("BatchNorm γ, β counted as weights", 86_544)]
+        ("conv biases counted as weights", 86_352),
+        ("BatchNorm γ, β counted as weights", 86_544),
+    ]
     # single slips only: three for the weights, however large the limit
     assert len(checker.common_slips("csc413-1c-weights", 50)) == 3
     for bad in (0, -1, True, 2.0):
@@ -359,6 +417,7 @@ def test_common_slips_are_single_slips_with_their_values_by_hand():
 # ---------------------------------------------------------------------------------------------
 # Mutation survivors of the checker (benchmarks/mutation/recheck.txt), killed with values by hand.
 
+
 def test_q2_messages_give_the_values_at_the_defaults_by_hand():
     # h = w = 32, c1 = 3, c2 = 16: Q2(c) ⌊(32 − 3)/3⌋ + 1 = ⌊29/3⌋ + 1 = 10, so 10 × 10 × 16;
     # Q2(d) (h − 2) × (w − 2) × (c1 − 1) = 30 × 30 × 2
@@ -369,8 +428,10 @@ def test_q2_messages_give_the_values_at_the_defaults_by_hand():
     assert v.correct and v.message.endswith(f"(30 × 30 × 2 {where})")
     # h, w, c2 is no known slip: 32 × 32 × 16, only the channels right
     v = checker.check("cs5242-q2-output-size-c", "h, w, c2")
-    assert v.message == ("not the book's answer, and no known slip gives it: yours gives 32 × 32 × 16 "
-                         f"{where}, the book's 10 × 10 × 16; the height differs, the width differs.")
+    assert v.message == (
+        "not the book's answer, and no known slip gives it: yours gives 32 × 32 × 16 "
+        f"{where}, the book's 10 × 10 × 16; the height differs, the width differs."
+    )
 
 
 def test_the_random_points_are_drawn_from_each_checks_declared_ranges():
@@ -416,14 +477,35 @@ def test_n_is_a_positive_integer():
     assert str(checker.N) == "n"
 
 
-@pytest.mark.parametrize("table, answers", [
-    # made-up exponents (full model, last layer): memory is the largest of parameters, gradients,
-    # Adam state and saved activations (None counts as 0), compute of the forward and backward FLOPs
-    ({"parameters": (3, 0), "gradients": (2, None), "adam_state": (2, 0), "saved_activations": (None, 0),
-      "forward_flops": (4, 2), "backward_flops": (5, 1)}, (3, 0, 5, 2)),
-    ({"parameters": (0, 2), "gradients": (None, 1), "adam_state": (0, 0), "saved_activations": (None, None),
-      "forward_flops": (1, 3), "backward_flops": (0, 0)}, (0, 2, 1, 3)),
-])
+@pytest.mark.parametrize(
+    "table, answers",
+    [
+        # made-up exponents (full model, last layer): memory is the largest of parameters, gradients,
+        # Adam state and saved activations (None counts as 0), compute of the forward and backward FLOPs
+        (
+            {
+                "parameters": (3, 0),
+                "gradients": (2, None),
+                "adam_state": (2, 0),
+                "saved_activations": (None, 0),
+                "forward_flops": (4, 2),
+                "backward_flops": (5, 1),
+            },
+            (3, 0, 5, 2),
+        ),
+        (
+            {
+                "parameters": (0, 2),
+                "gradients": (None, 1),
+                "adam_state": (0, 0),
+                "saved_activations": (None, None),
+                "forward_flops": (1, 3),
+                "backward_flops": (0, 0),
+            },
+            (0, 2, 1, 3),
+        ),
+    ],
+)
 def test_the_order_answers_read_their_column_of_the_exponent_table(monkeypatch, table, answers):
     from solutions.answers import finetune_cost
     from solutions.answers.expression import BigO
@@ -431,11 +513,14 @@ def test_the_order_answers_read_their_column_of_the_exponent_table(monkeypatch, 
     monkeypatch.setattr(finetune_cost, "CLAIMED_EXPONENT", {**finetune_cost.CLAIMED_EXPONENT, **table})
     checker.get.cache_clear()
     try:
-        got = [checker.get(f"csc413-3d-{what}-{mode}").answer
-               for what in ("memory", "compute") for mode in ("full", "last")]
+        got = [
+            checker.get(f"csc413-3d-{what}-{mode}").answer
+            for what in ("memory", "compute")
+            for mode in ("full", "last")
+        ]
     finally:
-        checker.get.cache_clear()      # the other tests get the real table's checks
-    assert got == [BigO(checker.N ** e) for e in answers]
+        checker.get.cache_clear()  # the other tests get the real table's checks
+    assert got == [BigO(checker.N**e) for e in answers]
 
 
 def test_an_order_that_is_no_known_slip_says_whether_it_grows_faster_or_slower():
@@ -451,8 +536,10 @@ def test_no_known_slip_names_the_books_term_too():
     # 72NF² + 9NF·NC + 9NC² + 10NF differs from the book's weights by NF alone: yours 10NF, the
     # book's 9NF; at NF = 32, NC = 24 it gives 86,112 + 32 = 86,144
     v = checker.check("csc413-1c-weights", "72NF^2 + 9NF·NC + 9NC^2 + 10NF")
-    assert v.message == ("not the book's answer, and no known slip gives it: yours gives 86,144 at NF=32, "
-                         "NC=24, the book's 86,112; the smallest term that differs: yours has 10NF, the book's 9NF.")
+    assert v.message == (
+        "not the book's answer, and no known slip gives it: yours gives 86,144 at NF=32, "
+        "NC=24, the book's 86,112; the smallest term that differs: yours has 10NF, the book's 9NF."
+    )
 
 
 def test_a_shape_never_equals_a_number():
@@ -466,8 +553,10 @@ def test_a_shape_never_equals_a_number():
 def test_a_q2_slip_without_deltas_is_named_with_its_values():
     # stride 1 instead of 3: (32 − 3)/1 + 1 = 30, so 30 × 30 × 16 for the book's 10 × 10 × 16
     v = checker.check("cs5242-q2-output-size-c", "h−2, w−2, c2")
-    assert v.message == ("not the book's answer: stride ignored (stride 1 used). Yours gives 30 × 30 × 16 "
-                         "at h=32, w=32, c_1=3, c_2=16, the book's 10 × 10 × 16.")
+    assert v.message == (
+        "not the book's answer: stride ignored (stride 1 used). Yours gives 30 × 30 × 16 "
+        "at h=32, w=32, c_1=3, c_2=16, the book's 10 × 10 × 16."
+    )
     assert v.slips == ("stride ignored (stride 1 used)",) and v.deltas == ()
 
 
@@ -476,15 +565,15 @@ def test_answers_are_compared_beyond_the_defaults():
     # they are 10 and 11. The 12 random points (beside the defaults) tell them apart.
     v = checker.check("cs5242-q2-output-size-c", "⌈h/3⌉−1, ⌈w/3⌉−1, c2")
     assert not v.correct and v.slips == ()
-    assert "yours gives 10 × 10 × 16 at h=32" in v.message      # the same at the defaults
+    assert "yours gives 10 × 10 × 16 at h=32" in v.message  # the same at the defaults
     d = checker.page_data(["csc413-1c-weights"])["csc413-1c-weights"]
-    assert len(d["points"]) == 1 + 12                             # the defaults + POINTS
+    assert len(d["points"]) == 1 + 12  # the defaults + POINTS
 
 
 def test_other_slips_are_the_single_slips_not_made():
     # 6NF + 2NC = 192 + 48 = 240 more than the book's 86,112: 86,352
     rows = checker.other_slips(set())
     assert ("csc413-1c-weights", "conv biases counted as weights", 6 * NF + 2 * NC, 86352, 86112) in rows
-    assert rows and all(" + " not in name for _, name, *_ in rows)     # one slip each
+    assert rows and all(" + " not in name for _, name, *_ in rows)  # one slip each
     made = {"conv biases counted as weights"}
     assert all(name not in made for _, name, *_ in checker.other_slips(made))

@@ -91,8 +91,13 @@ def written(draw, c, expr: sympy.Expr) -> str:
     """``expr`` written as a reader might: one of the rewritings of the module docstring."""
     names = _names(c)
     symbols = sorted(names, key=str)
-    kind = draw(st.sampled_from(["expanded", "split", "factored", "denominator", "vanishing"]
-                                if symbols else ["expanded", "split", "factored"]))
+    kind = draw(
+        st.sampled_from(
+            ["expanded", "split", "factored", "denominator", "vanishing"]
+            if symbols
+            else ["expanded", "split", "factored"]
+        )
+    )
     if kind in ("expanded", "split"):
         return _sum(draw, c, expr, split=kind == "split")
     if kind == "factored":
@@ -100,7 +105,7 @@ def written(draw, c, expr: sympy.Expr) -> str:
     s = draw(st.sampled_from(symbols))
     k = draw(st.integers(1, 9))
     if kind == "denominator":
-        d = draw(st.integers(1, 5)) * s + k          # positive at every point of the check
+        d = draw(st.integers(1, 5)) * s + k  # positive at every point of the check
         return f"({_sum(draw, c, expr * d)})/({_sum(draw, c, d)})"
     n = names[s]
     zero = f"({n}^2 - {k * k})/({n} + {k}) - {n} + {k}"
@@ -177,7 +182,7 @@ def test_every_way_of_writing_an_order_is_correct_and_every_other_order_wrong(id
     assert checker.check(ident, data.draw(order_text(e))).correct
     other = data.draw(st.sampled_from([x for x in (e - 1, e + 1, e + 2) if x >= 0]))
     text = data.draw(order_text(other, nest=False))
-    if data.draw(st.booleans()) and other == e + 1:   # n^e·log n: faster than n^e, slower than n^(e+1)
+    if data.draw(st.booleans()) and other == e + 1:  # n^e·log n: faster than n^e, slower than n^(e+1)
         text = f"O(n^{e}·log(n))" if e else "O(log(n))"
     verdict = checker.check(ident, text)
     assert not verdict.correct and verdict.message.startswith("not the book's answer"), (text, verdict)
@@ -204,11 +209,13 @@ Q2_SPELLINGS = {
     "cs5242-q2-output-size-c": (
         ["floor((h-3)/3)+1", "⌊(h−3)/3⌋ + 1", "floor(h/3)", "⌊h/3⌋", "ceil((h-2)/3)", "⌈(h − 2)/3⌉"],
         ["floor((w-3)/3)+1", "⌊w/3⌋", "ceil((w-2)/3)", "floor(w/3)"],
-        ["c2", "c_2", "1*c2", "(c2)"]),
+        ["c2", "c_2", "1*c2", "(c2)"],
+    ),
     "cs5242-q2-output-size-d": (
         ["h-2", "h − 3 + 1", "(h-3)/1+1", "floor((h-3)/1)+1", "-2 + h"],
         ["w-2", "(w-3)/1 + 1", "-2+w", "w − 2"],
-        ["c1-1", "c_1 − 1", "(c1-2)/1+1", "-1 + c1"]),
+        ["c1-1", "c_1 − 1", "(c1-2)/1+1", "-1 + c1"],
+    ),
 }
 
 
@@ -227,13 +234,60 @@ def test_every_spelling_of_a_shape_is_correct_and_an_off_by_one_wrong(ident, dat
 # ---------------------------------------------------------------------------------------------
 # Whatever is typed: a verdict or one ExpressionError line, within the time limit.
 
-TOKENS = ["NF", "NC", "n", "B", "h", "w", "c1", "c2", "log(", "O(", "floor(", "ceil(", "(", ")", "⌊", "⌋",
-          "+", "-", "*", "/", "^", "^12", "²", "×", "·", " ", ",", "0", "1", "9", "32", "150 208", "999999999",
-          ".5", "1e9", "√", "x", "__import__", "'", "%"]
+TOKENS = [
+    "NF",
+    "NC",
+    "n",
+    "B",
+    "h",
+    "w",
+    "c1",
+    "c2",
+    "log(",
+    "O(",
+    "floor(",
+    "ceil(",
+    "(",
+    ")",
+    "⌊",
+    "⌋",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "^12",
+    "²",
+    "×",
+    "·",
+    " ",
+    ",",
+    "0",
+    "1",
+    "9",
+    "32",
+    "150 208",
+    "999999999",
+    ".5",
+    "1e9",
+    "√",
+    "x",
+    "__import__",
+    "'",
+    "%",
+]
 
 
-@pytest.mark.parametrize("ident", ["csc413-1c-connections-doubled", "cs5242-q2-output-size-c",
-                                   "csc413-3d-memory-last", "cs5242-q3-memory", "csc413-3e-compute"])
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "csc413-1c-connections-doubled",
+        "cs5242-q2-output-size-c",
+        "csc413-3d-memory-last",
+        "cs5242-q3-memory",
+        "csc413-3e-compute",
+    ],
+)
 @settings(max_examples=tier(25, 2000))
 @given(words=st.lists(st.sampled_from(TOKENS), max_size=80))
 def test_any_input_gets_a_verdict_or_one_line_refusal_in_bounded_time(ident, words):
@@ -254,6 +308,7 @@ def test_the_algebra_has_a_wall_clock_limit(monkeypatch):
     def forever(*args):
         while True:
             time.sleep(0.01)
+
     monkeypatch.setattr(checker, "_verdict", forever)
     start = time.monotonic()
     with pytest.raises(ExpressionError, match="too costly to check within 0.5 s"):

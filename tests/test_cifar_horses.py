@@ -18,7 +18,7 @@ def _batch(labels, first_value):
     for i in range(n):
         # every channel its own constant, and one marked pixel, so a wrong transpose shows
         chw[i, 0], chw[i, 1], chw[i, 2] = first_value + i, 100 + i, 200 + i
-        chw[i, 0, 1, 2] = 7          # red at row 1, column 2
+        chw[i, 0, 1, 2] = 7  # red at row 1, column 2
     return {b"batch_label": b"x", b"labels": list(labels), b"data": chw.reshape(n, 3072)}
 
 
@@ -26,9 +26,9 @@ def _batch(labels, first_value):
 def archive(tmp_path):
     """A tiny cifar-10-python.tar.gz: 2 horses in batch 1, 1 in batch 5, 1 in the test batch."""
     batches = {f"data_batch_{i}": _batch([3, 1], 0) for i in range(1, 6)}
-    batches["data_batch_1"] = _batch([7, 2, 7], 10)   # horses get R = 10 and 12
-    batches["data_batch_5"] = _batch([0, 7], 50)      # horse gets R = 51
-    batches["test_batch"] = _batch([7, 9], 80)        # horse gets R = 80
+    batches["data_batch_1"] = _batch([7, 2, 7], 10)  # horses get R = 10 and 12
+    batches["data_batch_5"] = _batch([0, 7], 50)  # horse gets R = 51
+    batches["test_batch"] = _batch([7, 9], 80)  # horse gets R = 80
     path = tmp_path / "cifar-10-python.tar.gz"
     with tarfile.open(path, "w:gz") as tar:
         for name, batch in batches.items():
@@ -43,8 +43,11 @@ def archive(tmp_path):
 def npz(tmp_path):
     rng = np.random.default_rng(0)
     path = tmp_path / "horses.npz"
-    np.savez(path, x_train=rng.integers(0, 256, (6, 32, 32, 3), dtype=np.uint8),
-             x_test=rng.integers(0, 256, (2, 32, 32, 3), dtype=np.uint8))
+    np.savez(
+        path,
+        x_train=rng.integers(0, 256, (6, 32, 32, 3), dtype=np.uint8),
+        x_test=rng.integers(0, 256, (2, 32, 32, 3), dtype=np.uint8),
+    )
     return path
 
 
@@ -54,15 +57,15 @@ def test_archive_keeps_only_horses_in_hwc_order(archive):
     assert data.x_train.dtype == np.uint8
     assert data.x_train[:, 0, 0].tolist() == [[10, 100, 200], [12, 102, 202], [51, 101, 201]]
     assert data.x_test[0, 0, 0].tolist() == [80, 100, 200]
-    assert data.x_train[0, 1, 2].tolist() == [7, 100, 200]     # the marked pixel: row 1, col 2
+    assert data.x_train[0, 1, 2].tolist() == [7, 100, 200]  # the marked pixel: row 1, col 2
     assert data.x_train[0, 2, 1].tolist() == [10, 100, 200]
     assert "MD5 not the official" in data.description
 
 
 def test_archive_with_its_md5_is_checked_and_a_wrong_one_raises(archive, monkeypatch):
     with pytest.raises(ch.ChecksumError, match="expected c58f3010"):
-        ch.load_horses(archive)                    # the default expects the official MD5
-    assert archive.exists()                       # a file the user named is never deleted
+        ch.load_horses(archive)  # the default expects the official MD5
+    assert archive.exists()  # a file the user named is never deleted
     monkeypatch.setattr(ch, "CIFAR_MD5", ch.file_digest(archive))
     data = ch.load_horses(archive, archive_md5=ch.CIFAR_MD5)
     assert "MD5" in data.description and "verified" in data.description
@@ -90,7 +93,7 @@ def test_download_renames_only_a_verified_file(tmp_path, archive, monkeypatch):
     cache = tmp_path / "cache"
     with pytest.raises(ch.ChecksumError):
         ch.download_archive(cache, md5="0" * 32, progress=None)
-    assert list(cache.iterdir()) == []             # neither the archive nor a temp file is left
+    assert list(cache.iterdir()) == []  # neither the archive nor a temp file is left
     path = ch.download_archive(cache, md5=hashlib.md5(payload).hexdigest(), progress=None)
     assert path == cache / ch.ARCHIVE_NAME and path.read_bytes() == payload
     assert list(cache.iterdir()) == [path]
@@ -100,12 +103,11 @@ def test_npz_source_is_read_and_described(npz, monkeypatch):
     data = ch.load_horses(npz)
     assert data.x_train.shape == (6, 32, 32, 3) and data.x_test.shape == (2, 32, 32, 3)
     assert "unknown provenance" in data.description
-    monkeypatch.setattr(ch, "SHIPPED_NPZ_SHA256", ch.file_digest(npz, "sha256"))   # as if the JPEG copy
+    monkeypatch.setattr(ch, "SHIPPED_NPZ_SHA256", ch.file_digest(npz, "sha256"))  # as if the JPEG copy
     assert "JPEG" in ch.load_horses(npz).description and "lossy" in ch.load_horses(npz).description
     assert data.source == str(npz)
-    assert data.sha256 == ch.load_horses(npz).sha256 == ch.arrays_sha256(
-        x_train=data.x_train, x_test=data.x_test)
-    assert not data.x_train.flags.writeable       # the hash keeps describing the content
+    assert data.sha256 == ch.load_horses(npz).sha256 == ch.arrays_sha256(x_train=data.x_train, x_test=data.x_test)
+    assert not data.x_train.flags.writeable  # the hash keeps describing the content
 
 
 def test_npz_with_wrong_arrays_is_rejected(tmp_path):
@@ -124,7 +126,7 @@ def test_environment_variable_selects_the_source(npz, archive, monkeypatch):
     assert ch.load_horses().x_train.shape[0] == 6
     monkeypatch.setenv(ch.ENV_SOURCE, str(archive))
     assert ch.load_horses(archive_md5=None).x_train.shape[0] == 3
-    assert ch.resolve_source(npz) == str(npz)      # an argument wins over the variable
+    assert ch.resolve_source(npz) == str(npz)  # an argument wins over the variable
     monkeypatch.setenv(ch.ENV_SOURCE, "download")
     assert ch.resolve_source() == "download"
     monkeypatch.setenv(ch.ENV_SOURCE, "somewhere.zip")
@@ -136,7 +138,7 @@ def test_default_is_the_shipped_copy(tmp_path, monkeypatch):
     monkeypatch.delenv(ch.ENV_SOURCE, raising=False)
     assert ch.resolve_source() == str(ch.SHIPPED_NPZ)
     assert ch.SHIPPED_NPZ.relative_to(ch.REPO_ROOT).as_posix() == "data/cifar10_horses.npz"
-    monkeypatch.setattr(ch, "SHIPPED_NPZ", tmp_path / "absent.npz")   # a clone that lost it
+    monkeypatch.setattr(ch, "SHIPPED_NPZ", tmp_path / "absent.npz")  # a clone that lost it
     with pytest.raises(FileNotFoundError, match="absent.npz"):
         ch.resolve_source()
 
@@ -159,11 +161,12 @@ def test_greyscale_is_the_mean_of_the_channels_over_256():
 
 def test_target_is_the_nearest_palette_colour():
     palette = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.75]])
-    pixels = np.array([[10, 10, 10], [250, 240, 230], [120, 20, 0], [0, 30, 200],
-                       [64, 0, 0]], np.uint8)           # (5, 3): 64/256 = 0.25 ties black/red
+    pixels = np.array(
+        [[10, 10, 10], [250, 240, 230], [120, 20, 0], [0, 30, 200], [64, 0, 0]], np.uint8
+    )  # (5, 3): 64/256 = 0.25 ties black/red
     x = np.zeros((1, 32, 32, 3), np.uint8)
     x[0, 0, :5] = pixels
-    target = pp.nearest_colour(x, palette, chunk=4)    # 6 distinct colours: two chunks
+    target = pp.nearest_colour(x, palette, chunk=4)  # 6 distinct colours: two chunks
     assert target.dtype == np.int64 and target.shape == (1, 32, 32)
     assert target[0, 0, :5].tolist() == [0, 1, 2, 3, 0]  # a tie goes to the lower index
     assert (target[0, 1:] == 0).all()
@@ -193,7 +196,7 @@ def test_shuffle_is_the_seed_0_permutation():
     x = np.arange(50)
     expected = x.copy()
     np.random.seed(0)
-    np.random.shuffle(expected)                       # what the starter code did
+    np.random.shuffle(expected)  # what the starter code did
     assert (x[pp.shuffle_order(50)] == expected).all()
     assert (pp.shuffle_order(50) == np.random.RandomState(0).permutation(50)).all()
 

@@ -27,18 +27,23 @@ def test_a_claim_reads_the_values_its_predicate_names():
         c.holds({"small": 1.2})
 
 
-@pytest.mark.parametrize("anchor, predicate", [("ab", lambda x: x), ("long enough", lambda: True),
-                                               ("long enough", "x < 1"), ("long enough", lambda *a: 1)])
+@pytest.mark.parametrize(
+    "anchor, predicate",
+    [("ab", lambda x: x), ("long enough", lambda: True), ("long enough", "x < 1"), ("long enough", lambda *a: 1)],
+)
 def test_a_claim_needs_words_and_a_predicate_over_named_keys(anchor, predicate):
     with pytest.raises(ValueError):
         Claim(anchor, predicate)
 
 
 def test_the_sentence_of_an_anchor_spans_line_breaks_and_shows_glue_keys():
-    source = ("Intro.\n\nAt a fixed {glue:text}`n` epochs, smaller batches end\nwith lower loss: "
-              "{glue:text}`a:.3f` against {term}`b <the b>`. Next.\n")
+    source = (
+        "Intro.\n\nAt a fixed {glue:text}`n` epochs, smaller batches end\nwith lower loss: "
+        "{glue:text}`a:.3f` against {term}`b <the b>`. Next.\n"
+    )
     assert claims.sentence(source, "batches end with lower loss") == (
-        "At a fixed {n} epochs, smaller batches end with lower loss: {a} against b.")
+        "At a fixed {n} epochs, smaller batches end with lower loss: {a} against b."
+    )
 
 
 def test_an_anchor_must_occur_exactly_once():
@@ -67,9 +72,10 @@ The typical answer is right: {glue:text}`c` is higher than {glue:text}`d`.
 
 | lower | {glue:text}`e` |
 """
-    assert claims.result_sentences(source) == ["The loss ends lower at {glue:text}`a:.3f`.",
-                                               "The typical answer is right: {glue:text}`c` is higher "
-                                               "than {glue:text}`d`."]
+    assert claims.result_sentences(source) == [
+        "The loss ends lower at {glue:text}`a:.3f`.",
+        "The typical answer is right: {glue:text}`c` is higher than {glue:text}`d`.",
+    ]
 
 
 def _data_pages():
@@ -99,6 +105,7 @@ def test_every_claim_holds_on_the_stored_results(page):
 # ---------------------------------------------------------------------------------------------
 # 2(d) over altered data.
 
+
 @pytest.fixture
 def sweep(monkeypatch):
     """The 2(d) page module with its caches cleared before and after (the test alters its data)."""
@@ -114,13 +121,19 @@ def sweep(monkeypatch):
     clear()
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 def test_2d_over_one_seed_per_batch_size_speaks_of_the_seed_range_not_of_a_test(sweep, monkeypatch):
     stored = sweep.run_names
     # one seed per batch size, but the default batch size keeps its seeds (the yardstick)
-    monkeypatch.setattr(sweep, "run_names", lambda batch, learning_rate=None: (
-        stored(batch, learning_rate) if batch == sweep.registry.RUNS[sweep.names.UNET].batch_size
-        else stored(batch, learning_rate)[:1]))
+    monkeypatch.setattr(
+        sweep,
+        "run_names",
+        lambda batch, learning_rate=None: (
+            stored(batch, learning_rate)
+            if batch == sweep.registry.RUNS[sweep.names.UNET].batch_size
+            else stored(batch, learning_rate)[:1]
+        ),
+    )
     found = sweep.answer_values()
     a, _ = sweep.analysis()
     assert a.rule == sweep.ca.SEED_RANGE
@@ -134,7 +147,7 @@ def test_2d_with_the_extremes_swapped_fails_naming_the_sentence(sweep, monkeypat
     small, large = sweep.BATCH_SIZES[0], sweep.BATCH_SIZES[-1]
 
     def swapped(batch, learning_rate=None):
-        if learning_rate is not None:   # the learning-rate-scaled runs stay as they are
+        if learning_rate is not None:  # the learning-rate-scaled runs stay as they are
             return stored(batch, learning_rate)
         other = {small: large, large: small}.get(batch, batch)
         runs = stored(other, learning_rate)
@@ -142,7 +155,9 @@ def test_2d_with_the_extremes_swapped_fails_naming_the_sentence(sweep, monkeypat
 
     monkeypatch.setattr(sweep, "results", swapped)
     values = {**sweep.answer_values()}
-    with pytest.raises(UnsupportedClaim, match="the smallest batch ends with lower training and validation loss than the largest"):
+    with pytest.raises(
+        UnsupportedClaim, match="the smallest batch ends with lower training and validation loss than the largest"
+    ):
         claims.check(sweep, _complete(sweep, values))
 
 
@@ -156,13 +171,29 @@ def _complete(module, values):
 class _Anything:
     """Compares as the predicates of the other claims need (they are not under test here)."""
 
-    def __lt__(self, other): return True
-    def __gt__(self, other): return True
-    def __le__(self, other): return True
-    def __ge__(self, other): return True
-    def __eq__(self, other): return True
-    def __bool__(self): return True
-    def __abs__(self): return 0
-    def __mul__(self, other): return 0
+    def __lt__(self, other):
+        return True
+
+    def __gt__(self, other):
+        return True
+
+    def __le__(self, other):
+        return True
+
+    def __ge__(self, other):
+        return True
+
+    def __eq__(self, other):
+        return True
+
+    def __bool__(self):
+        return True
+
+    def __abs__(self):
+        return 0
+
+    def __mul__(self, other):
+        return 0
+
     __rmul__ = __mul__
     __hash__ = object.__hash__

@@ -50,22 +50,32 @@ def test_show_answers_reads_stored_measurements_and_runs_no_network(capsys, monk
     def refuse(*args, **kwargs):
         raise AssertionError("show answers must not run a network or measure")
 
-    for module, name in ((input_transform, "measure_cases"), (registry, "trained_model"), (runner, "train"),
-                         (runner, "predict"), (finetune_cost, "measure"), (finetune_cost, "bert_bill"),
-                         (finetune_cost, "bert_parameters"), (alexnet_1x1, "measured_peak"),
-                         (alexnet_1x1, "_peak")):
+    for module, name in (
+        (input_transform, "measure_cases"),
+        (registry, "trained_model"),
+        (runner, "train"),
+        (runner, "predict"),
+        (finetune_cost, "measure"),
+        (finetune_cost, "bert_bill"),
+        (finetune_cost, "bert_parameters"),
+        (alexnet_1x1, "measured_peak"),
+        (alexnet_1x1, "_peak"),
+    ):
         monkeypatch.setattr(module, name, refuse)
     assert main(["show", "answers"]) == 0
     out = capsys.readouterr().out
-    assert "150,208" in out and "86,784" in out      # Q3's parameters, 1(c)'s learnable parameters
+    assert "150,208" in out and "86,784" in out  # Q3's parameters, 1(c)'s learnable parameters
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("argv, needle", [
-    (["show", "no-such-answer"], "unknown answer id 'no-such-answer'"),
-    (["run", "no-such-run"], "unknown result name(s) no-such-run"),
-    (["run", "cnn", "--device", "tpu"], "device must be"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["show", "no-such-answer"], "unknown answer id 'no-such-answer'"),
+        (["run", "no-such-run"], "unknown result name(s) no-such-run"),
+        (["run", "cnn", "--device", "tpu"], "device must be"),
+    ],
+)
 def test_user_errors_are_one_line_exit_2(argv, needle):
     for cmd in ([str(SOLUTIONS)], [sys.executable, "-m", "solutions"]):
         run = subprocess.run(cmd + argv, capture_output=True, text=True)
@@ -76,6 +86,5 @@ def test_user_errors_are_one_line_exit_2(argv, needle):
 
 @pytest.mark.slow
 def test_show_into_a_closed_pipe_ends_quietly():
-    run = subprocess.run(f"'{SOLUTIONS}' show csc413-1c | head -1", shell=True, capture_output=True,
-                         text=True)
+    run = subprocess.run(f"'{SOLUTIONS}' show csc413-1c | head -1", shell=True, capture_output=True, text=True)
     assert run.returncode == 0 and "Traceback" not in run.stderr and "Error" not in run.stderr

@@ -2,8 +2,7 @@ import sys
 
 import pytest
 
-from solutions.experiments.codehash import (ast_fingerprint, code_hash, imported_modules, module_closure,
-                                page_modules)
+from solutions.experiments.codehash import ast_fingerprint, code_hash, imported_modules, module_closure, page_modules
 
 
 def test_comments_docstrings_and_layout_do_not_change_the_fingerprint():
@@ -12,8 +11,9 @@ def test_comments_docstrings_and_layout_do_not_change_the_fingerprint():
     assert ast_fingerprint(a) == ast_fingerprint(b)
 
 
-@pytest.mark.parametrize("edit", ["def f(x):\n    return x + 2\n", "def f(y):\n    return y + 1\n",
-                                  "def f(x):\n    return x + 1\nG = 0\n"])
+@pytest.mark.parametrize(
+    "edit", ["def f(x):\n    return x + 2\n", "def f(y):\n    return y + 1\n", "def f(x):\n    return x + 1\nG = 0\n"]
+)
 def test_code_edits_change_the_fingerprint(edit):
     assert ast_fingerprint("def f(x):\n    return x + 1\n") != ast_fingerprint(edit)
 
@@ -34,8 +34,7 @@ def package(tmp_path, monkeypatch):
 
 
 def test_closure_follows_relative_imports(package):
-    assert module_closure(["hashpkg.top"], "hashpkg") == {
-        "hashpkg", "hashpkg.top", "hashpkg.sub", "hashpkg.sub.leaf"}
+    assert module_closure(["hashpkg.top"], "hashpkg") == {"hashpkg", "hashpkg.top", "hashpkg.sub", "hashpkg.sub.leaf"}
     assert "hashpkg.alone" not in module_closure(["hashpkg.top"], "hashpkg")
 
 
@@ -51,11 +50,17 @@ def test_hash_changes_only_with_code_in_the_closure(package):
 
 def test_page_modules_reads_code_cells_only(tmp_path):
     page = tmp_path / "p.md"
-    page.write_text("# T\n\nfrom solutions import render is prose\n\n"
-                    "```{code-cell} ipython3\n---\ntags: [remove-cell]\n---\n%matplotlib inline\n"
-                    "from solutions.book.pages import csc413_1c\n```\n")
-    assert page_modules(page) == {"solutions", "solutions.book", "solutions.book.pages",
-                                  "solutions.book.pages.csc413_1c"}
+    page.write_text(
+        "# T\n\nfrom solutions import render is prose\n\n"
+        "```{code-cell} ipython3\n---\ntags: [remove-cell]\n---\n%matplotlib inline\n"
+        "from solutions.book.pages import csc413_1c\n```\n"
+    )
+    assert page_modules(page) == {
+        "solutions",
+        "solutions.book",
+        "solutions.book.pages",
+        "solutions.book.pages.csc413_1c",
+    }
 
 
 def test_imported_modules_ignores_other_packages():

@@ -20,18 +20,22 @@ ROOT = Path(__file__).resolve().parents[1]
 # A 4-colour palette: black and grey (saturation 0), red and blue (saturation 1).
 # Median saturation 0.5, so the vivid colours are 2 and 3.
 PALETTE = np.array([[0, 0, 0], [0.5, 0.5, 0.5], [1, 0, 0], [0, 0, 1]], dtype=float)
-TARGET = [40.0, 30.0, 20.0, 10.0]    # vivid share of the truth: 20 + 10 = 30 %
+TARGET = [40.0, 30.0, 20.0, 10.0]  # vivid share of the truth: 20 + 10 = 30 %
 
 
 def run(val, train, acc, epochs, predicted, steps=100):
     """A result dict as the store keeps it (only the fields the analysis reads)."""
-    return {"final": {"val_loss": val, "train_loss": train, "val_accuracy": acc},
-            "epochs": [{"val_loss": v, "grad_norms": {"l": 1.0}} for v in epochs], "steps": steps,
-            "per_colour": {"target_share": TARGET, "predicted_share": predicted}}
+    return {
+        "final": {"val_loss": val, "train_loss": train, "val_accuracy": acc},
+        "epochs": [{"val_loss": v, "grad_norms": {"l": 1.0}} for v in epochs],
+        "steps": steps,
+        "per_colour": {"target_share": TARGET, "predicted_share": predicted},
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Spread, Welch, the rule.
+
 
 def test_spread_of_four_values():
     s = ca.spread(7, [1, 2, 3, 6])
@@ -87,8 +91,7 @@ def test_seed_range_and_near_extreme():
 
 def test_reversals_are_the_falling_neighbours():
     # the 2020 table: 1.3803 at batch 50, 1.3236 at batch 100 → a fall of 0.0567, beyond 0.0307
-    rows = [ca.spread(20, [1.2859]), ca.spread(50, [1.3803]), ca.spread(100, [1.3236]),
-            ca.spread(200, [1.4076])]
+    rows = [ca.spread(20, [1.2859]), ca.spread(50, [1.3803]), ca.spread(100, [1.3236]), ca.spread(200, [1.4076])]
     (r,) = ca.reversals(rows, 0.0307)
     assert (r.first, r.second, r.beyond_noise) == (50, 100, True)
     assert r.difference == pytest.approx(-0.0567)
@@ -97,13 +100,13 @@ def test_reversals_are_the_falling_neighbours():
 
 def test_overfit_is_final_minus_best():
     # best 1.2, final 1.3 → 0.1; a run still improving → 0
-    assert ca.overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}, {"val_loss": 1.3}]}) \
-        == pytest.approx(0.1)
+    assert ca.overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}, {"val_loss": 1.3}]}) == pytest.approx(0.1)
     assert ca.overfit({"epochs": [{"val_loss": 1.5}, {"val_loss": 1.2}]}) == 0.0
 
 
 # ---------------------------------------------------------------------------------------------
 # 2(d): the sweep.
+
 
 def sweep(seeds_everywhere=False):
     """Batch 10 and 500 with one seed (two with ``seeds_everywhere``), batch 100 with three."""
@@ -113,9 +116,11 @@ def sweep(seeds_everywhere=False):
         # vals 1.30, 1.32, 1.34 (range 0.04, mean 1.32); trains 1.10–1.12 (range 0.02);
         # overfit 0 (1.40 → 1.30), 0.02 (1.30 → 1.32), 0.03 (1.31 → 1.34): range 0.03, mean 0.01667;
         # vivid 14 + 10 = 24, 25, 26 → range 2, mean 25
-        100: [run(1.30, 1.10, 45.0, [1.40, 1.30], [46, 30, 14, 10]),
-              run(1.32, 1.11, 46.0, [1.30, 1.32], [45, 30, 15, 10]),
-              run(1.34, 1.12, 47.0, [1.31, 1.34], [44, 30, 16, 10])],
+        100: [
+            run(1.30, 1.10, 45.0, [1.40, 1.30], [46, 30, 14, 10]),
+            run(1.32, 1.11, 46.0, [1.30, 1.32], [45, 30, 15, 10]),
+            run(1.34, 1.12, 47.0, [1.31, 1.34], [44, 30, 16, 10]),
+        ],
         # val 1.50, train 1.45, overfit 0; vivid 30 + 30 = 60 %
         500: [run(1.50, 1.45, 40.0, [1.60, 1.50], [20, 20, 30, 30], steps=20)],
     }
@@ -203,6 +208,7 @@ def test_scaled_comparison():
 # ---------------------------------------------------------------------------------------------
 # Colours, edges, ablations, gradients.
 
+
 def test_colour_evidence_by_hand():
     e = ca.colour_evidence(run(1, 1, 1, [1], [50, 30, 15, 5]), PALETTE)
     # excess = predicted − target = 10, 0, −5, −5: over colour 0, under colour 2 (first of the ties)
@@ -217,13 +223,13 @@ def test_colour_evidence_by_hand():
 
 def test_edge_strength_and_accuracy_by_edges():
     grey = np.zeros((1, 4, 4))
-    grey[0, :, 2:] = 1.0        # a vertical edge between columns 1 and 2
+    grey[0, :, 2:] = 1.0  # a vertical edge between columns 1 and 2
     e = edge_split.edge_strength(grey)
     # interior pixels (1..2, 1..2): (x[j+1] − x[j−1])/2 = (1 − 0)/2 = 0.5; ring 0
     assert e[0, 1:3, 1:3].tolist() == [[0.5, 0.5], [0.5, 0.5]] and e[0, 0].sum() == 0
     target = np.zeros((1, 4, 4), dtype=int)
     predicted = target.copy()
-    predicted[0, 1, 1] = 1      # one edge pixel wrong
+    predicted[0, 1, 1] = 1  # one edge pixel wrong
     acc = edge_split.accuracy_by_edges("m", predicted, target, grey)
     # 12 of 16 pixels have strength 0 (≤ the lower quartile 0); the 4 with 0.5 exceed the
     # upper quartile (the 75th percentile of twelve 0s and four 0.5s is 0.125 by interpolation):
@@ -233,16 +239,18 @@ def test_edge_strength_and_accuracy_by_edges():
 
 def test_ablations_against_the_full_unet():
     noise = ca.Noise(100, 3, val_loss=0.03, train_loss=0.01, val_accuracy=1.0, overfit=0.03, vivid=1.0)
-    variants = {"unet": [run(1.40, 1.2, 48.0, [1.4], [40, 30, 20, 10])],
-                "no input skip": [run(1.42, 1.2, 47.5, [1.42], [40, 30, 20, 10])],
-                "no encoder skips": [run(1.55, 1.4, 42.0, [1.55], [50, 30, 15, 5])]}
+    variants = {
+        "unet": [run(1.40, 1.2, 48.0, [1.4], [40, 30, 20, 10])],
+        "no input skip": [run(1.42, 1.2, 47.5, [1.42], [40, 30, 20, 10])],
+        "no encoder skips": [run(1.55, 1.4, 42.0, [1.55], [50, 30, 15, 5])],
+    }
     rows = ca.ablations(variants, "unet", PALETTE, noise)
     assert [r.name for r in rows] == ["unet", "no input skip", "no encoder skips"]
     # +0.02 loss, −0.5 points: within 0.03 and 1.0; +0.15 and −6 points: beyond
     assert not rows[1].loss_vs_full.beyond_noise and not rows[1].accuracy_vs_full.beyond_noise
     assert rows[2].loss_vs_full.difference == pytest.approx(0.15) and rows[2].loss_vs_full.beyond_noise
     assert rows[2].accuracy_vs_full.difference == pytest.approx(-6.0)
-    assert rows[2].vivid.mean == pytest.approx(20.0)   # 15 + 5
+    assert rows[2].vivid.mean == pytest.approx(20.0)  # 15 + 5
     assert ca.beyond_noise(rows) == ("no encoder skips",)
 
 
@@ -253,8 +261,9 @@ def test_ablations_without_noise_use_welch_over_the_seeds():
     def seeds(*losses):
         return [run(v, 1.2, 50.0, [v], P) for v in losses]
 
-    rows = ca.ablations({"x": seeds(1.40, 1.41, 1.42), "far": seeds(1.50, 1.51, 1.52),
-                         "near": seeds(1.40, 1.42, 1.44)}, "x", PALETTE)
+    rows = ca.ablations(
+        {"x": seeds(1.40, 1.41, 1.42), "far": seeds(1.50, 1.51, 1.52), "near": seeds(1.40, 1.42, 1.44)}, "x", PALETTE
+    )
     far, near = rows[1].loss_vs_full, rows[2].loss_vs_full
     # far: diff 0.10, sd 0.01 each, se = √(2·0.0001/3) = 0.008165, t = 12.25 on 4 df: p ≈ 0.00026
     assert far.rule == ca.WELCH and far.difference == pytest.approx(0.10) and far.beyond_noise
@@ -270,7 +279,7 @@ def test_ablations_without_noise_use_welch_over_the_seeds():
 def test_gradient_ratio_at_matched_steps():
     a = {"steps": 4, "epochs": [{"grad_norms": {"l": 2.0}}, {"grad_norms": {"l": 3.0}}]}
     b = {"steps": 4, "epochs": [{"grad_norms": {"l": 1.0}}, {"grad_norms": {"l": 6.0}}]}
-    assert ca.gradient_ratio(a, b, "l") == (2.0, 0.5)     # 2/1, 3/6
+    assert ca.gradient_ratio(a, b, "l") == (2.0, 0.5)  # 2/1, 3/6
     with pytest.raises(ValueError, match="same steps per epoch"):
         ca.gradient_ratio(a, {**b, "steps": 8}, "l")
 
@@ -278,38 +287,44 @@ def test_gradient_ratio_at_matched_steps():
 # ---------------------------------------------------------------------------------------------
 # Faults: a ValueError naming the parameter.
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: ca.spread(1, []), "values"),
-    (lambda: ca.spread(1, [1.0, float("nan")]), "values"),
-    (lambda: ca.spread(1, "12"), "values"),
-    (lambda: ca.welch(ca.spread(1, [1.0]), ca.spread(2, [1.0, 2.0])), "first"),
-    (lambda: ca.compare(1.0, ca.spread(2, [1.0]), 0.1), "first"),
-    (lambda: ca.compare(ca.spread(1, [1.0]), ca.spread(2, [1.0]), -0.1), "noise_range"),
-    (lambda: ca.compare(ca.spread(1, [1.0]), ca.spread(2, [1.0]), 0.1, alpha=1.5), "alpha"),
-    (lambda: ca.adjacent([ca.spread(1, [1.0])], 0.1), "rows"),
-    (lambda: ca.near_extreme([], 0.1), "rows"),
-    (lambda: ca.seed_range([1.0]), "values"),
-    (lambda: ca.overfit({"epochs": []}), "result"),
-    (lambda: ca.colour_evidence(run(1, 1, 1, [1], [1, 2, 3, 4]), PALETTE[:, :2]), "palette"),
-    (lambda: ca.colour_evidence({"per_colour": {}}, PALETTE), "result"),
-    (lambda: ca.colour_evidence(run(1, 1, 1, [1], [1, 2, 3]), PALETTE), "result"),
-    (lambda: ca.sweep_rows({}, PALETTE), "runs"),
-    (lambda: ca.sweep_rows({0: [run(1, 1, 1, [1], TARGET)]}, PALETTE), "batch size"),
-    (lambda: ca.sweep_rows({10: []}, PALETTE), "runs"),
-    (lambda: ca.analyse_sweep(sweep(), PALETTE, reference=10), "reference"),
-    (lambda: ca.analyse_sweep(sweep(), PALETTE, reference=7), "reference"),
-    (lambda: ca.analyse_sweep({100: sweep()[100]}, PALETTE, reference=100), "runs"),
-    (lambda: ca.compare_scaled({10: []}, {}, 0.1), "scaled"),
-    (lambda: ca.compare_scaled({10: [], 500: []}, {10: []}, 0.1), "fixed"),
-    (lambda: edge_split.edge_strength(np.zeros((2, 2))), "grey"),
-    (lambda: edge_split.accuracy_by_edges("m", np.zeros((1, 3, 3)), np.zeros((1, 3, 4)), np.zeros((1, 3, 3))),
-     "predicted"),
-    (lambda: ca.ablations({"a": []}, "unet", PALETTE, None), "full"),
-    (lambda: ca.ablations({"unet": []}, "unet", PALETTE, "noise"), "noise"),
-    (lambda: ca.gradient_ratio({}, {}, "l"), "result"),
-    (lambda: ca.beyond_noise(["row"]), "rows"),
-    (lambda: ca.spearman([1, 2], [1, 2]), "x and y"),
-])
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: ca.spread(1, []), "values"),
+        (lambda: ca.spread(1, [1.0, float("nan")]), "values"),
+        (lambda: ca.spread(1, "12"), "values"),
+        (lambda: ca.welch(ca.spread(1, [1.0]), ca.spread(2, [1.0, 2.0])), "first"),
+        (lambda: ca.compare(1.0, ca.spread(2, [1.0]), 0.1), "first"),
+        (lambda: ca.compare(ca.spread(1, [1.0]), ca.spread(2, [1.0]), -0.1), "noise_range"),
+        (lambda: ca.compare(ca.spread(1, [1.0]), ca.spread(2, [1.0]), 0.1, alpha=1.5), "alpha"),
+        (lambda: ca.adjacent([ca.spread(1, [1.0])], 0.1), "rows"),
+        (lambda: ca.near_extreme([], 0.1), "rows"),
+        (lambda: ca.seed_range([1.0]), "values"),
+        (lambda: ca.overfit({"epochs": []}), "result"),
+        (lambda: ca.colour_evidence(run(1, 1, 1, [1], [1, 2, 3, 4]), PALETTE[:, :2]), "palette"),
+        (lambda: ca.colour_evidence({"per_colour": {}}, PALETTE), "result"),
+        (lambda: ca.colour_evidence(run(1, 1, 1, [1], [1, 2, 3]), PALETTE), "result"),
+        (lambda: ca.sweep_rows({}, PALETTE), "runs"),
+        (lambda: ca.sweep_rows({0: [run(1, 1, 1, [1], TARGET)]}, PALETTE), "batch size"),
+        (lambda: ca.sweep_rows({10: []}, PALETTE), "runs"),
+        (lambda: ca.analyse_sweep(sweep(), PALETTE, reference=10), "reference"),
+        (lambda: ca.analyse_sweep(sweep(), PALETTE, reference=7), "reference"),
+        (lambda: ca.analyse_sweep({100: sweep()[100]}, PALETTE, reference=100), "runs"),
+        (lambda: ca.compare_scaled({10: []}, {}, 0.1), "scaled"),
+        (lambda: ca.compare_scaled({10: [], 500: []}, {10: []}, 0.1), "fixed"),
+        (lambda: edge_split.edge_strength(np.zeros((2, 2))), "grey"),
+        (
+            lambda: edge_split.accuracy_by_edges("m", np.zeros((1, 3, 3)), np.zeros((1, 3, 4)), np.zeros((1, 3, 3))),
+            "predicted",
+        ),
+        (lambda: ca.ablations({"a": []}, "unet", PALETTE, None), "full"),
+        (lambda: ca.ablations({"unet": []}, "unet", PALETTE, "noise"), "noise"),
+        (lambda: ca.gradient_ratio({}, {}, "l"), "result"),
+        (lambda: ca.beyond_noise(["row"]), "rows"),
+        (lambda: ca.spearman([1, 2], [1, 2]), "x and y"),
+    ],
+)
 def test_faults_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -318,11 +333,28 @@ def test_faults_name_the_parameter(call, name):
 # ---------------------------------------------------------------------------------------------
 # The stored runs the pages quote, read straight from results/.
 
-def stored(model="unet", batch_size=100, learning_rate=0.001, seed=0, epochs=25, input_scale=1.0,
-           input_shift=0.0, unet_skips="all"):
-    want = {"model": model, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed,
-            "epochs": epochs, "input_scale": input_scale, "input_shift": input_shift,
-            "unet_skips": unet_skips, "precision": "fp32"}
+
+def stored(
+    model="unet",
+    batch_size=100,
+    learning_rate=0.001,
+    seed=0,
+    epochs=25,
+    input_scale=1.0,
+    input_shift=0.0,
+    unet_skips="all",
+):
+    want = {
+        "model": model,
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "seed": seed,
+        "epochs": epochs,
+        "input_scale": input_scale,
+        "input_shift": input_shift,
+        "unet_skips": unet_skips,
+        "precision": "fp32",
+    }
     found = [json.loads(p.read_text()) for p in (ROOT / "results" / "colour").glob("*/result.json")]
     # runs stored before a field existed lack it in result.json: they had its default
     defaults = {"epochs": 25, "input_scale": 1.0, "input_shift": 0.0, "unet_skips": "all", "precision": "fp32"}
@@ -354,28 +386,32 @@ def test_stored_ablations_and_transformed_runs():
     no_input = [stored(unet_skips="no_input", seed=s)["final"]["val_loss"] for s in (0, 1, 2)]
     assert no_encoder == pytest.approx([1.6064, 1.6051, 1.6038], abs=5e-5)
     assert no_input == pytest.approx([1.4092, 1.4178, 1.4078], abs=5e-5)
-    rows = ca.ablations({"all": [stored(seed=s) for s in (0, 1, 2)],
-                         "no_input": [stored(unet_skips="no_input", seed=s) for s in (0, 1, 2)],
-                         "no_encoder": [stored(unet_skips="no_encoder", seed=s) for s in (0, 1, 2)]},
-                        "all", _stored_palette())
+    rows = ca.ablations(
+        {
+            "all": [stored(seed=s) for s in (0, 1, 2)],
+            "no_input": [stored(unet_skips="no_input", seed=s) for s in (0, 1, 2)],
+            "no_encoder": [stored(unet_skips="no_encoder", seed=s) for s in (0, 1, 2)],
+        },
+        "all",
+        _stored_palette(),
+    )
     assert rows[2].loss_vs_full.difference == pytest.approx(0.2090, abs=1e-4)
     assert rows[2].loss_vs_full.beyond_noise and not rows[1].loss_vs_full.beyond_noise
     # 1(d): the UNet trained 10 epochs on 1 − x against x itself, seeds 0, 1, 2
-    inverted = [stored(epochs=10, input_scale=-1.0, input_shift=1.0, seed=s)["final"]["val_loss"]
-                for s in (0, 1, 2)]
+    inverted = [stored(epochs=10, input_scale=-1.0, input_shift=1.0, seed=s)["final"]["val_loss"] for s in (0, 1, 2)]
     plain = [stored(epochs=10, seed=s)["final"]["val_loss"] for s in (0, 1, 2)]
     assert inverted == pytest.approx([1.4557, 1.4522, 1.4595], abs=5e-5)
     assert plain == pytest.approx([1.4684, 1.4617, 1.4621], abs=5e-5)
 
 
 def _stored_palette() -> np.ndarray:
-    return np.array(json.loads(next((ROOT / "results" / "cifar-palette").glob("*/result.json"))
-                               .read_text())["palette"])
+    return np.array(json.loads(next((ROOT / "results" / "cifar-palette").glob("*/result.json")).read_text())["palette"])
 
 
 def test_stored_vivid_shares_of_cnn_unet_and_truth():
-    palette = np.array(json.loads(next((ROOT / "results" / "cifar-palette").glob("*/result.json"))
-                                  .read_text())["palette"])
+    palette = np.array(
+        json.loads(next((ROOT / "results" / "cifar-palette").glob("*/result.json")).read_text())["palette"]
+    )
     cnn = ca.colour_evidence(stored(model="cnn"), palette)
     unet = ca.colour_evidence(stored(), palette)
     # issue 14: vivid pixels, truth 38.0 %, CNN 30.4 %, UNet 20.9 % (retrained 2026-11-30; were 32.1, 21.3)
@@ -389,15 +425,23 @@ def test_seed_range_of_the_fewest_seeds_it_accepts():
     assert ca.seed_range([1.5, 1.25]) == 0.25
 
 
-@pytest.mark.parametrize("call, message", [
-    # one batch size where two are needed, though `fixed` holds it: refused for `scaled` itself
-    (lambda: ca.compare_scaled({10: []}, {10: []}, 0.1), r"^scaled must map exactly two"),
-    # a variant with no seeds at all (an empty list is a Sequence, but not a non-empty one)
-    (lambda: ca.ablations({"unet": []}, "unet", PALETTE,
-                          ca.Noise(100, 3, val_loss=0.03, train_loss=0.01, val_accuracy=1.0,
-                                   overfit=0.03, vivid=1.0)),
-     r"^variants\['unet'\] must be a non-empty sequence"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        # one batch size where two are needed, though `fixed` holds it: refused for `scaled` itself
+        (lambda: ca.compare_scaled({10: []}, {10: []}, 0.1), r"^scaled must map exactly two"),
+        # a variant with no seeds at all (an empty list is a Sequence, but not a non-empty one)
+        (
+            lambda: ca.ablations(
+                {"unet": []},
+                "unet",
+                PALETTE,
+                ca.Noise(100, 3, val_loss=0.03, train_loss=0.01, val_accuracy=1.0, overfit=0.03, vivid=1.0),
+            ),
+            r"^variants\['unet'\] must be a non-empty sequence",
+        ),
+    ],
+)
 def test_faults_are_caught_by_their_own_check(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -419,6 +463,7 @@ def test_spread_of_one_value_has_no_sd_and_no_warning():
     # one seed: the sample sd (ddof 1) is undefined; it is nan without numpy's
     # "Degrees of freedom <= 0" RuntimeWarning
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         s = ca.spread(1, [1.5])
@@ -428,17 +473,20 @@ def test_spread_of_one_value_has_no_sd_and_no_warning():
 # ---------------------------------------------------------------------------------------------
 # Added for the words of 1(b) and 2(d): pooled seed spread, two single runs, over-prediction, edges.
 
+
 def test_pooled_sd_weights_each_setting_by_its_degrees_of_freedom():
     from solutions.answers.colour_analysis import pooled_sd, spread
+
     # variances: [1, 3] → 2 (1 df); [2, 4, 6] → 4 (2 df); pooled (2 + 8) / 3 = 10/3; [7] adds nothing
     sd, df = pooled_sd([spread(5, [1.0, 3.0]), spread(10, [2.0, 4.0, 6.0]), spread(20, [7.0])])
-    assert df == 3 and sd ** 2 == pytest.approx(10 / 3)
+    assert df == 3 and sd**2 == pytest.approx(10 / 3)
     with pytest.raises(ValueError, match="2 or more"):
         pooled_sd([spread(5, [1.0])])
 
 
 def test_two_single_runs_against_the_pooled_spread():
     from solutions.answers.colour_analysis import POOLED, single_runs, spread
+
     # d = 0.1, sd = 0.05: t = 0.1 / (0.05·√2) = 1.4142; with 2 df, p = 2·(1 − F(1.4142)) = 0.2929
     c = single_runs(spread(1, [1.0]), spread(2, [1.1]), sd=0.05, df=2)
     assert c.rule == POOLED and c.p_value == pytest.approx(0.2929, abs=1e-4) and not c.beyond_noise
@@ -452,6 +500,7 @@ def test_two_single_runs_against_the_pooled_spread():
 
 def test_over_prediction_follows_frequency_or_saturation():
     from solutions.answers.colour_analysis import over_prediction
+
     palette = [[0.5, 0.5, 0.5], [0.9, 0.1, 0.1], [0.6, 0.3, 0.3], [0.2, 0.2, 0.6]]
     # saturations 0, 0.8, 0.3, 0.4; true shares 40, 30, 20, 10; excess +10, 0, −4, −6:
     # excess ranks follow the true shares exactly (ρ = 1); against saturation the ranks are
@@ -463,6 +512,7 @@ def test_over_prediction_follows_frequency_or_saturation():
 
 def test_vivid_colours_are_those_above_the_median_saturation():
     from solutions.answers.colour_analysis import vivid_colours
+
     # saturations 0.4, 0.0, 0.8, 0.2: median 0.3, vivid the first and the third
     mask, median = vivid_colours([[0.5, 0.2, 0.1], [0.3, 0.3, 0.3], [0.9, 0.1, 0.1], [0.4, 0.3, 0.2]])
     assert mask.tolist() == [True, False, True, False] and median == pytest.approx(0.3)
@@ -470,8 +520,9 @@ def test_vivid_colours_are_those_above_the_median_saturation():
 
 def test_edge_accuracy_per_run_uses_one_split_for_every_run():
     from solutions.answers.colour_analysis import edge_accuracy_per_run
+
     grey = np.zeros((1, 4, 4))
-    grey[0, :, 2:] = 1.0     # a vertical edge: the inner pixels of columns 1 and 2 are the edge
+    grey[0, :, 2:] = 1.0  # a vertical edge: the inner pixels of columns 1 and 2 are the edge
     target = np.zeros((1, 4, 4), dtype=int)
     wrong_on_edge = target.copy()
     wrong_on_edge[0, 1:3, 1:3] = 1
@@ -481,11 +532,12 @@ def test_edge_accuracy_per_run_uses_one_split_for_every_run():
     with pytest.raises(ValueError, match="runs"):
         edge_accuracy_per_run({}, target, grey)
 
+
 def test_shares_palettes_and_scaled_runs_of_the_wrong_size_are_refused():
-    with pytest.raises(ValueError, match="palette"):          # four columns, not RGB
+    with pytest.raises(ValueError, match="palette"):  # four columns, not RGB
         ca.colour_evidence(run(1, 1, 1, [1], TARGET), np.hstack([PALETTE, np.zeros((4, 1))]))
     longer = run(1, 1, 1, [1], TARGET)
-    longer["per_colour"]["target_share"] = TARGET + [0.0]   # five shares for four colours
+    longer["per_colour"]["target_share"] = TARGET + [0.0]  # five shares for four colours
     with pytest.raises(ValueError, match="result"):
         ca.colour_evidence(longer, PALETTE)
     three = {b: [run(1.3, 1.1, 45.0, [1.3], TARGET)] for b in (10, 100, 500)}
@@ -499,8 +551,7 @@ def test_a_small_vivid_shortfall_beyond_a_small_noise_counts_as_below_the_truth(
     runs = sweep()
     # batch 100's vivid shares 24.0, 24.1, 24.2: noise 0.2; batch 10 at 19.5 + 10 = 29.5,
     # 0.5 below the truth's 30 and beyond 0.2; batch 100 (24.1) below too, 500 (60) above
-    runs[100] = [run(1.30 + i / 100, 1.10, 45.0, [1.40, 1.30], [46 - i / 10, 30, 14 + i / 10, 10])
-                 for i in range(3)]
+    runs[100] = [run(1.30 + i / 100, 1.10, 45.0, [1.40, 1.30], [46 - i / 10, 30, 14 + i / 10, 10]) for i in range(3)]
     runs[10] = [run(1.20, 1.00, 50.0, [1.30, 1.15, 1.20], [30, 40.5, 19.5, 10], steps=1000)]
     a = ca.analyse_sweep(runs, PALETTE, reference=100)
     assert a.noise.vivid == pytest.approx(0.2)
@@ -508,7 +559,7 @@ def test_a_small_vivid_shortfall_beyond_a_small_noise_counts_as_below_the_truth(
 
 
 def test_gradient_ratios_need_the_same_epochs_either_way_round():
-    longer = {"steps": 300, "epochs": [{"grad_norms": {"l": 1.0}}] * 3}    # 100 steps an epoch, 3 epochs
-    shorter = {"steps": 200, "epochs": [{"grad_norms": {"l": 1.0}}] * 2}   # 100 steps an epoch, 2 epochs
+    longer = {"steps": 300, "epochs": [{"grad_norms": {"l": 1.0}}] * 3}  # 100 steps an epoch, 3 epochs
+    shorter = {"steps": 200, "epochs": [{"grad_norms": {"l": 1.0}}] * 2}  # 100 steps an epoch, 2 epochs
     with pytest.raises(ValueError, match=r"got \(100\.0, 3\) and \(100\.0, 2\)"):
         ca.gradient_ratio(longer, shorter, "l")

@@ -5,8 +5,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from solutions.answers.conv_shapes import (conv_output_shape, conv_output_size, general_formula,
-                                           minimum_size)
+from solutions.answers.conv_shapes import conv_output_shape, conv_output_size, general_formula, minimum_size
 
 from solutions.answers.threads import one_thread
 
@@ -51,8 +50,9 @@ def test_symbolic_formula_matches_torch_dilation_included(config):
     ndim, dims = config
     expr, sym = general_formula()
     sizes, kernels, strides, paddings, dilations = map(tuple, zip(*dims))
-    out = CONV[ndim](torch.zeros(1, 1, *sizes), torch.zeros(1, 1, *kernels), stride=strides,
-                     padding=paddings, dilation=dilations)
+    out = CONV[ndim](
+        torch.zeros(1, 1, *sizes), torch.zeros(1, 1, *kernels), stride=strides, padding=paddings, dilation=dilations
+    )
     for (n, k, s, p, d), got in zip(dims, out.shape[2:]):
         assert expr.subs({sym["n"]: n, sym["k"]: k, sym["s"]: s, sym["p"]: p, sym["d"]: d}) == got
 
@@ -84,10 +84,10 @@ def test_dilation_counts_by_hand():
 
 
 def test_minimum_size_by_hand():
-    assert minimum_size(3) == 3                 # 1·(3 − 1) + 1
-    assert minimum_size(3, padding=1) == 1      # 3 − 2 = 1
-    assert minimum_size(5, dilation=2) == 9     # 2·4 + 1
-    assert minimum_size(1, padding=3) == 1      # never below 1
+    assert minimum_size(3) == 3  # 1·(3 − 1) + 1
+    assert minimum_size(3, padding=1) == 1  # 3 − 2 = 1
+    assert minimum_size(5, dilation=2) == 9  # 2·4 + 1
+    assert minimum_size(1, padding=3) == 1  # never below 1
     with pytest.raises(ValueError, match="^padding"):
         minimum_size(3, padding=-1)
     with pytest.raises(ValueError, match="^dilation"):
@@ -95,18 +95,17 @@ def test_minimum_size_by_hand():
 
 
 def test_minimum_size_subtracts_twice_the_padding_and_returns_a_plain_int():
-    assert minimum_size(7, padding=1) == 5      # 1·(7 − 1) + 1 − 2·1 = 5
-    assert minimum_size(9, padding=2) == 5      # 9 − 4
-    assert type(minimum_size(3)) is int         # numbers in, a Python int out
+    assert minimum_size(7, padding=1) == 5  # 1·(7 − 1) + 1 − 2·1 = 5
+    assert minimum_size(9, padding=2) == 5  # 9 − 4
+    assert type(minimum_size(3)) is int  # numbers in, a Python int out
     k = sympy.Symbol("k", integer=True, positive=True)
-    assert minimum_size(k) == sympy.Max(k, 1)   # symbols in, a formula out: 1·(k − 1) + 1 = k
+    assert minimum_size(k) == sympy.Max(k, 1)  # symbols in, a formula out: 1·(k − 1) + 1 = k
 
 
 def test_a_symbolic_size_still_checks_the_other_arguments():
     # with h symbolic the "kernel fits" check cannot run; each argument is still checked itself
     h = sympy.Symbol("h", integer=True, positive=True)
-    for kwargs, name in ((dict(dilation=0), "dilation"), (dict(kernel=0), "kernel"),
-                         (dict(stride=0), "stride")):
+    for kwargs, name in ((dict(dilation=0), "dilation"), (dict(kernel=0), "kernel"), (dict(stride=0), "stride")):
         with pytest.raises(ValueError, match=rf"^{name} must be >= 1"):
             conv_output_size(h, **{"kernel": 3, **kwargs})
 
@@ -116,20 +115,23 @@ def test_alexnet_sizes():
     assert conv_output_size(27, 5, padding=2) == 27
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(size=4, kernel=7), "kernel"),
-    (dict(size=4, kernel=3, dilation=2), "kernel"),
-    (dict(size=10, kernel=3, stride=0), "stride"),
-    (dict(size=10, kernel=3, stride=-1), "stride"),
-    (dict(size=10, kernel=3, padding=-1), "padding"),
-    (dict(size=-5, kernel=3), "size"),
-    (dict(size=0, kernel=1), "size"),
-    (dict(size=10.0, kernel=3), "size"),
-    (dict(size=10, kernel=2.5), "kernel"),
-    (dict(size=10, kernel=True), "kernel"),
-    (dict(size=10, kernel=3, dilation=0), "dilation"),
-    (dict(size="10", kernel=3), "size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(size=4, kernel=7), "kernel"),
+        (dict(size=4, kernel=3, dilation=2), "kernel"),
+        (dict(size=10, kernel=3, stride=0), "stride"),
+        (dict(size=10, kernel=3, stride=-1), "stride"),
+        (dict(size=10, kernel=3, padding=-1), "padding"),
+        (dict(size=-5, kernel=3), "size"),
+        (dict(size=0, kernel=1), "size"),
+        (dict(size=10.0, kernel=3), "size"),
+        (dict(size=10, kernel=2.5), "kernel"),
+        (dict(size=10, kernel=True), "kernel"),
+        (dict(size=10, kernel=3, dilation=0), "dilation"),
+        (dict(size="10", kernel=3), "size"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}\b"):
         conv_output_size(**kwargs)
@@ -139,7 +141,7 @@ def test_shape_arguments_must_match_dimensions():
     with pytest.raises(ValueError, match="stride"):
         conv_output_shape((10, 10), kernel=3, stride=(1, 1, 1))
     with pytest.raises(ValueError, match="^kernel has 1 entries but the input has 2"):
-        conv_output_shape((10, 10), kernel=(3,))     # too few entries, not only too many
+        conv_output_shape((10, 10), kernel=(3,))  # too few entries, not only too many
     with pytest.raises(ValueError, match="input_shape"):
         conv_output_shape((), kernel=3)
 

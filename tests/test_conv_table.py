@@ -4,8 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sympy.parsing.latex import parse_latex
 
-from solutions.answers.conv_table import (C1, C2, H, W, assumptions, kernel_width_for_output,
-                                          q2_rows, torch_check)
+from solutions.answers.conv_table import C1, C2, H, W, assumptions, kernel_width_for_output, q2_rows, torch_check
 from solutions.book.pages import cs5242_q2
 
 
@@ -16,18 +15,17 @@ def test_kernel_width_solves_the_output_width():
 
 def test_the_four_entries_by_hand():
     rows = {r.part: r.answer for r in q2_rows()}
-    assert rows["a"] == (H, 2, C1)                                   # whole height, 2 columns, all channels
-    assert rows["b"] == (C2,)                                        # one kernel per output channel
+    assert rows["a"] == (H, 2, C1)  # whole height, 2 columns, all channels
+    assert rows["b"] == (C2,)  # one kernel per output channel
     assert rows["c"] == (sympy.floor(H / 3), sympy.floor(W / 3), C2)  # ⌊(h − 3)/3⌋ + 1 = ⌊h/3⌋
-    assert rows["d"] == (H - 2, W - 2, C1 - 1)                       # 3×3×2 kernel, stride 1
+    assert rows["d"] == (H - 2, W - 2, C1 - 1)  # 3×3×2 kernel, stride 1
 
 
 def test_the_four_entries_at_the_example_by_hand():
     # h = 7, w = 10, c1 = 4, c2 = 5: (a) 7×2×4; (b) 5; (c) ⌊7/3⌋ = 2, ⌊10/3⌋ = 3 → 2×3×5;
     # (d) (7 − 2)×(10 − 2)×(4 − 1) = 5×8×3
     checks = torch_check(h=7, w=10, c1=4, c2=5)
-    assert {p: f for p, (f, _) in checks.items()} == {
-        "a": (7, 2, 4), "b": (5,), "c": (2, 3, 5), "d": (5, 8, 3)}
+    assert {p: f for p, (f, _) in checks.items()} == {"a": (7, 2, 4), "b": (5,), "c": (2, 3, 5), "d": (5, 8, 3)}
 
 
 def test_assumptions_by_hand():
@@ -42,6 +40,7 @@ def test_the_typical_answer_is_right_everywhere():
 
 def test_a_wrong_typical_answer_is_caught():
     import dataclasses
+
     row = dataclasses.replace(q2_rows()[3], typical_expr=(H - 2, W - 2, C1))
     assert not row.typical_right
 
@@ -85,12 +84,18 @@ def test_shape_sums_are_parenthesised():
     assert printed == r"$\left(h - 2\right) \times \left(w - 2\right) \times \left(c_{1} - 1\right)$"
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(h=0, w=5, c1=2, c2=1), "h"), (dict(h=5, w=5.5, c1=2, c2=1), "w"),
-    (dict(h=2, w=5, c1=2, c2=1), "h"), (dict(h=5, w=2, c1=2, c2=1), "w"),
-    (dict(h=5, w=5, c1=1, c2=1), "c1"), (dict(h=5, w=5, c1=2, c2=-1), "c2"),
-    (dict(h=True, w=5, c1=2, c2=1), "h"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(h=0, w=5, c1=2, c2=1), "h"),
+        (dict(h=5, w=5.5, c1=2, c2=1), "w"),
+        (dict(h=2, w=5, c1=2, c2=1), "h"),
+        (dict(h=5, w=2, c1=2, c2=1), "w"),
+        (dict(h=5, w=5, c1=1, c2=1), "c1"),
+        (dict(h=5, w=5, c1=2, c2=-1), "c2"),
+        (dict(h=True, w=5, c1=2, c2=1), "h"),
+    ],
+)
 def test_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name} must"):
         torch_check(**kwargs)

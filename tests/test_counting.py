@@ -5,8 +5,19 @@ import sympy
 
 from conftest import tier
 from solutions.experiments.models import ColourCNN, ColourUNet
-from solutions.answers.counting import (NC, NF, QUANTITIES, Count, colour_cnn_rows, count_totals,
-                                        doubled_input_ratios, evaluate, slip_variants, total, typical_answer)
+from solutions.answers.counting import (
+    NC,
+    NF,
+    QUANTITIES,
+    Count,
+    colour_cnn_rows,
+    count_totals,
+    doubled_input_ratios,
+    evaluate,
+    slip_variants,
+    total,
+    typical_answer,
+)
 from solutions.answers.torch_counts import measure_rows
 
 
@@ -36,8 +47,7 @@ def test_random_architectures_match_torch_exactly():
 def test_totals_at_defaults():
     t = count_totals(colour_cnn_rows())
     assert evaluate(t["learnable"]) == sum(p.numel() for p in ColourCNN().parameters())
-    assert evaluate(t["bn_buffers"]) == sum(b.numel() for n, b in ColourCNN().named_buffers()
-                                            if "running" in n)
+    assert evaluate(t["bn_buffers"]) == sum(b.numel() for n, b in ColourCNN().named_buffers() if "running" in n)
     assert t["weights"] == 72 * NF**2 + 9 * NF * NC + 9 * NF + 9 * NC**2
     assert t["biases"] == 6 * NF + 2 * NC
 
@@ -54,14 +64,16 @@ def test_doubling_the_input():
     assert ratios["learnable"] == 1 and ratios["weights"] == 1
     assert ratios["connections"] == 4 and ratios["outputs_all_layers"] == 4
     big = measure_rows(ColourCNN(), (1, 64, 64))
-    assert sum(r.connections for r in big) == evaluate(count_totals(colour_cnn_rows(height=64, width=64))["connections"])
+    assert sum(r.connections for r in big) == evaluate(
+        count_totals(colour_cnn_rows(height=64, width=64))["connections"]
+    )
 
 
 def test_typical_answer_formulas_where_right_and_wrong():
     t = count_totals(colour_cnn_rows())
     typ = typical_answer()
-    assert typ["connections"] == t["connections"]              # right
-    assert typ["outputs"] == t["outputs_conv_resample"]         # right, under its convention
+    assert typ["connections"] == t["connections"]  # right
+    assert typ["outputs"] == t["outputs_conv_resample"]  # right, under its convention
     assert typ["weights"] == sympy.expand(t["with_running_stats"] - t["biases"])  # the two slips
 
 
@@ -110,8 +122,7 @@ def test_slip_switches():
     # one input channel: 9·(NF + 2NF + 2NF + NF + NC + NC) = 54NF + 18NC
     assert total(Count(("weights",), one_input_channel=True)) == 54 * NF + 18 * NC
     names = [n for (n,), _ in slip_variants(Count(("outputs",)), 1)]
-    assert names == ["pooling and upsampling outputs left out", "BatchNorm outputs left out",
-                     "ReLU outputs left out"]
+    assert names == ["pooling and upsampling outputs left out", "BatchNorm outputs left out", "ReLU outputs left out"]
     assert slip_variants(Count(("outputs",)), 0) == []
 
 
@@ -135,9 +146,15 @@ def test_sizes_must_be_positive_ints_or_symbols(name, value):
         colour_cnn_rows(**{name: value})
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(bias=1), "bias"), (dict(bn_affine="yes"), "bn_affine"), (dict(one_input_channel=None), "one_input_channel"),
-    (dict(in_channels=True), "in_channels")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(bias=1), "bias"),
+        (dict(bn_affine="yes"), "bn_affine"),
+        (dict(one_input_channel=None), "one_input_channel"),
+        (dict(in_channels=True), "in_channels"),
+    ],
+)
 def test_switches_must_be_bools(kwargs, name):
     with pytest.raises(ValueError, match=name):
         colour_cnn_rows(**kwargs)
@@ -160,18 +177,26 @@ def test_bad_totals_and_evaluate():
         slip_variants(Count(("weights",)), -1)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(kernel=0), "kernel"), (dict(height=-1), "height"), (dict(width=2.5), "width"),
-    (dict(model="rnn"), "model"), (dict(kernel=2, model="unet"), "kernel"),
-    (dict(height=2), "height"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(kernel=0), "kernel"),
+        (dict(height=-1), "height"),
+        (dict(width=2.5), "width"),
+        (dict(model="rnn"), "model"),
+        (dict(kernel=2, model="unet"), "kernel"),
+        (dict(height=2), "height"),
+    ],
+)
 def test_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         colour_cnn_rows(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(kernel=0), "kernel"), (dict(num_filters=-3), "num_filters"), (dict(num_colours=1.5), "num_colours")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [(dict(kernel=0), "kernel"), (dict(num_filters=-3), "num_filters"), (dict(num_colours=1.5), "num_colours")],
+)
 def test_model_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         ColourCNN(**kwargs)

@@ -23,7 +23,11 @@ def test_answer_blocks_put_each_formula_on_its_own_display_line_with_its_values(
     assert "**917,504**, 4 times as many." in text
     assert text.count("The same for a 64×64 input.") == 2 and text.count("4 times as many.") == 2
     assert [line.split("**")[1] for line in text.split("\n\n") if line.startswith("**") and "(" in line] == [
-        "Weights", "Learnable parameters", "Outputs", "Connections"]
+        "Weights",
+        "Learnable parameters",
+        "Outputs",
+        "Connections",
+    ]
 
 
 def test_the_terminal_form_has_no_markup():
@@ -44,5 +48,6 @@ def test_the_box_says_same_only_where_the_64x64_formula_is_the_32x32_one():
 
 def test_doubling_in_words():
     # weights do not depend on the image size; outputs and connections scale with the pixels (×4)
-    assert csc413_1c.doubled_clause() == ("the weights and parameters stay the same, and the outputs "
-                                          "and connections grow 4 times")
+    assert csc413_1c.doubled_clause() == (
+        "the weights and parameters stay the same, and the outputs and connections grow 4 times"
+    )

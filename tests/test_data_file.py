@@ -31,7 +31,7 @@ def test_file_holds_the_horses_as_the_readme_says():
         x_train, x_test = npz["x_train"], npz["x_test"]
     assert x_train.shape == (5000, 32, 32, 3) and x_train.dtype == np.uint8
     assert x_test.shape == (1000, 32, 32, 3) and x_test.dtype == np.uint8
-    for x in (x_train, x_test):   # real images: every channel spans most of the range
+    for x in (x_train, x_test):  # real images: every channel spans most of the range
         assert x.min() < 20 and x.max() > 235
     assert "(5000, 32, 32, 3)" in readme() and "(1000, 32, 32, 3)" in readme()
 

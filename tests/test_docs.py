@@ -7,8 +7,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-DOCS = [README, ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md")),
-        ROOT / "benchmarks" / "mutation" / "README.md"]
+DOCS = [
+    README,
+    ROOT / "CONTRIBUTING.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    ROOT / "benchmarks" / "mutation" / "README.md",
+]
 
 
 def section(text: str, title: str) -> str:
@@ -37,9 +41,19 @@ def test_adding_an_answer_takes_at_most_eight_steps_naming_what_exists():
     from solutions.book import declarations, notebooks
     from solutions.book.pages import all_answers
     from solutions.experiments import registry
+
     assert declarations.PAGES and notebooks.RECIPES and all_answers.BOTTOM_KEYS and registry.RESULTS
-    for name in ("PAGES", "RECIPES", "BOTTOM_KEYS", "RESULTS", "TESTS", "CLAIMS", "values()", "answer_values()",
-                 "show()"):
+    for name in (
+        "PAGES",
+        "RECIPES",
+        "BOTTOM_KEYS",
+        "RESULTS",
+        "TESTS",
+        "CLAIMS",
+        "values()",
+        "answer_values()",
+        "show()",
+    ):
         assert f"`{name}`" in steps or f"{name}`" in steps, name
 
 
@@ -78,9 +92,11 @@ def test_a_run_name_that_is_gone_is_caught():
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_documents_state_what_is_true_now(doc):
     text = doc.read_text(encoding="utf-8")
-    history = re.findall(r"\(was [^)]*\)|\bwas \d|\bstop \d+|slip of mine|scripting slip|not pinned down|"
-                         r"\b(?:measured|trained) (?:on )?20\d\d-\d\d-\d\d|\bno longer\b|\bnow (?:draws|uses)\b",
-                         text)
+    history = re.findall(
+        r"\(was [^)]*\)|\bwas \d|\bstop \d+|slip of mine|scripting slip|not pinned down|"
+        r"\b(?:measured|trained) (?:on )?20\d\d-\d\d-\d\d|\bno longer\b|\bnow (?:draws|uses)\b",
+        text,
+    )
     assert not history, history
 
 

@@ -40,7 +40,7 @@ class Config:
     lr: float = 0.001
 
 
-CODE, DATA = rs.code_hash([]), "d" * 64   # the key get_or_compute(..., modules=[]) reads
+CODE, DATA = rs.code_hash([]), "d" * 64  # the key get_or_compute(..., modules=[]) reads
 
 
 @pytest.fixture
@@ -50,9 +50,15 @@ def root(tmp_path, monkeypatch):
 
 
 def _write(root, value):
-    return rs.write_entry("exp", Config(), CODE, DATA,
-                          rs.Computed({"v": value}, {"v": np.full(3, value, dtype=np.int64)}),
-                          root=root, on_note=lambda line: None)
+    return rs.write_entry(
+        "exp",
+        Config(),
+        CODE,
+        DATA,
+        rs.Computed({"v": value}, {"v": np.full(3, value, dtype=np.int64)}),
+        root=root,
+        on_note=lambda line: None,
+    )
 
 
 def _dead_pid() -> int:
@@ -91,12 +97,22 @@ def _damage(path: Path, how: str) -> None:
         raise AssertionError(how)
 
 
-DAMAGE = ["metadata deleted", "result truncated", "arrays truncated", "result deleted", "emptied",
-          "file for the folder", "folder for metadata", "metadata loops", "digit changed"]
+DAMAGE = [
+    "metadata deleted",
+    "result truncated",
+    "arrays truncated",
+    "result deleted",
+    "emptied",
+    "file for the folder",
+    "folder for metadata",
+    "metadata loops",
+    "digit changed",
+]
 
 
 # ---------------------------------------------------------------------------------------------
 # Loss: the last intact copy of an entry is never deleted, in every ordering of damage and leftover.
+
 
 @pytest.mark.parametrize("final", ["intact", "damaged", "missing", "a file"])
 @pytest.mark.parametrize("old", ["intact", "damaged", "absent"])
@@ -125,15 +141,25 @@ def test_no_ordering_of_damage_and_leftover_loses_the_last_intact_copy(root, fin
         assert report.corrupt and (err.intact_copy is not None) == (old == "intact")
 
     notes, calls = [], []
-    get = lambda: rs.get_or_compute("exp", Config(), [], DATA,   # noqa: E731
-                                    lambda: calls.append(1) or {"v": 9}, root=root,
-                                    command="solutions run exp", on_note=notes.append)
+    get = lambda: rs.get_or_compute(
+        "exp",
+        Config(),
+        [],
+        DATA,  # noqa: E731
+        lambda: calls.append(1) or {"v": 9},
+        root=root,
+        command="solutions run exp",
+        on_note=notes.append,
+    )
     if final in ("damaged", "a file") and old != "intact":
-        with pytest.raises(rs.CorruptEntry, match=r"Nothing was deleted; recompute it with: "
-                                                  r"solutions run exp --recompute"):
+        with pytest.raises(
+            rs.CorruptEntry,
+            match=r"Nothing was deleted; recompute it with: "
+            r"solutions run exp --recompute",
+        ):
             get()
-        assert calls == [] and os.path.lexists(entry.path)          # the damaged entry stays
-        assert aside.exists() == (old != "absent")                   # and so does its copy
+        assert calls == [] and os.path.lexists(entry.path)  # the damaged entry stays
+        assert aside.exists() == (old != "absent")  # and so does its copy
         return
     if final == "missing" and old == "damaged":
         with pytest.raises(rs.CorruptEntry):
@@ -141,7 +167,7 @@ def test_no_ordering_of_damage_and_leftover_loses_the_last_intact_copy(root, fin
         assert calls == [] and aside.exists()
         return
     if final == "missing" and old == "absent":
-        assert get().result == {"v": 9} and calls == [1]             # nothing was there: computed
+        assert get().result == {"v": 9} and calls == [1]  # nothing was there: computed
         return
     # an intact copy existed: it is what the key reads now, nothing computed, the act told
     got = get()
@@ -150,7 +176,7 @@ def test_no_ordering_of_damage_and_leftover_loses_the_last_intact_copy(root, fin
     if final in ("damaged", "a file"):
         assert any(n.startswith(f"restored {entry.path}") and "not deleted" in n for n in notes), notes
         kept = list(parent.glob(f"{rs.DAMAGED_PREFIX}*"))
-        assert len(kept) == 1                                        # the damaged one, set aside
+        assert len(kept) == 1  # the damaged one, set aside
     if final == "missing" and old == "intact":
         assert any(n.startswith(f"restored {entry.path}") for n in notes), notes
     assert intact_before >= 1
@@ -169,8 +195,9 @@ def test_the_issues_case_run_restores_the_copy_and_says_so(tmp_path):
     (cnn / "metadata.json").unlink()
     status = _cli("status", env=env)
     assert status.returncode == 1
-    assert (f"damaged: cnn (metadata.json is missing; an intact copy of it is in {copy})  ->  "
-            "solutions run cnn\n") in status.stdout
+    assert (
+        f"damaged: cnn (metadata.json is missing; an intact copy of it is in {copy})  ->  solutions run cnn\n"
+    ) in status.stdout
     show = _cli("show", "csc413-1b", env=env)
     assert show.returncode == 2 and "Restore it with: solutions run cnn" in show.stderr
     run = _cli("run", "cnn", "--quiet", env=env)
@@ -212,6 +239,7 @@ def test_of_two_old_copies_the_intact_one_is_restored(root):
 # ---------------------------------------------------------------------------------------------
 # Every kind of damage is that entry's damage; status names the command that works and goes on.
 
+
 @pytest.mark.parametrize("how", DAMAGE)
 def test_every_kind_of_damage_is_reported_as_the_entrys(root, how):
     entry = _write(root, 7)
@@ -221,10 +249,9 @@ def test_every_kind_of_damage_is_reported_as_the_entrys(root, how):
         rs.read_entry("exp", entry.key, root)
     assert str(err.value).startswith(str(entry.path)) and err.value.intact_copy is None
     assert "\n" not in str(err.value)
-    report = rs.stale_entries([("exp", entry.key), ("exp", other.key)], root)   # goes on
+    report = rs.stale_entries([("exp", entry.key), ("exp", other.key)], root)  # goes on
     assert report.corrupt == (("exp", entry.key),) and report.missing == ()
-    assert rs.fix_command("solutions run x", report.damage[("exp", entry.key)]) == \
-        "solutions run x --recompute"
+    assert rs.fix_command("solutions run x", report.damage[("exp", entry.key)]) == "solutions run x --recompute"
 
 
 def test_an_unreadable_file_is_damage_too(root, monkeypatch):
@@ -235,19 +262,20 @@ def test_an_unreadable_file_is_damage_too(root, monkeypatch):
         if name == "arrays.npz":
             raise PermissionError(13, "Permission denied")
         return real(dir_fd, name)
+
     monkeypatch.setattr(rs, "_read_at", denied)
     with pytest.raises(rs.CorruptEntry, match="arrays.npz cannot be read \\(permission denied\\)"):
         rs.read_entry("exp", entry.key, root)
 
 
-@pytest.mark.parametrize("edit", ["nan in metadata", "result not an object", "pickled arrays",
-                                  "another key's entry"])
+@pytest.mark.parametrize("edit", ["nan in metadata", "result not an object", "pickled arrays", "another key's entry"])
 def test_sealed_but_wrong_entries_are_damage_not_crashes(root, edit):
     entry = _write(root, 7)
     meta = json.loads((entry.path / "metadata.json").read_text())
     if edit == "nan in metadata":
         (entry.path / "metadata.json").write_text(
-            (entry.path / "metadata.json").read_text().replace('"wall_time_s": null', '"wall_time_s": NaN'))
+            (entry.path / "metadata.json").read_text().replace('"wall_time_s": null', '"wall_time_s": NaN')
+        )
     else:
         if edit == "result not an object":
             (entry.path / "result.json").write_text("[1, 2]")
@@ -262,11 +290,17 @@ def test_sealed_but_wrong_entries_are_damage_not_crashes(root, edit):
         rs.read_entry("exp", entry.key, root)
 
 
-DAMAGED_CNN = ["result truncated", "arrays truncated", "metadata deleted", "emptied", "file for the folder",
-               "folder for metadata"]
+DAMAGED_CNN = [
+    "result truncated",
+    "arrays truncated",
+    "metadata deleted",
+    "emptied",
+    "file for the folder",
+    "folder for metadata",
+]
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 @pytest.mark.parametrize("how", DAMAGED_CNN)
 def test_status_names_recompute_for_a_damaged_cnn_and_goes_on(main, tmp_path, how):
     results = tmp_path / "results"
@@ -277,7 +311,7 @@ def test_status_names_recompute_for_a_damaged_cnn_and_goes_on(main, tmp_path, ho
     damaged = [ln for ln in status.stdout.splitlines() if ln.startswith("damaged:")]
     assert len(damaged) == 1 and damaged[0].startswith("damaged: cnn (")
     assert damaged[0].endswith("->  solutions run cnn --recompute"), damaged
-    assert "missing:" not in status.stdout   # every other entry was read, and is there
+    assert "missing:" not in status.stdout  # every other entry was read, and is there
 
 
 @pytest.mark.slow
@@ -300,8 +334,8 @@ def test_status_and_show_name_recompute_for_a_damaged_cnn(tmp_path, how):
 # ---------------------------------------------------------------------------------------------
 # Entries are readable as the umask allows (as git and cp would leave them).
 
-@pytest.mark.parametrize("umask, folder, file", [(0o022, 0o755, 0o644), (0o077, 0o700, 0o600),
-                                                 (0o002, 0o775, 0o664)])
+
+@pytest.mark.parametrize("umask, folder, file", [(0o022, 0o755, 0o644), (0o077, 0o700, 0o600), (0o002, 0o775, 0o664)])
 def test_entries_are_as_readable_as_the_umask_allows(root, umask, folder, file):
     previous = os.umask(umask)
     try:
@@ -315,6 +349,7 @@ def test_entries_are_as_readable_as_the_umask_allows(root, umask, folder, file):
 # ---------------------------------------------------------------------------------------------
 # The checker: no hang, no wrong verdict.
 
+
 def _quick(ident, text):
     start = time.monotonic()
     try:
@@ -323,44 +358,53 @@ def _quick(ident, text):
         assert time.monotonic() - start < checker.ALGEBRA_SECONDS + 1, text
 
 
-@pytest.mark.parametrize("ident, text, refusal", [
-    ("csc413-3d-memory-last", "log(" * 59 + "n" + ")" * 59, "too deeply nested"),
-    ("csc413-3d-memory-last", "log(" * 20 + "n" + ")" * 20, "too deeply nested"),
-    ("csc413-1c-parameters-doubled", "(NF+NC+1)^12" * 24, "degree above"),
-    ("csc413-1c-parameters-doubled", "(NF+NC+1)^12" * 2, "degree above"),
-    ("csc413-3d-memory-full", "O(" * 99 + "n" + ")" * 99, "too deeply nested"),
-])
+@pytest.mark.parametrize(
+    "ident, text, refusal",
+    [
+        ("csc413-3d-memory-last", "log(" * 59 + "n" + ")" * 59, "too deeply nested"),
+        ("csc413-3d-memory-last", "log(" * 20 + "n" + ")" * 20, "too deeply nested"),
+        ("csc413-1c-parameters-doubled", "(NF+NC+1)^12" * 24, "degree above"),
+        ("csc413-1c-parameters-doubled", "(NF+NC+1)^12" * 2, "degree above"),
+        ("csc413-3d-memory-full", "O(" * 99 + "n" + ")" * 99, "too deeply nested"),
+    ],
+)
 def test_inputs_that_hung_the_checker_are_refused_at_once(ident, text, refusal):
     with pytest.raises(ExpressionError, match=refusal):
         _quick(ident, text)
 
 
-@pytest.mark.parametrize("ident, text", [
-    ("csc413-1c-weights", "72NF^2 + 9NF*NC + 9NC² + 9NF + (NF^2-1)/(NF+1) - NF + 1"),
-    ("csc413-1c-weights", "(72NF^3 + 72NF^2 + 9NF^2 NC + 9NF NC + 9NC^2 NF + 9NC^2 + 9NF^2 + 9NF)/(NF + 1)"),
-    ("csc413-3d-memory-full", "O(O(n))"),
-    ("csc413-3d-memory-full", "O(O(O(O(n))))"),
-    ("csc413-3d-memory-full", "O(3n + 7)"),
-    ("cs5242-q3-parameters", "150 208"),
-    ("cs5242-q3-parameters", "150\u202f208"),
-])
+@pytest.mark.parametrize(
+    "ident, text",
+    [
+        ("csc413-1c-weights", "72NF^2 + 9NF*NC + 9NC² + 9NF + (NF^2-1)/(NF+1) - NF + 1"),
+        ("csc413-1c-weights", "(72NF^3 + 72NF^2 + 9NF^2 NC + 9NF NC + 9NC^2 NF + 9NC^2 + 9NF^2 + 9NF)/(NF + 1)"),
+        ("csc413-3d-memory-full", "O(O(n))"),
+        ("csc413-3d-memory-full", "O(O(O(O(n))))"),
+        ("csc413-3d-memory-full", "O(3n + 7)"),
+        ("cs5242-q3-parameters", "150 208"),
+        ("cs5242-q3-parameters", "150\u202f208"),
+    ],
+)
 def test_right_answers_once_judged_wrong_are_correct(ident, text):
     verdict = _quick(ident, text)
     assert verdict.correct, verdict.message
 
 
-@pytest.mark.parametrize("ident, text, says", [
-    ("csc413-3d-memory-full", "O(-n)", "positive for large n"),
-    ("csc413-3d-memory-full", "O(n - n^2)", "positive for large n"),
-    ("csc413-3d-memory-full", "O(log(n-n))", "no value"),
-    ("csc413-3d-memory-full", "O(0)", "positive argument"),
-    ("csc413-1c-weights", "NF/(NF-32)", "no value at NF=32, NC=24"),
-    ("csc413-1c-weights", "NC/(NF-32) + NF/(NC-24)", "no value at NF=32, NC=24"),
-    ("cs5242-q2-output-size-c", "h/(h-32), w, c2", "no value at h=32"),
-    ("cs5242-q3-parameters", "150,208", "without commas"),
-    ("cs5242-q3-parameters", "150 20", "follows another factor without an operator"),
-    ("csc413-1c-weights", "NF 2", "follows another factor without an operator"),
-])
+@pytest.mark.parametrize(
+    "ident, text, says",
+    [
+        ("csc413-3d-memory-full", "O(-n)", "positive for large n"),
+        ("csc413-3d-memory-full", "O(n - n^2)", "positive for large n"),
+        ("csc413-3d-memory-full", "O(log(n-n))", "no value"),
+        ("csc413-3d-memory-full", "O(0)", "positive argument"),
+        ("csc413-1c-weights", "NF/(NF-32)", "no value at NF=32, NC=24"),
+        ("csc413-1c-weights", "NC/(NF-32) + NF/(NC-24)", "no value at NF=32, NC=24"),
+        ("cs5242-q2-output-size-c", "h/(h-32), w, c2", "no value at h=32"),
+        ("cs5242-q3-parameters", "150,208", "without commas"),
+        ("cs5242-q3-parameters", "150 20", "follows another factor without an operator"),
+        ("csc413-1c-weights", "NF 2", "follows another factor without an operator"),
+    ],
+)
 def test_meaningless_answers_are_refused_clearly_not_judged(ident, text, says):
     with pytest.raises(ExpressionError, match=says.replace("(", r"\(")) as err:
         _quick(ident, text)
@@ -373,10 +417,14 @@ def test_a_space_in_a_number_is_never_a_product():
     assert verdict.correct and "31,200" not in verdict.message and "31200" not in verdict.message
 
 
-@pytest.mark.parametrize("ident, text, grows", [
-    ("csc413-3d-memory-full", "O(log(n))", "slower"), ("csc413-3d-memory-full", "O(1/n)", "slower"),
-    ("csc413-3d-memory-full", "O(n^2 + O(n))", "faster"),
-])
+@pytest.mark.parametrize(
+    "ident, text, grows",
+    [
+        ("csc413-3d-memory-full", "O(log(n))", "slower"),
+        ("csc413-3d-memory-full", "O(1/n)", "slower"),
+        ("csc413-3d-memory-full", "O(n^2 + O(n))", "faster"),
+    ],
+)
 def test_orders_are_normalised_before_they_are_compared(ident, text, grows):
     verdict = _quick(ident, text)
     assert not verdict.correct and f"grows {grows}" in verdict.message and "zoo" not in verdict.message
@@ -384,6 +432,7 @@ def test_orders_are_normalised_before_they_are_compared(ident, text, grows):
 
 # ---------------------------------------------------------------------------------------------
 # The book: it never builds over a missing or damaged result, and says so in one message.
+
 
 class _Env:
     def __init__(self, docnames):
@@ -402,6 +451,7 @@ class _App:
         class Config:
             solutions_tracked_packages = ["solutions"]
             nb_execution_cache_path = str(cache / ".jupyter_cache")
+
         self.config = Config()
 
 
@@ -411,9 +461,8 @@ def _outdated(tmp_path, docnames):
     return cache_guard.mark_stale_pages(app, env, set(), set(), set()), app
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
-def test_a_changed_or_damaged_result_re_executes_its_page_and_stops_the_build(tmp_path, monkeypatch,
-                                                                                 capsys):
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
+def test_a_changed_or_damaged_result_re_executes_its_page_and_stops_the_build(tmp_path, monkeypatch, capsys):
     results = tmp_path / "results"
     shutil.copytree(rs.DEFAULT_ROOT, results)
     monkeypatch.setenv(rs.ENV_RESULTS, str(results))
@@ -424,7 +473,7 @@ def test_a_changed_or_damaged_result_re_executes_its_page_and_stops_the_build(tm
     _, app = _outdated(tmp_path, [q3, everything])
     # what a clean build records (record_built_pages without its Sphinx logging)
     cache_guard._save(cache_guard.execution_cache_dir(app) / cache_guard.RECORD_NAME, app.solutions_pending)
-    assert _outdated(tmp_path, [q3, everything])[0] == []      # recorded: both served from the cache
+    assert _outdated(tmp_path, [q3, everything])[0] == []  # recorded: both served from the cache
     entry = rs.entry_path(results, "q3-peak", registry.key("q3-peak"))
     # a result recomputed (another, sound entry): both pages that read it execute again
     meta = json.loads((entry / "metadata.json").read_text())
@@ -440,14 +489,15 @@ def test_a_changed_or_damaged_result_re_executes_its_page_and_stops_the_build(tm
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.strip().splitlines()[-1] == (
         f"  q3-peak: damaged ({entry}: result.json does not match its sha256 in metadata.json). "
-        "Recompute it with: solutions run q3-peak --recompute")
+        "Recompute it with: solutions run q3-peak --recompute"
+    )
     # missing: the command computes it
     shutil.rmtree(entry)
     with pytest.raises(SystemExit):
         _outdated(tmp_path, [q3])
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        "  q3-peak: not computed for the current code, config and data. Compute it with: "
-        "solutions run q3-peak")
+        "  q3-peak: not computed for the current code, config and data. Compute it with: solutions run q3-peak"
+    )
     # asked for: the exception itself, traceback and all
     monkeypatch.setenv(cache_guard.ENV_DEBUG, "1")
     with pytest.raises(cache_guard.StoredResultsUnavailable, match="solutions run q3-peak"):
@@ -489,8 +539,9 @@ def test_every_page_reads_only_the_results_its_declaration_names():
     for page in PAGES:
         if not page.module:
             continue
-        out = subprocess.run([sys.executable, "-c", READS, page.docname], capture_output=True,
-                             text=True, env=ENV, timeout=600)
+        out = subprocess.run(
+            [sys.executable, "-c", READS, page.docname], capture_output=True, text=True, env=ENV, timeout=600
+        )
         assert out.returncode == 0, out.stderr[-2000:]
         read = set(out.stdout.split())
         assert read <= set(reads[page.docname][0]), (page.docname, sorted(read - set(reads[page.docname][0])))
@@ -507,9 +558,13 @@ def test_make_book_over_a_missing_or_damaged_result_ends_with_one_clear_failure(
     else:
         (entry / "result.json").write_text((entry / "result.json").read_text().replace("3", "4", 1))
     jb = Path(sys.executable).parent / "jupyter-book"
-    out = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(tmp_path / "out"),
-                          "-W", "-n", "--keep-going"], capture_output=True, text=True, timeout=600,
-                         env={**ENV, rs.ENV_RESULTS: str(results)})
+    out = subprocess.run(
+        [str(jb), "build", str(ROOT), "--path-output", str(tmp_path / "out"), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**ENV, rs.ENV_RESULTS: str(results)},
+    )
     assert out.returncode == 2
     assert "Traceback" not in out.stdout + out.stderr and "Exception occurred" not in out.stderr
     last = out.stderr.strip().splitlines()[-1]
@@ -521,12 +576,14 @@ def test_make_book_over_a_missing_or_damaged_result_ends_with_one_clear_failure(
 # ---------------------------------------------------------------------------------------------
 # The command line: no traceback for any argument or environment; internal errors apart.
 
+
 def _cli(*argv, env=None, shell_tail=""):
     if shell_tail:
         cmd = " ".join([f"'{sys.executable}'", "-m", "solutions", *(f"'{a}'" for a in argv), shell_tail])
         return subprocess.run(cmd, shell=True, capture_output=True, text=True, env=env or ENV, timeout=600)
-    return subprocess.run([sys.executable, "-m", "solutions", *argv], capture_output=True, text=True,
-                          env=env or ENV, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "solutions", *argv], capture_output=True, text=True, env=env or ENV, timeout=600
+    )
 
 
 def _one_line(out, needle, status=2):
@@ -556,24 +613,28 @@ def main(capsys, monkeypatch):
         status = cli.main(list(argv))
         out = capsys.readouterr()
         return _Ran(status, out.out, out.err)
+
     yield run
     for cached in caches:
         cached.cache_clear()
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["run", "palette", "--jobs", "99999999999999999999"], "--jobs: must be from 1 to 256"),
-    (["run", "palette", "--jobs", "2147483647"], "--jobs: must be from 1 to 256"),
-    (["run", "palette", "--jobs", "0"], "--jobs: must be from 1 to 256"),
-    (["run", "palette", "--jobs", "-3"], "--jobs: must be from 1 to 256"),
-    (["run", "palette", "--jobs", "1.5"], "--jobs: must be a whole number"),
-    (["run", ""], "unknown result name"),
-    (["show", ""], "unknown answer id ''"),
-    (["check", "csc413-1c-weights ", "NF"], "unknown check id"),
-    (["check", "csc413-1c-weights", "NF\x07"], "unexpected character"),
-    (["check", "csc413-1c-weights", "NF" * 200], "longer than"),
-    (["run", "palette", "--device", ""], "device must be"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["run", "palette", "--jobs", "99999999999999999999"], "--jobs: must be from 1 to 256"),
+        (["run", "palette", "--jobs", "2147483647"], "--jobs: must be from 1 to 256"),
+        (["run", "palette", "--jobs", "0"], "--jobs: must be from 1 to 256"),
+        (["run", "palette", "--jobs", "-3"], "--jobs: must be from 1 to 256"),
+        (["run", "palette", "--jobs", "1.5"], "--jobs: must be a whole number"),
+        (["run", ""], "unknown result name"),
+        (["show", ""], "unknown answer id ''"),
+        (["check", "csc413-1c-weights ", "NF"], "unknown check id"),
+        (["check", "csc413-1c-weights", "NF\x07"], "unexpected character"),
+        (["check", "csc413-1c-weights", "NF" * 200], "longer than"),
+        (["run", "palette", "--device", ""], "device must be"),
+    ],
+)
 def test_no_argument_gives_a_traceback(main, argv, needle):
     _one_line(main(*argv), needle)
 
@@ -583,9 +644,14 @@ def test_no_argument_gives_a_traceback_as_a_command():
     _one_line(_cli("run", "palette", "--jobs", "99999999999999999999"), "--jobs: must be from 1 to 256")
 
 
-@pytest.mark.parametrize("argv", [["list"], pytest.param(["check", "csc413-1c-weights", "NF"],
-                                                         marks=pytest.mark.slow),
-                                  pytest.param(["status"], marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        pytest.param(["check", "csc413-1c-weights", "NF"], marks=pytest.mark.slow),
+        pytest.param(["status"], marks=pytest.mark.slow),
+    ],
+)
 def test_a_closed_stdout_is_one_line(argv):
     _one_line(_cli(*argv, shell_tail=">&-"), "standard output is closed")
 
@@ -615,23 +681,25 @@ HORSES = np.random.default_rng(0).integers(0, 256, (4, 32, 32, 3), dtype=np.uint
 EMPTY = np.zeros((0, 32, 32, 3), np.uint8)
 
 
-@pytest.mark.parametrize("x_train, x_test, array", [(HORSES, EMPTY, "x_test"), (EMPTY, HORSES, "x_train"),
-                                                    (EMPTY, EMPTY, "x_train")])
+@pytest.mark.parametrize(
+    "x_train, x_test, array", [(HORSES, EMPTY, "x_test"), (EMPTY, HORSES, "x_train"), (EMPTY, EMPTY, "x_train")]
+)
 @pytest.mark.parametrize("argv", [["status"], ["run", "palette"], ["run", "cnn", "--jobs", "2"]])
-def test_an_empty_array_in_the_data_file_is_named_in_one_line(main, tmp_path, x_train, x_test, array,
-                                                               argv):
+def test_an_empty_array_in_the_data_file_is_named_in_one_line(main, tmp_path, x_train, x_test, array, argv):
     source = _npz(tmp_path / "horses.npz", x_train, x_test)
     env = {horses_data.ENV_SOURCE: str(source), rs.ENV_RESULTS: str(tmp_path / "results")}
     _one_line(main(*argv, env=env), f"{array} is empty (shape (0, 32, 32, 3)) in {source}")
 
 
-@pytest.mark.parametrize("make, needle", [
-    (lambda p: _npz(p, np.zeros((4, 32, 32, 3), np.uint8), HORSES), "x_train holds 1 distinct colour"),
-    (lambda p: np.save(p.with_suffix(".npy"), HORSES) or p.with_suffix(".npy").rename(p) or p,
-     "holds one array"),
-    (lambda p: _npz(p, HORSES.astype(np.float32), HORSES), "x_train must be uint8"),
-    (lambda p: p.mkdir() or p, "no such file"),
-])
+@pytest.mark.parametrize(
+    "make, needle",
+    [
+        (lambda p: _npz(p, np.zeros((4, 32, 32, 3), np.uint8), HORSES), "x_train holds 1 distinct colour"),
+        (lambda p: np.save(p.with_suffix(".npy"), HORSES) or p.with_suffix(".npy").rename(p) or p, "holds one array"),
+        (lambda p: _npz(p, HORSES.astype(np.float32), HORSES), "x_train must be uint8"),
+        (lambda p: p.mkdir() or p, "no such file"),
+    ],
+)
 def test_a_degenerate_data_file_is_one_line(main, tmp_path, make, needle):
     source = make(tmp_path / "horses.npz")
     env = {horses_data.ENV_SOURCE: str(source), rs.ENV_RESULTS: str(tmp_path / "results")}
@@ -640,7 +708,8 @@ def test_a_degenerate_data_file_is_one_line(main, tmp_path, make, needle):
 
 def test_an_internal_error_says_so_and_shows_its_traceback_when_asked(monkeypatch, capsys):
     def broken(args):
-        return {}["no such key"]   # a bug of ours, not the user's
+        return {}["no such key"]  # a bug of ours, not the user's
+
     monkeypatch.setattr(cli, "_list", broken)
     monkeypatch.delenv(cli.ENV_DEBUG, raising=False)
     assert cli.main(["list"]) == cli.INTERNAL_ERROR
@@ -672,7 +741,8 @@ def test_the_command_line_names_check_in_its_description():
 # ---------------------------------------------------------------------------------------------
 # More cases of our own.
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 def test_an_experiment_folder_replaced_by_a_file_is_damage_of_its_entries(main, tmp_path):
     results = tmp_path / "results"
     shutil.copytree(rs.DEFAULT_ROOT, results)
@@ -680,8 +750,9 @@ def test_an_experiment_folder_replaced_by_a_file_is_damage_of_its_entries(main, 
     (results / "q3-peak").write_text("")
     status = main("status", env={rs.ENV_RESULTS: str(results)})
     assert status.returncode == 1 and status.stderr == ""
-    assert (f"damaged: q3-peak (is a file, not the folder of 'q3-peak' entries)  ->  "
-            "solutions run q3-peak --recompute") in status.stdout
+    assert (
+        f"damaged: q3-peak (is a file, not the folder of 'q3-peak' entries)  ->  solutions run q3-peak --recompute"
+    ) in status.stdout
 
 
 def test_an_offline_download_names_the_url_and_the_way_out(tmp_path, monkeypatch):
@@ -690,16 +761,20 @@ def test_an_offline_download_names_the_url_and_the_way_out(tmp_path, monkeypatch
 
     def offline(url, timeout):
         raise urllib.error.URLError("Name or service not known")
+
     monkeypatch.setattr(urllib.request, "urlopen", offline)
-    with pytest.raises(ConnectionError, match=rf"cannot download {horses_data.CIFAR_URL} .*set "
-                                              f"{horses_data.ENV_SOURCE} to a local"):
+    with pytest.raises(
+        ConnectionError,
+        match=rf"cannot download {horses_data.CIFAR_URL} .*set "
+        f"{horses_data.ENV_SOURCE} to a local",
+    ):
         horses_data.download_archive(tmp_path, progress=None)
-    assert list(tmp_path.iterdir()) == []          # the partial download is gone
+    assert list(tmp_path.iterdir()) == []  # the partial download is gone
 
 
 def test_an_expression_read_as_an_option_gets_the_way_to_write_it(main):
     _one_line(main("check", "csc413-1c-weights", "-NF"), "goes after --: solutions check ID -- -NF")
-    assert main("check", "csc413-1c-weights", "--", "-NF").returncode == 1   # judged, not refused
+    assert main("check", "csc413-1c-weights", "--", "-NF").returncode == 1  # judged, not refused
 
 
 def test_a_torch_check_too_big_to_build_is_refused():
@@ -717,6 +792,7 @@ def test_the_build_stops_in_one_message_when_the_data_cannot_be_loaded(tmp_path,
     try:
         with pytest.raises(SystemExit) as stop:
             from solutions.book.declarations import ANSWERS
+
             _outdated(tmp_path, [ANSWERS["csc413-1b"].docname])
     finally:
         registry.horses.cache_clear()
@@ -742,8 +818,9 @@ def test_writers_settling_the_same_leftovers_at_once_lose_nothing(root):
             start.wait()
             try:
                 rs.clean_leftovers(root)
-            except Exception as err:   # noqa: BLE001 — none may escape
+            except Exception as err:  # noqa: BLE001 — none may escape
                 errors.append(err)
+
         threads = [threading.Thread(target=settle) for _ in range(4)]
         for t in threads:
             t.start()
@@ -751,4 +828,4 @@ def test_writers_settling_the_same_leftovers_at_once_lose_nothing(root):
             t.join()
         assert errors == [] and rs.read_entry("exp", entry.key, root).result == {"v": 7}, trial
         assert not list(entry.path.parent.glob(f"{rs.OLD_PREFIX}*"))
-        assert len(list(entry.path.parent.glob(f"{rs.DAMAGED_PREFIX}*"))) == trial + 1   # each damaged one kept
+        assert len(list(entry.path.parent.glob(f"{rs.DAMAGED_PREFIX}*"))) == trial + 1  # each damaged one kept

@@ -4,8 +4,18 @@ import dataclasses
 
 import pytest
 
-from solutions.answers.finetune_cost import (CLAIMED_SIDE_EXPONENT, COMPONENTS, MODES, build, depth_sweep, fit_slope,
-                                     growth_per_doubling, measure, resolution_sweep, slopes)
+from solutions.answers.finetune_cost import (
+    CLAIMED_SIDE_EXPONENT,
+    COMPONENTS,
+    MODES,
+    build,
+    depth_sweep,
+    fit_slope,
+    growth_per_doubling,
+    measure,
+    resolution_sweep,
+    slopes,
+)
 from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
 
 F = 4  # bytes per float32
@@ -26,7 +36,7 @@ def test_mlp_full_by_hand():
     assert c.parameters == c.gradients == c.momentum_state == F * 35
     assert c.head_parameters == F * 15
     assert c.sgd_state == 0
-    assert c.adam_state == F * (2 * 35 + 4)      # two moments + a one-float step per tensor (4)
+    assert c.adam_state == F * (2 * 35 + 4)  # two moments + a one-float step per tensor (4)
     # saved: the input (2×4) for the first weight's gradient; the ReLU output (2×4), kept once
     # although both ReLU and the head save it
     assert c.saved_activations == F * (2 * 4 + 2 * 4)
@@ -40,12 +50,12 @@ def test_mlp_full_by_hand():
 @pytest.mark.parametrize("mode", ["last_requires_grad", "last_no_grad"])
 def test_mlp_last_layer_by_hand(mode):
     c = measure("mlp", mode, **MLP)
-    assert c.parameters == F * 35                # the frozen weights are still held
+    assert c.parameters == F * 35  # the frozen weights are still held
     assert c.gradients == c.momentum_state == c.head_parameters == F * 15
     assert c.adam_state == F * (2 * 15 + 2)
-    assert c.saved_activations == F * 2 * 4      # only the head's input
+    assert c.saved_activations == F * 2 * 4  # only the head's input
     assert c.forward_flops == linear_flops(2, 4, 4) + linear_flops(2, 4, 3)
-    assert c.backward_flops == linear_flops(2, 4, 3)   # head weight gradient only
+    assert c.backward_flops == linear_flops(2, 4, 3)  # head weight gradient only
 
 
 def test_deeper_mlp_backward_is_twice_forward_but_the_first_layer():
@@ -67,7 +77,7 @@ def test_conv_by_hand():
     assert full.parameters == last.parameters == F * (38 + 9)
     assert (full.forward_flops, full.backward_flops) == (conv + head, conv + 2 * head)
     assert (last.forward_flops, last.backward_flops) == (conv + head, head)
-    assert full.saved_activations == F * 2 * (2 * 16)   # input and ReLU output
+    assert full.saved_activations == F * 2 * (2 * 16)  # input and ReLU output
     assert last.saved_activations == F * 2 * 16
     assert last.gradients == F * 9
 
@@ -89,6 +99,7 @@ def test_no_grad_adds_nothing_for_a_frozen_prefix():
 
 # ------------------------------------------------------------ scaling
 
+
 def by(found, mode, component):
     return next(s.slope for s in found if s.mode == mode and s.component == component)
 
@@ -99,10 +110,9 @@ def test_depth_slopes(arch):
     for mode in MODES:
         assert by(found, mode, "parameters") == pytest.approx(1, abs=0.05)  # every mode: O(n)
         assert by(found, mode, "forward_flops") == pytest.approx(1, abs=0.05)
-        assert by(found, mode, "sgd_state") is None                          # always 0 bytes
+        assert by(found, mode, "sgd_state") is None  # always 0 bytes
         assert by(found, mode, "head_parameters") == 0.0
-    for comp in ("gradients", "momentum_state", "adam_state", "saved_activations",
-                 "backward_flops"):
+    for comp in ("gradients", "momentum_state", "adam_state", "saved_activations", "backward_flops"):
         assert by(found, "full", comp) == pytest.approx(1, abs=0.06)
         assert by(found, "last_requires_grad", comp) == by(found, "last_no_grad", comp) == 0.0
 
@@ -111,11 +121,10 @@ def test_resolution_doubling():
     rows = resolution_sweep("conv", n=2, factors=(1, 2), base=4, width=2)
     for mode in MODES:
         small, big = [r for r in rows if r.mode == mode]
-        assert big.parameters == small.parameters                 # fully convolutional
+        assert big.parameters == small.parameters  # fully convolutional
         assert big.saved_activations == 4 * small.saved_activations
         assert big.forward_flops == 4 * small.forward_flops
-    flat = slopes(resolution_sweep("conv_flatten", n=1, factors=(1, 2, 4), base=4, width=2),
-                  x="resolution")
+    flat = slopes(resolution_sweep("conv_flatten", n=1, factors=(1, 2, 4), base=4, width=2), x="resolution")
     assert growth_per_doubling(by(flat, "full", "head_parameters")) == pytest.approx(4, abs=0.1)
     assert growth_per_doubling(by(flat, "full", "saved_activations")) == 4.0
 
@@ -123,7 +132,10 @@ def test_resolution_doubling():
 def test_measured_side_slopes_match_the_claimed_3e_exponents():
     """3(e)'s table, CLAIMED_SIDE_EXPONENT, against the measured growth when the side doubles."""
     assert {k: v for k, v in CLAIMED_SIDE_EXPONENT.items() if v} == {
-        "saved_activations": 2, "forward_flops": 2, "backward_flops": 2}   # r² positions each
+        "saved_activations": 2,
+        "forward_flops": 2,
+        "backward_flops": 2,
+    }  # r² positions each
     found = slopes(resolution_sweep("conv", n=2, factors=(1, 2, 4), base=4, width=2), x="resolution")
     for mode in MODES:
         for comp, exponent in CLAIMED_SIDE_EXPONENT.items():
@@ -131,17 +143,23 @@ def test_measured_side_slopes_match_the_claimed_3e_exponents():
             if exponent is None:
                 assert growth is None, (mode, comp)
             else:
-                assert growth == pytest.approx(2 ** exponent, abs=0.05), (mode, comp)
+                assert growth == pytest.approx(2**exponent, abs=0.05), (mode, comp)
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 def test_the_stored_sweeps_record_reads_back_whole():
     # a tiny config measured, stored as JSON, and read back equal to the measurement
     import json
 
     from solutions.answers.finetune_cost import SweepsConfig, sweeps, sweeps_from_record
-    config = SweepsConfig(depth_archs=("mlp",), resolution_archs=("conv",), resolution_n=1,
-                          bert_modes=("last_no_grad",), bert_batches=(1,))
+
+    config = SweepsConfig(
+        depth_archs=("mlp",),
+        resolution_archs=("conv",),
+        resolution_n=1,
+        bert_modes=("last_no_grad",),
+        bert_batches=(1,),
+    )
     record = json.loads(json.dumps(sweeps(config)))
     back = sweeps_from_record(record)
     assert back.depth == tuple(depth_sweep("mlp"))
@@ -153,13 +171,20 @@ def test_the_stored_sweeps_record_reads_back_whole():
         sweeps_from_record({"depth": []})
 
 
-@pytest.mark.parametrize("kwargs, says", [
-    (dict(depth_archs=()), "depth_archs"), (dict(resolution_archs=("rnn",)), "resolution_archs"),
-    (dict(resolution_n=0), "resolution_n"), (dict(bert_modes=("frozen",)), "bert_modes"),
-    (dict(bert_batches=()), "bert_batches"), (dict(bert_batches=(0,)), "bert_batches"),
-])
+@pytest.mark.parametrize(
+    "kwargs, says",
+    [
+        (dict(depth_archs=()), "depth_archs"),
+        (dict(resolution_archs=("rnn",)), "resolution_archs"),
+        (dict(resolution_n=0), "resolution_n"),
+        (dict(bert_modes=("frozen",)), "bert_modes"),
+        (dict(bert_batches=()), "bert_batches"),
+        (dict(bert_batches=(0,)), "bert_batches"),
+    ],
+)
 def test_sweeps_config_is_checked(kwargs, says):
     from solutions.answers.finetune_cost import SweepsConfig
+
     with pytest.raises(ValueError, match=says):
         SweepsConfig(**kwargs)
 
@@ -189,11 +214,21 @@ def test_components_are_cost_fields():
 
 # ------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(n=0), "n"), (dict(n=2.0), "n"), (dict(n=True), "n"), (dict(width=0), "width"),
-    (dict(resolution=0), "resolution"), (dict(mode="frozen"), "mode"), (dict(arch="rnn"), "arch"),
-    (dict(batch=0), "batch"), (dict(classes=-1), "classes"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(n=0), "n"),
+        (dict(n=2.0), "n"),
+        (dict(n=True), "n"),
+        (dict(width=0), "width"),
+        (dict(resolution=0), "resolution"),
+        (dict(mode="frozen"), "mode"),
+        (dict(arch="rnn"), "arch"),
+        (dict(batch=0), "batch"),
+        (dict(classes=-1), "classes"),
+    ],
+)
 def test_bad_input_names_the_parameter(kwargs, name):
     args = dict(arch="mlp", mode="full", n=1) | kwargs
     with pytest.raises(ValueError, match=rf"^{name} must"):
@@ -215,8 +250,10 @@ def test_bad_sweep_input():
 
 # ------------------------------------------------------------ BERT-base, by hand
 
+
 def test_bert_base_parameters_by_hand():
     from solutions.answers.finetune_cost import bert_parameters
+
     counts = bert_parameters()
     # embeddings: 30,522·768 + 512·768 + 2·768 + LayerNorm 2·768 = 23,440,896 + 393,216 + 1,536
     # + 1,536 = 23,837,184
@@ -232,11 +269,12 @@ def test_bert_base_parameters_by_hand():
 
 def test_bert_last_layer_bill_by_hand():
     from solutions.answers.finetune_cost import bert_bill
+
     bill = bert_bill("last_no_grad", 32)
     assert bill.frozen_weights == 4 * 109482240 == 437928960
     assert bill.trained_weights == bill.gradients == 4 * 1538 == 6152
-    assert bill.adam_state == 4 * (2 * 1538 + 2) == 12312     # two moments + a step per tensor
-    assert bill.saved_activations == 32 * 768 * 4 == 98304    # only the classifier's input
+    assert bill.adam_state == 4 * (2 * 1538 + 2) == 12312  # two moments + a step per tensor
+    assert bill.saved_activations == 32 * 768 * 4 == 98304  # only the classifier's input
     assert bill.total == 437928960 + 6152 + 6152 + 12312 + 98304 == 438051880
     # frozen share: 437,928,960 / 438,051,880 = 99.9719…%
     assert bill.share("frozen_weights") == pytest.approx(99.97194, abs=1e-4)
@@ -245,8 +283,9 @@ def test_bert_last_layer_bill_by_hand():
 
 def test_bert_full_bill_fixed_part_by_hand():
     from solutions.answers.finetune_cost import bert_bill
+
     bill = bert_bill("full", 1)
-    params = 109483778                                        # every part trained
+    params = 109483778  # every part trained
     assert bill.frozen_weights == 0
     assert bill.trained_weights == bill.gradients == 4 * params
     assert bill.adam_state == 4 * (2 * params + 5 + 144 + 2 + 2)  # 153 parameter tensors
@@ -257,12 +296,14 @@ def test_bert_full_bill_fixed_part_by_hand():
 
 def test_bert_saved_closed_form_matches_a_direct_measurement():
     from solutions.answers.finetune_cost import BERT_BASE, bert_saved_bytes, bert_saved_closed_form
+
     small = dataclasses.replace(BERT_BASE, vocab=1000)
     assert bert_saved_closed_form("full", 3, 2) == bert_saved_bytes("full", 3, 2, small)
 
 
 def test_bert_bad_input():
     from solutions.answers.finetune_cost import bert_bill, bert_saved_bytes
+
     with pytest.raises(ValueError, match="^mode must"):
         bert_bill("partial", 1)
     with pytest.raises(ValueError, match="^batch must"):
@@ -275,9 +316,11 @@ def test_bert_bad_input():
 
 # ------------------------------------------------------------ the page's slopes
 
+
 def test_slopes_are_fitted_from_depth_8_and_the_page_agrees_everywhere():
     from solutions.answers.finetune_cost import FIT_FROM
     from solutions.book.pages import csc413_3de
+
     assert FIT_FROM == 8  # the fixed-size head hides the trend below n = 8
     for arch in ("mlp", "conv"):
         rows = csc413_3de.slope_table(arch, style="text").splitlines()[2:]
@@ -286,8 +329,9 @@ def test_slopes_are_fitted_from_depth_8_and_the_page_agrees_everywhere():
 
 def test_fit_from_drops_the_small_depths():
     # y = n + 10 (a constant head): on 1…64 the slope is well below 1, on 8…64 closer to 1
-    rows = [dataclasses.replace(measure("mlp", "full", **MLP), n=n, parameters=n + 10)
-            for n in (1, 2, 4, 8, 16, 32, 64)]
+    rows = [
+        dataclasses.replace(measure("mlp", "full", **MLP), n=n, parameters=n + 10) for n in (1, 2, 4, 8, 16, 32, 64)
+    ]
     low = next(s.slope for s in slopes(rows) if s.component == "parameters")
     high = next(s.slope for s in slopes(rows, fit_from=8) if s.component == "parameters")
     # by hand (least squares of log(n + 10) on log n): on 8…64 ≈ 0.68, on 1…64 ≈ 0.46
@@ -307,8 +351,8 @@ def test_the_default_batch_is_two():
 
 
 def test_growth_per_doubling_by_hand():
-    assert growth_per_doubling(3.0) == 8.0            # 2³
-    assert growth_per_doubling(0.5) == 1.4142         # √2 = 1.41421…, to 4 decimals
+    assert growth_per_doubling(3.0) == 8.0  # 2³
+    assert growth_per_doubling(0.5) == 1.4142  # √2 = 1.41421…, to 4 decimals
     assert growth_per_doubling(0.0) == 1.0
 
 

@@ -11,14 +11,14 @@ from solutions.answers import label_changing_augmentation as lca
 
 def test_a_half_is_cut_along_its_axis_and_stretched_back():
     x = np.zeros((8, 8))
-    x[:4] = 1.0                                  # the top half inked, the bottom blank
+    x[:4] = 1.0  # the top half inked, the bottom blank
     assert np.allclose(hc.half_crop(x, "top"), 1.0)
     assert np.allclose(hc.half_crop(x, "bottom"), 0.0)
     # left half of a left–right ramp 0..7: columns 0..3 stretched to 8 columns, rows unchanged
     ramp = np.tile(np.arange(8.0), (8, 1))
     left = hc.half_crop(ramp, "left")
     assert left.shape == (8, 8) and left[0, 0] == 0.0 and left[0, -1] == 3.0
-    assert np.allclose(left, left[0])            # every row the same: only columns were cut
+    assert np.allclose(left, left[0])  # every row the same: only columns were cut
 
 
 def test_half_crop_validates():
@@ -59,8 +59,12 @@ def test_the_stored_halves_are_keyed_on_the_code_and_scikit_learn():
     from solutions.experiments import names, registry
 
     r = registry.RESULTS[names.Q1_HALVES]
-    assert (r.code, r.uses_data, r.versions, r.config) == (("solutions.answers.half_crops",), False,
-                                                           ("scikit-learn",), hc.HalvesConfig(digit=8, seed=0))
+    assert (r.code, r.uses_data, r.versions, r.config) == (
+        ("solutions.answers.half_crops",),
+        False,
+        ("scikit-learn",),
+        hc.HalvesConfig(digit=8, seed=0),
+    )
 
 
 @pytest.mark.skipif(not FULL, reason="refits the judge (seconds; the full tier)")
@@ -89,7 +93,7 @@ def test_a_half_reading_counts_its_digits_and_names_the_commonest_other_class():
     # 10 digits: 3 read as 0, 3 as 5, 4 as 8 (the digit itself)
     r = _reading([3, 0, 0, 0, 0, 3, 0, 0, 4, 0])
     assert r.digits == 10 and r.kept == 0.4 and r.share(0) == 0.3
-    assert r.most_common_other == 0          # a tie between 0 and 5: the lower class
+    assert r.most_common_other == 0  # a tie between 0 and 5: the lower class
     assert _reading([1, 0, 0, 0, 0, 3, 0, 0, 6, 0]).most_common_other == 5
     with pytest.raises(ValueError, match="k"):
         r.share(10)
@@ -100,7 +104,7 @@ def test_half_readings_reads_every_half_and_validates():
     reads = {h: np.array([8, 8, 8, 8]) for h in hc.HALVES} | {"top": np.array([8, 0, 3, 8])}
     r = lca.half_readings(reads, 8)
     assert r["top"].digits == 4 and r["top"].kept == 0.5 and r["top"].share(3) == 0.25
-    assert r["left"].kept == 1.0 and r["left"].most_common_other == 0   # no other: the lowest class
+    assert r["left"].kept == 1.0 and r["left"].most_common_other == 0  # no other: the lowest class
     with pytest.raises(ValueError, match="digit"):
         lca.half_readings(reads, 10)
     with pytest.raises(ValueError, match="reads"):

@@ -19,11 +19,13 @@ IMAGES = RNG.random((3, 8, 8))
 
 
 # Hand-made readings of three test digits (a 6, a 6 and a 9), every array of the default config.
-STUB_ARRAYS = {"y_test": np.array([6, 6, 9], np.int8),
-               **{f"untouched:{j}": np.array([6, 9, 9], np.int8) for j in ("shift", "rotation", "elastic", "all")},
-               **{f"judged:{t}": np.array([9, 9, 6], np.int8) for t in lca.SAFE + lca.HARMFUL},
-               **{f"crops:{s}": np.full((3, 9 - s, 9 - s), 6, np.int8) for s in (4, 5, 6)},
-               **{f"trained:{a}": np.array([6, 6, 9], np.int8) for a in ("none",) + lca.SAFE + lca.HARMFUL}}
+STUB_ARRAYS = {
+    "y_test": np.array([6, 6, 9], np.int8),
+    **{f"untouched:{j}": np.array([6, 9, 9], np.int8) for j in ("shift", "rotation", "elastic", "all")},
+    **{f"judged:{t}": np.array([9, 9, 6], np.int8) for t in lca.SAFE + lca.HARMFUL},
+    **{f"crops:{s}": np.full((3, 9 - s, 9 - s), 6, np.int8) for s in (4, 5, 6)},
+    **{f"trained:{a}": np.array([6, 6, 9], np.int8) for a in ("none",) + lca.SAFE + lca.HARMFUL},
+}
 READINGS_STUB = lca.Readings.from_arrays(STUB_ARRAYS)
 
 
@@ -34,6 +36,7 @@ def readings() -> lca.Readings:
 
 # ---------------------------------------------------------------------------------------------
 # Image operations on hand-made arrays.
+
 
 def test_rot180_twice_is_the_identity_and_equals_both_flips():
     assert np.array_equal(lca.rot180(lca.rot180(IMAGES)), IMAGES)
@@ -47,7 +50,8 @@ def test_flip_h_of_a_glyph_is_its_mirror():
 
 
 def test_shift_moves_pixels_and_fills_zeros():
-    x = np.zeros((8, 8)); x[3, 4] = 1
+    x = np.zeros((8, 8))
+    x[3, 4] = 1
     y = lca.shift(x, -1, 1)
     assert y[2, 5] == 1 and y.sum() == 1
     assert lca.shift(x, 0, 0) is not x and np.array_equal(lca.shift(x, 0, 0), x)
@@ -76,9 +80,9 @@ def test_iou_of_tiny_hand_made_glyphs():
 
 def test_touching_edge_counts_images_with_ink_in_the_top_or_bottom_row():
     x = np.zeros((4, 3, 3))
-    x[0, 0, 0] = 1      # top row
-    x[1, 2, 2] = 1      # bottom row
-    x[2, 1, 1] = 1      # middle only
+    x[0, 0, 0] = 1  # top row
+    x[1, 2, 2] = 1  # bottom row
+    x[2, 1, 1] = 1  # middle only
     # images 0 and 1 of 4 touch → 2/4
     assert lca.touching_edge(x) == 0.5
 
@@ -91,6 +95,7 @@ def test_every_training_digit_touches_the_top_or_bottom_row():
 
 # ---------------------------------------------------------------------------------------------
 # The bookkeeping of readings, on hand-made labels.
+
 
 def test_kept_per_class_is_the_share_of_each_class_read_as_itself():
     y_true = np.array([0, 0, 1, 1, 1, 2])
@@ -118,6 +123,7 @@ def test_confusions_and_largest_swap_on_hand_made_readings():
 
 # ---------------------------------------------------------------------------------------------
 # Bootstrap intervals of toy cases.
+
 
 def test_bootstrap_of_a_constant_is_that_constant():
     # every resample of five 1s has mean 1
@@ -153,6 +159,7 @@ def test_paired_change_of_a_constant_difference_is_exact():
 
 # ---------------------------------------------------------------------------------------------
 # The digits: counts that follow from the split, and the consistency of every record.
+
 
 def test_the_split_has_the_hand_worked_counts():
     d = lca.digits()
@@ -192,7 +199,7 @@ def test_crops_are_read_at_every_window_position(readings):
     c = lca.crop_effect(readings, 8, 4)
     # a 4×4 window fits at 8 − 4 + 1 = 5 rows × 5 columns = 25 positions; 52 test 8s → 1,300 crops
     assert (c.positions, c.digits, c.crops) == (25, 52, 1300)
-    assert sum(r.hits for r in c.readings) == 1300          # every crop read as exactly one class
+    assert sum(r.hits for r in c.readings) == 1300  # every crop read as exactly one class
     assert len(c.kept_by_position) == 5 and all(len(row) == 5 for row in c.kept_by_position)
     # the share still 8 is the mean over positions of the share of 8s still 8 at each position
     assert np.mean(c.kept_by_position) == pytest.approx(c.readings[8].value)
@@ -202,12 +209,13 @@ def test_crops_are_read_at_every_window_position(readings):
 def test_read_more_often_compares_intervals_on_a_hand_made_record():
     def share(low, high):
         return lca.Share(1, 10, low, high)
+
     readings = [share(0.0, 0.05)] * 10
-    readings[9] = share(0.20, 0.30)     # above both 3 and 0
-    readings[5] = share(0.12, 0.20)     # above both (0.12 > 0.11)
-    readings[3] = share(0.06, 0.11)     # 3's high end is 0.11
-    readings[4] = share(0.10, 0.15)     # low 0.10 < 0.11: not wholly above 3
-    readings[8] = share(0.5, 0.6)       # the digit itself is never listed
+    readings[9] = share(0.20, 0.30)  # above both 3 and 0
+    readings[5] = share(0.12, 0.20)  # above both (0.12 > 0.11)
+    readings[3] = share(0.06, 0.11)  # 3's high end is 0.11
+    readings[4] = share(0.10, 0.15)  # low 0.10 < 0.11: not wholly above 3
+    readings[8] = share(0.5, 0.6)  # the digit itself is never listed
     c = lca.CropEffect(8, 4, 1, 25, tuple(readings), ((0.5,),))
     # ranked by hits (all equal) → class order; kept: 5 and 9 (low > 0.11)
     assert lca.read_more_often(c) == (5, 9)
@@ -233,6 +241,7 @@ def test_training_with_nothing_changes_nothing(readings):
 # ---------------------------------------------------------------------------------------------
 # The stored readings: their shape, and that they are what the current code reads.
 
+
 def test_the_analyses_count_hand_made_readings():
     s = lca.swap(READINGS_STUB, 6, 9)
     # two 6s; untouched, the judge reads 6, 9 → one 9 of two; rotated: 9, 9 → two of two
@@ -254,10 +263,13 @@ def test_readings_survive_the_store_round_trip(readings):
 def test_the_stored_readings_have_one_reading_per_test_digit_and_window(readings):
     assert np.array_equal(readings.y_test, lca.digits().y_test)
     assert {k: v.shape for k, v in readings.untouched.items()} == {
-        "shift": (540,), "rotation": (540,), "elastic": (540,), "all": (540,)}
+        "shift": (540,),
+        "rotation": (540,),
+        "elastic": (540,),
+        "all": (540,),
+    }
     # windows of 4, 5, 6 fit at 8 − s + 1 = 5, 4, 3 rows × as many columns
-    assert {s: c.shape for s, c in readings.crops.items()} == {4: (540, 5, 5), 5: (540, 4, 4),
-                                                               6: (540, 3, 3)}
+    assert {s: c.shape for s, c in readings.crops.items()} == {4: (540, 5, 5), 5: (540, 4, 4), 6: (540, 3, 3)}
     assert sorted(readings.trained) == sorted(("none",) + lca.SAFE + lca.HARMFUL)
 
 
@@ -268,12 +280,13 @@ def test_the_stored_readings_are_what_the_current_code_reads(readings):
     assert np.array_equal(lca.predict(lca.classifier(), d.x_test[:60]), readings.untouched["all"][:60])
     shifted = digit_readings._copy("shift", "test", 0)[:60]
     assert np.array_equal(lca.predict(lca.judge("shift"), shifted), readings.judged["shift"][:60])
-    crops = digit_readings.crops_of(d.x_test[:2], 4)          # two digits × 25 windows
+    crops = digit_readings.crops_of(d.x_test[:2], 4)  # two digits × 25 windows
     assert np.array_equal(lca.predict(lca.classifier(), crops).reshape(2, 5, 5), readings.crops[4][:2])
 
 
 # ---------------------------------------------------------------------------------------------
 # Letters.
+
 
 def test_glyphs_are_centred_binary_bitmaps_and_mirror_letters_match():
     b, d = lca.glyph("b"), lca.glyph("d")
@@ -290,58 +303,64 @@ def test_glyphs_are_centred_binary_bitmaps_and_mirror_letters_match():
 # ---------------------------------------------------------------------------------------------
 # Faults: a ValueError naming the parameter.
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: lca.flip_h(np.zeros(3)), "x"),
-    (lambda: lca.shift(np.zeros((8, 8)), 1.5, 0), "dy"),
-    (lambda: lca.shift(np.zeros((8, 8)), 0, True), "dx"),
-    (lambda: lca.rotate(np.zeros((8, 8)), float("nan")), "degrees"),
-    (lambda: lca.crop_resize(np.zeros((8, 8)), 6, 6, 4), "size"),
-    (lambda: lca.crop_resize(np.zeros((8, 6)), 0, 0, 4), "x"),
-    (lambda: lca.elastic(np.zeros((8, 8)), 0), "rng"),
-    (lambda: lca.elastic(np.zeros((8, 8)), np.random.default_rng(0), alpha=-1.0), "alpha"),
-    (lambda: lca.elastic(np.zeros((8, 8)), np.random.default_rng(0), sigma=0.0), "sigma"),
-    (lambda: lca.touching_edge(np.zeros((8, 8))), "x"),
-    (lambda: lca.bootstrap_interval(np.array([])), "values"),
-    (lambda: lca.bootstrap_interval(np.ones(3), resamples=0), "resamples"),
-    (lambda: lca.bootstrap_interval(np.ones(3), level=100), "level"),
-    (lambda: lca.share_of(np.array([2]), per_unit=1), "hits"),
-    (lambda: lca.paired_change(np.ones(3), np.ones(4)), "before"),
-    (lambda: lca.kept_per_class(np.array([0, 10]), np.array([0, 1])), "y_true"),
-    (lambda: lca.kept_per_class(np.array([0, 1]), np.array([0])), "y_true and y_pred"),
-    (lambda: lca.kept_classes((0.5,), threshold=0.0), "threshold"),
-    (lambda: lca.confusions(np.array([1]), np.array([1]), top=0), "top"),
-    (lambda: lca.digits(test_size=1.0), "test_size"),
-    (lambda: lca.fit_classifier(np.zeros((3, 8, 8)), np.array([0, 1])), "x and y"),
-    (lambda: lca.safe_transforms(None), "rng"),
-    (lambda: lca.judge("cutout"), "unseen"),
-    (lambda: lca.judged(READINGS_STUB, "shear"), "transform"),
-    (lambda: lca.judged(None, "rot180"), "readings"),
-    (lambda: lca.transformed("shear", IMAGES), "transform"),
-    (lambda: lca.swap(READINGS_STUB, 6, 10), "target"),
-    (lambda: lca.swap(READINGS_STUB, 6, 9, "shift"), "transform"),
-    (lambda: lca.crop_effect(READINGS_STUB, 8, 7), "size"),
-    (lambda: lca.crop_effect(READINGS_STUB, -1, 4), "digit"),
-    (lambda: lca.read_more_often(lca.crop_effect(READINGS_STUB, 6, 4), ()), "than"),
-    (lambda: lca.train_with(READINGS_STUB, "cutout"), "augmentation"),
-    (lambda: lca.Readings.from_arrays({"y_test": np.zeros(3, np.int8)}), "arrays"),
-    (lambda: lca.Readings.from_arrays({**STUB_ARRAYS, "crops:4": np.zeros((3, 4, 4), np.int8)}), "arrays"),
-    (lambda: lca.Readings.from_arrays({**STUB_ARRAYS, "y_test": np.full(3, 10)}), "arrays"),
-    (lambda: lca.Readings.from_arrays(STUB_ARRAYS, config=None), "config"),
-    (lambda: digit_readings.ReadingsConfig(seed=-1), "seed"),
-    (lambda: digit_readings.ReadingsConfig(transforms=("shear",)), "transforms"),
-    (lambda: digit_readings.ReadingsConfig(crop_sizes=(9,)), "crop_sizes"),
-    (lambda: digit_readings.ReadingsConfig(trained_with=("cutout",)), "trained_with"),
-    (lambda: digit_readings.compute_readings("seed 0"), "config"),
-    (lambda: digit_readings.crops_of(np.zeros((2, 8, 8)), 9), "size"),
-    (lambda: digit_readings.judge_of("shear"), "transform"),
-    (lambda: lca.glyph("bd"), "char"),
-    (lambda: lca.glyph_match("shear", "b", "d"), "transform"),
-    (lambda: view_invariance.two_d_views(np.zeros((32, 32)), np.random.default_rng(0)), "img"),
-    (lambda: view_invariance.two_d_views(np.zeros((32, 32, 3)), None), "rng"),
-    (lambda: view_invariance.two_d_views(np.zeros((32, 32, 3)), np.random.default_rng(0), crop=0), "crop"),
-    (lambda: view_invariance.two_d_views(np.zeros((32, 32, 3)), np.random.default_rng(0),
-                                         degrees=float("inf")), "degrees"),
-])
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: lca.flip_h(np.zeros(3)), "x"),
+        (lambda: lca.shift(np.zeros((8, 8)), 1.5, 0), "dy"),
+        (lambda: lca.shift(np.zeros((8, 8)), 0, True), "dx"),
+        (lambda: lca.rotate(np.zeros((8, 8)), float("nan")), "degrees"),
+        (lambda: lca.crop_resize(np.zeros((8, 8)), 6, 6, 4), "size"),
+        (lambda: lca.crop_resize(np.zeros((8, 6)), 0, 0, 4), "x"),
+        (lambda: lca.elastic(np.zeros((8, 8)), 0), "rng"),
+        (lambda: lca.elastic(np.zeros((8, 8)), np.random.default_rng(0), alpha=-1.0), "alpha"),
+        (lambda: lca.elastic(np.zeros((8, 8)), np.random.default_rng(0), sigma=0.0), "sigma"),
+        (lambda: lca.touching_edge(np.zeros((8, 8))), "x"),
+        (lambda: lca.bootstrap_interval(np.array([])), "values"),
+        (lambda: lca.bootstrap_interval(np.ones(3), resamples=0), "resamples"),
+        (lambda: lca.bootstrap_interval(np.ones(3), level=100), "level"),
+        (lambda: lca.share_of(np.array([2]), per_unit=1), "hits"),
+        (lambda: lca.paired_change(np.ones(3), np.ones(4)), "before"),
+        (lambda: lca.kept_per_class(np.array([0, 10]), np.array([0, 1])), "y_true"),
+        (lambda: lca.kept_per_class(np.array([0, 1]), np.array([0])), "y_true and y_pred"),
+        (lambda: lca.kept_classes((0.5,), threshold=0.0), "threshold"),
+        (lambda: lca.confusions(np.array([1]), np.array([1]), top=0), "top"),
+        (lambda: lca.digits(test_size=1.0), "test_size"),
+        (lambda: lca.fit_classifier(np.zeros((3, 8, 8)), np.array([0, 1])), "x and y"),
+        (lambda: lca.safe_transforms(None), "rng"),
+        (lambda: lca.judge("cutout"), "unseen"),
+        (lambda: lca.judged(READINGS_STUB, "shear"), "transform"),
+        (lambda: lca.judged(None, "rot180"), "readings"),
+        (lambda: lca.transformed("shear", IMAGES), "transform"),
+        (lambda: lca.swap(READINGS_STUB, 6, 10), "target"),
+        (lambda: lca.swap(READINGS_STUB, 6, 9, "shift"), "transform"),
+        (lambda: lca.crop_effect(READINGS_STUB, 8, 7), "size"),
+        (lambda: lca.crop_effect(READINGS_STUB, -1, 4), "digit"),
+        (lambda: lca.read_more_often(lca.crop_effect(READINGS_STUB, 6, 4), ()), "than"),
+        (lambda: lca.train_with(READINGS_STUB, "cutout"), "augmentation"),
+        (lambda: lca.Readings.from_arrays({"y_test": np.zeros(3, np.int8)}), "arrays"),
+        (lambda: lca.Readings.from_arrays({**STUB_ARRAYS, "crops:4": np.zeros((3, 4, 4), np.int8)}), "arrays"),
+        (lambda: lca.Readings.from_arrays({**STUB_ARRAYS, "y_test": np.full(3, 10)}), "arrays"),
+        (lambda: lca.Readings.from_arrays(STUB_ARRAYS, config=None), "config"),
+        (lambda: digit_readings.ReadingsConfig(seed=-1), "seed"),
+        (lambda: digit_readings.ReadingsConfig(transforms=("shear",)), "transforms"),
+        (lambda: digit_readings.ReadingsConfig(crop_sizes=(9,)), "crop_sizes"),
+        (lambda: digit_readings.ReadingsConfig(trained_with=("cutout",)), "trained_with"),
+        (lambda: digit_readings.compute_readings("seed 0"), "config"),
+        (lambda: digit_readings.crops_of(np.zeros((2, 8, 8)), 9), "size"),
+        (lambda: digit_readings.judge_of("shear"), "transform"),
+        (lambda: lca.glyph("bd"), "char"),
+        (lambda: lca.glyph_match("shear", "b", "d"), "transform"),
+        (lambda: view_invariance.two_d_views(np.zeros((32, 32)), np.random.default_rng(0)), "img"),
+        (lambda: view_invariance.two_d_views(np.zeros((32, 32, 3)), None), "rng"),
+        (lambda: view_invariance.two_d_views(np.zeros((32, 32, 3)), np.random.default_rng(0), crop=0), "crop"),
+        (
+            lambda: view_invariance.two_d_views(np.zeros((32, 32, 3)), np.random.default_rng(0), degrees=float("inf")),
+            "degrees",
+        ),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -362,7 +381,7 @@ def test_the_page_reads_the_stored_readings_and_fits_nothing(monkeypatch):
     monkeypatch.setattr(digit_readings, "fit_classifier", no_fitting)
     cs5242_q1.readings.cache_clear()
     text = cs5242_q1.show("text")
-    rotated = lca.judged(cs5242_q1.readings(), "rot180").accuracy     # the judged table's row
+    rotated = lca.judged(cs5242_q1.readings(), "rot180").accuracy  # the judged table's row
     assert f"{100 * rotated.value:.1f}% [{100 * rotated.low:.1f}, {100 * rotated.high:.1f}]" in text
 
 

@@ -21,8 +21,7 @@ LAYERS = {"answers": 0, "experiments": 1, "book": 2, "cli": 3, "__main__": 4}
 
 
 def _module(path: Path) -> str:
-    return ".".join(("solutions", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(
-        ".__init__")
+    return ".".join(("solutions", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
 
 
 def _layer(module: str) -> int | None:
@@ -52,39 +51,40 @@ def test_every_module_belongs_to_a_layer():
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: _module(p))
 def test_imports_only_go_downward(path):
     here = _layer(_module(path))
-    upward = [f"line {line}: {m}" for line, m in _imports(path)
-              if here is not None and (_layer(m) or 0) > here]
+    upward = [f"line {line}: {m}" for line, m in _imports(path) if here is not None and (_layer(m) or 0) > here]
     assert not upward, f"{_module(path)} (layer {here}) imports from a higher layer: {upward}"
 
 
 def test_the_walk_sees_function_level_imports(tmp_path):
     f = tmp_path / "m.py"
     f.write_text("def g():\n    from solutions.book import render\n")
-    assert _imports(f) == [(2, "solutions.book.render")]   # would be an upward import from answers/
+    assert _imports(f) == [(2, "solutions.book.render")]  # would be an upward import from answers/
 
 
 def test_import_linter_contract_is_kept():
     linter = Path(sys.executable).with_name("lint-imports")
-    run = subprocess.run([str(linter), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(linter), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 0 and "1 kept, 0 broken" in run.stdout, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if _layer(_module(p)) != 1],
-                         ids=lambda p: _module(p))
+@pytest.mark.parametrize("path", [p for p in MODULES if _layer(_module(p)) != 1], ids=lambda p: _module(p))
 def test_only_experiments_write_results(path):
     """Outside solutions.experiments no code calls the store's writers or names results/; the
     command line's `run` is the one caller of the runner's computing entry point."""
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     called = {ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    writers = {c for c in called if c.split(".")[-1] in ("write_entry", "get_or_compute", "run")
-               and ("store" in c or "registry" in c or "runner" in c
-                    or c in ("write_entry", "get_or_compute"))}
+    writers = {
+        c
+        for c in called
+        if c.split(".")[-1] in ("write_entry", "get_or_compute", "run")
+        and ("store" in c or "registry" in c or "runner" in c or c in ("write_entry", "get_or_compute"))
+    }
     assert writers <= ({"runner.run"} if _module(path) == "solutions.cli" else set()), writers
     # the build-status page and the show cache read the folder (its files hashed), never write it
-    assert "results_root" not in source or _module(path) in ("solutions.book.build_status",
-                                                             "solutions.book.show_cache")
+    assert "results_root" not in source or _module(path) in ("solutions.book.build_status", "solutions.book.show_cache")
 
 
 def _tree_digest(root: Path) -> str:

@@ -41,8 +41,12 @@ def variant_texts(ident: str) -> list[str]:
 
 
 # Answers no variant gives (and a few that the parser refuses), per kind of check.
-OTHERS = {"formula": ["NF", "2NF + NC", "B", "1"], "shape": ["h, w, c2", "⌈h/3⌉−1, ⌈w/3⌉−1, c2", "h/3, w/3, c2"],
-          "order": ["O(n^2)", "O(log(n))", "O(n log(n))", "2n + 3", "O(n/(n+1))"], "factor": ["3", "8", "×2"]}
+OTHERS = {
+    "formula": ["NF", "2NF + NC", "B", "1"],
+    "shape": ["h, w, c2", "⌈h/3⌉−1, ⌈w/3⌉−1, c2", "h/3, w/3, c2"],
+    "order": ["O(n^2)", "O(log(n))", "O(n log(n))", "2n + 3", "O(n/(n+1))"],
+    "factor": ["3", "8", "×2"],
+}
 
 
 def cases() -> list[tuple[str, str]]:
@@ -103,8 +107,10 @@ def _port(ident: str, text: str) -> tuple[str, tuple[str, ...], str | None]:
     mine = [at(p) for p in d["points"]]
 
     def same(values: list) -> bool:
-        return all(m == [Fraction(str(x)) for x in (v if isinstance(v, list) else [v])]
-                   for m, v in zip(mine, values, strict=True))
+        return all(
+            m == [Fraction(str(x)) for x in (v if isinstance(v, list) else [v])]
+            for m, v in zip(mine, values, strict=True)
+        )
 
     if same(d["answer"]["values"]):
         return ("correct", (), None)
@@ -130,9 +136,9 @@ def test_exported_values_are_exact():
     assert DATA["csc413-1c-weights"]["answer"]["values"][0] == 86112
     q2 = DATA["cs5242-q2-output-size-c"]
     assert q2["points"][0] == {"h": 32, "w": 32, "c1": 3, "c2": 16} and q2["aliases"] == {"c_1": "c1", "c_2": "c2"}
-    assert q2["answer"]["values"][0] == [10, 10, 16]            # ⌊32/3⌋ = 10
-    assert q2["slips"][0]["values"][0] == [30, 30, 16]          # stride 1: 32 − 3 + 1
-    assert DATA["csc413-3e-activation-memory"]["answer"]["values"] == [4]   # no symbols: one point
+    assert q2["answer"]["values"][0] == [10, 10, 16]  # ⌊32/3⌋ = 10
+    assert q2["slips"][0]["values"][0] == [30, 30, 16]  # stride 1: 32 − 3 + 1
+    assert DATA["csc413-3e-activation-memory"]["answer"]["values"] == [4]  # no symbols: one point
     assert DATA["csc413-3d-compute-last"]["slips"][0]["order"] == [0, 0]
     assert checker._exact(sympy.Rational(7, 3)) == "7/3"
     with pytest.raises(ValueError, match="order"):
@@ -153,6 +159,7 @@ def test_the_port_sees_a_slip_and_a_convention():
 
 
 # ---------------------------------------------------------------- what-if
+
 
 def _parse_mathjs(text: str, names: list[str]) -> sympy.Expr:
     symbols = {n: sympy.Symbol(n) for n in names}
@@ -176,8 +183,10 @@ def shown(ident: str, values: dict) -> dict[str, str]:
 
 
 def package_c1c(nf: int, nc: int, side: int) -> dict[str, str]:
-    return {key: f"{counting.total(dataclasses.replace(counting.QUANTITIES[key].answer, side=side), nf, nc):,}"
-            for key, _ in what_if.C1C_OUTPUTS}
+    return {
+        key: f"{counting.total(dataclasses.replace(counting.QUANTITIES[key].answer, side=side), nf, nc):,}"
+        for key, _ in what_if.C1C_OUTPUTS
+    }
 
 
 def package_q2(h: int, w: int, c1: int, c2: int) -> dict[str, str]:
@@ -191,13 +200,21 @@ def package_q3(batch: int, optimizer: str) -> dict[str, str]:
     return {k: f"{v:,}" for k, v in bill.items()}
 
 
-@pytest.mark.slow   # several seconds: the full tier (make test-full, CI)
+@pytest.mark.slow  # several seconds: the full tier (make test-full, CI)
 def test_what_if_at_the_homeworks_values():
     # 1(c) at NF=32, NC=24, 32×32: the answer box's numbers
-    assert package_c1c(32, 24, 32)["weights"] == "86,112" == shown("csc413-1c", {"NF": 32, "NC": 24, "side": 32})["weights"]
+    assert (
+        package_c1c(32, 24, 32)["weights"]
+        == "86,112"
+        == shown("csc413-1c", {"NF": 32, "NC": 24, "side": 32})["weights"]
+    )
     # Q2 at h=w=32, c1=3, c2=16: (c) ⌊32/3⌋ = 10, (d) 30 × 30 × 2
     assert shown("cs5242-q2", {"h": 32, "w": 32, "c1": 3, "c2": 16}) == {
-        "a": "32 × 2 × 3", "b": "16", "c": "10 × 10 × 16", "d": "30 × 30 × 2"}
+        "a": "32 × 2 × 3",
+        "b": "16",
+        "c": "10 × 10 × 16",
+        "d": "30 × 30 × 2",
+    }
     # Q3, SGD with momentum, batch 128: 3 × 600,832 fixed + 128 × 3,816,192 saved = 490,275,072
     q3 = shown("cs5242-q3", {"B": 128, "optimizer": "sgd_momentum"})
     assert q3["held"] == f"{3 * 600_832 + 128 * 3_816_192:,}" == "490,275,072"
@@ -221,7 +238,7 @@ def test_what_if_inputs_and_defaults():
     assert (c1c["NF"]["default"], c1c["NC"]["default"], c1c["side"]["default"]) == (32, 24, 32)
     assert sorted(map(int, data["csc413-1c"]["formulas"])) == list(range(4, 129))
     q2 = {i["name"]: i for i in data["cs5242-q2"]["inputs"]}
-    assert (q2["h"]["min"], q2["w"]["min"], q2["c1"]["min"]) == (3, 3, 2)      # the kernels fit
+    assert (q2["h"]["min"], q2["w"]["min"], q2["c1"]["min"]) == (3, 3, 2)  # the kernels fit
     q3 = {i["name"]: i for i in data["cs5242-q3"]["inputs"]}
     assert q3["B"]["default"] == 128 and q3["optimizer"]["default"] == "sgd_momentum"
     assert [c[0] for c in q3["optimizer"]["choices"]] == list(alexnet_1x1.OPTIMIZERS)
@@ -257,4 +274,3 @@ def test_the_box_markup_names_its_inputs():
     assert "Reset to B = 128, optimizer = SGD with momentum" in box and " hidden>" in box
     with pytest.raises(ValueError, match="what-if id"):
         what_if.box_html("no-such-widget")
-

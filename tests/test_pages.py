@@ -30,8 +30,12 @@ PENDING_ANSWER_BOX: set[str] = set()
 
 
 def _pending(pages, pending, attr):
-    return [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not converted yet"))
-            if getattr(p, attr) in pending else p for p in pages]
+    return [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not converted yet"))
+        if getattr(p, attr) in pending
+        else p
+        for p in pages
+    ]
 
 
 def glue_keys(page) -> set[str]:
@@ -46,57 +50,64 @@ def test_toc_lists_exactly_the_declared_pages_in_order():
 
 
 def test_a_page_file_is_named_only_by_its_declaration_and_the_toc():
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     allowed = {"_toc.yml", "src/solutions/book/declarations.py"}
     for page in PAGES:
         stem = Path(page.file).stem
         # a path or file name (book/…/stem, stem.md, stem.html), not the words of a sentence
-        pattern = re.compile(rf"book/(?:\w+/)?{re.escape(stem)}(?![\w-])|(?<![\w-]){re.escape(stem)}\.(?:md|html|ipynb)")
-        named_in = [f for f in files if f not in allowed and not f.startswith(("book/", "results/", "data/"))
-                    and (ROOT / f).suffix in (".py", ".md", ".yml", ".yaml", ".toml", ".cfg", ".txt", "")
-                    and (ROOT / f).is_file()
-                    and pattern.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))]
+        pattern = re.compile(
+            rf"book/(?:\w+/)?{re.escape(stem)}(?![\w-])|(?<![\w-]){re.escape(stem)}\.(?:md|html|ipynb)"
+        )
+        named_in = [
+            f
+            for f in files
+            if f not in allowed
+            and not f.startswith(("book/", "results/", "data/"))
+            and (ROOT / f).suffix in (".py", ".md", ".yml", ".yaml", ".toml", ".cfg", ".txt", "")
+            and (ROOT / f).is_file()
+            and pattern.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))
+        ]
         assert not named_in, f"{page.file} is named in {named_in}: derive the list from the declarations"
 
 
-@pytest.mark.parametrize("page", _pending(WITH_MODULE, PENDING_LITERAL_KEYS, "module"),
-                         ids=lambda p: p.docname)
+@pytest.mark.parametrize("page", _pending(WITH_MODULE, PENDING_LITERAL_KEYS, "module"), ids=lambda p: p.docname)
 def test_glue_keys_are_literals_defined_by_the_page_module(page):
     source = (MODULE_DIR / f"{page.module}.py").read_text(encoding="utf-8")
     for reexported in re.findall(r"^from solutions\.book\.(\w+) import values$", source, re.M):
         source += (MODULE_DIR.parent / f"{reexported}.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
-    dynamic = [ast.unparse(n)[:60] for n in ast.walk(tree)
-               if (isinstance(n, ast.Dict) and any(isinstance(k, ast.JoinedStr) for k in n.keys))
-               or (isinstance(n, ast.Subscript) and isinstance(n.slice, ast.JoinedStr)
-                   and isinstance(n.ctx, ast.Store))]
+    dynamic = [
+        ast.unparse(n)[:60]
+        for n in ast.walk(tree)
+        if (isinstance(n, ast.Dict) and any(isinstance(k, ast.JoinedStr) for k in n.keys))
+        or (isinstance(n, ast.Subscript) and isinstance(n.slice, ast.JoinedStr) and isinstance(n.ctx, ast.Store))
+    ]
     assert not dynamic, f"glue keys built at run time in {page.module}: {dynamic}"
     literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     missing = sorted(glue_keys(page) - literals)
     assert not missing, f"{page.file} glues keys its module does not define literally: {missing}"
 
 
-@pytest.mark.parametrize("page", _pending([p for p in PAGES if p.answer_id], PENDING_ANSWER_BOX,
-                                          "answer_id"), ids=lambda p: p.docname)
+@pytest.mark.parametrize(
+    "page", _pending([p for p in PAGES if p.answer_id], PENDING_ANSWER_BOX, "answer_id"), ids=lambda p: p.docname
+)
 def test_every_answer_page_opens_with_the_answer(page):
     text = (ROOT / page.file).read_text(encoding="utf-8")
     box = re.search(r"^:::+\{admonition\} Answer\s*$", text, re.M)
     first_section = re.search(r"^## ", text, re.M)
     assert box, f"{page.file} has no box titled Answer"
     assert first_section is None or box.start() < first_section.start(), page.file
-    body = text[box.end():text.index(":::", box.end())]
+    body = text[box.end() : text.index(":::", box.end())]
     # its words' length is checked on the built page; the overview's own box only points on
     assert "{glue" in body or page.answer_id == "answers", page.file
 
 
 @pytest.mark.skipif(not FULL, reason="runs every page's values (the full tier and the book build do)")
-@pytest.mark.parametrize("page", [p for p in WITH_MODULE if p.module != "build_status"],
-                         ids=lambda p: p.docname)
+@pytest.mark.parametrize("page", [p for p in WITH_MODULE if p.module != "build_status"], ids=lambda p: p.docname)
 def test_every_key_a_page_module_defines_is_used_by_its_page(page):
     module = page.load()
     defined = set(module.values()) | set(module.figures() if callable(getattr(module, "figures", None)) else ())
-    claimed = {k for c in getattr(module, "CLAIMS", ()) for k in c.keys}   # read by a typed sentence
+    claimed = {k for c in getattr(module, "CLAIMS", ()) for k in c.keys}  # read by a typed sentence
     assert glue_keys(page) <= defined
     unused = defined - glue_keys(page) - claimed
     assert not unused, f"keys neither glued nor read by a claim: {sorted(unused)}"
@@ -105,7 +116,7 @@ def test_every_key_a_page_module_defines_is_used_by_its_page(page):
 def _answer_box(page) -> str:
     text = (ROOT / page.file).read_text(encoding="utf-8")
     box = re.search(r"^:::+\{admonition\} Answer\s*$", text, re.M)
-    return text[box.end():text.index(":::", box.end())]
+    return text[box.end() : text.index(":::", box.end())]
 
 
 def test_1d_answers_the_question_asked_with_networks_trained_on_the_transformed_inputs():
@@ -117,8 +128,12 @@ def test_1d_answers_the_question_asked_with_networks_trained_on_the_transformed_
     # length and three transforms, three seeds each = 2 × 4 × 3 = 24 runs, plus the test-time probe
     trained = [n for n in p.results if n not in ("palette", "c1d-test-time")]
     assert len(trained) == 24 and "c1d-test-time" in p.results
-    assert {(registry.RESULTS[n].config.input_scale, registry.RESULTS[n].config.input_shift)
-            for n in trained} == {(1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0)}
+    assert {(registry.RESULTS[n].config.input_scale, registry.RESULTS[n].config.input_shift) for n in trained} == {
+        (1.0, 0.0),
+        (2.0, 0.0),
+        (-1.0, 0.0),
+        (-1.0, 1.0),
+    }
     box = set(GLUE.findall(_answer_box(p)))
     assert {("c1d_beyond_count", ""), ("c1d_tests", ""), ("c1d_largest_gap", "")} <= box
     assert "c1d_trained_table" in glue_keys(p)
@@ -129,9 +144,13 @@ def test_2c_reasons_rest_on_ablations_edges_and_path_lengths():
     from solutions.experiments import registry
 
     p = page("csc413-2c")
-    ablations = {n: registry.RESULTS[n].config.unet_skips for n in p.results
-                 if registry.RESULTS.get(n) and registry.RESULTS[n].config.__class__.__name__ ==
-                 "TrainConfig" and registry.RESULTS[n].config.unet_skips != "all"}
+    ablations = {
+        n: registry.RESULTS[n].config.unet_skips
+        for n in p.results
+        if registry.RESULTS.get(n)
+        and registry.RESULTS[n].config.__class__.__name__ == "TrainConfig"
+        and registry.RESULTS[n].config.unet_skips != "all"
+    }
     assert sorted(ablations.values()) == ["no_encoder"] * 3 + ["no_input"] * 3
     box = {a for a, _ in GLUE.findall(_answer_box(p))}
     assert {"c2_no_encoder_loss", "c2_no_input_loss", "c2_edge_gain", "c2_unet_path_low"} <= box
@@ -172,8 +191,7 @@ def test_the_1d_sentence_typed_after_the_trained_table_holds_for_the_stored_runs
 
 _ONE_WORD = re.compile(r"\{glue(?::\w+)?\}`[^`]*`|\$[^$]+\$")
 _ROLE_WORDS = re.compile(r"\{\w+(?::\w+)?\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
-STATISTICS = re.compile(r"\bp\s*[=<>]|p-value|Welch|t-test|noise|beyond|interval|bootstrap|significan",
-                        re.I)
+STATISTICS = re.compile(r"\bp\s*[=<>]|p-value|Welch|t-test|noise|beyond|interval|bootstrap|significan", re.I)
 BOTTOM_LINE_PAGES = ["csc413-3de", "cs5242-q1", "cs5242-q2", "cs5242-q3", "cs5242-q4"]
 
 
@@ -216,8 +234,8 @@ def test_my_answer_boxes_glue_only_their_answer_values_keys():
         source = (MODULE_DIR / f"{page.module}.py").read_text(encoding="utf-8")
         if "def answer_values" not in source:
             continue
-        body = source[source.index("def answer_values"):]
-        body = body[:body.index("\ndef ", 1)]
+        body = source[source.index("def answer_values") :]
+        body = body[: body.index("\ndef ", 1)]
         box = {a or b for a, b in GLUE.findall(answer_box(answer_id))}
         assert box <= set(re.findall(r'"(\w+)":', body)), (answer_id, box)
 
@@ -276,7 +294,8 @@ def test_q1_crop_pitfall_measures_half_crops_and_calls_nothing_a_slip():
     crop, style = _pitfalls("cs5242-q1")
     assert "one slip" not in crop
     assert {"q1_half_top_0", "q1_half_bottom_0", "q1_half_left_3", "q1_half_right_first"} <= set(
-        re.findall(r"`(q1_half_\w+?)(?::[^`]*)?`", crop))
+        re.findall(r"`(q1_half_\w+?)(?::[^`]*)?`", crop)
+    )
     text = _page_text("cs5242-q1")
     assert "another rendering style" not in text
     box = " ".join(_box_paragraphs("cs5242-q1"))
@@ -307,11 +326,10 @@ def test_q4_claims_fail_when_the_variance_falls_again_at_wide_widths(monkeypatch
     from solutions.book.pages import cs5242_q4
 
     stored = cs5242_q4.readings()
-    width = dataclasses.replace(stored["width"], var_from_least=bv.Change(-0.02, -0.03, -0.01),
-                                var_arrows="↓")
+    width = dataclasses.replace(stored["width"], var_from_least=bv.Change(-0.02, -0.03, -0.01), var_arrows="↓")
     monkeypatch.setattr(cs5242_q4, "readings", lambda: {**stored, "width": width})
     values = {**cs5242_q4.answer_values(), **cs5242_q4.claim_values()}
-    assert values["q4_width_var_words"] == "falls"             # the bottom line's words change
+    assert values["q4_width_var_words"] == "falls"  # the bottom line's words change
     with pytest.raises(claims.UnsupportedClaim, match="classical picture"):
         claims.check(cs5242_q4, values)
 
@@ -331,7 +349,7 @@ def test_q4_never_prints_a_negative_zero():
     roles = re.findall(r"\{glue:text\}`(q4_\w+):([^`]+)`", _page_text("cs5242-q4"))
     shown = [format(v[k], spec) for k, spec in roles if k in v and isinstance(v[k], float)]
     assert shown and not [s for s in shown if re.fullmatch(r"-0\.?0*", s)]
-    assert format(cs5242_q4.shown(-0.00019, 3), ".3f") == "0.000"       # the weight-decay sweep's λ = 0
+    assert format(cs5242_q4.shown(-0.00019, 3), ".3f") == "0.000"  # the weight-decay sweep's λ = 0
 
 
 def test_q4_box_says_bias_and_links_the_glossary_once():
@@ -363,9 +381,17 @@ def test_3de_claims_fail_when_last_layer_gradients_grow_with_depth(monkeypatch):
     slopes = dict(csc413_3de._depth_slopes())
     slopes["mlp", "last_no_grad", "gradients"] = 1.0
     monkeypatch.setattr(csc413_3de, "_depth_slopes", lambda: slopes)
-    monkeypatch.setattr(csc413_3de, "working", lambda: {
-        "c3de_bert_working_min": 1, "c3de_bert_working_max": 2, "c3de_bert_working_share": 0.0,
-        "c3de_working_depth_free": True, "c3de_working_per_sequence": True})
+    monkeypatch.setattr(
+        csc413_3de,
+        "working",
+        lambda: {
+            "c3de_bert_working_min": 1,
+            "c3de_bert_working_max": 2,
+            "c3de_bert_working_share": 0.0,
+            "c3de_working_depth_free": True,
+            "c3de_working_per_sequence": True,
+        },
+    )
     with pytest.raises(claims.UnsupportedClaim, match="become"):
         claims.check(csc413_3de, csc413_3de.values())
 

@@ -20,13 +20,22 @@ from solutions.book.render import fmt_int
 
 LATEX = Path(__file__).resolve().parents[1] / "_build" / "latex"
 PDF, LOG = LATEX / "book.pdf", LATEX / "book.log"
-CHAPTER_TITLES = ["Conventions", "The colourization data", "Part 1(b)", "Part 1(c)", "Part 1(d)",
-                  "Part 2(c)", "Part 2(d)",
-                  "Part 3(d), 3(e)", "Q2", "Q3", "Build status"]
+CHAPTER_TITLES = [
+    "Conventions",
+    "The colourization data",
+    "Part 1(b)",
+    "Part 1(c)",
+    "Part 1(d)",
+    "Part 2(c)",
+    "Part 2(d)",
+    "Part 3(d), 3(e)",
+    "Q2",
+    "Q3",
+    "Build status",
+]
 
 if os.environ.get("SOLUTIONS_REQUIRE_PDF") != "1":
-    pytest.skip("checks the PDF book: run `make pdf`, then with SOLUTIONS_REQUIRE_PDF=1",
-                allow_module_level=True)
+    pytest.skip("checks the PDF book: run `make pdf`, then with SOLUTIONS_REQUIRE_PDF=1", allow_module_level=True)
 if not PDF.exists() or not LOG.exists():
     raise RuntimeError(f"no PDF at {PDF} (or no {LOG.name}): run `make pdf` first")
 if shutil.which("pdftotext") is None:
@@ -35,8 +44,9 @@ if shutil.which("pdftotext") is None:
 
 @cache
 def pages() -> list[str]:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return text.split("\f")
 
 
@@ -55,8 +65,12 @@ def test_no_page_carries_a_raw_glue_key_a_broken_reference_or_a_traceback():
 
 def test_the_latex_log_has_no_undefined_reference_or_citation():
     log = LOG.read_text(encoding="utf-8", errors="replace")
-    for pattern in (r"There were undefined references", r"Reference `[^']*' on page \d+ undefined",
-                    r"Citation `[^']*' on page \d+ undefined", r"There were undefined citations"):
+    for pattern in (
+        r"There were undefined references",
+        r"Reference `[^']*' on page \d+ undefined",
+        r"Citation `[^']*' on page \d+ undefined",
+        r"There were undefined citations",
+    ):
         assert not re.search(pattern, log), pattern
 
 
@@ -96,8 +110,9 @@ def test_batch_size_table_is_in_the_pdf():
 def test_figures_are_embedded():
     """Every glued matplotlib figure becomes an image in the PDF (pdfimages lists them; a figure
     with transparency also has an "smask" row, not counted)."""
-    rows = subprocess.run(["pdfimages", "-list", str(PDF)], check=True, capture_output=True,
-                          text=True).stdout.splitlines()[2:]
+    rows = subprocess.run(
+        ["pdfimages", "-list", str(PDF)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
     images = [r for r in rows if r.split()[2] == "image"]
     # colour data 2, 1(b) 3, 1(d) 1, 2(c) 3, 2(d) 4, 3(d)(e) 2
     assert len(images) >= 15, rows
@@ -106,8 +121,9 @@ def test_figures_are_embedded():
 def test_title_page_names_the_commit():
     """solutions.book.publishing puts the commit the PDF was built from under the title."""
     root = Path(__file__).resolve().parents[1]
-    commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], check=True,
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     title_pages = re.sub(r"\s+", " ", " ".join(pages()[:2]))
     assert f"Built from commit {commit}" in title_pages, title_pages[:500]
 

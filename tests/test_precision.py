@@ -31,8 +31,8 @@ def recipe(config, data):
     losses = []
     for _ in range(config.epochs):
         for b in range(n):
-            xb = x[b * config.batch_size:(b + 1) * config.batch_size]
-            yb = data.y_train[b * config.batch_size:(b + 1) * config.batch_size]
+            xb = x[b * config.batch_size : (b + 1) * config.batch_size]
+            yb = data.y_train[b * config.batch_size : (b + 1) * config.batch_size]
             opt.zero_grad(set_to_none=True)
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 loss = pixel_cross_entropy(model(xb).float(), yb)
@@ -79,10 +79,10 @@ def test_bf16_convolutions_with_fp32_weights_optimizer_state_statistics_and_loss
 
     monkeypatch.setattr(training, "pixel_cross_entropy", recording_loss)
     hook = torch.nn.modules.module.register_module_forward_hook(
-        lambda m, i, o: seen["conv"].add(o.dtype) if isinstance(m, torch.nn.Conv2d) else None)
+        lambda m, i, o: seen["conv"].add(o.dtype) if isinstance(m, torch.nn.Conv2d) else None
+    )
     try:
-        run = precision.train(with_precision(TrainConfig(model="unet", **TINY), "bf16"), tiny_data(),
-                              device="cpu")
+        run = precision.train(with_precision(TrainConfig(model="unet", **TINY), "bf16"), tiny_data(), device="cpu")
     finally:
         hook.remove()
     assert seen == {"conv": {torch.bfloat16}, "loss": {torch.float32}}
@@ -108,10 +108,10 @@ def test_fp32_is_a_plain_train_config_and_one_key():
     assert type(with_precision(config, "fp32")) is TrainConfig and with_precision(config, "fp32") == config
     bf16 = with_precision(config, "bf16")
     assert isinstance(bf16, MixedPrecisionConfig) and precision_of(bf16) == "bf16"
-    assert with_precision(bf16, "fp32") == config                  # back again, field by field
+    assert with_precision(bf16, "fp32") == config  # back again, field by field
     assert dataclasses.replace(bf16, seed=2).precision == "bf16"  # seeds keep their precision
     with pytest.raises(ValueError, match="precision 'fp32' is a plain TrainConfig"):
-        MixedPrecisionConfig(precision="fp32")                    # else two keys for one computation
+        MixedPrecisionConfig(precision="fp32")  # else two keys for one computation
     with pytest.raises(ValueError, match="fp16 is not offered|'fp16' is not offered"):
         MixedPrecisionConfig(precision="fp16")
     with pytest.raises(ValueError, match="precision must be one of"):
@@ -124,7 +124,7 @@ def test_refusals_say_why_in_one_line(monkeypatch):
     monkeypatch.setattr(precision, "native_bf16_cpu", lambda: False)
     with pytest.raises(ValueError, match=r"no bf16 instructions \(avx512_bf16 or AMX\).*use fp32"):
         precision.check_supported("bf16", "cpu")
-    with pytest.raises(ValueError, match="no bf16 instructions"):   # nothing is trained
+    with pytest.raises(ValueError, match="no bf16 instructions"):  # nothing is trained
         precision.train(with_precision(TrainConfig(**TINY), "bf16"), tiny_data(), device="cpu")
     with pytest.raises(ValueError, match="GradScaler"):
         precision.check_supported("fp16", "cpu")
@@ -143,9 +143,9 @@ def test_native_bf16_follows_the_cpu_flags():
 # ---------------------------------------------------------------------------------------------
 # Keys: the fp32 runs are keyed as they were before precision existed.
 
+
 def test_the_fp32_runs_keys_do_not_cover_the_precision_module():
-    assert "solutions.experiments.precision" not in module_closure(["solutions.experiments.training"],
-                                                                   "solutions")
+    assert "solutions.experiments.precision" not in module_closure(["solutions.experiments.training"], "solutions")
     for name in registry.ALL_RUNS:
         r = registry.ALL_RESULTS[name]
         mixed = precision_of(r.config) != "fp32"
@@ -196,11 +196,14 @@ def test_run_precision_bf16_runs_the_twins(monkeypatch, capsys, bf16_cpu):
     assert ran == list(names.BF16_RUNS)
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["run", "unet-b5", "--precision", "fp16"], "'fp16' is not offered"),
-    (["run", "q3-peak", "--precision", "bf16"], "colourization runs only"),
-    (["run", "unet-b10-lr-scaled", "--precision", "bf16"], "has no bf16 run"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["run", "unet-b5", "--precision", "fp16"], "'fp16' is not offered"),
+        (["run", "q3-peak", "--precision", "bf16"], "colourization runs only"),
+        (["run", "unet-b10-lr-scaled", "--precision", "bf16"], "has no bf16 run"),
+    ],
+)
 def test_precision_errors_are_one_line_exit_2(argv, needle, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()

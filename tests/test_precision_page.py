@@ -87,12 +87,16 @@ def test_the_fp32_2c_conclusions_are_the_2c_page_s_verdicts(page):
 
     v = csc413_2c.values()
     by_key = {c.key: c.fp32 for c in page.analysis().conclusions if c.question == "2(c)"}
-    assert [by_key[k].split(", ", 1)[1] for k in ("val_loss", "val_accuracy", "train_loss", "vivid")] == \
-        [v["c2_loss_verdict"], v["c2_acc_verdict"], v["c2_train_verdict"], v["c2_vivid_verdict"]]
+    assert [by_key[k].split(", ", 1)[1] for k in ("val_loss", "val_accuracy", "train_loss", "vivid")] == [
+        v["c2_loss_verdict"],
+        v["c2_acc_verdict"],
+        v["c2_train_verdict"],
+        v["c2_vivid_verdict"],
+    ]
 
 
 def test_a_moved_setting_is_flagged_and_the_page_says_which_conclusion_differs(page):
-    page.move(5, 1.0)       # batch 5 ends a whole unit higher in bf16: it becomes the worst batch
+    page.move(5, 1.0)  # batch 5 ends a whole unit higher in bf16: it becomes the worst batch
     a = page.analysis()
     assert (5, "val_loss") in a.beyond_noise
     differing = {c.key: c for c in a.differing}

@@ -35,8 +35,7 @@ def root(tmp_path, monkeypatch):
 
 
 def _get(root, compute, config=Config(), data="d" * 64, experiment="unet"):
-    return rs.get_or_compute(experiment, config, ["storepkg.train"], data, compute, root=root,
-                             package="storepkg")
+    return rs.get_or_compute(experiment, config, ["storepkg.train"], data, compute, root=root, package="storepkg")
 
 
 def _key(config=Config(), data="d" * 64, experiment="unet"):
@@ -72,8 +71,8 @@ def test_key_follows_config_data_and_code_but_not_comments(package):
     assert _key(experiment="cnn") != key
     assert _key(Config(lr=0.001, batch=100)) == key
     (package / "model.py").write_text("# the width of the first layer\nWIDTH = 32  # as in PA2\n")
-    assert _key() == key                          # comments do not count
-    (package / "model.py").write_text("WIDTH = 64\n")   # imported by train: counts
+    assert _key() == key  # comments do not count
+    (package / "model.py").write_text("WIDTH = 64\n")  # imported by train: counts
     assert _key() != key
 
 
@@ -86,6 +85,7 @@ def test_env_var_sets_the_root(package, tmp_path, monkeypatch):
 def test_failed_compute_leaves_no_entry(package, root):
     def crash():
         raise RuntimeError("out of memory")
+
     with pytest.raises(RuntimeError):
         _get(root, crash)
     assert rs.read_entry("unet", _key(), root) is None
@@ -95,17 +95,18 @@ def test_failed_compute_leaves_no_entry(package, root):
 def test_crash_during_the_write_leaves_no_visible_entry(package, root, monkeypatch):
     def fail_rename(src, dst):
         raise OSError("power cut")
+
     monkeypatch.setattr(rs.os, "rename", fail_rename)
     with pytest.raises(OSError, match="power cut"):
         _get(root, lambda: {"acc": 0.5})
     monkeypatch.undo()
-    assert list((root / "unet").iterdir()) == []     # the temp folder is cleaned up too
+    assert list((root / "unet").iterdir()) == []  # the temp folder is cleaned up too
 
 
 def test_leftover_temp_folder_is_ignored(package, root):
     leftover = root / "unet" / f"{rs.TEMP_PREFIX}{_key()[:16]}-abc"
     leftover.mkdir(parents=True)
-    (leftover / "result.json").write_text('{"acc": 0.')    # a write killed half-way
+    (leftover / "result.json").write_text('{"acc": 0.')  # a write killed half-way
     assert rs.read_entry("unet", _key(), root) is None
     assert _get(root, lambda: {"acc": 0.5}).result == {"acc": 0.5}
     report = rs.stale_entries([("unet", _key())], root)
@@ -117,13 +118,13 @@ def test_corruption_is_an_error_and_recomputed_only_when_asked(package, root, da
     entry = _get(root, lambda: rs.Computed({"acc": 0.5}, {"img": np.zeros(3)}))
     if damage == "flip":
         raw = bytearray((entry.path / "result.json").read_bytes())
-        raw[raw.index(b"5")] = ord("9")             # acc 0.5 → 0.9, still valid JSON
+        raw[raw.index(b"5")] = ord("9")  # acc 0.5 → 0.9, still valid JSON
         (entry.path / "result.json").write_bytes(bytes(raw))
     elif damage == "delete":
         (entry.path / "arrays.npz").unlink()
     elif damage == "metadata":
         (entry.path / "metadata.json").write_text("{")
-    else:                                           # the device the book shows, edited
+    else:  # the device the book shows, edited
         meta = json.loads((entry.path / "metadata.json").read_text())
         meta["device"] = "cuda"
         (entry.path / "metadata.json").write_text(json.dumps(meta))
@@ -131,18 +132,39 @@ def test_corruption_is_an_error_and_recomputed_only_when_asked(package, root, da
     with pytest.raises(rs.CorruptEntry):
         rs.read_entry("unet", entry.key, root)
     with pytest.raises(rs.CorruptEntry, match="python -m solutions.experiments run unet"):
-        rs.load_for_book("unet", Config(), ["storepkg.train"], "d" * 64, package="storepkg",
-                         command="python -m solutions.experiments run unet", root=root)
+        rs.load_for_book(
+            "unet",
+            Config(),
+            ["storepkg.train"],
+            "d" * 64,
+            package="storepkg",
+            command="python -m solutions.experiments run unet",
+            root=root,
+        )
     assert rs.stale_entries([("unet", entry.key)], root).corrupt == (("unet", entry.key),)
     calls = []
     with pytest.raises(rs.CorruptEntry, match=f"{entry.path}.*Nothing was deleted.*run unet --recompute"):
-        rs.get_or_compute("unet", Config(), ["storepkg.train"], "d" * 64,
-                          lambda: calls.append(1) or {"acc": 0.5}, root=root, package="storepkg",
-                          command="solutions run unet")
+        rs.get_or_compute(
+            "unet",
+            Config(),
+            ["storepkg.train"],
+            "d" * 64,
+            lambda: calls.append(1) or {"acc": 0.5},
+            root=root,
+            package="storepkg",
+            command="solutions run unet",
+        )
     assert calls == [] and sorted((p.name, p.read_bytes()) for p in entry.path.iterdir()) == before
-    fresh = rs.get_or_compute("unet", Config(), ["storepkg.train"], "d" * 64,
-                              lambda: calls.append(1) or {"acc": 0.5}, root=root, package="storepkg",
-                              recompute=True)
+    fresh = rs.get_or_compute(
+        "unet",
+        Config(),
+        ["storepkg.train"],
+        "d" * 64,
+        lambda: calls.append(1) or {"acc": 0.5},
+        root=root,
+        package="storepkg",
+        recompute=True,
+    )
     assert calls == [1] and fresh.result == {"acc": 0.5}
     assert rs.read_entry("unet", entry.key, root).result == {"acc": 0.5}
 
@@ -150,12 +172,12 @@ def test_corruption_is_an_error_and_recomputed_only_when_asked(package, root, da
 def test_book_gets_an_error_naming_the_command_and_never_computes(package, root):
     command = "python -m solutions.experiments run unet"
     with pytest.raises(rs.MissingResult, match=command):
-        rs.load_for_book("unet", Config(), ["storepkg.train"], "d" * 64, command=command,
-                         root=root, package="storepkg")
+        rs.load_for_book("unet", Config(), ["storepkg.train"], "d" * 64, command=command, root=root, package="storepkg")
     assert not root.exists()
     _get(root, lambda: {"acc": 0.5})
-    entry = rs.load_for_book("unet", Config(), ["storepkg.train"], "d" * 64, command=command,
-                             root=root, package="storepkg")
+    entry = rs.load_for_book(
+        "unet", Config(), ["storepkg.train"], "d" * 64, command=command, root=root, package="storepkg"
+    )
     assert entry.result == {"acc": 0.5}
 
 

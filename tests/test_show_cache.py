@@ -51,6 +51,7 @@ def test_a_changed_page_or_module_computes_again(store, monkeypatch, tmp_path):
     monkeypatch.setattr(show_cache, "PACKAGE", root / "src" / "solutions")
     before = show_cache.fingerprint()
     from solutions.book.declarations import ANSWERS
+
     page = root / ANSWERS["cs5242-q2"].file
     page.write_text(page.read_text() + "\n")
     after_page = show_cache.fingerprint()

@@ -32,9 +32,15 @@ def test_bad_shape():
         measure_rows(nn.Conv2d(1, 1, 1), (1, 0, 4))
 
 
-@pytest.mark.parametrize("model, shape, name", [
-    ("Conv2d(1, 1, 1)", (1, 4, 4), "model"), (nn.Conv2d(1, 1, 1), "1,4,4", "input_shape"),
-    (nn.Conv2d(1, 1, 1), (1, True, 4), "input_shape"), (nn.Conv2d(1, 1, 1), (1, 2.0, 4), "input_shape")])
+@pytest.mark.parametrize(
+    "model, shape, name",
+    [
+        ("Conv2d(1, 1, 1)", (1, 4, 4), "model"),
+        (nn.Conv2d(1, 1, 1), "1,4,4", "input_shape"),
+        (nn.Conv2d(1, 1, 1), (1, True, 4), "input_shape"),
+        (nn.Conv2d(1, 1, 1), (1, 2.0, 4), "input_shape"),
+    ],
+)
 def test_bad_arguments(model, shape, name):
     with pytest.raises(ValueError, match=name):
         measure_rows(model, shape)

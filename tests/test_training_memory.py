@@ -2,9 +2,13 @@ import pytest
 import torch
 from torch import nn
 
-from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes,
-                                       output_gradient_bytes, parameter_bytes,
-                                       saved_activation_bytes)
+from solutions.answers.training_memory import (
+    gradient_bytes,
+    optimizer_state_bytes,
+    output_gradient_bytes,
+    parameter_bytes,
+    saved_activation_bytes,
+)
 
 
 def mlp():
@@ -56,11 +60,12 @@ def test_peak_bytes_by_hand():
     from solutions.answers.training_memory import peak_bytes
 
     def step():
-        a = torch.empty(1000)    # 4,000 B
-        b = torch.empty(500)     # + 2,000 B: 6,000 B alive
+        a = torch.empty(1000)  # 4,000 B
+        b = torch.empty(500)  # + 2,000 B: 6,000 B alive
         del a, b
-        c = torch.empty(1200)    # 4,800 B alone
+        c = torch.empty(1200)  # 4,800 B alone
         return c
+
     assert peak_bytes(step) == 6000
     with pytest.raises(ValueError, match="^step must"):
         peak_bytes(42)
@@ -84,6 +89,7 @@ def test_only_the_three_optimizer_names_are_accepted(name):
 def test_the_optimizers_are_the_homeworks():
     # lr 1e-3 for all three; momentum 0.9 for SGD with momentum, none for plain SGD
     from solutions.answers.training_memory import _make_optimizer
+
     params = list(mlp().parameters())
     sgd, momentum, adam = (_make_optimizer(n, params).defaults for n in ("sgd", "sgd_momentum", "adam"))
     assert (sgd["lr"], sgd["momentum"]) == (1e-3, 0)

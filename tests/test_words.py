@@ -22,18 +22,21 @@ def flat(text: str) -> str:
 @pytest.fixture(scope="module")
 def c2():
     from solutions.book.pages import csc413_2c
+
     return csc413_2c.answer_values()
 
 
 @pytest.fixture(scope="module")
 def d2():
     from solutions.book.pages import csc413_2d
+
     return csc413_2d.values()
 
 
 @pytest.fixture(scope="module")
 def d1():
     from solutions.book.pages import csc413_1d
+
     return csc413_1d.values()
 
 
@@ -52,8 +55,11 @@ def test_defect_2_2d_says_how_many_seeds_and_which_rule_from_the_data(d2):
     assert d2["d2_seeds_label"] == "mean of 3 seeds"
     # Welch's test for the sweep; the batch-100 seed range (0.0486) only for the one-seed runs
     rule = d2["d2_rule_sentence"]
-    assert rule.index("Welch") < rule.index("learning-rate-scaled runs have one seed each") \
+    assert (
+        rule.index("Welch")
+        < rule.index("learning-rate-scaled runs have one seed each")
         < rule.index("0.0486 in validation loss")
+    )
 
 
 def test_defect_3_the_2020_bump_is_tested_as_two_single_runs_against_the_pooled_spread(d2):
@@ -71,6 +77,7 @@ def test_defect_4_1d_no_longer_confines_a_shift_to_the_border_and_prints_p_to_th
     assert "differ only within reach of the image border" not in text
     assert "training runs can only sample it" in text
     import re
+
     # the UNet's loss on 1 − x: p = 0.051, printed to three places (two gave "0.05, within the noise")
     assert re.search(r"\(p = 0\.05\d, within the noise\)", d1["c1d_trained_table"])
     assert not re.search(r"p = \d\.\d\d[,)]", d1["c1d_trained_table"])
@@ -85,6 +92,7 @@ def test_defect_5_2c_neither_generalises_hedging_nor_rests_a_reason_on_confounde
 
 def test_defect_6_1b_measures_what_over_prediction_follows():
     from solutions.book.pages import csc413_1b
+
     v = csc413_1b.answer_values()
     text = flat(source("csc413-1b"))
     assert "gets the muted class between them" not in text
@@ -102,6 +110,7 @@ def test_defect_12_fair_pitfalls_on_1d_and_2d(d2):
 
 def test_defect_15_the_cnn_has_one_value_per_meaning_on_every_page(c2):
     from solutions.book.pages import csc413_1b
+
     b1 = csc413_1b.answer_values()
     assert b1["b1_val_acc"] == c2["c2_cnn_val_acc"] and b1["b1_val_loss"] == c2["c2_cnn_val_loss"]
     assert b1["b1_vivid_predicted_share"] == c2["c2_cnn_vivid"]
@@ -113,6 +122,7 @@ def test_defect_15_the_cnn_has_one_value_per_meaning_on_every_page(c2):
 def test_defect_14_terms_are_defined_once_in_the_glossary():
     import re
     from solutions.book.declarations import BY_MODULE
+
     glossary = (ROOT / BY_MODULE["conventions"].file).read_text(encoding="utf-8")
     defined = set(re.findall(r"^(\S[^\n]*)\n  \S", glossary.split(":::{glossary}")[1], re.M))
     used = set()

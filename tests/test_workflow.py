@@ -36,8 +36,13 @@ def test_there_are_workflows():
 
 
 def test_actionlint_finds_nothing():
-    out = subprocess.run([tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"),
-                          *map(str, WORKFLOWS)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"), *map(str, WORKFLOWS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -45,16 +50,21 @@ def test_actionlint_runs_shellcheck_on_the_scripts(tmp_path):
     """A finding of ShellCheck's in a run: step fails the lint (the linter is really wired)."""
     bad = tmp_path / ".github" / "workflows" / "bad.yml"
     bad.parent.mkdir(parents=True)
-    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
-                   "      - run: echo $(ls)\n", encoding="utf-8")
-    out = subprocess.run([tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"),
-                          str(bad)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo $(ls)\n", encoding="utf-8"
+    )
+    out = subprocess.run(
+        [tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"), str(bad)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode != 0 and "SC2046" in out.stdout, out.stdout + out.stderr
 
 
 def test_shellcheck_finds_nothing_in_ci():
-    out = subprocess.run([tool("shellcheck"), str(ROOT / ".ci" / "run")], capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run([tool("shellcheck"), str(ROOT / ".ci" / "run")], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -76,14 +86,17 @@ def recipe(target: str) -> list[str]:
 def test_the_build_job_runs_make_ci_build_between_its_actions(build_job):
     assert [value for kind, value in build_job if kind == "run"] == ["make ci-build"]
     actions = [value.split("@")[0] for kind, value in build_job if kind == "uses"]
-    assert actions == ["actions/checkout", "actions/setup-python", "actions/setup-node",
-                       "actions/upload-pages-artifact"]
+    assert actions == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/setup-node",
+        "actions/upload-pages-artifact",
+    ]
 
 
 def test_ci_build_tests_builds_and_checks_the_site():
     lines = recipe("ci-build")
-    assert lines[:5] == ["$(MAKE) tex", "$(MAKE) test", "$(MAKE) test-full", "$(MAKE) site",
-                         lines[4]]
+    assert lines[:5] == ["$(MAKE) tex", "$(MAKE) test", "$(MAKE) test-full", "$(MAKE) site", lines[4]]
     assert lines[4].startswith("SOLUTIONS_REQUIRE_BUILT_BOOK=1 SOLUTIONS_REQUIRE_PDF=1 $(PY) -m pytest")
     for module in ("tests/test_built_book.py", "tests/test_pdf.py", "tests/test_pdf_layout.py"):
         assert module in lines[4]
@@ -97,8 +110,12 @@ def test_ci_build_tests_builds_and_checks_the_site():
 def test_ci_runs_make_ci_build_and_stands_in_for_each_action(build_job):
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^step \"make ci-build\" make ci-build$", ci, re.M)
-    stand_ins = {"actions/checkout": "the checkout: the clone", "actions/setup-python": "python-version",
-                 "actions/setup-node": "apt_install npm", "actions/upload-pages-artifact": "_build/html/book.pdf"}
+    stand_ins = {
+        "actions/checkout": "the checkout: the clone",
+        "actions/setup-python": "python-version",
+        "actions/setup-node": "apt_install npm",
+        "actions/upload-pages-artifact": "_build/html/book.pdf",
+    }
     for kind, action in build_job:
         if kind == "uses":
             assert stand_ins[action.split("@")[0]] in ci, f".ci/run does not stand in for {action}"
@@ -112,7 +129,7 @@ def test_no_test_command_passes_when_it_ran_nothing():
     for text in (ci, makefile):
         assert not re.search(r"\$\? *(-eq|-ne|==?|!=) *5\b|returncode *[!=]= *5|pytest[^\n]*\|\| *true", text)
     for target in ("test", "test-full", "ci-build", "lint"):
-        assert not any(line.startswith("-") for line in recipe(target)), target   # make's ignore-errors prefix
+        assert not any(line.startswith("-") for line in recipe(target)), target  # make's ignore-errors prefix
 
 
 def test_the_workflow_uses_only_the_readmes_make_commands():
@@ -124,13 +141,24 @@ def test_the_workflow_uses_only_the_readmes_make_commands():
 
 
 def test_build_files_code_and_tests_read_nothing_beside_the_repository():
-    beside = "../" + "shared"   # not spelled out, so this file does not match itself
-    files = [ROOT / "Makefile", *sorted((ROOT / ".ci").iterdir()), *WORKFLOWS,
-             *sorted((ROOT / "src").rglob("*.py")), *sorted((ROOT / "tests").rglob("*.py")),
-             *sorted((ROOT / "benchmarks").rglob("*.py"))]
-    hits = [str(f.relative_to(ROOT)) for f in files
-            if f.is_file() and (beside in f.read_text(encoding="utf-8", errors="replace")
-                                or "shared" + "/data" in f.read_text(encoding="utf-8", errors="replace"))]
+    beside = "../" + "shared"  # not spelled out, so this file does not match itself
+    files = [
+        ROOT / "Makefile",
+        *sorted((ROOT / ".ci").iterdir()),
+        *WORKFLOWS,
+        *sorted((ROOT / "src").rglob("*.py")),
+        *sorted((ROOT / "tests").rglob("*.py")),
+        *sorted((ROOT / "benchmarks").rglob("*.py")),
+    ]
+    hits = [
+        str(f.relative_to(ROOT))
+        for f in files
+        if f.is_file()
+        and (
+            beside in f.read_text(encoding="utf-8", errors="replace")
+            or "shared" + "/data" in f.read_text(encoding="utf-8", errors="replace")
+        )
+    ]
     assert hits == []
 
 
@@ -143,8 +171,9 @@ def test_every_workflow_uses_only_the_readmes_make_commands():
     assert re.search(r"^\s+- cron: ", mutation.read_text(encoding="utf-8"), re.M)
     for workflow in WORKFLOWS:
         for target in set(re.findall(r"\bmake(?: -s)? ([a-z][a-z-]*)", workflow.read_text(encoding="utf-8"))):
-            assert re.search(rf"\bmake(?: -s)? {target}\b", readme), \
+            assert re.search(rf"\bmake(?: -s)? {target}\b", readme), (
                 f"{workflow.name}: `make {target}` is not in the README"
+            )
 
 
 def test_what_the_tools_write_into_the_repository_stays_out_of_the_book_and_of_git():

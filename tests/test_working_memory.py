@@ -36,7 +36,7 @@ def test_inputs_are_validated():
     with pytest.raises(ValueError, match="batch"):
         wm.forward_working_bytes(0, (10, 20))
     with pytest.raises(ValueError, match="peaks"):
-        wm.forward_working_bytes(2, (20, 10))     # a second sequence cannot lower the peak
+        wm.forward_working_bytes(2, (20, 10))  # a second sequence cannot lower the peak
     with pytest.raises(ValueError, match="deeper"):
         wm.WorkingConfig(layers=2, deeper=2)
     with pytest.raises(ValueError, match="record"):
@@ -56,8 +56,11 @@ def test_the_stored_bert_base_measurements():
     from solutions.experiments import names, registry
 
     r = registry.RESULTS[names.C3DE_WORKING]
-    assert (r.code, r.uses_data, r.config) == (("solutions.answers.working_memory",), False,
-                                               wm.WorkingConfig(layers=2, deeper=3))
+    assert (r.code, r.uses_data, r.config) == (
+        ("solutions.answers.working_memory",),
+        False,
+        wm.WorkingConfig(layers=2, deeper=3),
+    )
     stored = wm.working_from_record(registry.load(names.C3DE_WORKING).result)
     assert stored.line == BERT_LINE and stored.depth_free and stored.deeper_one == BERT_LINE[0]
     assert stored.at(32) == 188_744_704
@@ -67,5 +70,10 @@ def test_the_stored_bert_base_measurements():
 def test_bert_base_at_batch_32():
     assert wm.line(BERT_BASE) == BERT_LINE
     assert wm.forward_working_bytes(32, wm.line()) == 188_744_704
-    assert wm.working_record(wm.WorkingConfig()) == {"layers": 2, "one": BERT_LINE[0], "two": BERT_LINE[1],
-                                                     "deeper": 3, "deeper_one": BERT_LINE[0]}
+    assert wm.working_record(wm.WorkingConfig()) == {
+        "layers": 2,
+        "one": BERT_LINE[0],
+        "two": BERT_LINE[1],
+        "deeper": 3,
+        "deeper_one": BERT_LINE[0],
+    }

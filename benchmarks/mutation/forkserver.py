@@ -30,9 +30,23 @@ import socket
 import sys
 import tempfile
 
-PRELOAD = ("torch", "torch.nn", "torch.nn.functional", "torch.utils.flop_counter", "sympy",
-           "sympy.parsing.latex", "numpy", "scipy.stats", "scipy.ndimage", "hypothesis",
-           "hypothesis.strategies", "pytest", "_pytest.doctest", "_pytest.python", "lark")
+PRELOAD = (
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.utils.flop_counter",
+    "sympy",
+    "sympy.parsing.latex",
+    "numpy",
+    "scipy.stats",
+    "scipy.ndimage",
+    "hypothesis",
+    "hypothesis.strategies",
+    "pytest",
+    "_pytest.doctest",
+    "_pytest.python",
+    "lark",
+)
 
 
 def serve(path: str) -> None:
@@ -43,9 +57,10 @@ def serve(path: str) -> None:
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     for name in PRELOAD:
         importlib.import_module(name)
-    assert not any(m == "solutions" or m.startswith("solutions.") for m in sys.modules), \
+    assert not any(m == "solutions" or m.startswith("solutions.") for m in sys.modules), (
         "the server must not import the package: a fork would then run the unmutated code"
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children reap themselves
+    )
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reap themselves
     if os.path.exists(path):
         os.unlink(path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -84,10 +99,12 @@ def _handle(conn: socket.socket) -> None:
         sys.path.insert(0, os.path.join(request["cwd"], "tests"))
         os.environ.update(request.get("env", {}))
         import pytest
+
         try:
             code = int(pytest.main(request["args"]))
-        except BaseException:   # noqa: BLE001 -- a crash of the mutant's import is a kill
+        except BaseException:  # noqa: BLE001 -- a crash of the mutant's import is a kill
             import traceback
+
             traceback.print_exc()
             code = 99
         sys.stdout.flush()
@@ -98,7 +115,7 @@ def _handle(conn: socket.socket) -> None:
         if done:
             break
         readable, _, _ = select.select([conn], [], [], 0.05)
-        if readable and not conn.recv(1):   # the client is gone (timed out): stop the run
+        if readable and not conn.recv(1):  # the client is gone (timed out): stop the run
             os.killpg(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             return

@@ -61,8 +61,11 @@ TESTS = {
     "finetune_cost": ["tests/test_finetune_cost.py"],
     "label_changing_augmentation": ["tests/test_label_changing_augmentation.py"],
     "bias_variance": ["tests/test_bias_variance.py"],
-    "bootstrap": ["tests/test_bootstrap.py", "tests/test_bias_variance.py",
-                  "tests/test_label_changing_augmentation.py"],
+    "bootstrap": [
+        "tests/test_bootstrap.py",
+        "tests/test_bias_variance.py",
+        "tests/test_label_changing_augmentation.py",
+    ],
     "colour_analysis": ["tests/test_colour_analysis.py"],
     "precision_effect": ["tests/test_precision_effect.py"],
     "edge_split": ["tests/test_edge_split.py", "tests/test_colour_analysis.py"],
@@ -82,7 +85,7 @@ EXCLUDE = [
     r"core/RemoveDecorator$",
 ]
 
-PYTEST = ["-x", "-q", "-p", "no:randomly", "--no-header"]   # + pyproject's addopts
+PYTEST = ["-x", "-q", "-p", "no:randomly", "--no-header"]  # + pyproject's addopts
 TIMEOUT = 300.0
 
 
@@ -92,8 +95,7 @@ def pytest_args(module: str) -> list[str]:
 
 
 def client_command(sock: Path, module: str) -> list[str]:
-    return [sys.executable, str(HERE / "forkserver.py"), "client", str(sock), "--",
-            *pytest_args(module)]
+    return [sys.executable, str(HERE / "forkserver.py"), "client", str(sock), "--", *pytest_args(module)]
 
 
 def run_client(sock: Path, module: str) -> subprocess.CompletedProcess:
@@ -119,8 +121,8 @@ exclude-operators = [{excludes}]
     return config
 
 
-Position = tuple[int, int]   # (line from 1, column from 0 in characters), as parso and cosmic-ray count
-ANNOTATION = "Skipped: a mutated annotation (never evaluated)"   # the work result's output
+Position = tuple[int, int]  # (line from 1, column from 0 in characters), as parso and cosmic-ray count
+ANNOTATION = "Skipped: a mutated annotation (never evaluated)"  # the work result's output
 
 
 def annotation_spans(source: str) -> list[tuple[Position, Position]]:
@@ -128,7 +130,7 @@ def annotation_spans(source: str) -> list[tuple[Position, Position]]:
     and ``**kwargs`` included), of its return value, and of annotated assignments."""
     lines = source.split("\n")
 
-    def position(row: int, byte_col: int) -> Position:   # ast counts UTF-8 bytes, parso characters
+    def position(row: int, byte_col: int) -> Position:  # ast counts UTF-8 bytes, parso characters
         return row, len(lines[row - 1].encode()[:byte_col].decode())
 
     annotations = []
@@ -139,8 +141,11 @@ def annotation_spans(source: str) -> list[tuple[Position, Position]]:
             annotations.append(node.returns)
         elif isinstance(node, ast.AnnAssign):
             annotations.append(node.annotation)
-    return [(position(a.lineno, a.col_offset), position(a.end_lineno, a.end_col_offset))
-            for a in annotations if a is not None]
+    return [
+        (position(a.lineno, a.col_offset), position(a.end_lineno, a.end_col_offset))
+        for a in annotations
+        if a is not None
+    ]
 
 
 def in_annotation(spans: list[tuple[Position, Position]], start: Position, end: Position) -> bool:
@@ -175,23 +180,31 @@ def outcomes(session: Path) -> dict:
     db.close()
     in_ann = annotation_jobs(session)
     # Annotation mutants of the sample: skipped by skip(), or run in a session recorded before it.
-    annotation = [r for r in rows if (r[2] == "SKIPPED" and r[6] == ANNOTATION)
-                  or (r[2] == "NORMAL" and r[5] in in_ann)]
+    annotation = [
+        r for r in rows if (r[2] == "SKIPPED" and r[6] == ANNOTATION) or (r[2] == "NORMAL" and r[5] in in_ann)
+    ]
     ann_jobs = {r[5] for r in annotation}
     tested = [r for r in rows if r[2] == "NORMAL" and r[5] not in ann_jobs]
     killed = [r for r in tested if r[3] in ("KILLED", "INCOMPETENT")]
     survived = [r for r in tested if r[3] == "SURVIVED"]
-    return {"rows": rows, "killed": len(killed), "survived": survived, "annotation": annotation,
-            "skipped": sum(r[2] == "SKIPPED" and r[5] not in ann_jobs for r in rows),
-            "other": [r for r in rows if r[2] not in ("NORMAL", "SKIPPED")]}
+    return {
+        "rows": rows,
+        "killed": len(killed),
+        "survived": survived,
+        "annotation": annotation,
+        "skipped": sum(r[2] == "SKIPPED" and r[5] not in ann_jobs for r in rows),
+        "other": [r for r in rows if r[2] not in ("NORMAL", "SKIPPED")],
+    }
 
 
 def sample_order(item) -> tuple:
     """A work item's place before sampling: by file, position and operator, so that the seeded
     sample of an unchanged source is the same in every run (cosmic-ray's job ids are random
     UUIDs, new at each ``cosmic-ray init``: ordered by them, each run drew another sample)."""
-    return tuple((str(m.module_path), tuple(m.start_pos), tuple(m.end_pos), m.operator_name,
-                  m.occurrence) for m in item.mutations)
+    return tuple(
+        (str(m.module_path), tuple(m.start_pos), tuple(m.end_pos), m.operator_name, m.occurrence)
+        for m in item.mutations
+    )
 
 
 def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
@@ -217,11 +230,11 @@ def skip(session: Path, fraction: float = 1.0, seed: int = 413) -> None:
         if fraction < 1.0:
             sampled = set(random.Random(seed).sample(kept, round(fraction * len(kept))))
             dropped |= set(kept) - sampled
-        db.set_multiple_results(sorted(dropped), WorkResult(output="Filtered operator or not sampled",
-                                                            worker_outcome=WorkerOutcome.SKIPPED))
+        db.set_multiple_results(
+            sorted(dropped), WorkResult(output="Filtered operator or not sampled", worker_outcome=WorkerOutcome.SKIPPED)
+        )
         annotations = sorted(in_ann - dropped)
-        db.set_multiple_results(annotations, WorkResult(output=ANNOTATION,
-                                                        worker_outcome=WorkerOutcome.SKIPPED))
+        db.set_multiple_results(annotations, WorkResult(output=ANNOTATION, worker_outcome=WorkerOutcome.SKIPPED))
 
 
 def mutate(module: str, sock: Path, bin_dir: Path, fraction: float = 1.0) -> dict:
@@ -232,8 +245,9 @@ def mutate(module: str, sock: Path, bin_dir: Path, fraction: float = 1.0) -> dic
         source.write_bytes(original + b"\nraise RuntimeError('planted mutant')\n")
         planted = run_client(sock, module)
         if planted.returncode == 0:
-            raise SystemExit(f"{module}: a planted fault was not detected -- the tests do not "
-                             "import this checkout's file")
+            raise SystemExit(
+                f"{module}: a planted fault was not detected -- the tests do not import this checkout's file"
+            )
     finally:
         source.write_bytes(original)
     # (2) The unmutated baseline must pass.
@@ -257,17 +271,19 @@ def mutate(module: str, sock: Path, bin_dir: Path, fraction: float = 1.0) -> dic
     return result
 
 
-
 def report(module: str, result: dict) -> dict:
     killed, survived = result["killed"], result["survived"]
     total = killed + len(survived)
     score = 100.0 * killed / total if total else 100.0
-    lines = [f"# Mutation testing of src/solutions/answers/{module}.py (cosmic-ray)",
-             f"# tests: {' '.join(pytest_args(module))}",
-             f"# killed {killed} of {total} ({score:.1f} %); {len(survived)} survived; "
-             f"{len(result['annotation'])} skipped: annotation (never evaluated, in neither count); "
-             f"{result['skipped']} filtered out (run.py EXCLUDE, or not in the --sample); {len(result['other'])} not run; "
-             f"{result['seconds']} s", ""]
+    lines = [
+        f"# Mutation testing of src/solutions/answers/{module}.py (cosmic-ray)",
+        f"# tests: {' '.join(pytest_args(module))}",
+        f"# killed {killed} of {total} ({score:.1f} %); {len(survived)} survived; "
+        f"{len(result['annotation'])} skipped: annotation (never evaluated, in neither count); "
+        f"{result['skipped']} filtered out (run.py EXCLUDE, or not in the --sample); {len(result['other'])} not run; "
+        f"{result['seconds']} s",
+        "",
+    ]
     for row, operator, _, _, diff, *_ in survived:
         lines += [f"## survived: line {row}, {operator}", diff or "", ""]
     for row, operator, _, _, _, *_ in result["annotation"]:
@@ -275,21 +291,35 @@ def report(module: str, result: dict) -> dict:
     for row, operator, worker, *_ in result["other"]:
         lines += [f"## not run ({worker}): line {row}, {operator}", ""]
     (HERE / f"{module}.txt").write_text("\n".join(lines))
-    return {"killed": killed, "survived": len(survived), "total": total,
-            "score": round(score, 1), "filtered": result["skipped"],
-            "annotation": len(result["annotation"]),
-            "not_run": len(result["other"]), "seconds": result["seconds"]}
+    return {
+        "killed": killed,
+        "survived": len(survived),
+        "total": total,
+        "score": round(score, 1),
+        "filtered": result["skipped"],
+        "annotation": len(result["annotation"]),
+        "not_run": len(result["other"]),
+        "seconds": result["seconds"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules of solutions.answers (default: all)")
-    parser.add_argument("--sample", type=float, default=1.0, metavar="FRACTION",
-                        help="test a seeded random fraction of each module's mutants (an estimate "
-                             "of the score in a fraction of the time; the reports say so)")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite the reports from the sessions in _build/mutation (a run "
-                             "stopped part-way reports the mutants it tested)")
+    parser.add_argument(
+        "--sample",
+        type=float,
+        default=1.0,
+        metavar="FRACTION",
+        help="test a seeded random fraction of each module's mutants (an estimate "
+        "of the score in a fraction of the time; the reports say so)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite the reports from the sessions in _build/mutation (a run "
+        "stopped part-way reports the mutants it tested)",
+    )
     args = parser.parse_args(argv)
     # `timeout` or a cancelled job: unwind, so cosmic-ray is killed and the source restored.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -314,9 +344,14 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = Path(sys.executable).parent
     sock = WORK / "forkserver.sock"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    os.environ["SOLUTIONS_TEST_TIER"] = "mutation"   # conftest.py: fewer hypothesis examples
-    server = subprocess.Popen([sys.executable, str(HERE / "forkserver.py"), "serve", str(sock)],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    os.environ["SOLUTIONS_TEST_TIER"] = "mutation"  # conftest.py: fewer hypothesis examples
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "forkserver.py"), "serve", str(sock)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         if server.stdout.readline().strip() != "ready":
             raise SystemExit("the fork server did not start")
@@ -325,8 +360,11 @@ def main(argv: list[str] | None = None) -> int:
             scores[module]["sample"] = args.sample
             scores_file.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
             s = scores[module]
-            print(f"{module}: {s['score']:.1f} % killed ({s['killed']}/{s['total']}, "
-                  f"{s['survived']} survived, {s['seconds']} s)", flush=True)
+            print(
+                f"{module}: {s['score']:.1f} % killed ({s['killed']}/{s['total']}, "
+                f"{s['survived']} survived, {s['seconds']} s)",
+                flush=True,
+            )
     finally:
         server.kill()
         server.wait()
@@ -339,8 +377,7 @@ def summary(scores: dict) -> int:
         print(f"  {module:30s} {s['score']:5.1f} %  ({s['killed']}/{s['total']})")
     killed = sum(s["killed"] for s in scores.values())
     total = sum(s["total"] for s in scores.values())
-    print(f"overall ({len(scores)} modules): {100.0 * killed / total:.1f} % killed "
-          f"({killed}/{total})")
+    print(f"overall ({len(scores)} modules): {100.0 * killed / total:.1f} % killed ({killed}/{total})")
     return 0
 
 

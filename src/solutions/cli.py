@@ -27,7 +27,7 @@ import traceback
 from collections.abc import Sequence
 
 USER_ERROR, INTERNAL_ERROR = 2, 3
-MAX_JOBS = 256           # --jobs: more processes than that is a typo, not a plan
+MAX_JOBS = 256  # --jobs: more processes than that is a typo, not a plan
 ENV_DEBUG = "SOLUTIONS_DEBUG"
 
 
@@ -84,7 +84,7 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors as one line too (argparse prints the usage block first)."""
 
     def error(self, message: str):
-        if "unrecognized arguments: -" in message:   # an expression such as -NF read as an option
+        if "unrecognized arguments: -" in message:  # an expression such as -NF read as an option
             message += " (an expression that starts with '-' goes after --: solutions check ID -- -NF)"
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
@@ -101,11 +101,12 @@ def _check_device(device: str) -> str:
     if dev.type not in ("cpu", "cuda"):
         raise CliError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise CliError(f"--device {device}: CUDA is not available on this machine; "
-                       "use --device cpu or --device auto")
+        raise CliError(f"--device {device}: CUDA is not available on this machine; use --device cpu or --device auto")
     if dev.type == "cuda" and (dev.index or 0) >= torch.cuda.device_count():
-        raise CliError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA "
-                       "device(s); use cuda:0 … or --device auto")
+        raise CliError(
+            f"--device {device}: this machine has {torch.cuda.device_count()} CUDA "
+            "device(s); use cuda:0 … or --device auto"
+        )
     return device
 
 
@@ -119,11 +120,13 @@ def _device_note(name: str, device: str) -> str | None:
     try:
         stored = str(registry.load(name).metadata.get("device"))
     except (MissingResult, CorruptEntry):
-        return None   # nothing sound stored: the run computes (or repairs) it
+        return None  # nothing sound stored: the run computes (or repairs) it
     if stored.split(":")[0] == device.split(":")[0] and (":" not in device or stored == device):
         return None
-    return (f"{name}: already stored (computed on {stored}); --device {device} ignored; "
-            f"use --recompute to compute it again on {device}")
+    return (
+        f"{name}: already stored (computed on {stored}); --device {device} ignored; "
+        f"use --recompute to compute it again on {device}"
+    )
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -134,8 +137,10 @@ def _list(args: argparse.Namespace) -> int:
     print("Answers (solutions show ID):")
     for p in PAGES:
         if p.answer_id:
-            print(f"  {p.answer_id:<11} {p.title}\n  {'':<11} computed in {', '.join(p.computed_in)}; "
-                  f"page {p.file}; tested in {', '.join(p.tests)}")
+            print(
+                f"  {p.answer_id:<11} {p.title}\n  {'':<11} computed in {', '.join(p.computed_in)}; "
+                f"page {p.file}; tested in {', '.join(p.tests)}"
+            )
     print("\nStored results (solutions run NAME):")
     for name, r in RESULTS.items():
         print(f"  {name:<22} {r.experiment:<14} {r.config}")
@@ -164,8 +169,11 @@ def _show(args: argparse.Namespace) -> int:
 
 def _summary(name: str, entry) -> str:
     final = entry.result.get("final")
-    summary = (f"val loss {final['val_loss']:.4f}  val acc {final['val_accuracy']:.1f}%  "
-               f"{final['seconds']:.0f} s  " if final else "")
+    summary = (
+        f"val loss {final['val_loss']:.4f}  val acc {final['val_accuracy']:.1f}%  {final['seconds']:.0f} s  "
+        if final
+        else ""
+    )
     return f"{name:<22} {summary}({entry.path})"
 
 
@@ -175,7 +183,7 @@ def _job_init(threads: int) -> None:
     from solutions.experiments.allocator import keep_freed_memory
 
     torch.set_num_threads(threads)
-    keep_freed_memory()   # no page faults for the large tensors of each step (same results)
+    keep_freed_memory()  # no page faults for the large tensors of each step (same results)
 
 
 def _job(name: str, device: str, recompute: bool = False) -> str:
@@ -188,12 +196,14 @@ def _job(name: str, device: str, recompute: bool = False) -> str:
     epochs = getattr(registry.ALL_RESULTS[name].config, "epochs", None)
 
     def on_epoch(e) -> None:
-        print(f"  {name}: epoch {e.epoch}/{epochs}  val loss {e.val_loss:.4f}  "
-              f"val acc {e.val_accuracy:.1f}%  {e.seconds:.0f} s "
-              f"({time.perf_counter() - start:.0f} s in all)", flush=True)
+        print(
+            f"  {name}: epoch {e.epoch}/{epochs}  val loss {e.val_loss:.4f}  "
+            f"val acc {e.val_accuracy:.1f}%  {e.seconds:.0f} s "
+            f"({time.perf_counter() - start:.0f} s in all)",
+            flush=True,
+        )
 
-    return _summary(name, runner.run(name, device, progress=False, on_epoch=on_epoch,
-                                       recompute=recompute))
+    return _summary(name, runner.run(name, device, progress=False, on_epoch=on_epoch, recompute=recompute))
 
 
 def _cost(name: str) -> float:
@@ -204,8 +214,8 @@ def _cost(name: str) -> float:
     batch, epochs = getattr(config, "batch_size", None), getattr(config, "epochs", None)
     if batch is None or epochs is None:
         return 0.0
-    images = len(registry.horses().x_train)          # the training set the run reads
-    return epochs * (images / batch * 40 + images)   # ~40 images' worth of overhead per step
+    images = len(registry.horses().x_train)  # the training set the run reads
+    return epochs * (images / batch * 40 + images)  # ~40 images' worth of overhead per step
 
 
 def _check_results_folder() -> None:
@@ -241,21 +251,23 @@ def _run(args: argparse.Namespace) -> int:
     _check_results_folder()
     targets = {"book": list(registry.RESULTS), "all": list(registry.ALL_RESULTS), **names.GROUPS}
     wanted = [n for arg in args.names for n in targets.get(arg, [arg])]
-    wanted = list(dict.fromkeys(wanted))   # once each, in order
+    wanted = list(dict.fromkeys(wanted))  # once each, in order
     unknown = [n for n in wanted if n not in registry.ALL_RESULTS]
     if unknown:
-        raise CliError(f"unknown result name(s) {', '.join(unknown)}; known: the groups {', '.join(targets)}; "
-                       f"the results {', '.join(registry.ALL_RESULTS)} (solutions list)")
+        raise CliError(
+            f"unknown result name(s) {', '.join(unknown)}; known: the groups {', '.join(targets)}; "
+            f"the results {', '.join(registry.ALL_RESULTS)} (solutions list)"
+        )
     if args.precision is not None:
         try:
             wanted = list(dict.fromkeys(registry.in_precision(n, args.precision) for n in wanted))
-        except ValueError as err:   # a run with no twin of that precision: the user's request
+        except ValueError as err:  # a run with no twin of that precision: the user's request
             raise CliError(str(err)) from None
     _check_precisions(wanted, args.device)
     if args.jobs == 1:
         from solutions.experiments.allocator import keep_freed_memory
 
-        keep_freed_memory()   # no page faults for the large tensors of each step (same results)
+        keep_freed_memory()  # no page faults for the large tensors of each step (same results)
         for name in wanted:
             if not args.recompute and (note := _device_note(name, args.device)):
                 print(f"solutions run: {note}", file=sys.stderr)
@@ -267,7 +279,7 @@ def _run(args: argparse.Namespace) -> int:
     import multiprocessing
 
     if any(registry.ALL_RESULTS[n].experiment == registry.COLOUR for n in wanted):
-        runner.run(names.PALETTE, args.device)      # every training job reads it: first
+        runner.run(names.PALETTE, args.device)  # every training job reads it: first
     todo = []
     for name in wanted:
         if not args.recompute and (note := _device_note(name, args.device)):
@@ -277,27 +289,28 @@ def _run(args: argparse.Namespace) -> int:
         else:
             todo.append(name)
     todo.sort(key=_cost, reverse=True)
-    jobs = max(1, min(args.jobs, len(todo)))   # no idle processes
+    jobs = max(1, min(args.jobs, len(todo)))  # no idle processes
     threads = max(1, (os.cpu_count() or 1) // jobs)
-    print(f"{len(todo)} to compute in {jobs} processes, {threads} torch thread(s) each: "
-          f"{', '.join(todo) or 'nothing'}", flush=True)
+    print(
+        f"{len(todo)} to compute in {jobs} processes, {threads} torch thread(s) each: {', '.join(todo) or 'nothing'}",
+        flush=True,
+    )
     if not todo:
         return 0
     failed = []
     with concurrent.futures.ProcessPoolExecutor(
-            jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_job_init, initargs=(threads,)) as pool:
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_job_init, initargs=(threads,)
+    ) as pool:
         futures = {pool.submit(_job, name, args.device, args.recompute): name for name in todo}
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]
             try:
                 print(future.result(), flush=True)
-            except Exception as err:   # one failed run does not stop the others
+            except Exception as err:  # one failed run does not stop the others
                 failed.append(name)
                 print(f"{name:<22} FAILED: {type(err).__name__}: {err}", flush=True)
     if failed:
-        raise CliError(f"{len(failed)} run(s) failed: {', '.join(failed)} (see above); nothing "
-                       f"was stored for them")
+        raise CliError(f"{len(failed)} run(s) failed: {', '.join(failed)} (see above); nothing was stored for them")
     return 0
 
 
@@ -321,11 +334,12 @@ def _status(args: argparse.Namespace) -> int:
         print(f"note: {path} holds files its metadata does not list (ignored): {', '.join(files)}")
     for path in report.leftovers:
         if path.name.startswith(DAMAGED_PREFIX):
-            print(f"note: {path} is a damaged entry set aside when an intact copy took its place "
-                  "(never read; delete it when you no longer need it)")
+            print(
+                f"note: {path} is a damaged entry set aside when an intact copy took its place "
+                "(never read; delete it when you no longer need it)"
+            )
         else:
-            print(f"note: {path} was left by an interrupted write (the next `solutions run` of "
-                  "that result settles it)")
+            print(f"note: {path} was left by an interrupted write (the next `solutions run` of that result settles it)")
     print("all results current" if report.ok else "some results are not current")
     return 0 if report.ok else 1
 
@@ -340,55 +354,79 @@ def _check(args: argparse.Namespace) -> int:
             accepts = ", ".join(c.symbols) or "numbers only"
             extra = f"; functions {', '.join(c.functions)}" if c.functions else ""
             shape = "; h, w, c separated by commas" if c.kind == "shape" else ""
-            print(f"  {ident:<30} {c.question}: {c.label}\n  {'':<30} symbols {accepts}{extra}{shape}; "
-                  f"{len(c.slips)} known slip{'' if len(c.slips) == 1 else 's'}; torch check {c.torch_check}")
+            print(
+                f"  {ident:<30} {c.question}: {c.label}\n  {'':<30} symbols {accepts}{extra}{shape}; "
+                f"{len(c.slips)} known slip{'' if len(c.slips) == 1 else 's'}; torch check {c.torch_check}"
+            )
         return 0
     if args.check_id is None or args.expression is None:
         raise CliError("give an ID and an expression (solutions check ID EXPRESSION), or --list")
     if args.check_id not in checker.IDS:
-        raise CliError(f"unknown check id {args.check_id!r}; known ids: {', '.join(checker.IDS)} "
-                       "(solutions check --list)")
-    verdict = checker.check(args.check_id, args.expression)   # ExpressionError: a user error
+        raise CliError(
+            f"unknown check id {args.check_id!r}; known ids: {', '.join(checker.IDS)} (solutions check --list)"
+        )
+    verdict = checker.check(args.check_id, args.expression)  # ExpressionError: a user error
     print(verdict.message)
     return verdict.exit_status
 
 
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="solutions", description=__doc__.split("\n\n")[0])
-    top.add_argument("--traceback", action="store_true",
-                     help=f"on an internal error, print its traceback (also: {ENV_DEBUG}=1)")
+    top.add_argument(
+        "--traceback", action="store_true", help=f"on an internal error, print its traceback (also: {ENV_DEBUG}=1)"
+    )
     # accepted after the command too (solutions run cnn --traceback)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
-                        help="on an internal error, print its traceback")
+    common.add_argument(
+        "--traceback", action="store_true", default=argparse.SUPPRESS, help="on an internal error, print its traceback"
+    )
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="the answer ids, the stored results and their groups", parents=[common]
-                   ).set_defaults(fn=_list)
-    show = sub.add_parser("show", help="print an answer's tables (reads stored results, never trains)",
-                          parents=[common])
+    sub.add_parser("list", help="the answer ids, the stored results and their groups", parents=[common]).set_defaults(
+        fn=_list
+    )
+    show = sub.add_parser(
+        "show", help="print an answer's tables (reads stored results, never trains)", parents=[common]
+    )
     show.add_argument("answer_id", help="an id from `solutions list`")
     show.set_defaults(fn=_show)
     run = sub.add_parser("run", help="compute stored results that are missing", parents=[common])
-    run.add_argument("names", nargs="+", help="result names or groups from `solutions list`: 'book' "
-                     "(every result the book reads), 'all' (also the runs no page reads yet), 'sweep' "
-                     "(the 2(d) batch-size sweep, every seed), 'bf16' (the sweep and the 2(c) CNN in "
-                     "bf16, every seed), …")
+    run.add_argument(
+        "names",
+        nargs="+",
+        help="result names or groups from `solutions list`: 'book' "
+        "(every result the book reads), 'all' (also the runs no page reads yet), 'sweep' "
+        "(the 2(d) batch-size sweep, every seed), 'bf16' (the sweep and the 2(c) CNN in "
+        "bf16, every seed), …",
+    )
     run.add_argument("--device", default="auto", help="auto (CUDA if available, else CPU), cpu, cuda, cuda:N")
-    run.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default=None,
-                     help="run the named colourization runs in this precision (their twins of that "
-                          "precision, e.g. unet-b50 → unet-b50-bf16); default: as named")
+    run.add_argument(
+        "--precision",
+        choices=("fp32", "bf16", "fp16"),
+        default=None,
+        help="run the named colourization runs in this precision (their twins of that "
+        "precision, e.g. unet-b50 → unet-b50-bf16); default: as named",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bars")
-    run.add_argument("--recompute", action="store_true",
-                     help="compute the named results again even if stored (replaces a damaged entry)")
-    run.add_argument("--jobs", type=_jobs, default=1,
-                     help=f"runs computed at once (1 to {MAX_JOBS}), in separate processes (each with "
-                          "cores/jobs torch threads); a lock per run keeps two processes from computing "
-                          "the same one")
+    run.add_argument(
+        "--recompute",
+        action="store_true",
+        help="compute the named results again even if stored (replaces a damaged entry)",
+    )
+    run.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help=f"runs computed at once (1 to {MAX_JOBS}), in separate processes (each with "
+        "cores/jobs torch threads); a lock per run keeps two processes from computing "
+        "the same one",
+    )
     run.set_defaults(fn=_run)
-    sub.add_parser("status", help="which stored results are missing or stale (writes nothing)",
-                   parents=[common]).set_defaults(fn=_status)
-    check = sub.add_parser("check", help="check your answer: 'correct' (exit 0), the slip it makes (exit 1)",
-                           parents=[common])
+    sub.add_parser(
+        "status", help="which stored results are missing or stale (writes nothing)", parents=[common]
+    ).set_defaults(fn=_status)
+    check = sub.add_parser(
+        "check", help="check your answer: 'correct' (exit 0), the slip it makes (exit 1)", parents=[common]
+    )
     check.add_argument("check_id", nargs="?", help="an id from `solutions check --list`")
     check.add_argument("expression", nargs="?", help="your formula, e.g. '72NF^2 + 9NF*NC' (quote it)")
     check.add_argument("--list", action="store_true", help="the checkable ids and the symbols each accepts")
@@ -402,9 +440,17 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from solutions.experiments.data import ChecksumError, DataError, MissingDataFile
     from solutions.experiments.store import CorruptEntry, MissingResult
 
-    known: tuple[type[BaseException], ...] = (CliError, MissingResult, CorruptEntry, ChecksumError,
-                                              DataError, MissingDataFile, ExpressionError, OSError)
-    try:   # imports torch: an error of a broken install is reported, not raised again here
+    known: tuple[type[BaseException], ...] = (
+        CliError,
+        MissingResult,
+        CorruptEntry,
+        ChecksumError,
+        DataError,
+        MissingDataFile,
+        ExpressionError,
+        OSError,
+    )
+    try:  # imports torch: an error of a broken install is reported, not raised again here
         from solutions.experiments.training import NonFiniteLoss
     except ImportError:
         return known
@@ -413,26 +459,26 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 def _say(line: str) -> None:
     if sys.stderr is not None:
-        with contextlib.suppress(OSError):   # stderr closed or full: the exit status still tells
+        with contextlib.suppress(OSError):  # stderr closed or full: the exit status still tells
             print(line, file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if sys.stderr is None:   # started with stderr closed: diagnostics go nowhere, not to stdout
+    if sys.stderr is None:  # started with stderr closed: diagnostics go nowhere, not to stdout
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (stands for the process's stderr until exit)
-    if sys.stdout is None:   # started with stdout closed (solutions list >&-)
+    if sys.stdout is None:  # started with stdout closed (solutions list >&-)
         _say("solutions: standard output is closed; nothing can be printed")
         return USER_ERROR
     try:
         args = parser().parse_args(argv)
-    except SystemExit as done:   # --help (0) or a usage error, already printed in one line (2)
+    except SystemExit as done:  # --help (0) or a usage error, already printed in one line (2)
         return done.code if isinstance(done.code, int) else USER_ERROR
     show_traceback = args.traceback or os.environ.get(ENV_DEBUG, "") not in ("", "0")
     stdout, sys.stdout = sys.stdout, _Guarded(sys.stdout)
     try:
         try:
             status = args.fn(args)
-            sys.stdout.flush()   # a closed pipe shows here, not at interpreter exit
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
             return status
         finally:
             sys.stdout = stdout
@@ -456,9 +502,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return USER_ERROR
         if show_traceback:
             traceback.print_exc()
-        _say(f"solutions {args.command}: internal error (a bug; please report it): "
-             f"{type(err).__name__}: {message}. See where it happened with: "
-             f"solutions --traceback {args.command} … (or {ENV_DEBUG}=1)")
+        _say(
+            f"solutions {args.command}: internal error (a bug; please report it): "
+            f"{type(err).__name__}: {message}. See where it happened with: "
+            f"solutions --traceback {args.command} … (or {ENV_DEBUG}=1)"
+        )
         return INTERNAL_ERROR
 
 

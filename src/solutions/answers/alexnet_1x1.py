@@ -30,16 +30,22 @@ from solutions.answers.common import choice, non_negative_int, positive_int
 from solutions.answers.conv_shapes import conv_output_size
 from solutions.answers.threads import one_thread
 from solutions.answers.validation import boolean
-from solutions.answers.training_memory import OPTIMIZERS as OPTIMIZERS   # the bills' optimizers, named here too
-from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes, output_gradient_bytes,
-                                               parameter_bytes, peak_bytes, saved_activation_bytes)
+from solutions.answers.training_memory import OPTIMIZERS as OPTIMIZERS  # the bills' optimizers, named here too
+from solutions.answers.training_memory import (
+    gradient_bytes,
+    optimizer_state_bytes,
+    output_gradient_bytes,
+    parameter_bytes,
+    peak_bytes,
+    saved_activation_bytes,
+)
 
 VARIANTS = ("relu", "relu_inplace", "no_relu")
 FLOAT32_BYTES = 4
 IMAGE = 227
 # (channels, spatial size of the conv's output) for the two blocks
 C1, C2 = 96, 256
-S1 = conv_output_size(IMAGE, kernel=11, stride=4)            # 55
+S1 = conv_output_size(IMAGE, kernel=11, stride=4)  # 55
 S2 = conv_output_size(conv_output_size(S1, 3, stride=2), 5, padding=2)  # pool 3/2 → 27, conv2 → 27
 
 B = sympy.Symbol("B", integer=True, positive=True)  # batch size
@@ -78,20 +84,21 @@ def alexnet_front(with_blocks: bool, variant: str = "relu") -> nn.Sequential:
     _check_variant(variant)
     inplace = variant == "relu_inplace"
     layers: OrderedDict[str, nn.Module] = OrderedDict()
-    layers["conv1"] = nn.Conv2d(3, C1, kernel_size=11, stride=4)   # (N, 96, 55, 55)
+    layers["conv1"] = nn.Conv2d(3, C1, kernel_size=11, stride=4)  # (N, 96, 55, 55)
     layers["relu1"] = nn.ReLU(inplace=inplace)
     if with_blocks:
         layers["block1"] = _one_by_one_block(C1, variant)
-    layers["pool1"] = nn.MaxPool2d(3, stride=2)                      # (N, 96, 27, 27)
-    layers["conv2"] = nn.Conv2d(C1, C2, kernel_size=5, padding=2)   # (N, 256, 27, 27)
+    layers["pool1"] = nn.MaxPool2d(3, stride=2)  # (N, 96, 27, 27)
+    layers["conv2"] = nn.Conv2d(C1, C2, kernel_size=5, padding=2)  # (N, 256, 27, 27)
     layers["relu2"] = nn.ReLU(inplace=inplace)
     if with_blocks:
         layers["block2"] = _one_by_one_block(C2, variant)
-    layers["pool2"] = nn.MaxPool2d(3, stride=2)                      # (N, 256, 13, 13)
+    layers["pool2"] = nn.MaxPool2d(3, stride=2)  # (N, 256, 13, 13)
     return nn.Sequential(layers)
 
 
 # ---------------------------------------------------------------- closed forms
+
 
 def added_parameters_formula(with_bias: bool = True) -> sympy.Expr:
     """Parameters added by the two blocks, in the channel counts c1, c2.
@@ -102,7 +109,7 @@ def added_parameters_formula(with_bias: bool = True) -> sympy.Expr:
     with_bias = boolean("with_bias", with_bias)
     c1, c2 = sympy.symbols("c_1 c_2", integer=True, positive=True)
 
-    def per_block(c: sympy.Symbol) -> sympy.Expr:   # two 1×1 convs: c·c weights (+ c biases)
+    def per_block(c: sympy.Symbol) -> sympy.Expr:  # two 1×1 convs: c·c weights (+ c biases)
         return 2 * (c * c + (c if with_bias else 0))
 
     return sympy.expand(per_block(c1) + per_block(c2))
@@ -221,6 +228,7 @@ def bill_formula(optimizer: str = "adam", variant: str = "relu") -> sympy.Expr:
 
 # ---------------------------------------------------------------- measurements
 
+
 @cache
 def _measure_pass(with_blocks: bool, batch: int, variant: str) -> tuple[int, int, int, int]:
     """Parameters, gradients, saved activations, new-layer output gradients (bytes) of one model."""
@@ -233,7 +241,8 @@ def _measure_pass(with_blocks: bool, batch: int, variant: str) -> tuple[int, int
         model.zero_grad(set_to_none=True)
         saved = saved_activation_bytes(model, x)
         act_grads = output_gradient_bytes(
-            model, x, lambda name, m: with_blocks and name.startswith("block") and "." in name)
+            model, x, lambda name, m: with_blocks and name.startswith("block") and "." in name
+        )
     return parameter_bytes(model), grads, saved, act_grads
 
 
@@ -258,12 +267,17 @@ def measured_bill(optimizer: str = "adam", batch: int = 1, variant: str = "relu"
     _check_variant(variant)
     _check_batch(batch)
     (p1, g1, s1, a1), (p0, g0, s0, a0) = (_measure_pass(b, batch, variant) for b in (True, False))
-    return MemoryBill(parameters=p1 - p0, gradients=g1 - g0,
-                      optimizer_state=_measure_state(True, optimizer) - _measure_state(False, optimizer),
-                      saved_activations=s1 - s0, activation_gradients=a1 - a0)
+    return MemoryBill(
+        parameters=p1 - p0,
+        gradients=g1 - g0,
+        optimizer_state=_measure_state(True, optimizer) - _measure_state(False, optimizer),
+        saved_activations=s1 - s0,
+        activation_gradients=a1 - a0,
+    )
 
 
 # ---------------------------------------------------------------- the measured peak
+
 
 @cache
 def _peak(with_blocks: bool, batch: int, optimizer: str, variant: str) -> int:
@@ -274,21 +288,24 @@ def _peak(with_blocks: bool, batch: int, optimizer: str, variant: str) -> int:
     model = alexnet_front(with_blocks, variant)
     x = torch.randn(batch, 3, IMAGE, IMAGE, generator=torch.Generator().manual_seed(0))
     params = list(model.parameters())
-    opt: torch.optim.Optimizer = (torch.optim.SGD(params, lr=1e-3) if optimizer == "sgd" else
-                                  torch.optim.SGD(params, lr=1e-3, momentum=0.9) if optimizer == "sgd_momentum"
-                                  else torch.optim.Adam(params, lr=1e-3))
+    opt: torch.optim.Optimizer = (
+        torch.optim.SGD(params, lr=1e-3)
+        if optimizer == "sgd"
+        else torch.optim.SGD(params, lr=1e-3, momentum=0.9)
+        if optimizer == "sgd_momentum"
+        else torch.optim.Adam(params, lr=1e-3)
+    )
 
     def step() -> None:
-        opt.zero_grad(set_to_none=True)   # torch's default: gradients freed between steps
+        opt.zero_grad(set_to_none=True)  # torch's default: gradients freed between steps
         model(x).sum().backward()
         opt.step()
 
     with one_thread():
-        step()                            # the first step creates the optimizer state
+        step()  # the first step creates the optimizer state
         opt.zero_grad(set_to_none=True)
         during = peak_bytes(step)
-    state = sum(t.nelement() * t.element_size() for st in opt.state.values()
-                for t in st.values() if torch.is_tensor(t))
+    state = sum(t.nelement() * t.element_size() for st in opt.state.values() for t in st.values() if torch.is_tensor(t))
     return parameter_bytes(model) + state + x.nelement() * x.element_size() + during
 
 
@@ -312,8 +329,8 @@ class PeakConfig:
     ``solutions show`` read it instead of measuring.
     """
 
-    batch: int = 8            # large enough that activations, not the Adam step, set the peak
-    optimizer: str = "adam"   # AlexNet used SGD with momentum; Adam is the common choice today
+    batch: int = 8  # large enough that activations, not the Adam step, set the peak
+    optimizer: str = "adam"  # AlexNet used SGD with momentum; Adam is the common choice today
     variant: str = "relu"
 
     def __post_init__(self) -> None:

@@ -38,13 +38,16 @@ from solutions.answers.ensemble_setup import Setting as Setting
 from solutions.answers.ensemble_setup import grid_points as grid_points
 from solutions.answers.ensemble_setup import target as target
 from solutions.answers.ensemble_setup import training_sets as training_sets
-from solutions.answers.validation import (array, choice, instance, number,
-                                          sequence)
+from solutions.answers.validation import array, choice, instance, number, sequence
 import itertools
 
-INTERVAL = 90   # percent: the bootstrap interval reported and used to claim a direction
-TEXTBOOK = {"weight_decay": ("↑", "↓"), "width": ("↓", "↑"), "dropout": ("↑", "↓"),
-            "n_train": ("≈", "↓")}   # (bias², variance) as the typical answer says
+INTERVAL = 90  # percent: the bootstrap interval reported and used to claim a direction
+TEXTBOOK = {
+    "weight_decay": ("↑", "↓"),
+    "width": ("↓", "↑"),
+    "dropout": ("↑", "↓"),
+    "n_train": ("≈", "↓"),
+}  # (bias², variance) as the typical answer says
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def _bias2_variance(p: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Vectorised over a leading axis: p (R, M, G) → bias² (R,), variance (R,)."""
     m = p.shape[1]
     s2 = p.var(axis=1, ddof=1)
-    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=1), s2.mean(axis=1)   # s2: (R, G)
+    return ((p.mean(axis=1) - f) ** 2 - s2 / m).mean(axis=1), s2.mean(axis=1)  # s2: (R, G)
 
 
 def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray:
@@ -87,11 +90,12 @@ def bootstrap_indices(members: int, resamples: int, seed: int = 0) -> np.ndarray
 # ---------------------------------------------------------------------------------------------
 # Sweeps with bootstrap uncertainty and a direction claimed only outside the noise.
 
+
 @dataclass(frozen=True)
 class Estimate:
     value: float
-    std: float      # bootstrap standard deviation
-    low: float      # 90% bootstrap interval
+    std: float  # bootstrap standard deviation
+    low: float  # 90% bootstrap interval
     high: float
 
 
@@ -113,13 +117,13 @@ class Trend:
 
     overall: Change
     turn: int | None = None
-    before: Change | None = None   # turn − first
-    after: Change | None = None    # last − turn
+    before: Change | None = None  # turn − first
+    after: Change | None = None  # last − turn
 
     @property
     def arrows(self) -> str:
         """``↑``, ``↓``, ``≈``, or e.g. ``↓ then ↑`` where it turns."""
-        if self.before is None or self.after is None:   # no turn
+        if self.before is None or self.after is None:  # no turn
             return self.overall.arrow
         return f"{self.before.arrow} then {self.after.arrow}"
 
@@ -130,9 +134,9 @@ class Sweep:
     points: tuple[Point, ...]
     bias2: Trend
     variance: Trend
-    least: int                   # the setting of least variance
-    to_least: Change             # variance: least − first (paired bootstrap)
-    from_least: Change           # variance: last − least (0 when the least is the last)
+    least: int  # the setting of least variance
+    to_least: Change  # variance: least − first (paired bootstrap)
+    from_least: Change  # variance: last − least (0 when the least is the last)
     predictions: tuple[np.ndarray, ...] = field(default=(), repr=False, compare=False)  # (M, G) each
 
 
@@ -176,44 +180,60 @@ def _trend(boot: list[np.ndarray], full: list[float]) -> Trend:
     return Trend(change(0, last), best[1], best[2], best[3])
 
 
-def summarise(name: str, values: Sequence[float], predictions: Sequence[np.ndarray],
-              f: np.ndarray, resamples: int = 200, seed: int = 0) -> Sweep:
+def summarise(
+    name: str,
+    values: Sequence[float],
+    predictions: Sequence[np.ndarray],
+    f: np.ndarray,
+    resamples: int = 200,
+    seed: int = 0,
+) -> Sweep:
     """A :class:`Sweep` from each setting's predictions (M, G), with a paired bootstrap."""
     choice("name", name, tuple(SWEEPS))
     values = sequence("values", values, number, min_length=1)
     if any(b <= a for a, b in itertools.pairwise(values)):
         raise ValueError(f"values must be the swept settings in increasing order, got {values!r}")
-    predictions = sequence("predictions", predictions,
-                           lambda n, p: array(n, p, ndim=2, dtype=float), min_length=1)
+    predictions = sequence("predictions", predictions, lambda n, p: array(n, p, ndim=2, dtype=float), min_length=1)
     if len(values) != len(predictions):
-        raise ValueError(f"values must hold one setting per entry of predictions, got {len(values)} "
-                         f"and {len(predictions)}")
+        raise ValueError(
+            f"values must hold one setting per entry of predictions, got {len(values)} and {len(predictions)}"
+        )
     f = array("f", f, ndim=1, dtype=float)
     if any(p.ndim != 2 or p.shape[0] < 2 or p.shape != predictions[0].shape for p in predictions):
-        raise ValueError("predictions must be arrays (members ≥ 2, grid) of one shape, got shapes "
-                         f"{[p.shape for p in predictions]}")
+        raise ValueError(
+            f"predictions must be arrays (members ≥ 2, grid) of one shape, got shapes {[p.shape for p in predictions]}"
+        )
     if f.shape != predictions[0].shape[1:]:
-        raise ValueError(f"f must have one value per grid point of predictions {predictions[0].shape[1:]}, "
-                         f"got {f.shape}")
+        raise ValueError(
+            f"f must have one value per grid point of predictions {predictions[0].shape[1:]}, got {f.shape}"
+        )
     idx = bootstrap_indices(predictions[0].shape[0], resamples, seed)
     # The same resampled members for every setting: the settings share training sets (paired).
     boot = [_bias2_variance(p[idx], f) for p in predictions]
     full = [[a.item() for a in _bias2_variance(p[None], f)] for p in predictions]
-    points = tuple(Point(float(v), _estimate(bs[0], fl[0]), _estimate(bs[1], fl[1]))
-                   for v, bs, fl in zip(values, boot, full))
+    points = tuple(
+        Point(float(v), _estimate(bs[0], fl[0]), _estimate(bs[1], fl[1])) for v, bs, fl in zip(values, boot, full)
+    )
     var_boot, var_full = [b[1] for b in boot], [fl[1] for fl in full]
     least = int(np.argmin(var_full))
-    return Sweep(name=name, points=points,
-                 bias2=_trend([b[0] for b in boot], [fl[0] for fl in full]), variance=_trend(var_boot, var_full),
-                 least=least, to_least=_change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
-                 from_least=_change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
-                 predictions=tuple(predictions))
+    return Sweep(
+        name=name,
+        points=points,
+        bias2=_trend([b[0] for b in boot], [fl[0] for fl in full]),
+        variance=_trend(var_boot, var_full),
+        least=least,
+        to_least=_change(var_boot[0], var_boot[least], var_full[0], var_full[least]),
+        from_least=_change(var_boot[least], var_boot[-1], var_full[least], var_full[-1]),
+        predictions=tuple(predictions),
+    )
+
 
 # ---------------------------------------------------------------------------------------------
 # A sweep read against the textbook answer (what the page states, computed here).
 
+
 def verdict(textbook: str, trend: Trend) -> str:
-    """"agrees" when the measured direction is the textbook's, else "departs" (with "not
+    """ "agrees" when the measured direction is the textbook's, else "departs" (with "not
     monotone" when the estimate turns).
 
     >>> verdict("↓", Trend(Change(-1.0, -1.5, -0.5)))
@@ -233,26 +253,26 @@ class Reading:
     """One sweep's measured directions, next to the textbook answer."""
 
     name: str
-    first: float                 # first and last swept value
+    first: float  # first and last swept value
     last: float
     bias_first: float
     bias_last: float
     var_first: float
     var_last: float
-    bias_arrows: str             # ↑, ↓, ≈ or e.g. "↓ then ↑"
+    bias_arrows: str  # ↑, ↓, ≈ or e.g. "↓ then ↑"
     var_arrows: str
-    bias_turn_at: float | None   # the swept value where the estimate turns, if it does
+    bias_turn_at: float | None  # the swept value where the estimate turns, if it does
     var_turn_at: float | None
-    bias_change: Change          # last − first, with its bootstrap interval
+    bias_change: Change  # last − first, with its bootstrap interval
     var_change: Change
     textbook_bias: str
     textbook_var: str
     bias_verdict: str
     var_verdict: str
-    var_least_at: float          # the swept value of least variance
+    var_least_at: float  # the swept value of least variance
     var_least: float
-    var_to_least: Change         # least − first
-    var_from_least: Change       # last − least (0 when the least is the last)
+    var_to_least: Change  # least − first
+    var_from_least: Change  # last − least (0 when the least is the last)
 
 
 def read(sweep: Sweep) -> Reading:
@@ -264,20 +284,37 @@ def read(sweep: Sweep) -> Reading:
     def turn_at(trend: Trend) -> float | None:
         return None if trend.turn is None else pts[trend.turn].value
 
-    return Reading(name=sweep.name, first=first.value, last=last.value,
-                   bias_first=first.bias2.value, bias_last=last.bias2.value,
-                   var_first=first.variance.value, var_last=last.variance.value,
-                   bias_arrows=sweep.bias2.arrows, var_arrows=sweep.variance.arrows,
-                   bias_turn_at=turn_at(sweep.bias2), var_turn_at=turn_at(sweep.variance),
-                   bias_change=sweep.bias2.overall, var_change=sweep.variance.overall,
-                   textbook_bias=tb_bias, textbook_var=tb_var,
-                   bias_verdict=verdict(tb_bias, sweep.bias2), var_verdict=verdict(tb_var, sweep.variance),
-                   var_least_at=pts[sweep.least].value, var_least=pts[sweep.least].variance.value,
-                   var_to_least=sweep.to_least, var_from_least=sweep.from_least)
+    return Reading(
+        name=sweep.name,
+        first=first.value,
+        last=last.value,
+        bias_first=first.bias2.value,
+        bias_last=last.bias2.value,
+        var_first=first.variance.value,
+        var_last=last.variance.value,
+        bias_arrows=sweep.bias2.arrows,
+        var_arrows=sweep.variance.arrows,
+        bias_turn_at=turn_at(sweep.bias2),
+        var_turn_at=turn_at(sweep.variance),
+        bias_change=sweep.bias2.overall,
+        var_change=sweep.variance.overall,
+        textbook_bias=tb_bias,
+        textbook_var=tb_var,
+        bias_verdict=verdict(tb_bias, sweep.bias2),
+        var_verdict=verdict(tb_var, sweep.variance),
+        var_least_at=pts[sweep.least].value,
+        var_least=pts[sweep.least].variance.value,
+        var_to_least=sweep.to_least,
+        var_from_least=sweep.from_least,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Figures (matplotlib is imported only when a figure is drawn).
 
-LABELS = {"weight_decay": "weight decay λ", "width": "hidden units", "dropout": "dropout rate",
-          "n_train": "training points n"}
+LABELS = {
+    "weight_decay": "weight decay λ",
+    "width": "hidden units",
+    "dropout": "dropout rate",
+    "n_train": "training points n",
+}

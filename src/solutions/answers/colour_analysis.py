@@ -28,10 +28,19 @@ import numpy as np
 from scipy import stats
 
 from solutions.answers.edge_split import EdgeAccuracy, accuracy_by_edges
-from solutions.answers.validation import (array, boolean, finite_number, instance, mapping, number,
-                                          positive_int, sequence, text)
+from solutions.answers.validation import (
+    array,
+    boolean,
+    finite_number,
+    instance,
+    mapping,
+    number,
+    positive_int,
+    sequence,
+    text,
+)
 
-ALPHA = 0.05               # Welch's test: two-sided significance level
+ALPHA = 0.05  # Welch's test: two-sided significance level
 WELCH = "Welch's t-test"
 SEED_RANGE = "seed range"
 BEYOND, WITHIN = "beyond the noise", "within the noise"
@@ -41,16 +50,17 @@ SPREAD_KIND = "min–max over seeds"
 # ---------------------------------------------------------------------------------------------
 # The noise rule.
 
+
 @dataclass(frozen=True)
 class Spread:
     """One setting's values over seeds: mean, min–max, and (≥ 2 seeds) the sample sd."""
 
-    setting: object          # what the row is (a batch size, a run name)
+    setting: object  # what the row is (a batch size, a run name)
     values: tuple[float, ...]
     mean: float
     low: float
     high: float
-    sd: float                # sample standard deviation (ddof 1); nan with one seed
+    sd: float  # sample standard deviation (ddof 1); nan with one seed
 
     @property
     def n(self) -> int:
@@ -81,10 +91,10 @@ class Comparison:
 
     first: object
     second: object
-    difference: float        # mean(second) − mean(first)
-    rule: str                # WELCH or SEED_RANGE
-    noise_range: float       # the seed range the SEED_RANGE rule compares with
-    p_value: float           # Welch's two-sided p (nan under SEED_RANGE)
+    difference: float  # mean(second) − mean(first)
+    rule: str  # WELCH or SEED_RANGE
+    noise_range: float  # the seed range the SEED_RANGE rule compares with
+    p_value: float  # Welch's two-sided p (nan under SEED_RANGE)
     beyond_noise: bool
 
     @property
@@ -102,13 +112,12 @@ def welch(first: Spread, second: Spread) -> tuple[float, float, float]:
     for name, s in (("first", first), ("second", second)):
         if not isinstance(s, Spread) or s.n < 2:
             raise ValueError(f"{name} must be a Spread of at least 2 values, got {s!r}")
-    v1, v2 = first.sd ** 2 / first.n, second.sd ** 2 / second.n
+    v1, v2 = first.sd**2 / first.n, second.sd**2 / second.n
     diff = second.mean - first.mean
-    if v1 + v2 == 0:   # no spread at all: any difference is certain, none is none
-        return (math.copysign(math.inf, diff) if diff else 0.0,
-                float(first.n + second.n - 2), 0.0 if diff else 1.0)
+    if v1 + v2 == 0:  # no spread at all: any difference is certain, none is none
+        return (math.copysign(math.inf, diff) if diff else 0.0, float(first.n + second.n - 2), 0.0 if diff else 1.0)
     t = diff / math.sqrt(v1 + v2)
-    df = (v1 + v2) ** 2 / (v1 ** 2 / (first.n - 1) + v2 ** 2 / (second.n - 1))
+    df = (v1 + v2) ** 2 / (v1**2 / (first.n - 1) + v2**2 / (second.n - 1))
     return float(t), float(df), float(2 * stats.t.sf(abs(t), df))
 
 
@@ -130,10 +139,24 @@ def compare(first: Spread, second: Spread, noise_range: float, alpha: float = AL
     diff = second.mean - first.mean
     if first.n >= 2 and second.n >= 2:
         _, _, p = welch(first, second)
-        return Comparison(first=first.setting, second=second.setting, difference=diff, rule=WELCH,
-                          noise_range=noise, p_value=p, beyond_noise=p < alpha)
-    return Comparison(first=first.setting, second=second.setting, difference=diff, rule=SEED_RANGE,
-                      noise_range=noise, p_value=math.nan, beyond_noise=abs(diff) > noise)
+        return Comparison(
+            first=first.setting,
+            second=second.setting,
+            difference=diff,
+            rule=WELCH,
+            noise_range=noise,
+            p_value=p,
+            beyond_noise=p < alpha,
+        )
+    return Comparison(
+        first=first.setting,
+        second=second.setting,
+        difference=diff,
+        rule=SEED_RANGE,
+        noise_range=noise,
+        p_value=math.nan,
+        beyond_noise=abs(diff) > noise,
+    )
 
 
 POOLED = "two single runs against the pooled seed spread"
@@ -152,7 +175,7 @@ def pooled_sd(rows: Sequence[Spread]) -> tuple[float, int]:
     if not seeded:
         raise ValueError("rows must hold at least one Spread of 2 or more values")
     df = sum(r.n - 1 for r in seeded)
-    return math.sqrt(sum((r.n - 1) * r.sd ** 2 for r in seeded) / df), df
+    return math.sqrt(sum((r.n - 1) * r.sd**2 for r in seeded) / df), df
 
 
 def single_runs(first: Spread, second: Spread, sd: float, df: int, alpha: float = ALPHA) -> Comparison:
@@ -171,8 +194,15 @@ def single_runs(first: Spread, second: Spread, sd: float, df: int, alpha: float 
     alpha = number("alpha", alpha, minimum=0, maximum=1, strict=True)
     diff = second.mean - first.mean
     p = float(2 * stats.t.sf(abs(diff) / (sd * math.sqrt(2)), df))
-    return Comparison(first=first.setting, second=second.setting, difference=diff, rule=POOLED,
-                      noise_range=sd, p_value=p, beyond_noise=p < alpha)
+    return Comparison(
+        first=first.setting,
+        second=second.setting,
+        difference=diff,
+        rule=POOLED,
+        noise_range=sd,
+        p_value=p,
+        beyond_noise=p < alpha,
+    )
 
 
 def adjacent(rows: Sequence[Spread], noise_range: float) -> tuple[Comparison, ...]:
@@ -224,6 +254,7 @@ def seed_range(values: Sequence[float]) -> float:
 # ---------------------------------------------------------------------------------------------
 # Colours.
 
+
 @dataclass(frozen=True)
 class ColourEvidence:
     """What is wrong with the colours of one run, from its per-colour pixel shares (in %).
@@ -266,8 +297,7 @@ def _shares(result: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"result's per_colour shares must have one value per palette colour ({k})")
     for name, share in (("target_share", target), ("predicted_share", predicted)):
         if not np.isfinite(share).all() or (share < 0).any() or share.sum() <= 0:
-            raise ValueError(f"result's per_colour {name} must be finite shares ≥ 0 that add up to "
-                             "more than 0")
+            raise ValueError(f"result's per_colour {name} must be finite shares ≥ 0 that add up to more than 0")
     return target, predicted
 
 
@@ -303,15 +333,20 @@ def colour_evidence(result: dict[str, Any], palette: np.ndarray) -> ColourEviden
     excess = predicted - target
     over, under = int(excess.argmax()), int(excess.argmin())
     return ColourEvidence(
-        over_colour=over, over_predicted_share=float(predicted[over]), over_target_share=float(target[over]),
-        under_colour=under, under_predicted_share=float(predicted[under]),
+        over_colour=over,
+        over_predicted_share=float(predicted[over]),
+        over_target_share=float(target[over]),
+        under_colour=under,
+        under_predicted_share=float(predicted[under]),
         under_target_share=float(target[under]),
-        vivid_colours=int(vivid.sum()), vivid_target_share=float(target[vivid].sum()),
+        vivid_colours=int(vivid.sum()),
+        vivid_target_share=float(target[vivid].sum()),
         vivid_predicted_share=float(predicted[vivid].sum()),
         top3_predicted_share=float(np.sort(predicted)[-3:].sum()),
         top3_target_share=float(np.sort(target)[-3:].sum()),
         saturation_predicted=float((predicted * saturation_).sum() / predicted.sum()),
-        saturation_target=float((target * saturation_).sum() / target.sum()))
+        saturation_target=float((target * saturation_).sum() / target.sum()),
+    )
 
 
 def over_prediction(result: dict[str, Any], palette: np.ndarray) -> tuple[float, float]:
@@ -325,12 +360,15 @@ def over_prediction(result: dict[str, Any], palette: np.ndarray) -> tuple[float,
     palette = _palette(palette)
     target, predicted = _shares(result, len(palette))
     excess = predicted - target
-    return (float(stats.spearmanr(excess, target).statistic),
-            float(stats.spearmanr(excess, saturation(palette)).statistic))
+    return (
+        float(stats.spearmanr(excess, target).statistic),
+        float(stats.spearmanr(excess, saturation(palette)).statistic),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 2(d): the batch-size sweep.
+
 
 @dataclass(frozen=True)
 class SweepRow:
@@ -341,10 +379,10 @@ class SweepRow:
     val_loss: Spread
     train_loss: Spread
     val_accuracy: Spread
-    overfit: Spread          # final validation loss − the best epoch's (same measure for all)
-    vivid: Spread            # % of predicted pixels in the vivid colours
-    saturation: Spread       # mean saturation of the predicted pixels
-    top3: Spread             # % of predicted pixels in the three most predicted colours
+    overfit: Spread  # final validation loss − the best epoch's (same measure for all)
+    vivid: Spread  # % of predicted pixels in the vivid colours
+    saturation: Spread  # mean saturation of the predicted pixels
+    top3: Spread  # % of predicted pixels in the three most predicted colours
 
 
 def _final(result: Any, field: str) -> float:
@@ -386,15 +424,19 @@ def sweep_rows(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray
         if len(steps) != 1:
             raise ValueError(f"runs[{batch}] must all take the same number of steps, got {steps}")
         ev = [colour_evidence(r, palette) for r in seeds]
-        rows.append(SweepRow(
-            batch=batch, steps=steps.pop(),
-            val_loss=spread(batch, [_final(r, "val_loss") for r in seeds]),
-            train_loss=spread(batch, [_final(r, "train_loss") for r in seeds]),
-            val_accuracy=spread(batch, [_final(r, "val_accuracy") for r in seeds]),
-            overfit=spread(batch, [overfit(r) for r in seeds]),
-            vivid=spread(batch, [e.vivid_predicted_share for e in ev]),
-            saturation=spread(batch, [e.saturation_predicted for e in ev]),
-            top3=spread(batch, [e.top3_predicted_share for e in ev])))
+        rows.append(
+            SweepRow(
+                batch=batch,
+                steps=steps.pop(),
+                val_loss=spread(batch, [_final(r, "val_loss") for r in seeds]),
+                train_loss=spread(batch, [_final(r, "train_loss") for r in seeds]),
+                val_accuracy=spread(batch, [_final(r, "val_accuracy") for r in seeds]),
+                overfit=spread(batch, [overfit(r) for r in seeds]),
+                vivid=spread(batch, [e.vivid_predicted_share for e in ev]),
+                saturation=spread(batch, [e.saturation_predicted for e in ev]),
+                top3=spread(batch, [e.top3_predicted_share for e in ev]),
+            )
+        )
     return tuple(rows)
 
 
@@ -421,8 +463,15 @@ def noise_at(rows: Sequence[SweepRow], reference: int) -> Noise:
     r = ref[0]
     if r.val_loss.n < 2:
         raise ValueError(f"reference must be a batch size with at least 2 seeds, got {reference!r}")
-    return Noise(reference=reference, seeds=r.val_loss.n, val_loss=r.val_loss.range, train_loss=r.train_loss.range,
-                 val_accuracy=r.val_accuracy.range, overfit=r.overfit.range, vivid=r.vivid.range)
+    return Noise(
+        reference=reference,
+        seeds=r.val_loss.n,
+        val_loss=r.val_loss.range,
+        train_loss=r.train_loss.range,
+        val_accuracy=r.val_accuracy.range,
+        overfit=r.overfit.range,
+        vivid=r.vivid.range,
+    )
 
 
 @dataclass(frozen=True)
@@ -431,24 +480,24 @@ class SweepAnalysis:
 
     rows: tuple[SweepRow, ...]
     noise: Noise
-    rule: str                         # WELCH when every row has ≥ 2 seeds, else SEED_RANGE
-    min_seeds: int                    # the fewest seeds of any row
+    rule: str  # WELCH when every row has ≥ 2 seeds, else SEED_RANGE
+    min_seeds: int  # the fewest seeds of any row
     val_adjacent: tuple[Comparison, ...]
     train_adjacent: tuple[Comparison, ...]
     vivid_adjacent: tuple[Comparison, ...]
-    val_extremes: Comparison          # smallest batch vs largest
+    val_extremes: Comparison  # smallest batch vs largest
     train_extremes: Comparison
-    val_reversals: int                # neighbouring pairs where the larger batch has the lower loss
+    val_reversals: int  # neighbouring pairs where the larger batch has the lower loss
     best_val_batch: int
     worst_val_batch: int
-    overfit_most: tuple[int, ...]     # batch sizes within the noise of the largest overfit, largest first
-    overfit_least: tuple[int, ...]    # … of the smallest, smallest first
+    overfit_most: tuple[int, ...]  # batch sizes within the noise of the largest overfit, largest first
+    overfit_least: tuple[int, ...]  # … of the smallest, smallest first
     most_vivid_batch: int
     least_vivid_batch: int
-    vivid_truth: float                # % of true pixels in the vivid colours
-    vivid_above_truth: tuple[int, ...]   # batch sizes whose vivid share exceeds the truth's beyond the noise
+    vivid_truth: float  # % of true pixels in the vivid colours
+    vivid_above_truth: tuple[int, ...]  # batch sizes whose vivid share exceeds the truth's beyond the noise
     vivid_below_truth: tuple[int, ...]
-    vivid_spearman: float             # rank correlation of vivid share with batch size
+    vivid_spearman: float  # rank correlation of vivid share with batch size
 
     @property
     def val_adjacent_beyond(self) -> int:
@@ -463,8 +512,9 @@ class SweepAnalysis:
         return sum(c.beyond_noise for c in self.vivid_adjacent)
 
 
-def analyse_sweep(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray, reference: int,
-                  truth_vivid: float | None = None) -> SweepAnalysis:
+def analyse_sweep(
+    runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndarray, reference: int, truth_vivid: float | None = None
+) -> SweepAnalysis:
     """The batch-size sweep under the noise rule; ``reference``: the batch size whose seeds give the noise.
 
     Adjacent batch sizes are compared in validation loss, training loss and
@@ -479,7 +529,7 @@ def analyse_sweep(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndar
     first, last = rows[0], rows[-1]
     if truth_vivid is None:
         truth_vivid = colour_evidence(runs[reference][0], palette).vivid_target_share
-    truth = number("truth_vivid", truth_vivid, minimum=0, maximum=100)   # a share of pixels, in %
+    truth = number("truth_vivid", truth_vivid, minimum=0, maximum=100)  # a share of pixels, in %
     truth_row = spread("truth", [truth])
     vivid_cmp = {r.batch: compare(truth_row, r.vivid, noise.vivid) for r in rows}
     min_seeds = min(r.val_loss.n for r in rows)
@@ -487,21 +537,27 @@ def analyse_sweep(runs: Mapping[int, Sequence[dict[str, Any]]], palette: np.ndar
     means = np.array([r.val_loss.mean for r in rows])
     vivid = np.array([r.vivid.mean for r in rows])
     return SweepAnalysis(
-        rows=rows, noise=noise, rule=WELCH if min_seeds >= 2 else SEED_RANGE, min_seeds=min_seeds,
+        rows=rows,
+        noise=noise,
+        rule=WELCH if min_seeds >= 2 else SEED_RANGE,
+        min_seeds=min_seeds,
         val_adjacent=val_adj,
         train_adjacent=adjacent([r.train_loss for r in rows], noise.train_loss),
         vivid_adjacent=adjacent([r.vivid for r in rows], noise.vivid),
         val_extremes=compare(first.val_loss, last.val_loss, noise.val_loss),
         train_extremes=compare(first.train_loss, last.train_loss, noise.train_loss),
         val_reversals=sum(c.difference < 0 for c in val_adj),
-        best_val_batch=rows[int(means.argmin())].batch, worst_val_batch=rows[int(means.argmax())].batch,
+        best_val_batch=rows[int(means.argmin())].batch,
+        worst_val_batch=rows[int(means.argmax())].batch,
         overfit_most=cast(tuple[int, ...], near_extreme([r.overfit for r in rows], noise.overfit, largest=True)),
         overfit_least=cast(tuple[int, ...], near_extreme([r.overfit for r in rows], noise.overfit, largest=False)),
-        most_vivid_batch=rows[int(vivid.argmax())].batch, least_vivid_batch=rows[int(vivid.argmin())].batch,
+        most_vivid_batch=rows[int(vivid.argmax())].batch,
+        least_vivid_batch=rows[int(vivid.argmin())].batch,
         vivid_truth=truth,
         vivid_above_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference > 0),
         vivid_below_truth=tuple(b for b, c in vivid_cmp.items() if c.beyond_noise and c.difference < 0),
-        vivid_spearman=spearman([r.batch for r in rows], vivid) if len(rows) > 2 else math.nan)
+        vivid_spearman=spearman([r.batch for r in rows], vivid) if len(rows) > 2 else math.nan,
+    )
 
 
 @dataclass(frozen=True)
@@ -512,13 +568,14 @@ class ScaledComparison:
     large: int
     small_loss: Spread
     large_loss: Spread
-    between: Comparison               # large vs small, both with scaled learning rates
-    small_vs_fixed: Comparison        # scaled vs fixed rate at the small batch
+    between: Comparison  # large vs small, both with scaled learning rates
+    small_vs_fixed: Comparison  # scaled vs fixed rate at the small batch
     large_vs_fixed: Comparison
 
 
-def compare_scaled(scaled: Mapping[int, Sequence[dict[str, Any]]], fixed: Mapping[int, Sequence[dict[str, Any]]],
-                   noise_range: float) -> ScaledComparison:
+def compare_scaled(
+    scaled: Mapping[int, Sequence[dict[str, Any]]], fixed: Mapping[int, Sequence[dict[str, Any]]], noise_range: float
+) -> ScaledComparison:
     """Validation losses of the two learning-rate-scaled batch sizes (``scaled``: batch → seeds' results)."""
     if not isinstance(scaled, Mapping) or len(scaled) != 2:
         raise ValueError(f"scaled must map exactly two batch sizes to results, got {scaled!r:.80}")
@@ -532,13 +589,20 @@ def compare_scaled(scaled: Mapping[int, Sequence[dict[str, Any]]], fixed: Mappin
         return spread(b, [_final(r, "val_loss") for r in runs[b]])
 
     s, l = loss(scaled, small), loss(scaled, large)
-    return ScaledComparison(small=small, large=large, small_loss=s, large_loss=l, between=compare(s, l, noise_range),
-                            small_vs_fixed=compare(loss(fixed, small), s, noise_range),
-                            large_vs_fixed=compare(loss(fixed, large), l, noise_range))
+    return ScaledComparison(
+        small=small,
+        large=large,
+        small_loss=s,
+        large_loss=l,
+        between=compare(s, l, noise_range),
+        small_vs_fixed=compare(loss(fixed, small), s, noise_range),
+        large_vs_fixed=compare(loss(fixed, large), l, noise_range),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 2(c): the ablations (where the UNet's gain is, edges vs flat regions: solutions.answers.edge_split).
+
 
 @dataclass(frozen=True)
 class AblationRow:
@@ -552,8 +616,9 @@ class AblationRow:
     accuracy_vs_full: Comparison
 
 
-def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palette: np.ndarray,
-              noise: Noise | None = None) -> tuple[AblationRow, ...]:
+def ablations(
+    variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palette: np.ndarray, noise: Noise | None = None
+) -> tuple[AblationRow, ...]:
     """Each variant (name → its seeds' results; ``full`` among them) against ``full`` under the noise rule.
 
     ``noise``: the seed ranges at batch 100 (:func:`noise_at`), used when a
@@ -570,21 +635,29 @@ def ablations(variants: Mapping[str, Sequence[dict[str, Any]]], full: str, palet
     def row(name: str, seeds: Sequence[dict[str, Any]]) -> tuple[Spread, Spread, Spread]:
         if isinstance(seeds, Mapping) or not isinstance(seeds, Sequence) or not seeds:
             raise ValueError(f"variants[{name!r}] must be a non-empty sequence of results")
-        return (spread(name, [_final(r, "val_loss") for r in seeds]),
-                spread(name, [_final(r, "val_accuracy") for r in seeds]),
-                spread(name, [colour_evidence(r, palette).vivid_predicted_share for r in seeds]))
+        return (
+            spread(name, [_final(r, "val_loss") for r in seeds]),
+            spread(name, [_final(r, "val_accuracy") for r in seeds]),
+            spread(name, [colour_evidence(r, palette).vivid_predicted_share for r in seeds]),
+        )
 
     ref = row(full, variants[full])
     if noise is None and ref[0].n < 2:
         raise ValueError(f"noise must be given when {full!r} has one seed")
-    loss_noise, acc_noise = ((noise.val_loss, noise.val_accuracy) if noise is not None
-                             else (ref[0].range, ref[1].range))
+    loss_noise, acc_noise = (noise.val_loss, noise.val_accuracy) if noise is not None else (ref[0].range, ref[1].range)
     out = []
     for name, seeds in variants.items():
         loss, acc, viv = row(name, seeds)
-        out.append(AblationRow(name=name, val_loss=loss, val_accuracy=acc, vivid=viv,
-                               loss_vs_full=compare(ref[0], loss, loss_noise),
-                               accuracy_vs_full=compare(ref[1], acc, acc_noise)))
+        out.append(
+            AblationRow(
+                name=name,
+                val_loss=loss,
+                val_accuracy=acc,
+                vivid=viv,
+                loss_vs_full=compare(ref[0], loss, loss_noise),
+                accuracy_vs_full=compare(ref[1], acc, acc_noise),
+            )
+        )
     return tuple(out)
 
 
@@ -592,12 +665,12 @@ def beyond_noise(rows: Sequence[AblationRow]) -> tuple[str, ...]:
     """The variants of :func:`ablations` whose validation loss or accuracy differs from the full
     one beyond the noise, in row order."""
     rows = sequence("rows", rows, lambda n, r: instance(n, r, AblationRow), min_length=0)
-    return tuple(r.name for r in rows
-                 if r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)
+    return tuple(r.name for r in rows if r.loss_vs_full.beyond_noise or r.accuracy_vs_full.beyond_noise)
 
 
-def edge_accuracy_per_run(runs: Mapping[object, Sequence[np.ndarray]], target: np.ndarray,
-                          grey: np.ndarray) -> dict[object, tuple[EdgeAccuracy, ...]]:
+def edge_accuracy_per_run(
+    runs: Mapping[object, Sequence[np.ndarray]], target: np.ndarray, grey: np.ndarray
+) -> dict[object, tuple[EdgeAccuracy, ...]]:
     """:func:`~solutions.answers.edge_split.accuracy_by_edges` of every run of every setting
     (``runs``: setting → each seed's class maps (N, H, W) of the same images ``target``,
     ``grey``), with one split of the pixels for all of them.
@@ -615,8 +688,7 @@ def edge_accuracy_per_run(runs: Mapping[object, Sequence[np.ndarray]], target: n
     out = {}
     for setting, maps in runs.items():
         if isinstance(maps, np.ndarray):
-            raise ValueError(f"runs[{setting!r}] must be a sequence of class maps (one per seed), "
-                             f"got one array")
+            raise ValueError(f"runs[{setting!r}] must be a sequence of class maps (one per seed), got one array")
         checked = sequence(f"runs[{setting!r}]", maps, lambda n, m: array(n, m, ndim=3, kinds="iu"))
         wrong = [m.shape for m in checked if m.shape != t.shape]
         if wrong:
@@ -642,16 +714,20 @@ def gradient_ratio(result: dict[str, Any], reference: dict[str, Any], layer: str
             for e in r["epochs"]:
                 number(f"{name}'s grad_norms[{layer!r}]", e["grad_norms"][layer], minimum=0)
         except (TypeError, KeyError, ZeroDivisionError):
-            raise ValueError(f"{name} must hold steps and epochs with grad_norms of the layer given "
-                             f"(layer={layer!r})") from None
+            raise ValueError(
+                f"{name} must hold steps and epochs with grad_norms of the layer given (layer={layer!r})"
+            ) from None
     if per_epoch[0] != per_epoch[1]:
-        raise ValueError(f"result and reference must take the same steps per epoch and epochs, got "
-                         f"{per_epoch[0]} and {per_epoch[1]}")
-    return tuple(float(a["grad_norms"][layer] / b["grad_norms"][layer])
-                 for a, b in zip(result["epochs"], reference["epochs"]))
+        raise ValueError(
+            f"result and reference must take the same steps per epoch and epochs, got {per_epoch[0]} and {per_epoch[1]}"
+        )
+    return tuple(
+        float(a["grad_norms"][layer] / b["grad_norms"][layer]) for a, b in zip(result["epochs"], reference["epochs"])
+    )
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Spearman's rank correlation (scipy.stats.spearmanr: tied values share their mean rank).

@@ -22,10 +22,10 @@ import math
 import numbers
 from collections.abc import Sequence
 
-KERNEL = 3           # every convolution of the colourization networks: 3×3, padding kernel // 2
-NUM_FILTERS = 32     # NF, the assignment's num_filters
-NUM_COLOURS = 24     # NC, the palette size
-IMAGE_SIDE = 32      # CIFAR-10 images are 32×32
+KERNEL = 3  # every convolution of the colourization networks: 3×3, padding kernel // 2
+NUM_FILTERS = 32  # NF, the assignment's num_filters
+NUM_COLOURS = 24  # NC, the palette size
+IMAGE_SIDE = 32  # CIFAR-10 images are 32×32
 
 
 def _is_int(value: object) -> bool:
@@ -65,8 +65,7 @@ def int_at_least(name: str, value: object, minimum: int) -> int:
 
 def positive_number(name: str, value: object) -> float:
     """``value`` as a float if it is a finite real number > 0, else ``ValueError``."""
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) \
-            or not math.isfinite(value) or value <= 0:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 

@@ -23,7 +23,7 @@ from typing import TypeAlias
 
 import sympy
 
-Size: TypeAlias = int | sympy.Expr   # a whole number, or a sympy formula for one
+Size: TypeAlias = int | sympy.Expr  # a whole number, or a sympy formula for one
 
 
 def _is_symbolic(value: object) -> bool:
@@ -33,8 +33,12 @@ def _is_symbolic(value: object) -> bool:
 def _check_symbolic(name: str, value: sympy.Basic, minimum: int) -> sympy.Basic:
     """A size given as a formula: finite, and not declared below ``minimum`` or not a whole number."""
     below = value.is_nonnegative is False if minimum == 0 else value.is_positive is False
-    if not isinstance(value, sympy.Expr) or value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) \
-            or below or value.is_integer is False:
+    if (
+        not isinstance(value, sympy.Expr)
+        or value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+        or below
+        or value.is_integer is False
+    ):
         raise ValueError(f"{name} must be a whole number ≥ {minimum} or a formula for one, got {value!r}")
     return value
 
@@ -49,9 +53,7 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return value
 
 
-def conv_output_size(
-    size: Size, kernel: Size, stride: Size = 1, padding: Size = 0, dilation: Size = 1
-) -> Size:
+def conv_output_size(size: Size, kernel: Size, stride: Size = 1, padding: Size = 0, dilation: Size = 1) -> Size:
     """Length of a convolution's output along one dimension.
 
     Integers are validated: ``size`` ≥ 1, ``kernel`` ≥ 1, ``stride`` ≥ 1,
@@ -75,8 +77,10 @@ def conv_output_size(
         args[name] = _check_symbolic(name, v, minimum) if _is_symbolic(v) else _check_int(name, v, minimum)
     size, kernel, stride, padding, dilation = args.values()
     if not symbolic and size < minimum_size(kernel, padding, dilation):
-        raise ValueError(f"kernel: the dilated kernel ({dilation * (kernel - 1) + 1}) is larger "
-                         f"than the padded input ({size + 2 * padding})")
+        raise ValueError(
+            f"kernel: the dilated kernel ({dilation * (kernel - 1) + 1}) is larger "
+            f"than the padded input ({size + 2 * padding})"
+        )
     # The one formula (torch.nn.Conv*d's documentation); floor division on integers.
     out = sympy.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / sympy.sympify(stride)) + 1
     return out if symbolic else int(out)
@@ -139,8 +143,10 @@ def conv_output_shape(
             _check_symbolic(f"input_shape[{i}]", n, 1)
         else:
             _check_int(f"input_shape[{i}]", n, 1)
-    params = [_per_dim(n, v, ndim) for n, v in
-              (("kernel", kernel), ("stride", stride), ("padding", padding), ("dilation", dilation))]
+    params = [
+        _per_dim(n, v, ndim)
+        for n, v in (("kernel", kernel), ("stride", stride), ("padding", padding), ("dilation", dilation))
+    ]
     return tuple(conv_output_size(n, k, s, p, d) for n, k, s, p, d in zip(input_shape, *params))
 
 

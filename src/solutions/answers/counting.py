@@ -48,18 +48,18 @@ from solutions.answers.conv_shapes import conv_output_size
 NF, NC = sympy.symbols("NF NC", integer=True, positive=True)
 DEFAULTS = {NF: 32, NC: 24}  # the assignment's num_filters and num_colours
 
-Amount: TypeAlias = sympy.Expr | int   # a count in symbols (NF, NC) or a number
-Values: TypeAlias = dict[sympy.Symbol, Amount]   # what to put for the symbols
-Channels: TypeAlias = Callable[[Amount, Amount, int], Amount]   # (nf, nc, input channels) → channels
+Amount: TypeAlias = sympy.Expr | int  # a count in symbols (NF, NC) or a number
+Values: TypeAlias = dict[sympy.Symbol, Amount]  # what to put for the symbols
+Channels: TypeAlias = Callable[[Amount, Amount, int], Amount]  # (nf, nc, input channels) → channels
 
 
 @dataclass(frozen=True)
 class LayerRow:
     """One layer, counted for one image (see the module docstring for conventions)."""
 
-    name: str                          # torch's module name, e.g. "downconv1.conv"
-    kind: str                          # conv | maxpool | upsample | batchnorm | relu
-    output_shape: tuple[Amount, ...]    # (C, H, W)
+    name: str  # torch's module name, e.g. "downconv1.conv"
+    kind: str  # conv | maxpool | upsample | batchnorm | relu
+    output_shape: tuple[Amount, ...]  # (C, H, W)
     weights: Amount = 0
     biases: Amount = 0
     bn_params: Amount = 0
@@ -69,8 +69,11 @@ class LayerRow:
 
     def subs(self, values: Values) -> LayerRow:
         """The row with symbols replaced by ``values`` (integers become ``int``)."""
-        changed: dict[str, Any] = {f.name: _subs(getattr(self, f.name), values) for f in fields(self)
-                   if f.name not in ("name", "kind", "output_shape")}
+        changed: dict[str, Any] = {
+            f.name: _subs(getattr(self, f.name), values)
+            for f in fields(self)
+            if f.name not in ("name", "kind", "output_shape")
+        }
         shape = tuple(_subs(x, values) for x in self.output_shape)
         return replace(self, output_shape=shape, **changed)
 
@@ -111,10 +114,12 @@ def size_argument(name: str, value: object) -> sympy.Expr | int:
     ValueError: num_filters must be a positive integer or a sympy symbol, got 'NF'
     """
     if isinstance(value, sympy.Symbol):
-        if value.is_positive is False or value.is_integer is False:   # a size is a whole number ≥ 1
+        if value.is_positive is False or value.is_integer is False:  # a size is a whole number ≥ 1
             declared = "not positive" if value.is_positive is False else "not an integer"
-            raise ValueError(f"{name} must be a positive integer or a sympy symbol that may be one, "
-                             f"got {value!r} (declared {declared})")
+            raise ValueError(
+                f"{name} must be a positive integer or a sympy symbol that may be one, "
+                f"got {value!r} (declared {declared})"
+            )
         return value
     try:
         return positive_int(name, value)
@@ -128,10 +133,19 @@ def _flag(name: str, value: object) -> bool:
     return value
 
 
-def colour_cnn_rows(num_filters: Amount = NF, num_colours: Amount = NC, kernel: int = 3,
-                    height: int = 32, width: int = 32, in_channels: int = 1,
-                    model: str = "cnn", *, bias: bool = True, bn_affine: bool = True,
-                    one_input_channel: bool = False) -> list[LayerRow]:
+def colour_cnn_rows(
+    num_filters: Amount = NF,
+    num_colours: Amount = NC,
+    kernel: int = 3,
+    height: int = 32,
+    width: int = 32,
+    in_channels: int = 1,
+    model: str = "cnn",
+    *,
+    bias: bool = True,
+    bn_affine: bool = True,
+    one_input_channel: bool = False,
+) -> list[LayerRow]:
     """Per-layer rows of the CNN (``model="cnn"``) or the UNet (``model="unet"``).
 
     The switches build the rows of a network with a mistake in it, as torch
@@ -152,11 +166,9 @@ def colour_cnn_rows(num_filters: Amount = NF, num_colours: Amount = NC, kernel: 
         raise ValueError(f"model must be 'cnn' or 'unet', got {model!r}")
     num_filters = size_argument("num_filters", num_filters)
     num_colours = size_argument("num_colours", num_colours)
-    for name, value in (("kernel", kernel), ("height", height), ("width", width),
-                        ("in_channels", in_channels)):
+    for name, value in (("kernel", kernel), ("height", height), ("width", width), ("in_channels", in_channels)):
         positive_int(name, value)
-    for name, value in (("bias", bias), ("bn_affine", bn_affine),
-                        ("one_input_channel", one_input_channel)):
+    for name, value in (("bias", bias), ("bn_affine", bn_affine), ("one_input_channel", one_input_channel)):
         _flag(name, value)
     if model == "unet" and kernel % 2 == 0:
         raise ValueError(f"kernel must be odd for the UNet's skips to line up, got {kernel}")
@@ -172,9 +184,17 @@ def colour_cnn_rows(num_filters: Amount = NF, num_colours: Amount = NC, kernel: 
         w = conv_output_size(w, kernel, padding=kernel // 2)
         outputs = c_out * h * w
         conv_name = name if resample == "final" else f"{name}.conv"
-        rows.append(LayerRow(conv_name, "conv", (c_out, h, w),
-                             weights=kernel * kernel * c_in * c_out, biases=c_out if bias else 0,
-                             outputs=outputs, connections=outputs * kernel * kernel * c_in))
+        rows.append(
+            LayerRow(
+                conv_name,
+                "conv",
+                (c_out, h, w),
+                weights=kernel * kernel * c_in * c_out,
+                biases=c_out if bias else 0,
+                outputs=outputs,
+                connections=outputs * kernel * kernel * c_in,
+            )
+        )
         if resample == "final":
             break
         if resample == "pool":
@@ -185,14 +205,21 @@ def colour_cnn_rows(num_filters: Amount = NF, num_colours: Amount = NC, kernel: 
         elif resample == "upsample":
             h, w = 2 * h, 2 * w
             rows.append(LayerRow(f"{name}.upsample", "upsample", (c_out, h, w), outputs=c_out * h * w))
-        rows.append(LayerRow(f"{name}.bn", "batchnorm", (c_out, h, w), bn_params=2 * c_out if bn_affine else 0,
-                             bn_buffers=2 * c_out, outputs=c_out * h * w))
+        rows.append(
+            LayerRow(
+                f"{name}.bn",
+                "batchnorm",
+                (c_out, h, w),
+                bn_params=2 * c_out if bn_affine else 0,
+                bn_buffers=2 * c_out,
+                outputs=c_out * h * w,
+            )
+        )
         rows.append(LayerRow(f"{name}.relu", "relu", (c_out, h, w), outputs=c_out * h * w))
     return [r.subs({}) for r in rows]
 
 
-BLOCK_ENDS = ("downconv1.relu", "downconv2.relu", "rfconv.relu", "upconv1.relu",
-              "upconv2.relu", "finalconv")
+BLOCK_ENDS = ("downconv1.relu", "downconv2.relu", "rfconv.relu", "upconv1.relu", "upconv2.relu", "finalconv")
 
 # Each total under each convention, named as the book names it.
 CONVENTIONS = {
@@ -243,8 +270,10 @@ def evaluate(expr: Amount, values: Values | None = None) -> int:
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ValueError(f"expr has no value there (a division by zero), got {expr!r}")
     if value.free_symbols:
-        raise ValueError(f"values must give every symbol of the expression a size; "
-                         f"{', '.join(map(str, sorted(value.free_symbols, key=str)))} left")
+        raise ValueError(
+            f"values must give every symbol of the expression a size; "
+            f"{', '.join(map(str, sorted(value.free_symbols, key=str)))} left"
+        )
     if not value.is_Integer:
         raise ValueError(f"expr must be a whole number there, got {value}")
     return int(value)
@@ -272,9 +301,14 @@ def typical_answer() -> dict[str, sympy.Expr]:
     weights = 33 * NF + 72 * NF**2 + 9 * NF * NC + 9 * NC**2 + 4 * NC
     connections = 9216 * NF + 8064 * NF**2 + 2304 * NF * NC + 9216 * NC**2
     outputs = 2368 * NF + 2304 * NC
-    return {"weights": weights, "connections": connections, "outputs": outputs,
-            "weights_doubled": weights, "connections_doubled": 4 * connections,
-            "outputs_doubled": 4 * outputs}
+    return {
+        "weights": weights,
+        "connections": connections,
+        "outputs": outputs,
+        "weights_doubled": weights,
+        "connections_doubled": 4 * connections,
+        "outputs_doubled": 4 * outputs,
+    }
 
 
 # ---------------------------------------------------------------- counts with switches
@@ -320,9 +354,15 @@ def total(count: Count, num_filters: Amount = NF, num_colours: Amount = NC) -> A
     """
     if not isinstance(count, Count):
         raise ValueError(f"count must be a Count, got {count!r}")
-    rows = colour_cnn_rows(num_filters, num_colours, height=count.side, width=count.side,
-                           bias=count.bias, bn_affine=count.bn_affine,
-                           one_input_channel=count.one_input_channel)
+    rows = colour_cnn_rows(
+        num_filters,
+        num_colours,
+        height=count.side,
+        width=count.side,
+        bias=count.bias,
+        bn_affine=count.bn_affine,
+        one_input_channel=count.one_input_channel,
+    )
     keep = [r for r in rows if count.layers is None or r.kind in count.layers or r.name in count.layers]
     value = sum((getattr(r, f) for r in keep for f in count.fields), sympy.Integer(0))
     value = sympy.expand(count.factor * value)
@@ -333,10 +373,10 @@ def total(count: Count, num_filters: Amount = NF, num_colours: Amount = NC) -> A
 class Quantity:
     """One checkable 1(c) answer: the book's count and the other accepted conventions."""
 
-    key: str                               # e.g. "parameters", "outputs_doubled"
+    key: str  # e.g. "parameters", "outputs_doubled"
     label: str
     answer: Count
-    conventions: tuple[tuple[str, Count], ...] = ()   # also right, under another stated convention
+    conventions: tuple[tuple[str, Count], ...] = ()  # also right, under another stated convention
 
 
 _PARAMS = ("weights", "biases", "bn_params")
@@ -347,21 +387,34 @@ _BLOCKS = ("relu", "finalconv")
 def _quantities(side: int, suffix: str, words: str) -> list[Quantity]:
     return [
         Quantity("weights" + suffix, "weights (conv kernel entries)" + words, Count(("weights",), side=side)),
-        Quantity("parameters" + suffix, "learnable parameters (weights, biases, BatchNorm γ, β)" + words,
-                 Count(_PARAMS, side=side)),
-        Quantity("outputs" + suffix, "outputs (every layer's output elements)" + words,
-                 Count(("outputs",), side=side),
-                 (("convs, pools and upsamples only (BatchNorm and ReLU outputs not counted)",
-                   Count(("outputs",), _CONV_RESAMPLE, side=side)),
-                  ("block outputs only (after each ReLU, and finalconv)",
-                   Count(("outputs",), _BLOCKS, side=side)))),
-        Quantity("connections" + suffix, "connections (multiply-accumulates of the convs)" + words,
-                 Count(("connections",), side=side)),
+        Quantity(
+            "parameters" + suffix,
+            "learnable parameters (weights, biases, BatchNorm γ, β)" + words,
+            Count(_PARAMS, side=side),
+        ),
+        Quantity(
+            "outputs" + suffix,
+            "outputs (every layer's output elements)" + words,
+            Count(("outputs",), side=side),
+            (
+                (
+                    "convs, pools and upsamples only (BatchNorm and ReLU outputs not counted)",
+                    Count(("outputs",), _CONV_RESAMPLE, side=side),
+                ),
+                ("block outputs only (after each ReLU, and finalconv)", Count(("outputs",), _BLOCKS, side=side)),
+            ),
+        ),
+        Quantity(
+            "connections" + suffix,
+            "connections (multiply-accumulates of the convs)" + words,
+            Count(("connections",), side=side),
+        ),
     ]
 
 
 QUANTITIES: dict[str, Quantity] = {
-    q.key: q for q in _quantities(32, "", "") + _quantities(64, "_doubled", ", 64×64 input")}
+    q.key: q for q in _quantities(32, "", "") + _quantities(64, "_doubled", ", 64×64 input")
+}
 
 
 @dataclass(frozen=True)
@@ -391,25 +444,37 @@ def _drop_kinds(c: Count, kinds: tuple[str, ...]) -> Count | None:
 
 
 SLIPS: tuple[SlipRule, ...] = (
-    SlipRule("conv biases left out",
-             lambda c: replace(c, bias=False) if "biases" in c.fields and c.bias else None),
-    SlipRule("BatchNorm γ, β left out",
-             lambda c: replace(c, bn_affine=False) if "bn_params" in c.fields and c.bn_affine else None),
+    SlipRule("conv biases left out", lambda c: replace(c, bias=False) if "biases" in c.fields and c.bias else None),
+    SlipRule(
+        "BatchNorm γ, β left out",
+        lambda c: replace(c, bn_affine=False) if "bn_params" in c.fields and c.bn_affine else None,
+    ),
     SlipRule("conv biases counted as weights", lambda c: _add_field(c, "biases")),
     SlipRule("BatchNorm γ, β counted as weights", lambda c: _add_field(c, "bn_params")),
     SlipRule("BatchNorm running statistics counted", lambda c: _add_field(c, "bn_buffers")),
-    SlipRule("input channel forgotten (k²·C_out per conv, not k²·C_in·C_out)",
-             lambda c: replace(c, one_input_channel=True)
-             if ("weights" in c.fields or "connections" in c.fields) and not c.one_input_channel else None),
+    SlipRule(
+        "input channel forgotten (k²·C_out per conv, not k²·C_in·C_out)",
+        lambda c: (
+            replace(c, one_input_channel=True)
+            if ("weights" in c.fields or "connections" in c.fields) and not c.one_input_channel
+            else None
+        ),
+    ),
     SlipRule("pooling and upsampling outputs left out", lambda c: _drop_kinds(c, ("maxpool", "upsample"))),
     SlipRule("BatchNorm outputs left out", lambda c: _drop_kinds(c, ("batchnorm",))),
     SlipRule("ReLU outputs left out", lambda c: _drop_kinds(c, ("relu",))),
-    SlipRule("the 32×32 count given for the 64×64 input (not ×4)",
-             lambda c: replace(c, side=32) if c.side == 64 and c.fields in (("outputs",), ("connections",))
-             else None),
-    SlipRule("×4 for the 64×64 input (kernels do not depend on the image size)",
-             lambda c: replace(c, factor=4) if c.side == 64 and "outputs" not in c.fields
-             and "connections" not in c.fields and c.factor == 1 else None),
+    SlipRule(
+        "the 32×32 count given for the 64×64 input (not ×4)",
+        lambda c: replace(c, side=32) if c.side == 64 and c.fields in (("outputs",), ("connections",)) else None,
+    ),
+    SlipRule(
+        "×4 for the 64×64 input (kernels do not depend on the image size)",
+        lambda c: (
+            replace(c, factor=4)
+            if c.side == 64 and "outputs" not in c.fields and "connections" not in c.fields and c.factor == 1
+            else None
+        ),
+    ),
 )
 
 

@@ -48,32 +48,32 @@ from solutions.answers.common import choice, finite_number, non_negative_int, po
 from solutions.answers.validation import array, sequence
 
 SEED = 0
-DIGIT_MAX = 16.0   # the 8×8 digits are counts 0..16 of an original 32×32 bitmap
+DIGIT_MAX = 16.0  # the 8×8 digits are counts 0..16 of an original 32×32 bitmap
 DIGIT_SIDE = 8
 CLASSES = 10
 # The candidate label-keeping augmentations: what handwriting itself varies, kept small at 8×8
 # (a pixel is 1/8 of the image).
 SHIFT_PIXELS = 1
-MAX_ROTATION = 10.0      # degrees
-ELASTIC_ALPHA = 0.7      # largest displacement, pixels
-ELASTIC_SIGMA = 1.5      # smoothness of the displacement field, pixels
-SAFE = ("shift", "rotation", "elastic")     # candidates, judged each by a judge that never saw it
+MAX_ROTATION = 10.0  # degrees
+ELASTIC_ALPHA = 0.7  # largest displacement, pixels
+ELASTIC_SIGMA = 1.5  # smoothness of the displacement field, pixels
+SAFE = ("shift", "rotation", "elastic")  # candidates, judged each by a judge that never saw it
 HARMFUL = ("rot180", "flip_h", "flip_v")
-CROP_SIZES = (4, 5, 6)   # crop windows (of 8×8) read at every position
-ALL = "all"              # the judge trained with all of SAFE (of flips, the 180° rotation and crops)
-NONE = "none"            # the classifier trained without augmentation
+CROP_SIZES = (4, 5, 6)  # crop windows (of 8×8) read at every position
+ALL = "all"  # the judge trained with all of SAFE (of flips, the 180° rotation and crops)
+NONE = "none"  # the classifier trained without augmentation
 
 
 # ---------------------------------------------------------------------------------------------
 # Argument checks for arrays (the scalar checks are solutions.answers.common's).
+
 
 def _images(name: str, x: object, ndim: int = 2) -> np.ndarray:
     """``x`` as an array of finite numbers with at least ``ndim`` axes, the last two non-empty
     (rows, columns)."""
     a = array(name, x, kinds="biuf")
     if a.ndim < ndim or a.ndim < 2 or 0 in a.shape[-2:]:
-        raise ValueError(f"{name} must be an image array with ≥ {ndim} axes (…, rows, columns), "
-                         f"got shape {a.shape}")
+        raise ValueError(f"{name} must be an image array with ≥ {ndim} axes (…, rows, columns), got shape {a.shape}")
     return a
 
 
@@ -83,7 +83,7 @@ class Classifier(Protocol):
     def predict(self, x: np.ndarray) -> np.ndarray: ...
 
 
-Transform = Callable[[np.ndarray], np.ndarray]   # a function of one image
+Transform = Callable[[np.ndarray], np.ndarray]  # a function of one image
 
 
 def _transform(name: str, t: object) -> Callable[[np.ndarray], object]:
@@ -115,6 +115,7 @@ def _digit(name: str, value: object) -> int:
 # ---------------------------------------------------------------------------------------------
 # Image operations (numpy / scipy.ndimage).
 
+
 def flip_h(x: np.ndarray) -> np.ndarray:
     """Mirror left–right."""
     return _images("x", x)[..., :, ::-1]
@@ -136,15 +137,16 @@ def shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
     dy, dx = _integer("dy", dy), _integer("dx", dx)
     out = np.zeros_like(x)
     h, w = x.shape[-2:]
-    src = x[..., max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
-    out[..., max(0, dy):max(0, dy) + src.shape[-2], max(0, dx):max(0, dx) + src.shape[-1]] = src
+    src = x[..., max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
+    out[..., max(0, dy) : max(0, dy) + src.shape[-2], max(0, dx) : max(0, dx) + src.shape[-1]] = src
     return out
 
 
 def rotate(x: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate about the centre (bilinear, same size, zeros outside); images on the last two axes."""
-    rotated: np.ndarray = ndimage.rotate(_images("x", x), finite_number("degrees", degrees), axes=(-1, -2),
-                                         reshape=False, order=1, mode="constant")
+    rotated: np.ndarray = ndimage.rotate(
+        _images("x", x), finite_number("degrees", degrees), axes=(-1, -2), reshape=False, order=1, mode="constant"
+    )
     return rotated
 
 
@@ -160,15 +162,13 @@ def crop_resize(x: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
         raise ValueError(f"x must be one square image, got shape {x.shape}")
     top, left, size = _integer("top", top), _integer("left", left), _integer("size", size)
     if not 1 <= size <= n or not (0 <= top <= n - size and 0 <= left <= n - size):
-        raise ValueError(f"size must fit the image with top, left: got size={size}, "
-                         f"top={top}, left={left} for {n}×{n}")
-    window = x[top:top + size, left:left + size]
+        raise ValueError(f"size must fit the image with top, left: got size={size}, top={top}, left={left} for {n}×{n}")
+    window = x[top : top + size, left : left + size]
     zoomed: np.ndarray = ndimage.zoom(window, n / size, order=1, mode="nearest", grid_mode=True)
     return zoomed
 
 
-def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
-            sigma: float = 1.5) -> np.ndarray:
+def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0, sigma: float = 1.5) -> np.ndarray:
     """Mild elastic distortion (Simard et al. 2003): a smooth random displacement field.
 
     ``alpha`` is the displacement's size in pixels after smoothing by ``sigma``.
@@ -182,8 +182,7 @@ def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
         raise ValueError(f"alpha must be non-negative, got {alpha!r}")
     sigma = positive_number("sigma", sigma)
     h, w = x.shape
-    field = [ndimage.gaussian_filter(rng.uniform(-1, 1, (h, w)), sigma, mode="constant")
-             for _ in range(2)]
+    field = [ndimage.gaussian_filter(rng.uniform(-1, 1, (h, w)), sigma, mode="constant") for _ in range(2)]
     # Normalise so that the largest displacement is alpha pixels, whatever sigma does to the scale.
     field = [alpha * f / (np.abs(f).max() + 1e-12) for f in field]
     rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
@@ -194,9 +193,10 @@ def elastic(x: np.ndarray, rng: np.random.Generator, alpha: float = 1.0,
 # ---------------------------------------------------------------------------------------------
 # Digits: data, classifiers, and the transformed digits they read.
 
+
 @dataclass(frozen=True, eq=False)
 class Digits:
-    x_train: np.ndarray   # (N, 8, 8) float in [0, 16]
+    x_train: np.ndarray  # (N, 8, 8) float in [0, 16]
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
@@ -220,8 +220,8 @@ def _digits(test_size: float, seed: int) -> Digits:
         raise ValueError(f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}")
     d = sklearn.datasets.load_digits()
     xtr, xte, ytr, yte = sklearn.model_selection.train_test_split(
-        d.images, d.target, test_size=test_size, random_state=non_negative_int("seed", seed),
-        stratify=d.target)
+        d.images, d.target, test_size=test_size, random_state=non_negative_int("seed", seed), stratify=d.target
+    )
     return Digits(xtr, ytr, xte, yte)
 
 
@@ -244,8 +244,9 @@ def predict(model: Classifier, x: np.ndarray) -> np.ndarray:
     return model.predict(np.asarray(x, dtype=float).reshape(len(x), -1) / DIGIT_MAX)
 
 
-def with_copies(x: np.ndarray, y: np.ndarray,
-                transforms: Sequence[Callable[[np.ndarray], object]]) -> tuple[np.ndarray, np.ndarray]:
+def with_copies(
+    x: np.ndarray, y: np.ndarray, transforms: Sequence[Callable[[np.ndarray], object]]
+) -> tuple[np.ndarray, np.ndarray]:
     """The images plus one transformed copy per transform, each copy keeping its label."""
     x, y = _images("x", x, ndim=3), _labels("y", array("y", y, ndim=1, kinds="iu"))
     if len(x) != len(y):
@@ -264,9 +265,11 @@ def safe_transforms(rng: np.random.Generator) -> dict[str, Transform]:
         dy, dx = rng.integers(-SHIFT_PIXELS, SHIFT_PIXELS + 1, size=2)
         return shift(img, int(dy), int(dx))
 
-    return {"shift": small_shift,
-            "rotation": lambda img: rotate(img, rng.uniform(-MAX_ROTATION, MAX_ROTATION)),
-            "elastic": lambda img: elastic(img, rng, alpha=ELASTIC_ALPHA, sigma=ELASTIC_SIGMA)}
+    return {
+        "shift": small_shift,
+        "rotation": lambda img: rotate(img, rng.uniform(-MAX_ROTATION, MAX_ROTATION)),
+        "elastic": lambda img: elastic(img, rng, alpha=ELASTIC_ALPHA, sigma=ELASTIC_SIGMA),
+    }
 
 
 TRANSFORMS = {"rot180": rot180, "flip_h": flip_h, "flip_v": flip_v}
@@ -323,6 +326,7 @@ def transformed(transform: str, x: np.ndarray, seed: int = SEED) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # The readings: what every classifier of Q1.1 reads, as arrays of predicted classes.
 
+
 @dataclass(frozen=True)
 class ReadingsConfig:
     """What :func:`compute_readings` computes (the store's config of ``q1-digit-readings``)."""
@@ -373,40 +377,57 @@ class Readings:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The readings as named int8 arrays, for the store (classes 0..9 fit in int8)."""
-        named = {"y_test": self.y_test,
-                 **{f"untouched:{k}": v for k, v in self.untouched.items()},
-                 **{f"judged:{k}": v for k, v in self.judged.items()},
-                 **{f"crops:{k}": v for k, v in self.crops.items()},
-                 **{f"trained:{k}": v for k, v in self.trained.items()}}
+        named = {
+            "y_test": self.y_test,
+            **{f"untouched:{k}": v for k, v in self.untouched.items()},
+            **{f"judged:{k}": v for k, v in self.judged.items()},
+            **{f"crops:{k}": v for k, v in self.crops.items()},
+            **{f"trained:{k}": v for k, v in self.trained.items()},
+        }
         return {k: np.asarray(v).astype(np.int8) for k, v in named.items()}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray],
-                    config: ReadingsConfig = ReadingsConfig()) -> Readings:
+    def from_arrays(cls, arrays: dict[str, np.ndarray], config: ReadingsConfig = ReadingsConfig()) -> Readings:
         """The readings of ``config`` from :meth:`to_arrays`'s arrays (as the store returns them)."""
         if not isinstance(config, ReadingsConfig):
             raise ValueError(f"config must be a ReadingsConfig, got {config!r}")
         judges = tuple(dict.fromkeys(judge_of(t) for t in config.transforms))
-        names = (["y_test"] + [f"untouched:{j}" for j in judges]
-                 + [f"judged:{t}" for t in config.transforms]
-                 + [f"crops:{s}" for s in config.crop_sizes]
-                 + [f"trained:{a}" for a in config.trained_with])
+        names = (
+            ["y_test"]
+            + [f"untouched:{j}" for j in judges]
+            + [f"judged:{t}" for t in config.transforms]
+            + [f"crops:{s}" for s in config.crop_sizes]
+            + [f"trained:{a}" for a in config.trained_with]
+        )
         if not isinstance(arrays, dict) or sorted(arrays) != sorted(names):
-            raise ValueError(f"arrays must hold exactly {names}, got "
-                             f"{sorted(arrays) if isinstance(arrays, dict) else arrays!r}")
+            raise ValueError(
+                f"arrays must hold exactly {names}, got {sorted(arrays) if isinstance(arrays, dict) else arrays!r}"
+            )
         a = {k: np.asarray(v).astype(np.int64) for k, v in arrays.items()}
         n = a["y_test"].shape
-        bad = [k for k, v in a.items() if v.size == 0 or v.min() < 0 or v.max() >= CLASSES
-               or v.shape[:1] != n or (v.ndim != 1 and not k.startswith("crops:"))]
-        bad += [f"crops:{s}" for s in config.crop_sizes
-                if a[f"crops:{s}"].shape[1:] != (DIGIT_SIDE - s + 1,) * 2]
+        bad = [
+            k
+            for k, v in a.items()
+            if v.size == 0
+            or v.min() < 0
+            or v.max() >= CLASSES
+            or v.shape[:1] != n
+            or (v.ndim != 1 and not k.startswith("crops:"))
+        ]
+        bad += [f"crops:{s}" for s in config.crop_sizes if a[f"crops:{s}"].shape[1:] != (DIGIT_SIDE - s + 1,) * 2]
         if len(n) != 1 or bad:
-            raise ValueError(f"arrays must hold classes 0..{CLASSES - 1}, one reading per test digit "
-                             f"(crops: per window position); wrong: {bad or ['y_test']}")
-        return cls(config, a["y_test"], {j: a[f"untouched:{j}"] for j in judges},
-                   {t: a[f"judged:{t}"] for t in config.transforms},
-                   {s: a[f"crops:{s}"] for s in config.crop_sizes},
-                   {x: a[f"trained:{x}"] for x in config.trained_with})
+            raise ValueError(
+                f"arrays must hold classes 0..{CLASSES - 1}, one reading per test digit "
+                f"(crops: per window position); wrong: {bad or ['y_test']}"
+            )
+        return cls(
+            config,
+            a["y_test"],
+            {j: a[f"untouched:{j}"] for j in judges},
+            {t: a[f"judged:{t}"] for t in config.transforms},
+            {s: a[f"crops:{s}"] for s in config.crop_sizes},
+            {x: a[f"trained:{x}"] for x in config.trained_with},
+        )
 
 
 def crops_of(x: np.ndarray, size: int) -> np.ndarray:
@@ -419,8 +440,7 @@ def crops_of(x: np.ndarray, size: int) -> np.ndarray:
     if _integer("size", size) not in range(1, n + 1):
         raise ValueError(f"size must be 1..{n}, got {size!r}")
     p = n - size + 1
-    return np.array([crop_resize(img, top, left, size) for img in x
-                     for top in range(p) for left in range(p)])
+    return np.array([crop_resize(img, top, left, size) for img in x for top in range(p) for left in range(p)])
 
 
 def _trained_predictions(augmentation: str, seed: int) -> np.ndarray:
@@ -429,7 +449,7 @@ def _trained_predictions(augmentation: str, seed: int) -> np.ndarray:
         x, y = d.x_train, d.y_train
     elif augmentation in TRANSFORMS:
         x, y = with_copies(d.x_train, d.y_train, [TRANSFORMS[augmentation]])
-    else:   # the same copy the judges were trained with
+    else:  # the same copy the judges were trained with
         x, y = np.concatenate([d.x_train, _copy(augmentation, "train", seed)]), np.tile(d.y_train, 2)
     return predict(fit_classifier(x, y), d.x_test)
 
@@ -443,10 +463,13 @@ def compute_readings(config: ReadingsConfig = ReadingsConfig()) -> Readings:
     judges = tuple(dict.fromkeys(judge_of(t) for t in config.transforms))
     model = {j: judge(None if j == ALL else j, seed) for j in judges + (ALL,)}
     untouched = {j: predict(model[j], d.x_test) for j in judges}
-    judged = {t: predict(model[judge_of(t)], _copy(t, "test", seed) if t in SAFE
-                         else transformed(t, d.x_test, seed)) for t in config.transforms}
+    judged = {
+        t: predict(model[judge_of(t)], _copy(t, "test", seed) if t in SAFE else transformed(t, d.x_test, seed))
+        for t in config.transforms
+    }
     p = {s: DIGIT_SIDE - s + 1 for s in config.crop_sizes}
-    crops = {s: predict(model[ALL], crops_of(d.x_test, s)).reshape(len(d.x_test), p[s], p[s])
-             for s in config.crop_sizes}
+    crops = {
+        s: predict(model[ALL], crops_of(d.x_test, s)).reshape(len(d.x_test), p[s], p[s]) for s in config.crop_sizes
+    }
     trained = {a: _trained_predictions(a, seed) for a in config.trained_with}
     return Readings(config, np.asarray(d.y_test), untouched, judged, crops, trained)

@@ -26,9 +26,9 @@ class Setting:
     """One network and training-set size (the point a sweep moves)."""
 
     n_train: int = 20
-    width: int = 64           # hidden units of the single hidden ReLU layer
+    width: int = 64  # hidden units of the single hidden ReLU layer
     weight_decay: float = 0.0  # λ in loss = MSE + λ‖W‖² (weights, not biases)
-    dropout: float = 0.0       # drop probability of the hidden units, training only
+    dropout: float = 0.0  # drop probability of the hidden units, training only
 
     def __post_init__(self) -> None:
         positive_int("n_train", self.n_train)
@@ -51,8 +51,12 @@ SWEEPS: dict[str, tuple[float, ...]] = {
 # The setting each sweep moves one field of. The n_train sweep starts from a network of 2 hidden
 # units: at the default 64 its bias² is ≈ 0 at every n, so it could not show what more data does
 # to the bias; with 2 units both bias² and variance are well above their noise.
-BASES: dict[str, Setting] = {"weight_decay": Setting(), "width": Setting(), "dropout": Setting(),
-                             "n_train": Setting(width=2)}
+BASES: dict[str, Setting] = {
+    "weight_decay": Setting(),
+    "width": Setting(),
+    "dropout": Setting(),
+    "n_train": Setting(width=2),
+}
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,12 @@ class Experiment:
     """What stays fixed across every setting: data noise, ensemble, optimiser, test grid."""
 
     noise_sd: float = 0.3
-    members: int = 32      # M networks, each on its own training set
-    steps: int = 1500      # full-batch Adam steps
-    lr: float = 0.01       # cosine-decayed to 0, so the last iterate is a converged one
-    grid: int = 101        # test points, evenly spaced on [0, 1]
+    members: int = 32  # M networks, each on its own training set
+    steps: int = 1500  # full-batch Adam steps
+    lr: float = 0.01  # cosine-decayed to 0, so the last iterate is a converged one
+    grid: int = 101  # test points, evenly spaced on [0, 1]
     seed: int = 0
-    resamples: int = 200   # bootstrap resamples of the ensemble members
+    resamples: int = 200  # bootstrap resamples of the ensemble members
 
     def __post_init__(self) -> None:
         if self.members < 2:

@@ -35,22 +35,41 @@ from dataclasses import dataclass
 
 import sympy
 
-MAX_LENGTH = 300        # characters
-MAX_EXPONENT = 12       # NF^12 is plenty; 9^9^9 is refused, not computed
+MAX_LENGTH = 300  # characters
+MAX_EXPONENT = 12  # NF^12 is plenty; 9^9^9 is refused, not computed
 MAX_DIGITS = 15
-MAX_DEPTH = 40          # nested parentheses
+MAX_DEPTH = 40  # nested parentheses
 MAX_DIGITS_RESULT = 60  # a constant power with more digits is refused before it is computed
-MAX_DEGREE = 12         # total degree once multiplied out: (NF + NC)^12^12 is refused, not expanded
-MAX_CALLS = 4           # nested function calls: O(log(n)) needs 2; log(log(…)) 59 deep is refused
+MAX_DEGREE = 12  # total degree once multiplied out: (NF + NC)^12^12 is refused, not expanded
+MAX_CALLS = 4  # nested function calls: O(log(n)) needs 2; log(log(…)) 59 deep is refused
 
-BigO = sympy.Function("O")   # a marker: O(n) stays O(n), never sympy's Order
-FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
-             "log": sympy.log, "O": BigO}
+BigO = sympy.Function("O")  # a marker: O(n) stays O(n), never sympy's Order
+FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling, "log": sympy.log, "O": BigO}
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_OPERATORS = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-",
-              "*": "*", "/": "/", "+": "+", "-": "-", "^": "^", "(": "(", ")": ")", ",": ",",
-              "[": "(", "]": ")", "⌊": "⌊", "⌋": "⌋", "⌈": "⌈", "⌉": "⌉"}
+_OPERATORS = {
+    "×": "*",
+    "·": "*",
+    "⋅": "*",
+    "∗": "*",
+    "÷": "/",
+    "−": "-",
+    "–": "-",
+    "*": "*",
+    "/": "/",
+    "+": "+",
+    "-": "-",
+    "^": "^",
+    "(": "(",
+    ")": ")",
+    ",": ",",
+    "[": "(",
+    "]": ")",
+    "⌊": "⌊",
+    "⌋": "⌋",
+    "⌈": "⌈",
+    "⌉": "⌉",
+}
 
 
 class ExpressionError(ValueError):
@@ -59,9 +78,9 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
-    kind: str     # num | name | op | sup | end
+    kind: str  # num | name | op | sup | end
     text: str
-    column: int   # 1-based
+    column: int  # 1-based
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -82,7 +101,7 @@ def tokens(text: str) -> list[Token]:
         if ch.isspace():
             i += 1
         elif (m := _GROUPED.match(text, i)) and not (out and out[-1].kind == "num"):
-            out.append(Token("num", re.sub(r"\D", "", m.group()), i + 1))   # one number, in groups
+            out.append(Token("num", re.sub(r"\D", "", m.group()), i + 1))  # one number, in groups
             i = m.end()
         elif m := _NUMBER.match(text, i):
             out.append(Token("num", m.group(), i + 1))
@@ -102,7 +121,7 @@ def tokens(text: str) -> list[Token]:
         elif ch in _OPERATORS:
             out.append(Token("op", _OPERATORS[ch], i + 1))
             i += 1
-        else:   # reported when the parser reaches it, so an unknown name before it is named first
+        else:  # reported when the parser reaches it, so an unknown name before it is named first
             out.append(Token("bad", ch, i + 1))
             break
     out.append(Token("end", "", len(text) + 1))
@@ -182,12 +201,13 @@ class _Parser:
                     value = value / rhs
                 else:
                     value = value * rhs
-            elif self._starts_primary():   # implicit multiplication: 2NF, 2(NF+1), NF NC
-                if self.tok.kind == "num":   # 2 3, NF 2, (NF+1)2: never a silent product
+            elif self._starts_primary():  # implicit multiplication: 2NF, 2(NF+1), NF NC
+                if self.tok.kind == "num":  # 2 3, NF 2, (NF+1)2: never a silent product
                     raise ExpressionError(
                         f"a number at column {self.tok.column} follows another factor without an "
                         "operator: write * between them (or, for one number, its digits without a "
-                        "space or in groups of three: 150208 or 150 208)")
+                        "space or in groups of three: 150208 or 150 208)"
+                    )
                 value = value * self.power()
             else:
                 return value
@@ -210,14 +230,15 @@ class _Parser:
 
     def _raise(self, base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
         if not (exponent.is_Integer and 0 <= exponent <= MAX_EXPONENT):
-            raise ExpressionError(f"exponent must be a whole number from 0 to {MAX_EXPONENT}, "
-                                  f"got {exponent} (before column {self.tok.column})")
+            raise ExpressionError(
+                f"exponent must be a whole number from 0 to {MAX_EXPONENT}, "
+                f"got {exponent} (before column {self.tok.column})"
+            )
         if base.is_Number and base != 0 and float(exponent) * math.log10(abs(float(base))) > MAX_DIGITS_RESULT:
             raise ExpressionError(f"number too large (before column {self.tok.column})")
         if degree_bound(base) * int(exponent) > MAX_DEGREE:
-            raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out "
-                                  f"(before column {self.tok.column})")
-        return base ** exponent
+            raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out (before column {self.tok.column})")
+        return base**exponent
 
     def primary(self) -> sympy.Expr:
         t = self.tok
@@ -242,15 +263,16 @@ class _Parser:
 
     def name(self) -> sympy.Expr:
         t = self.take()
-        after = self.toks[self.pos]   # peeked, not read: an unknown name is reported before a bad character
+        after = self.toks[self.pos]  # peeked, not read: an unknown name is reported before a bad character
         is_call = after.kind == "op" and after.text == "("
         if is_call and t.text in self.functions:
             self.take()
             self.depth += 1
             self.calls += 1
             if self.depth > MAX_DEPTH or self.calls > MAX_CALLS:
-                raise ExpressionError(f"too deeply nested at column {t.column} (at most {MAX_CALLS} "
-                                      f"functions inside one another)")
+                raise ExpressionError(
+                    f"too deeply nested at column {t.column} (at most {MAX_CALLS} functions inside one another)"
+                )
             arg = self.expr()
             self.expect(")")
             self.depth -= 1
@@ -289,7 +311,7 @@ def degree_bound(expr: sympy.Expr) -> int:
         base, exponent = expr.args
         if exponent.is_Integer:
             return degree_bound(base) * abs(int(exponent))
-        return MAX_DEGREE + 1   # not a whole power: never from this parser
+        return MAX_DEGREE + 1  # not a whole power: never from this parser
     return max(degree_bound(a) for a in expr.args)
 
 
@@ -299,7 +321,7 @@ def _split(word: str, symbols: Mapping[str, object]) -> list[str] | None:
         return []
     for name in sorted(symbols, key=len, reverse=True):
         if word.startswith(name):
-            rest = _split(word[len(name):], symbols)
+            rest = _split(word[len(name) :], symbols)
             if rest is not None:
                 return [name] + rest
     return None
@@ -309,10 +331,14 @@ def _check_args(text: object, symbols: object, functions: object) -> None:
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, got {text!r}")
     if not isinstance(symbols, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, sympy.Symbol) for k, v in symbols.items()):
+        isinstance(k, str) and isinstance(v, sympy.Symbol) for k, v in symbols.items()
+    ):
         raise ValueError(f"symbols must map names to sympy symbols, got {symbols!r}")
-    if isinstance(functions, (str, bytes)) or not isinstance(functions, (Sequence, set, frozenset)) \
-            or not all(isinstance(f, str) and f in FUNCTIONS for f in functions):
+    if (
+        isinstance(functions, (str, bytes))
+        or not isinstance(functions, (Sequence, set, frozenset))
+        or not all(isinstance(f, str) and f in FUNCTIONS for f in functions)
+    ):
         raise ValueError(f"functions must be some of {sorted(FUNCTIONS)}, got {functions!r}")
 
 
@@ -321,15 +347,16 @@ def parse(text: str, symbols: Mapping[str, sympy.Symbol], functions: Sequence[st
     items = parse_tuple(text, symbols, functions)
     if len(items) != 1:
         if _COMMA_GROUPED.match(text):
-            raise ExpressionError(f"{text.strip()!r}: write the number without commas "
-                                  f"({re.sub(r'[^0-9]', '', text)}) or in groups of three with "
-                                  "spaces (a comma may mean a decimal point)")
+            raise ExpressionError(
+                f"{text.strip()!r}: write the number without commas "
+                f"({re.sub(r'[^0-9]', '', text)}) or in groups of three with "
+                "spaces (a comma may mean a decimal point)"
+            )
         raise ExpressionError(f"expected one expression, got {len(items)} separated by commas")
     return items[0]
 
 
-def parse_tuple(text: str, symbols: Mapping[str, sympy.Symbol],
-                functions: Sequence[str] = ()) -> list[sympy.Expr]:
+def parse_tuple(text: str, symbols: Mapping[str, sympy.Symbol], functions: Sequence[str] = ()) -> list[sympy.Expr]:
     """``text`` as one or more comma-separated expressions (a shape such as ``h-2, w-2, c1-1``)."""
     _check_args(text, symbols, functions)
     if len(text) > MAX_LENGTH:
@@ -338,12 +365,11 @@ def parse_tuple(text: str, symbols: Mapping[str, sympy.Symbol],
         raise ExpressionError("empty input")
     try:
         items = _Parser(text, symbols, functions).tuple_()
-    except RecursionError:   # unreachable within MAX_LENGTH, kept as a refusal all the same
+    except RecursionError:  # unreachable within MAX_LENGTH, kept as a refusal all the same
         raise ExpressionError("too deeply nested") from None
     for item in items:
         if item.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            raise ExpressionError("it has no value as written (the log of 0, or a division by an "
-                                  "expression that is 0)")
+            raise ExpressionError("it has no value as written (the log of 0, or a division by an expression that is 0)")
         if degree_bound(item) > MAX_DEGREE:
             raise ExpressionError(f"degree above {MAX_DEGREE} once multiplied out")
     return items

@@ -42,17 +42,21 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from solutions.answers.validation import array, instance, number, sequence
 from solutions.answers.threads import one_thread
-from solutions.answers.training_memory import (gradient_bytes, optimizer_state_bytes, parameter_bytes,
-                                       saved_activation_bytes)
+from solutions.answers.training_memory import (
+    gradient_bytes,
+    optimizer_state_bytes,
+    parameter_bytes,
+    saved_activation_bytes,
+)
 import itertools
 
 MODES = ("full", "last_requires_grad", "last_no_grad")
 ARCHS = ("mlp", "conv", "conv_flatten")
 DEPTHS = (1, 2, 4, 8, 16, 32, 64)
-SIDE_FACTORS = (1, 2, 4)           # resolution ×1, ×2, ×4 per side
+SIDE_FACTORS = (1, 2, 4)  # resolution ×1, ×2, ×4 per side
 DEFAULT_WIDTH = {"mlp": 32, "conv": 8, "conv_flatten": 8}
-DEFAULT_RESOLUTION = 8             # side of the conv models' input
-FIT_FROM = 8                       # depth slopes are fitted on n ≥ FIT_FROM (asymptotic regime)
+DEFAULT_RESOLUTION = 8  # side of the conv models' input
+FIT_FROM = 8  # depth slopes are fitted on n ≥ FIT_FROM (asymptotic regime)
 
 # The measured components, in display order: Cost field → label.
 COMPONENTS = {
@@ -70,13 +74,13 @@ COMPONENTS = {
 # The answer to 3(d): each component's exponent in n (n^1, n^0; None: always 0 bytes),
 # fine-tuning everything vs the last layer only.
 CLAIMED_EXPONENT = {
-    "parameters": (1, 1),          # the frozen weights are still needed for the forward pass
+    "parameters": (1, 1),  # the frozen weights are still needed for the forward pass
     "head_parameters": (0, 0),
     "gradients": (1, 0),
     "sgd_state": (None, None),
     "momentum_state": (1, 0),
     "adam_state": (1, 0),
-    "saved_activations": (1, 0),   # a frozen prefix records no graph
+    "saved_activations": (1, 0),  # a frozen prefix records no graph
     "forward_flops": (1, 1),
     "backward_flops": (1, 0),
 }
@@ -92,8 +96,8 @@ CLAIMED_SIDE_EXPONENT = {
     "sgd_state": None,
     "momentum_state": 0,
     "adam_state": 0,
-    "saved_activations": 2,        # every feature map has r² positions
-    "forward_flops": 2,            # every conv runs at r² positions
+    "saved_activations": 2,  # every feature map has r² positions
+    "forward_flops": 2,  # every conv runs at r² positions
     "backward_flops": 2,
 }
 
@@ -117,8 +121,9 @@ def _fits(name: str, model: nn.Module, example: torch.Tensor) -> torch.Tensor:
     """``example`` if it is a non-empty float batch without NaN (the model's forward pass tells
     the rest: a shape it cannot take is a ValueError naming ``name``)."""
     if example.numel() == 0 or not example.is_floating_point() or not torch.isfinite(example).all():
-        raise ValueError(f"{name} must be a non-empty batch of finite floats, got {tuple(example.shape)} "
-                         f"{example.dtype}")
+        raise ValueError(
+            f"{name} must be a non-empty batch of finite floats, got {tuple(example.shape)} {example.dtype}"
+        )
     return example
 
 
@@ -151,8 +156,9 @@ class FineTuned(nn.Module):
         return out
 
 
-def build(arch: str, mode: str, n: int, width: int | None = None,
-          resolution: int = DEFAULT_RESOLUTION, classes: int = 10) -> FineTuned:
+def build(
+    arch: str, mode: str, n: int, width: int | None = None, resolution: int = DEFAULT_RESOLUTION, classes: int = 10
+) -> FineTuned:
     """The model of ``arch`` with ``n`` body layers, set up for fine-tuning ``mode``.
 
     ``width`` is d (MLP) or c (conv); ``resolution``, the input's side, only
@@ -175,16 +181,20 @@ def build(arch: str, mode: str, n: int, width: int | None = None,
         head: nn.Module = nn.Linear(width, classes)
     else:
         layers = [m for _ in range(n) for m in (nn.Conv2d(width, width, 3, padding=1), nn.ReLU())]
-        head = (nn.Conv2d(width, classes, 1) if arch == "conv" else
-                nn.Sequential(nn.Flatten(), nn.Linear(width * resolution ** 2, classes)))
+        head = (
+            nn.Conv2d(width, classes, 1)
+            if arch == "conv"
+            else nn.Sequential(nn.Flatten(), nn.Linear(width * resolution**2, classes))
+        )
     model = FineTuned(nn.Sequential(*layers), head, no_grad_body=mode == "last_no_grad")
     if mode != "full":
         model.body.requires_grad_(False)
     return model
 
 
-def example_input(arch: str, width: int | None = None, resolution: int = DEFAULT_RESOLUTION,
-                  batch: int = 2) -> torch.Tensor:
+def example_input(
+    arch: str, width: int | None = None, resolution: int = DEFAULT_RESOLUTION, batch: int = 2
+) -> torch.Tensor:
     """A batch for ``arch``: ``(batch, width)`` or ``(batch, width, r, r)``."""
     _check_choice("arch", arch, ARCHS)
     width = _positive_int("width", DEFAULT_WIDTH[arch] if width is None else width)
@@ -205,9 +215,9 @@ class Cost:
     width: int
     resolution: int
     batch: int
-    parameters: int         # all weights, frozen or not: the forward pass needs them
+    parameters: int  # all weights, frozen or not: the forward pass needs them
     head_parameters: int
-    gradients: int          # .grad tensors after backward
+    gradients: int  # .grad tensors after backward
     sgd_state: int
     momentum_state: int
     adam_state: int
@@ -232,16 +242,24 @@ def flops(model: nn.Module, example: torch.Tensor) -> tuple[int, int]:
     with FlopCounterMode(display=False) as forward:
         try:
             loss = model(example).sum()
-        except RuntimeError as err:   # a shape the model cannot take
-            raise ValueError(f"example of shape {tuple(example.shape)} does not fit the model: "
-                             f"{str(err).splitlines()[0]}") from None
+        except RuntimeError as err:  # a shape the model cannot take
+            raise ValueError(
+                f"example of shape {tuple(example.shape)} does not fit the model: {str(err).splitlines()[0]}"
+            ) from None
     with FlopCounterMode(display=False) as backward:
         loss.backward()
     return forward.get_total_flops(), backward.get_total_flops()
 
 
-def measure(arch: str, mode: str, n: int, width: int | None = None,
-            resolution: int = DEFAULT_RESOLUTION, batch: int = 2, classes: int = 10) -> Cost:
+def measure(
+    arch: str,
+    mode: str,
+    n: int,
+    width: int | None = None,
+    resolution: int = DEFAULT_RESOLUTION,
+    batch: int = 2,
+    classes: int = 10,
+) -> Cost:
     """Measure one fine-tuning step of the ``arch`` model with ``n`` body layers in ``mode``."""
     model = build(arch, mode, n, width, resolution, classes)
     x = example_input(arch, width, resolution, batch)
@@ -251,11 +269,23 @@ def measure(arch: str, mode: str, n: int, width: int | None = None,
         model.zero_grad(set_to_none=True)
         state = {opt: optimizer_state_bytes(model, opt, x) for opt in ("sgd", "sgd_momentum", "adam")}
         saved = saved_activation_bytes(model, x)
-    return Cost(arch, mode, n, x.shape[1], resolution, batch,
-                parameters=parameter_bytes(model), head_parameters=parameter_bytes(model.head),
-                gradients=grads, sgd_state=state["sgd"], momentum_state=state["sgd_momentum"],
-                adam_state=state["adam"], saved_activations=saved,
-                forward_flops=forward_flops, backward_flops=backward_flops)
+    return Cost(
+        arch,
+        mode,
+        n,
+        x.shape[1],
+        resolution,
+        batch,
+        parameters=parameter_bytes(model),
+        head_parameters=parameter_bytes(model.head),
+        gradients=grads,
+        sgd_state=state["sgd"],
+        momentum_state=state["sgd_momentum"],
+        adam_state=state["adam"],
+        saved_activations=saved,
+        forward_flops=forward_flops,
+        backward_flops=backward_flops,
+    )
 
 
 class SweepOptions(TypedDict, total=False):
@@ -272,25 +302,34 @@ class MeasureOptions(SweepOptions, total=False):
     resolution: int
 
 
-def depth_sweep(arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES,
-                **kwargs: Unpack[MeasureOptions]) -> list[Cost]:
+def depth_sweep(
+    arch: str, depths: Sequence[int] = DEPTHS, modes: Sequence[str] = MODES, **kwargs: Unpack[MeasureOptions]
+) -> list[Cost]:
     """:func:`measure` for every depth and mode (``kwargs`` go to :func:`measure`)."""
     depths = sequence("depths", depths, _positive_int)
     modes = sequence("modes", modes, lambda n, m: _check_choice(n, m, MODES))
     return [measure(arch, mode, n, **kwargs) for mode in modes for n in depths]
 
 
-def resolution_sweep(arch: str, n: int = 4, factors: Sequence[int] = SIDE_FACTORS,
-                     base: int = DEFAULT_RESOLUTION, modes: Sequence[str] = MODES,
-                     **kwargs: Unpack[SweepOptions]) -> list[Cost]:
+def resolution_sweep(
+    arch: str,
+    n: int = 4,
+    factors: Sequence[int] = SIDE_FACTORS,
+    base: int = DEFAULT_RESOLUTION,
+    modes: Sequence[str] = MODES,
+    **kwargs: Unpack[SweepOptions],
+) -> list[Cost]:
     """:func:`measure` at input side ``base × factor`` for every factor and mode."""
     factors = sequence("factors", factors, _positive_int)
     if any(b <= a for a, b in itertools.pairwise(factors)):
         raise ValueError(f"factors must increase, got {factors!r}")
     modes = sequence("modes", modes, lambda n, m: _check_choice(n, m, MODES))
     _positive_int("base", base)
-    return [measure(arch, mode, n, resolution=base * _positive_int("factor", f), **kwargs)
-            for mode in modes for f in factors]
+    return [
+        measure(arch, mode, n, resolution=base * _positive_int("factor", f), **kwargs)
+        for mode in modes
+        for f in factors
+    ]
 
 
 def fit_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -334,11 +373,12 @@ def slopes(rows: Sequence[Cost], x: str = "n", fit_from: int = 1) -> list[Slope]
     _check_choice("x", x, ("n", "resolution"))
     out = []
     for arch, mode in dict.fromkeys((r.arch, r.mode) for r in rows):
-        group = sorted((r for r in rows if r.arch == arch and r.mode == mode
-                        and getattr(r, x) >= fit_from), key=lambda r: getattr(r, x))
+        group = sorted(
+            (r for r in rows if r.arch == arch and r.mode == mode and getattr(r, x) >= fit_from),
+            key=lambda r: getattr(r, x),
+        )
         xs = [getattr(r, x) for r in group]
-        out += [Slope(arch, mode, c, fit_slope(xs, [getattr(r, c) for r in group]))
-                for c in COMPONENTS]
+        out += [Slope(arch, mode, c, fit_slope(xs, [getattr(r, c) for r in group])) for c in COMPONENTS]
     return out
 
 
@@ -349,10 +389,11 @@ def growth_per_doubling(slope: float | None) -> float | None:
     (4.0, None)
     """
     slope = None if slope is None else number("slope", slope, minimum=-64, maximum=64)
-    return None if slope is None else round(2.0 ** slope, 4)
+    return None if slope is None else round(2.0**slope, 4)
 
 
 # ------------------------------------------------------------ a real architecture: BERT-base
+
 
 @dataclass(frozen=True)
 class BertShape:
@@ -367,8 +408,8 @@ class BertShape:
     vocab: int = 30522
     positions: int = 512
     types: int = 2
-    classes: int = 2       # the fine-tuning head: Linear(768, 2) on the pooled [CLS] vector
-    seq: int = 128         # tokens per example (BERT's fine-tuning length in the paper's GLUE runs)
+    classes: int = 2  # the fine-tuning head: Linear(768, 2) on the pooled [CLS] vector
+    seq: int = 128  # tokens per example (BERT's fine-tuning length in the paper's GLUE runs)
 
 
 BERT_BASE = BertShape()
@@ -380,11 +421,20 @@ def _bert_parts(shape: BertShape = BERT_BASE, layers: int | None = None) -> dict
     n = shape.layers if layers is None else _positive_int("layers", layers)
     h = shape.hidden
     return {
-        "embeddings": nn.ModuleList([nn.Embedding(shape.vocab, h), nn.Embedding(shape.positions, h),
-                                     nn.Embedding(shape.types, h), nn.LayerNorm(h)]),
-        "encoder": nn.Sequential(*(nn.TransformerEncoderLayer(h, shape.heads, shape.ffn, dropout=0.1,
-                                                              activation="gelu", batch_first=True)
-                                   for _ in range(n))),
+        "embeddings": nn.ModuleList(
+            [
+                nn.Embedding(shape.vocab, h),
+                nn.Embedding(shape.positions, h),
+                nn.Embedding(shape.types, h),
+                nn.LayerNorm(h),
+            ]
+        ),
+        "encoder": nn.Sequential(
+            *(
+                nn.TransformerEncoderLayer(h, shape.heads, shape.ffn, dropout=0.1, activation="gelu", batch_first=True)
+                for _ in range(n)
+            )
+        ),
         "pooler": nn.Linear(h, h),
         "classifier": nn.Linear(h, shape.classes),
     }
@@ -399,8 +449,7 @@ def bert_parameters(layers: int | None = None, shape: BertShape = BERT_BASE) -> 
     instance("shape", shape, BertShape)
     with torch.device("meta"):
         parts = _bert_parts(shape, layers)
-    return {k: (sum(p.numel() for p in m.parameters()), len(list(m.parameters())))
-            for k, m in parts.items()}
+    return {k: (sum(p.numel() for p in m.parameters()), len(list(m.parameters()))) for k, m in parts.items()}
 
 
 class _BertClassifier(nn.Module):
@@ -415,8 +464,8 @@ class _BertClassifier(nn.Module):
         word, position, segment, norm = self.embeddings.children()
         pos = torch.arange(tokens.shape[1])
         x = norm(word(tokens) + position(pos) + segment(torch.zeros_like(tokens)))  # (B, L, H)
-        x = self.encoder(x)                                                        # (B, L, H)
-        return torch.tanh(self.pooler(x[:, 0]))                                    # (B, H)
+        x = self.encoder(x)  # (B, L, H)
+        return torch.tanh(self.pooler(x[:, 0]))  # (B, H)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         if self.no_grad_body:
@@ -438,8 +487,9 @@ def bert_saved_bytes(mode: str, layers: int, batch: int, shape: BertShape = BERT
     if mode != "full":
         for part in (model.embeddings, model.encoder, model.pooler):
             part.requires_grad_(False)
-    tokens = torch.randint(shape.vocab, (_positive_int("batch", batch), shape.seq),
-                           generator=torch.Generator().manual_seed(0))
+    tokens = torch.randint(
+        shape.vocab, (_positive_int("batch", batch), shape.seq), generator=torch.Generator().manual_seed(0)
+    )
     with one_thread():
         return saved_activation_bytes(model, tokens)
 
@@ -459,14 +509,17 @@ class Bill:
 
     @property
     def total(self) -> int:
-        return (self.frozen_weights + self.trained_weights + self.gradients + self.adam_state
-                + self.saved_activations)
+        return self.frozen_weights + self.trained_weights + self.gradients + self.adam_state + self.saved_activations
 
     def share(self, item: str) -> float:
         """An item's percentage of :attr:`total`."""
-        items = {"frozen_weights": self.frozen_weights, "trained_weights": self.trained_weights,
-                 "gradients": self.gradients, "adam_state": self.adam_state,
-                 "saved_activations": self.saved_activations}
+        items = {
+            "frozen_weights": self.frozen_weights,
+            "trained_weights": self.trained_weights,
+            "gradients": self.gradients,
+            "adam_state": self.adam_state,
+            "saved_activations": self.saved_activations,
+        }
         return 100 * items[_check_choice("item", item, tuple(items))] / self.total
 
 
@@ -477,8 +530,11 @@ def _saved_line(mode: str, shape: BertShape) -> tuple[int, int, int]:
     Measured with a 1,000-token vocabulary: an embedding saves only its indices, so the
     vocabulary's size changes no saved tensor (and the 30,522 × 768 table costs time to fill)."""
     shape = dataclasses.replace(shape, vocab=1000)
-    return (bert_saved_bytes(mode, 1, 1, shape), bert_saved_bytes(mode, 2, 1, shape),
-            bert_saved_bytes(mode, 1, 2, shape))
+    return (
+        bert_saved_bytes(mode, 1, 1, shape),
+        bert_saved_bytes(mode, 2, 1, shape),
+        bert_saved_bytes(mode, 1, 2, shape),
+    )
 
 
 def bert_saved_closed_form(mode: str, layers: int, batch: int, shape: BertShape = BERT_BASE) -> int:
@@ -503,10 +559,15 @@ def bert_bill(mode: str, batch: int, layers: int | None = None, shape: BertShape
     params = sum(counts[k][0] for k in trained)
     tensors = sum(counts[k][1] for k in trained)
     all_params = sum(c for c, _ in counts.values())
-    return Bill(mode, _positive_int("batch", batch), frozen_weights=4 * (all_params - params),
-                trained_weights=4 * params, gradients=4 * params,
-                adam_state=4 * (2 * params + tensors),
-                saved_activations=bert_saved_closed_form(mode, n, batch, shape))
+    return Bill(
+        mode,
+        _positive_int("batch", batch),
+        frozen_weights=4 * (all_params - params),
+        trained_weights=4 * params,
+        gradients=4 * params,
+        adam_state=4 * (2 * params + tensors),
+        saved_activations=bert_saved_closed_form(mode, n, batch, shape),
+    )
 
 
 @dataclass(frozen=True)
@@ -519,7 +580,7 @@ class SweepsConfig:
 
     depth_archs: tuple[str, ...] = ("mlp", "conv")
     resolution_archs: tuple[str, ...] = ("conv", "conv_flatten")
-    resolution_n: int = 4          # body layers of the models doubled in resolution
+    resolution_n: int = 4  # body layers of the models doubled in resolution
     bert_modes: tuple[str, ...] = ("full", "last_no_grad")
     bert_batches: tuple[int, ...] = BERT_BATCHES
 
@@ -542,10 +603,12 @@ def sweeps(config: SweepsConfig) -> dict[str, object]:
     depth = [r for a in config.depth_archs for r in depth_sweep(a)]
     res = [r for a in config.resolution_archs for r in resolution_sweep(a, n=config.resolution_n)]
     bills = [bert_bill(m, b) for m in config.bert_modes for b in config.bert_batches]
-    return {"depth": [dataclasses.asdict(r) for r in depth],
-            "resolution": [dataclasses.asdict(r) for r in res],
-            "bert_bills": [dataclasses.asdict(b) for b in bills],
-            "bert_parameters": {k: list(v) for k, v in bert_parameters().items()}}
+    return {
+        "depth": [dataclasses.asdict(r) for r in depth],
+        "resolution": [dataclasses.asdict(r) for r in res],
+        "bert_bills": [dataclasses.asdict(b) for b in bills],
+        "bert_parameters": {k: list(v) for k, v in bert_parameters().items()},
+    }
 
 
 @dataclass(frozen=True)
@@ -554,24 +617,54 @@ class Sweeps:
 
     depth: tuple[Cost, ...]
     resolution: tuple[Cost, ...]
-    bert_bills: dict[tuple[str, int], Bill]            # (mode, batch) → bill
-    bert_parameters: dict[str, tuple[int, int]]         # part → (parameters, tensors)
+    bert_bills: dict[tuple[str, int], Bill]  # (mode, batch) → bill
+    bert_parameters: dict[str, tuple[int, int]]  # part → (parameters, tensors)
 
 
 def sweeps_from_record(record: Mapping[str, Any]) -> Sweeps:
     """The stored record of :func:`sweeps` read back."""
     try:
         bills = [Bill(**b) for b in record["bert_bills"]]
-        return Sweeps(tuple(Cost(**row) for row in record["depth"]),
-                      tuple(Cost(**row) for row in record["resolution"]),
-                      {(b.mode, b.batch): b for b in bills},
-                      {k: (int(v[0]), int(v[1])) for k, v in record["bert_parameters"].items()})
+        return Sweeps(
+            tuple(Cost(**row) for row in record["depth"]),
+            tuple(Cost(**row) for row in record["resolution"]),
+            {(b.mode, b.batch): b for b in bills},
+            {k: (int(v[0]), int(v[1])) for k, v in record["bert_parameters"].items()},
+        )
     except (KeyError, TypeError, IndexError, AttributeError) as e:
         raise ValueError(f"record is not a c3de-sweeps record: {e!r}") from None
 
 
-__all__ = ["ARCHS", "CLAIMED_EXPONENT", "CLAIMED_SIDE_EXPONENT", "COMPONENTS", "Cost", "DEPTHS",
-           "FineTuned", "MODES", "Slope", "agrees", "build", "depth_sweep", "example_input", "fit_slope", "flops",
-           "growth_per_doubling", "measure", "BERT_BASE", "BERT_BATCHES", "Bill", "BertShape",
-           "bert_bill", "bert_parameters", "bert_saved_bytes", "bert_saved_closed_form",
-           "resolution_sweep", "slopes", "Sweeps", "SweepsConfig", "sweeps", "sweeps_from_record"]
+__all__ = [
+    "ARCHS",
+    "CLAIMED_EXPONENT",
+    "CLAIMED_SIDE_EXPONENT",
+    "COMPONENTS",
+    "Cost",
+    "DEPTHS",
+    "FineTuned",
+    "MODES",
+    "Slope",
+    "agrees",
+    "build",
+    "depth_sweep",
+    "example_input",
+    "fit_slope",
+    "flops",
+    "growth_per_doubling",
+    "measure",
+    "BERT_BASE",
+    "BERT_BATCHES",
+    "Bill",
+    "BertShape",
+    "bert_bill",
+    "bert_parameters",
+    "bert_saved_bytes",
+    "bert_saved_closed_form",
+    "resolution_sweep",
+    "slopes",
+    "Sweeps",
+    "SweepsConfig",
+    "sweeps",
+    "sweeps_from_record",
+]

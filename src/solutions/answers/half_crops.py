@@ -69,5 +69,7 @@ def read_halves(config: HalvesConfig) -> dict[str, np.ndarray]:
     d = digits(seed=config.seed)
     mine = d.x_test[d.y_test == config.digit]
     judge = classifier(config.seed)
-    return {half: np.asarray(predict(judge, np.array([half_crop(img, half) for img in mine])), dtype=np.int64)
-            for half in HALVES}
+    return {
+        half: np.asarray(predict(judge, np.array([half_crop(img, half) for img in mine])), dtype=np.int64)
+        for half in HALVES
+    }

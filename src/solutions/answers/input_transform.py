@@ -60,9 +60,8 @@ from solutions.answers.validation import instance, mapping, positive_int, sequen
 
 BN_MODES = ("train", "eval")
 # (a, b) shown on the page: rescalings, a shift, a sign flip, and the inversion y = 1 - x.
-CASES: tuple[tuple[float, float], ...] = ((2.0, 0.0), (0.5, 0.0), (1.0, 0.2), (-1.0, 0.0),
-                                          (-1.0, 1.0))
-BATCH_SIZE = 100            # train-mode BN statistics over batches of this size, as in training
+CASES: tuple[tuple[float, float], ...] = ((2.0, 0.0), (0.5, 0.0), (1.0, 0.2), (-1.0, 0.0), (-1.0, 1.0))
+BATCH_SIZE = 100  # train-mode BN statistics over batches of this size, as in training
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,8 @@ class Effect:
     b: float
     border: int
     images: int
-    stride: int             # input pixels per output pixel (1 for the networks, 2 after a pool)
-    logit_scale: float      # mean |logits| of the untransformed input: what "tiny" is relative to
+    stride: int  # input pixels per output pixel (1 for the networks, 2 after a pool)
+    logit_scale: float  # mean |logits| of the untransformed input: what "tiny" is relative to
     interior_max: float
     interior_mean: float
     interior_changed: float
@@ -126,10 +125,11 @@ def padding_offset(weight: torch.Tensor, height: int, width: int) -> torch.Tenso
     [[4.0, 6.0, 6.0, 4.0], [6.0, 9.0, 9.0, 6.0], [4.0, 6.0, 6.0, 4.0]]
     """
     instance("weight", weight, torch.Tensor)
-    if weight.dim() != 4 or not weight.is_floating_point() or weight.numel() == 0 \
-            or not torch.isfinite(weight).all():
-        raise ValueError(f"weight must be a conv2d weight (C_out, C_in, k_h, k_w) of finite floats, got "
-                         f"{tuple(weight.shape)} {weight.dtype}")
+    if weight.dim() != 4 or not weight.is_floating_point() or weight.numel() == 0 or not torch.isfinite(weight).all():
+        raise ValueError(
+            f"weight must be a conv2d weight (C_out, C_in, k_h, k_w) of finite floats, got "
+            f"{tuple(weight.shape)} {weight.dtype}"
+        )
     height, width = positive_int("height", height), positive_int("width", width)
     ones = torch.ones(1, weight.shape[1], height, width, dtype=weight.dtype)
     k_h, k_w = weight.shape[-2:]
@@ -179,7 +179,7 @@ def undo_transform(model: nn.Module, a: float, b: float) -> nn.Module:
         raise ValueError("a must be non-zero (a = 0 erases the input), got 0")
     copy_ = copy.deepcopy(model)
     for conv, channels in raw_input_convs(copy_):
-        w = conv.weight[:, channels]                      # (C_out, C_raw, k, k)
+        w = conv.weight[:, channels]  # (C_out, C_raw, k, k)
         if conv.bias is None:
             raise ValueError("model: a convolution that reads the raw input has no bias to absorb b")
         conv.bias -= (b / a) * w.sum(dim=(1, 2, 3))
@@ -187,8 +187,15 @@ def undo_transform(model: nn.Module, a: float, b: float) -> nn.Module:
     return copy_
 
 
-def _check(model: nn.Module, x: torch.Tensor, cases: Sequence[tuple[float, float]],
-           bn_modes: Sequence[str], border: int, batch_size: int, label: str | None) -> None:
+def _check(
+    model: nn.Module,
+    x: torch.Tensor,
+    cases: Sequence[tuple[float, float]],
+    bn_modes: Sequence[str],
+    border: int,
+    batch_size: int,
+    label: str | None,
+) -> None:
     instance("model", model, nn.Module)
     if label is not None:
         text("label", label)
@@ -208,19 +215,27 @@ def _check(model: nn.Module, x: torch.Tensor, cases: Sequence[tuple[float, float
         raise ValueError(f"x must hold finite floats, got {x.dtype}{' with NaN or infinity' * x.is_floating_point()}")
     for a, b in cases:
         for name, value in (("a", a), ("b", b)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not math.isfinite(value):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ValueError(f"{name} must be a finite number, got {value!r} (in cases)")
-    if isinstance(border, bool) or not isinstance(border, int) or border < 1 \
-            or 2 * border >= min(x.shape[-2:]):
-        raise ValueError(f"border must be an integer from 1 to less than half of min(H, W) = "
-                         f"{min(x.shape[-2:])} (an interior must remain), got {border!r}")
+    if isinstance(border, bool) or not isinstance(border, int) or border < 1 or 2 * border >= min(x.shape[-2:]):
+        raise ValueError(
+            f"border must be an integer from 1 to less than half of min(H, W) = "
+            f"{min(x.shape[-2:])} (an interior must remain), got {border!r}"
+        )
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
 
 
-def measure(model: nn.Module, x: torch.Tensor, a: float, b: float, bn_mode: str = "train",
-            border: int = 1, batch_size: int = BATCH_SIZE, label: str | None = None) -> Effect:
+def measure(
+    model: nn.Module,
+    x: torch.Tensor,
+    a: float,
+    b: float,
+    bn_mode: str = "train",
+    border: int = 1,
+    batch_size: int = BATCH_SIZE,
+    label: str | None = None,
+) -> Effect:
     """How the logits of ``model`` change when ``x`` (N, 1, H, W) becomes ``a·x + b``.
 
     ``bn_mode="train"`` normalises with each batch's statistics (batches of
@@ -232,9 +247,15 @@ def measure(model: nn.Module, x: torch.Tensor, a: float, b: float, bn_mode: str 
 
 
 @torch.no_grad()
-def measure_cases(model: nn.Module, x: torch.Tensor,
-                  cases: Sequence[tuple[float, float]] = CASES, bn_modes: Sequence[str] = BN_MODES,
-                  border: int = 1, batch_size: int = BATCH_SIZE, label: str | None = None) -> list[Effect]:
+def measure_cases(
+    model: nn.Module,
+    x: torch.Tensor,
+    cases: Sequence[tuple[float, float]] = CASES,
+    bn_modes: Sequence[str] = BN_MODES,
+    border: int = 1,
+    batch_size: int = BATCH_SIZE,
+    label: str | None = None,
+) -> list[Effect]:
     """:func:`measure` for every (BN mode, case), in that order; runs ``x`` once per mode.
 
     ``model`` may be any module from (N, 1, H, W) to (N, C, H', W'), a single
@@ -244,40 +265,52 @@ def measure_cases(model: nn.Module, x: torch.Tensor,
     batches = torch.split(x, batch_size)
     effects = []
     for mode in bn_modes:
-        net = copy.deepcopy(model).train(mode == "train")   # the caller's model is never touched
-        before = [net(xb) for xb in batches]                       # (B, C, H', W') each
+        net = copy.deepcopy(model).train(mode == "train")  # the caller's model is never touched
+        before = [net(xb) for xb in batches]  # (B, C, H', W') each
         # Rings of the output (a block that pools has a smaller one than the input).
-        dist = edge_distance(*before[0].shape[-2:]).flatten()     # (H'·W',)
+        dist = edge_distance(*before[0].shape[-2:]).flatten()  # (H'·W',)
         rings = int(dist.max()) + 1
         if border >= rings:
-            raise ValueError(f"border must leave an interior in the {tuple(before[0].shape[-2:])} "
-                             f"output, got {border}")
-        count = torch.bincount(dist, minlength=rings).double() * len(x)   # pixels per ring
+            raise ValueError(f"border must leave an interior in the {tuple(before[0].shape[-2:])} output, got {border}")
+        count = torch.bincount(dist, minlength=rings).double() * len(x)  # pixels per ring
         stride = x.shape[-1] // before[0].shape[-1]
-        scale = sum(l.abs().double().sum().item() for l in before) / (count.sum().item()
-                                                                        * before[0].shape[1])
+        scale = sum(l.abs().double().sum().item() for l in before) / (count.sum().item() * before[0].shape[1])
         for a, b in cases:
-            mean_sum = torch.zeros(rings, dtype=torch.float64)    # Σ per-pixel mean |Δ| per ring
+            mean_sum = torch.zeros(rings, dtype=torch.float64)  # Σ per-pixel mean |Δ| per ring
             max_ring = torch.zeros(rings, dtype=torch.float64)
             changed = torch.zeros(rings, dtype=torch.float64)
             for xb, old in zip(batches, before):
                 new = net(a * xb + b)
-                delta = (new - old).abs().flatten(2)               # (B, C, H·W)
-                flips = (new.argmax(1) != old.argmax(1)).flatten(1)   # (B, H·W)
+                delta = (new - old).abs().flatten(2)  # (B, C, H·W)
+                flips = (new.argmax(1) != old.argmax(1)).flatten(1)  # (B, H·W)
                 mean_sum.index_add_(0, dist, delta.mean(1).sum(0).double())
                 changed.index_add_(0, dist, flips.sum(0).double())
-                pixel_max = delta.amax(dim=(0, 1)).double()         # (H·W,)
-                max_ring = torch.maximum(max_ring, torch.stack([pixel_max[dist == d].max()
-                                                                for d in range(rings)]))
+                pixel_max = delta.amax(dim=(0, 1)).double()  # (H·W,)
+                max_ring = torch.maximum(max_ring, torch.stack([pixel_max[dist == d].max() for d in range(rings)]))
 
             def region(rows: slice) -> tuple[float, float, float]:
                 n = count[rows].sum()  # noqa: B023  region() runs in the iteration that defines it
-                return (float(max_ring[rows].max()), float(mean_sum[rows].sum() / n),  # noqa: B023
-                        float(100 * changed[rows].sum() / n))  # noqa: B023
+                return (
+                    float(max_ring[rows].max()),  # noqa: B023
+                    float(mean_sum[rows].sum() / n),  # noqa: B023
+                    float(100 * changed[rows].sum() / n),  # noqa: B023
+                )
 
-            effects.append(Effect(label or type(model).__name__, mode, float(a), float(b), border,
-                                  len(x), stride, scale, *region(slice(border, None)),
-                                  *region(slice(0, border)), tuple((mean_sum / count).tolist())))
+            effects.append(
+                Effect(
+                    label or type(model).__name__,
+                    mode,
+                    float(a),
+                    float(b),
+                    border,
+                    len(x),
+                    stride,
+                    scale,
+                    *region(slice(border, None)),
+                    *region(slice(0, border)),
+                    tuple((mean_sum / count).tolist()),
+                )
+            )
     return effects
 
 
@@ -313,22 +346,27 @@ def probe(models: dict[str, nn.Module], x: torch.Tensor, config: ProbeConfig) ->
     if missing:
         raise ValueError(f"models must hold {', '.join(config.models)}; missing {', '.join(missing)}")
     if not isinstance(x, torch.Tensor) or x.dim() != 4 or len(x) < config.images:
-        raise ValueError(f"x must be a batch of at least {config.images} images, got "
-                         f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
-    x = x[:config.images]
+        raise ValueError(
+            f"x must be a batch of at least {config.images} images, got "
+            f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}"
+        )
+    x = x[: config.images]
     rows = []
     for name in config.models:
         rows += measure_cases(models[name], x, config.cases, config.bn_modes, label=name)
     first_name = config.models[0]
-    first = measure(models[first_name].get_submodule("downconv1"), x, *config.profile_case, "train",
-                    label=f"{first_name} downconv1")
+    first = measure(
+        models[first_name].get_submodule("downconv1"), x, *config.profile_case, "train", label=f"{first_name} downconv1"
+    )
     return {"effects": [dataclasses.asdict(r) for r in rows], "first": dataclasses.asdict(first)}
 
 
 def probe_effects(record: Mapping[str, Any]) -> tuple[tuple[Effect, ...], Effect]:
     """The effects of a :func:`probe` record (as stored): every (model, mode, case), and the first block's."""
+
     def effect(d: Mapping[str, Any]) -> Effect:
         return Effect(**{**d, "profile": tuple(d["profile"])})
+
     mapping("record", record)
     try:
         return tuple(effect(d) for d in record["effects"]), effect(record["first"])

@@ -43,31 +43,124 @@ from solutions.answers.common import choice, finite_number, positive_int
 from solutions.answers.half_crops import HALVES
 from solutions.answers.validation import array, instance, mapping, number, same_shape, sequence
 from solutions.answers.digit_readings import (  # also named here (__all__) for the page and figures
-    ALL, CLASSES, CROP_SIZES, DIGIT_MAX, DIGIT_SIDE, ELASTIC_ALPHA, ELASTIC_SIGMA, HARMFUL, MAX_ROTATION, NONE,
-    SAFE, SEED, SHIFT_PIXELS, TRANSFORMS, Digits, Readings, ReadingsConfig, _digit, _images,
-    _integer, _labels, classifier, crop_resize, digits, elastic, fit_classifier, flip_h, flip_v,
-    judge, judge_of, predict, rot180, rotate, safe_transforms, shift, transformed, with_copies)
+    ALL,
+    CLASSES,
+    CROP_SIZES,
+    DIGIT_MAX,
+    DIGIT_SIDE,
+    ELASTIC_ALPHA,
+    ELASTIC_SIGMA,
+    HARMFUL,
+    MAX_ROTATION,
+    NONE,
+    SAFE,
+    SEED,
+    SHIFT_PIXELS,
+    TRANSFORMS,
+    Digits,
+    Readings,
+    ReadingsConfig,
+    _digit,
+    _images,
+    _integer,
+    _labels,
+    classifier,
+    crop_resize,
+    digits,
+    elastic,
+    fit_classifier,
+    flip_h,
+    flip_v,
+    judge,
+    judge_of,
+    predict,
+    rot180,
+    rotate,
+    safe_transforms,
+    shift,
+    transformed,
+    with_copies,
+)
 
 __all__ = [  # the digits' operations named from digit_readings, then the analysis
-    "ALL", "CLASSES", "CROP_SIZES", "DIGIT_MAX", "DIGIT_SIDE", "ELASTIC_ALPHA", "ELASTIC_SIGMA",
-    "HARMFUL", "MAX_ROTATION", "NONE", "SAFE", "SEED", "SHIFT_PIXELS", "TRANSFORMS", "Digits",
-    "Readings", "ReadingsConfig", "classifier", "crop_resize", "digits", "elastic",
-    "fit_classifier", "flip_h", "flip_v", "judge", "judge_of", "predict", "rot180", "rotate",
-    "safe_transforms", "shift", "transformed", "with_copies", "iou", "touching_edge",
-    "bootstrap_interval", "Share", "share_of", "Change", "paired_change", "kept_per_class",
-    "kept_classes", "confusions", "largest_swap", "Judged", "judged", "Swap", "swap", "CropEffect",
-    "crop_effect", "read_more_often", "TrainedWith", "train_with", "glyph", "GlyphMatch",
-    "glyph_match", "glyph_matches", "KEPT", "INTERVAL", "RESAMPLES", "LETTERS", "UNRELATED",
-    "GLYPH_SIZE", "FONT_SIZE", "GLYPH_PAIRS", "HALVES", "HalfReading", "half_readings",
+    "ALL",
+    "CLASSES",
+    "CROP_SIZES",
+    "DIGIT_MAX",
+    "DIGIT_SIDE",
+    "ELASTIC_ALPHA",
+    "ELASTIC_SIGMA",
+    "HARMFUL",
+    "MAX_ROTATION",
+    "NONE",
+    "SAFE",
+    "SEED",
+    "SHIFT_PIXELS",
+    "TRANSFORMS",
+    "Digits",
+    "Readings",
+    "ReadingsConfig",
+    "classifier",
+    "crop_resize",
+    "digits",
+    "elastic",
+    "fit_classifier",
+    "flip_h",
+    "flip_v",
+    "judge",
+    "judge_of",
+    "predict",
+    "rot180",
+    "rotate",
+    "safe_transforms",
+    "shift",
+    "transformed",
+    "with_copies",
+    "iou",
+    "touching_edge",
+    "bootstrap_interval",
+    "Share",
+    "share_of",
+    "Change",
+    "paired_change",
+    "kept_per_class",
+    "kept_classes",
+    "confusions",
+    "largest_swap",
+    "Judged",
+    "judged",
+    "Swap",
+    "swap",
+    "CropEffect",
+    "crop_effect",
+    "read_more_often",
+    "TrainedWith",
+    "train_with",
+    "glyph",
+    "GlyphMatch",
+    "glyph_match",
+    "glyph_matches",
+    "KEPT",
+    "INTERVAL",
+    "RESAMPLES",
+    "LETTERS",
+    "UNRELATED",
+    "GLYPH_SIZE",
+    "FONT_SIZE",
+    "GLYPH_PAIRS",
+    "HALVES",
+    "HalfReading",
+    "half_readings",
 ]
 
-KEPT = 0.8          # a class keeps its reading when at least 80% of its transformed test digits do
-INTERVAL = 90       # percent: every bootstrap interval reported
-RESAMPLES = 1000    # bootstrap resamples of the test digits
+KEPT = 0.8  # a class keeps its reading when at least 80% of its transformed test digits do
+INTERVAL = 90  # percent: every bootstrap interval reported
+RESAMPLES = 1000  # bootstrap resamples of the test digits
 
 
 # ---------------------------------------------------------------------------------------------
 # Measures of images.
+
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection over union of two binary masks (1.0 for two empty masks).
@@ -86,8 +179,7 @@ def _mask(name: str, value: object) -> np.ndarray:
     """A binary mask: booleans, or numbers that are all 0 or 1."""
     m = array(name, value, kinds="biuf")
     if m.dtype != bool and not np.isin(m, (0, 1)).all():
-        raise ValueError(f"{name} must be a binary mask (booleans, or 0 and 1), got values "
-                         f"{np.unique(m)[:5]}")
+        raise ValueError(f"{name} must be a binary mask (booleans, or 0 and 1), got values {np.unique(m)[:5]}")
     return m.astype(bool)
 
 
@@ -120,8 +212,10 @@ def touching_edge(x: np.ndarray) -> float:
 # ---------------------------------------------------------------------------------------------
 # Shares with bootstrap intervals, and the bookkeeping of a classifier's readings.
 
-def bootstrap_interval(values: np.ndarray, resamples: int = RESAMPLES, seed: int = SEED,
-                       level: float = INTERVAL) -> tuple[float, float]:
+
+def bootstrap_interval(
+    values: np.ndarray, resamples: int = RESAMPLES, seed: int = SEED, level: float = INTERVAL
+) -> tuple[float, float]:
     """The ``level``% percentile interval of the mean of ``values`` (one entry per independent
     unit: a test digit) over ``resamples`` resamples with replacement.
 
@@ -235,6 +329,7 @@ def largest_swap(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[int, int, floa
 # ---------------------------------------------------------------------------------------------
 # Digits: data, judges, and what each transformation does to their readings.
 
+
 def _readings(readings: object) -> Readings:
     if not isinstance(readings, Readings):
         raise ValueError(f"readings must be the stored Readings (digit_readings), got {readings!r}")
@@ -246,12 +341,12 @@ class Judged:
     """The test digits after one transformation, read by a judge that never saw it."""
 
     transform: str
-    untouched: Share                   # the same judge on the untouched test digits
-    accuracy: Share                    # against the original labels
+    untouched: Share  # the same judge on the untouched test digits
+    accuracy: Share  # against the original labels
     kept_per_class: tuple[float, ...]  # per class: share still read as that class
-    kept_classes: tuple[int, ...]      # classes with kept share ≥ KEPT
-    top_confusions: tuple[tuple[int, int, int], ...]   # (true, read, count), most common first
-    largest_swap: tuple[int, int, float]               # (class, read as, share of the class)
+    kept_classes: tuple[int, ...]  # classes with kept share ≥ KEPT
+    top_confusions: tuple[tuple[int, int, int], ...]  # (true, read, count), most common first
+    largest_swap: tuple[int, int, float]  # (class, read as, share of the class)
 
 
 def judged(readings: Readings, transform: str) -> Judged:
@@ -265,9 +360,15 @@ def judged(readings: Readings, transform: str) -> Judged:
 def _judged(r: Readings, transform: str) -> Judged:
     y, plain, pred = r.y_test, r.untouched[judge_of(transform)], r.judged[transform]
     kept = kept_per_class(y, pred)
-    return Judged(transform=transform, untouched=share_of(plain == y), accuracy=share_of(pred == y),
-                  kept_per_class=kept, kept_classes=kept_classes(kept), top_confusions=confusions(y, pred),
-                  largest_swap=largest_swap(y, pred))
+    return Judged(
+        transform=transform,
+        untouched=share_of(plain == y),
+        accuracy=share_of(pred == y),
+        kept_per_class=kept,
+        kept_classes=kept_classes(kept),
+        top_confusions=confusions(y, pred),
+        largest_swap=largest_swap(y, pred),
+    )
 
 
 @dataclass(frozen=True)
@@ -278,7 +379,7 @@ class Swap:
     target: int
     transform: str
     count: int
-    before: Share     # untouched digits of ``source`` read as ``target``
+    before: Share  # untouched digits of ``source`` read as ``target``
     after: Share
 
     @property
@@ -296,9 +397,14 @@ def swap(readings: Readings, source: int, target: int, transform: str = "rot180"
     source, target = _digit("source", source), _digit("target", target)
     choice("transform", transform, tuple(t for t in HARMFUL if t in r.judged))
     mine = r.y_test == source
-    return Swap(source=source, target=target, transform=transform, count=int(mine.sum()),
-                before=share_of(r.untouched[ALL][mine] == target),
-                after=share_of(r.judged[transform][mine] == target))
+    return Swap(
+        source=source,
+        target=target,
+        transform=transform,
+        count=int(mine.sum()),
+        before=share_of(r.untouched[ALL][mine] == target),
+        after=share_of(r.judged[transform][mine] == target),
+    )
 
 
 @dataclass(frozen=True)
@@ -306,10 +412,10 @@ class CropEffect:
     """Every size×size window of every test digit of one class, resized to 8×8, read by the judge."""
 
     digit: int
-    size: int                  # side of the square window, of 8
-    digits: int                # test digits of the class
-    positions: int             # window positions per digit: (8 − size + 1)²
-    readings: tuple[Share, ...]                     # per class 0..9: share of all crops read as it
+    size: int  # side of the square window, of 8
+    digits: int  # test digits of the class
+    positions: int  # window positions per digit: (8 − size + 1)²
+    readings: tuple[Share, ...]  # per class 0..9: share of all crops read as it
     kept_by_position: tuple[tuple[float, ...], ...]  # [top][left]: share of the digits still read right
 
     @property
@@ -341,12 +447,18 @@ def crop_effect(readings: Readings, digit: int = 8, size: int = 4) -> CropEffect
 
 @cache
 def _crop_effect(r: Readings, digit: int, size: int) -> CropEffect:
-    pred = r.crops[size][r.y_test == digit]                     # (digits, top, left)
+    pred = r.crops[size][r.y_test == digit]  # (digits, top, left)
     p = pred.shape[1]
     readings_ = tuple(share_of((pred == k).sum(axis=(1, 2)), p * p) for k in range(CLASSES))
     kept = (pred == digit).mean(axis=0)
-    return CropEffect(digit=digit, size=size, digits=len(pred), positions=p * p, readings=readings_,
-                      kept_by_position=tuple(tuple(float(v) for v in row) for row in kept))
+    return CropEffect(
+        digit=digit,
+        size=size,
+        digits=len(pred),
+        positions=p * p,
+        readings=readings_,
+        kept_by_position=tuple(tuple(float(v) for v in row) for row in kept),
+    )
 
 
 def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple[int, ...]:
@@ -358,8 +470,7 @@ def read_more_often(effect: CropEffect, than: tuple[int, ...] = (3, 0)) -> tuple
     instance("effect", effect, CropEffect)
     than = sequence("than", than, _digit)
     top = max(effect.readings[k].high for k in than)
-    return tuple(k for k in effect.ranked
-                 if k != effect.digit and k not in than and effect.readings[k].low > top)
+    return tuple(k for k in effect.ranked if k != effect.digit and k not in than and effect.readings[k].low > top)
 
 
 @dataclass(frozen=True)
@@ -369,7 +480,7 @@ class HalfReading:
 
     digit: int
     half: str
-    readings: tuple[Share, ...]      # per class 0..9: share of the digits whose half reads as it
+    readings: tuple[Share, ...]  # per class 0..9: share of the digits whose half reads as it
 
     @property
     def digits(self) -> int:
@@ -386,8 +497,7 @@ class HalfReading:
     @property
     def most_common_other(self) -> int:
         """The most common reading other than the digit (ties: the lower class)."""
-        return min((k for k in range(CLASSES) if k != self.digit),
-                   key=lambda k: (-self.readings[k].hits, k))
+        return min((k for k in range(CLASSES) if k != self.digit), key=lambda k: (-self.readings[k].hits, k))
 
 
 def half_readings(reads: Mapping[str, np.ndarray], digit: int = 8) -> dict[str, HalfReading]:
@@ -419,8 +529,8 @@ class TrainedWith:
     augmentation: str
     accuracy: Share
     per_class: tuple[float, ...]
-    change: Change            # accuracy minus that of training without augmentation (paired)
-    change_on: tuple[Change, ...]   # the same, per class
+    change: Change  # accuracy minus that of training without augmentation (paired)
+    change_on: tuple[Change, ...]  # the same, per class
 
 
 def train_with(readings: Readings, augmentation: str) -> TrainedWith:
@@ -433,18 +543,22 @@ def train_with(readings: Readings, augmentation: str) -> TrainedWith:
     choice("augmentation", augmentation, tuple(r.trained))
     y, pred, base = r.y_test, r.trained[augmentation], r.trained[NONE]
     hits, base_hits = pred == y, base == y
-    return TrainedWith(augmentation, share_of(hits), kept_per_class(y, pred),
-                       paired_change(base_hits, hits),
-                       tuple(paired_change(base_hits[y == k], hits[y == k]) for k in range(CLASSES)))
+    return TrainedWith(
+        augmentation,
+        share_of(hits),
+        kept_per_class(y, pred),
+        paired_change(base_hits, hits),
+        tuple(paired_change(base_hits[y == k], hits[y == k]) for k in range(CLASSES)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Letters: glyph bitmaps from DejaVu Sans and their IoU after flips and rotations.
 
 LETTERS = "bdpqnuMW"
-UNRELATED = "aehkosx"          # extra letters for the baseline
-GLYPH_SIZE = 64                # bitmap side in pixels
-FONT_SIZE = 48                 # glyph height scale in the same pixels
+UNRELATED = "aehkosx"  # extra letters for the baseline
+GLYPH_SIZE = 64  # bitmap side in pixels
+FONT_SIZE = 48  # glyph height scale in the same pixels
 
 
 def glyph(char: str, size: int = GLYPH_SIZE, font_size: float = FONT_SIZE) -> np.ndarray:
@@ -480,7 +594,7 @@ def _glyph(char: str, size: int, font_size: float) -> np.ndarray:
     # Pixel centres in glyph units, the glyph's bounding-box centre at the bitmap's centre.
     c = np.arange(size) + 0.5 - size / 2
     xs = (x0 + x1) / 2 + c
-    ys = (y0 + y1) / 2 - c                       # row 0 at the top: y decreases down the rows
+    ys = (y0 + y1) / 2 - c  # row 0 at the top: y decreases down the rows
     points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
     inside = np.zeros(len(points), bool)
     for poly in polygons:
@@ -493,15 +607,22 @@ class GlyphMatch:
     transform: str
     source: str
     target: str
-    iou: float              # IoU(transform(source), target)
+    iou: float  # IoU(transform(source), target)
     iou_untransformed: float  # IoU(source, target): what the transform adds
-    baseline_mean: float    # IoU(transform(source), other letters): mean and max
+    baseline_mean: float  # IoU(transform(source), other letters): mean and max
     baseline_max: float
 
 
-GLYPH_PAIRS = (("flip_h", "b", "d"), ("flip_v", "b", "p"), ("rot180", "b", "q"),
-               ("flip_h", "p", "q"), ("rot180", "d", "p"), ("rot180", "n", "u"),
-               ("flip_v", "n", "u"), ("flip_v", "M", "W"))
+GLYPH_PAIRS = (
+    ("flip_h", "b", "d"),
+    ("flip_v", "b", "p"),
+    ("rot180", "b", "q"),
+    ("flip_h", "p", "q"),
+    ("rot180", "d", "p"),
+    ("rot180", "n", "u"),
+    ("flip_v", "n", "u"),
+    ("flip_v", "M", "W"),
+)
 
 
 def glyph_match(transform: str, source: str, target: str) -> GlyphMatch:
@@ -513,12 +634,16 @@ def glyph_match(transform: str, source: str, target: str) -> GlyphMatch:
     moved = TRANSFORMS[transform](glyph(source))
     others = [c for c in LETTERS + UNRELATED if c not in (source, target)]
     base = [iou(moved, glyph(c)) for c in others]
-    return GlyphMatch(transform=transform, source=source, target=target, iou=iou(moved, glyph(target)),
-                      iou_untransformed=iou(glyph(source), glyph(target)),
-                      baseline_mean=float(np.mean(base)), baseline_max=float(np.max(base)))
+    return GlyphMatch(
+        transform=transform,
+        source=source,
+        target=target,
+        iou=iou(moved, glyph(target)),
+        iou_untransformed=iou(glyph(source), glyph(target)),
+        baseline_mean=float(np.mean(base)),
+        baseline_max=float(np.max(base)),
+    )
 
 
 def glyph_matches() -> tuple[GlyphMatch, ...]:
     return tuple(glyph_match(*p) for p in GLYPH_PAIRS)
-
-

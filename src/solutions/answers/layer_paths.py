@@ -40,9 +40,9 @@ def reads(model: nn.Module) -> dict[str, tuple[str, ...]]:
     model = instance("model", model, nn.Module)
     try:
         graph = fx.symbolic_trace(model).graph
-    except (ValueError, TypeError, RuntimeError, AttributeError) as err:   # data-dependent control flow, no forward, …
+    except (ValueError, TypeError, RuntimeError, AttributeError) as err:  # data-dependent control flow, no forward, …
         raise ValueError(f"model must be traceable by torch.fx: {str(err).splitlines()[0]}"[:300]) from None
-    source: dict[fx.Node, frozenset[str]] = {}       # node → the blocks its value comes from
+    source: dict[fx.Node, frozenset[str]] = {}  # node → the blocks its value comes from
     found: dict[str, set[str]] = {}
     for node in graph.nodes:
         inputs = frozenset().union(*(source.get(a, frozenset()) for a in node.all_input_nodes))
@@ -54,8 +54,10 @@ def reads(model: nn.Module) -> dict[str, tuple[str, ...]]:
             source[node] = frozenset({block})
         else:
             source[node] = inputs
-    return {block: tuple(sorted(r, key=lambda b: (b != INPUT, list(found).index(b) if b in found else -1)))
-            for block, r in found.items()}
+    return {
+        block: tuple(sorted(r, key=lambda b: (b != INPUT, list(found).index(b) if b in found else -1)))
+        for block, r in found.items()
+    }
 
 
 def layers_to_output(graph: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
@@ -63,8 +65,10 @@ def layers_to_output(graph: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
 
     The output block is the one no other block reads; it counts 0.
     """
-    graph = {text("graph's block", block): sequence(f"graph[{block!r}]", inputs, text, min_length=0)
-             for block, inputs in mapping("graph", graph).items()}
+    graph = {
+        text("graph's block", block): sequence(f"graph[{block!r}]", inputs, text, min_length=0)
+        for block, inputs in mapping("graph", graph).items()
+    }
     readers: dict[str, list[str]] = {b: [] for b in graph}
     for block, inputs in graph.items():
         for i in inputs:

@@ -69,7 +69,7 @@ class RowCheck:
     """One setting (a batch size, "CNN") in fp32 and bf16; ``seconds``: each run's stored training time."""
 
     setting: object
-    checks: tuple[MeasureCheck, ...]     # one per MEASURES, in order
+    checks: tuple[MeasureCheck, ...]  # one per MEASURES, in order
     fp32_seconds: Spread
     bf16_seconds: Spread
 
@@ -88,8 +88,9 @@ def _seeds(name: str, runs: object) -> list[dict[str, Any]]:
     return [dict(r) for r in sequence(name, runs, lambda n, r: mapping(n, r))]
 
 
-def compare_row(setting: object, fp32: Sequence[dict[str, Any]], bf16: Sequence[dict[str, Any]], palette: np.ndarray,
-                noise: Noise) -> RowCheck:
+def compare_row(
+    setting: object, fp32: Sequence[dict[str, Any]], bf16: Sequence[dict[str, Any]], palette: np.ndarray, noise: Noise
+) -> RowCheck:
     """bf16 against fp32 for one setting, every measure; ``noise``: the seed ranges of the one-seed rule."""
     noise = instance("noise", noise, Noise)
     fp32, bf16 = _seeds("fp32", fp32), _seeds("bf16", bf16)
@@ -99,16 +100,20 @@ def compare_row(setting: object, fp32: Sequence[dict[str, Any]], bf16: Sequence[
         a = ca.spread(setting, [measure(r, name, palette) for r in fp32])
         b = ca.spread(setting, [measure(r, name, palette) for r in bf16])
         checks.append(MeasureCheck(name, a, b, ca.compare(a, b, _noise_of(noise, name))))
-    return RowCheck(setting, tuple(checks), ca.spread(setting, [ca._final(r, "seconds") for r in fp32]),
-                    ca.spread(setting, [ca._final(r, "seconds") for r in bf16]))
+    return RowCheck(
+        setting,
+        tuple(checks),
+        ca.spread(setting, [ca._final(r, "seconds") for r in fp32]),
+        ca.spread(setting, [ca._final(r, "seconds") for r in bf16]),
+    )
 
 
 @dataclass(frozen=True)
 class Conclusion:
     """One conclusion of an answer (``key``), as the fp32 runs and as the bf16 runs give it."""
 
-    question: str            # "2(c)" or "2(d)"
-    key: str                 # which conclusion (the book's pages word it)
+    question: str  # "2(c)" or "2(d)"
+    key: str  # which conclusion (the book's pages word it)
     fp32: object
     bf16: object
 
@@ -131,12 +136,14 @@ def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclus
     """Every conclusion the 2(d) answer draws from the sweep, from each analysis (same batch sizes)."""
     fp32, bf16 = instance("fp32", fp32, SweepAnalysis), instance("bf16", bf16, SweepAnalysis)
     if [r.batch for r in fp32.rows] != [r.batch for r in bf16.rows]:
-        raise ValueError("fp32 and bf16 must analyse the same batch sizes, got "
-                         f"{[r.batch for r in fp32.rows]} and {[r.batch for r in bf16.rows]}")
+        raise ValueError(
+            "fp32 and bf16 must analyse the same batch sizes, got "
+            f"{[r.batch for r in fp32.rows]} and {[r.batch for r in bf16.rows]}"
+        )
 
     def of(a: SweepAnalysis) -> dict[str, object]:
         return {
-            "val_extremes": _direction(a.val_extremes),          # largest batch vs smallest
+            "val_extremes": _direction(a.val_extremes),  # largest batch vs smallest
             "train_extremes": _direction(a.train_extremes),
             "val_adjacent_beyond": a.val_adjacent_beyond,
             "train_adjacent_beyond": a.train_adjacent_beyond,
@@ -152,6 +159,7 @@ def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclus
             "vivid_adjacent_beyond": a.vivid_adjacent_beyond,
             "vivid_trend": _sign(a.vivid_spearman) if not math.isnan(a.vivid_spearman) else "none",
         }
+
     first, second = of(fp32), of(bf16)
     return tuple(Conclusion("2(d)", k, first[k], second[k]) for k in first)
 
@@ -175,17 +183,21 @@ def unet_vs_cnn(cnn: Sequence[dict[str, Any]], unet: Sequence[dict[str, Any]], p
         u = ca.spread("UNet", [value(r) for r in unet])
         return ca.compare(ca.spread("CNN", [value(r) for r in cnn]), u, u.range)
 
-    return PairComparison(pair(lambda r: ca._final(r, "val_loss")),
-                          pair(lambda r: ca._final(r, "val_accuracy")),
-                          pair(lambda r: ca._final(r, "train_loss")),
-                          pair(lambda r: measure(r, "vivid", palette)))
+    return PairComparison(
+        pair(lambda r: ca._final(r, "val_loss")),
+        pair(lambda r: ca._final(r, "val_accuracy")),
+        pair(lambda r: ca._final(r, "train_loss")),
+        pair(lambda r: measure(r, "vivid", palette)),
+    )
 
 
 def pair_conclusions(fp32: PairComparison, bf16: PairComparison) -> tuple[Conclusion, ...]:
     """The 2(c) conclusions (direction and verdict of each measure), from each precision's runs."""
     fp32, bf16 = instance("fp32", fp32, PairComparison), instance("bf16", bf16, PairComparison)
-    return tuple(Conclusion("2(c)", k, _direction(getattr(fp32, k)), _direction(getattr(bf16, k)))
-                 for k in ("val_loss", "val_accuracy", "train_loss", "vivid"))
+    return tuple(
+        Conclusion("2(c)", k, _direction(getattr(fp32, k)), _direction(getattr(bf16, k)))
+        for k in ("val_loss", "val_accuracy", "train_loss", "vivid")
+    )
 
 
 @dataclass(frozen=True)
@@ -216,8 +228,7 @@ class PrecisionCheck:
         return tuple(c for c in self.conclusions if not c.same)
 
 
-def check(rows: Sequence[RowCheck], conclusions: Sequence[Conclusion],
-          alpha: float = ca.ALPHA) -> PrecisionCheck:
+def check(rows: Sequence[RowCheck], conclusions: Sequence[Conclusion], alpha: float = ca.ALPHA) -> PrecisionCheck:
     """Gather the rows and the conclusions."""
     rows = sequence("rows", rows, lambda n, r: instance(n, r, RowCheck))
     conclusions = sequence("conclusions", conclusions, lambda n, c: instance(n, c, Conclusion))

@@ -21,9 +21,16 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from solutions.answers.counting import LayerRow
 
-_KINDS = {nn.Conv1d: "conv", nn.Conv2d: "conv", nn.Conv3d: "conv", nn.Linear: "linear",
-          nn.MaxPool2d: "maxpool", nn.Upsample: "upsample", nn.BatchNorm2d: "batchnorm",
-          nn.ReLU: "relu"}
+_KINDS = {
+    nn.Conv1d: "conv",
+    nn.Conv2d: "conv",
+    nn.Conv3d: "conv",
+    nn.Linear: "linear",
+    nn.MaxPool2d: "maxpool",
+    nn.Upsample: "upsample",
+    nn.BatchNorm2d: "batchnorm",
+    nn.ReLU: "relu",
+}
 
 
 def _kind(module: nn.Module) -> str:
@@ -54,6 +61,7 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
         def record(module: nn.Module, args: object, output: torch.Tensor) -> None:
             order.append(name)
             shapes[name] = tuple(output.shape[1:])
+
         return record
 
     handles = [m.register_forward_hook(hook(n)) for n, m in leaves.items()]
@@ -64,15 +72,15 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
             try:
                 model(torch.zeros(1, *input_shape))
-            except RuntimeError as err:   # the shape does not fit the model's layers
-                raise ValueError(f"input_shape {tuple(input_shape)} does not fit the model: "
-                                 f"{str(err).splitlines()[0]}") from None
+            except RuntimeError as err:  # the shape does not fit the model's layers
+                raise ValueError(
+                    f"input_shape {tuple(input_shape)} does not fit the model: {str(err).splitlines()[0]}"
+                ) from None
     finally:
         for h in handles:
             h.remove()
         model.train(was_training)
-    flops = {name.removeprefix(root + "."): sum(ops.values())
-             for name, ops in counter.get_flop_counts().items()}
+    flops = {name.removeprefix(root + "."): sum(ops.values()) for name, ops in counter.get_flop_counts().items()}
 
     rows = []
     for name in order:
@@ -81,15 +89,17 @@ def measure_rows(model: nn.Module, input_shape: Sequence[int]) -> list[LayerRow]
         params = dict(m.named_parameters(recurse=False))
         buffers = {k: b for k, b in m.named_buffers(recurse=False) if b.is_floating_point()}
         is_bn = kind == "batchnorm"
-        rows.append(LayerRow(
-            name=name,
-            kind=kind,
-            output_shape=shapes[name],
-            weights=0 if is_bn or "weight" not in params else params["weight"].numel(),
-            biases=0 if is_bn or "bias" not in params or params["bias"] is None else params["bias"].numel(),
-            bn_params=sum(p.numel() for p in params.values()) if is_bn else 0,
-            bn_buffers=sum(b.numel() for b in buffers.values()) if is_bn else 0,
-            outputs=int(torch.Size(shapes[name]).numel()),
-            connections=flops.get(name, 0) // 2,
-        ))
+        rows.append(
+            LayerRow(
+                name=name,
+                kind=kind,
+                output_shape=shapes[name],
+                weights=0 if is_bn or "weight" not in params else params["weight"].numel(),
+                biases=0 if is_bn or "bias" not in params or params["bias"] is None else params["bias"].numel(),
+                bn_params=sum(p.numel() for p in params.values()) if is_bn else 0,
+                bn_buffers=sum(b.numel() for b in buffers.values()) if is_bn else 0,
+                outputs=int(torch.Size(shapes[name]).numel()),
+                connections=flops.get(name, 0) // 2,
+            )
+        )
     return rows

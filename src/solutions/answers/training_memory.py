@@ -37,19 +37,24 @@ def _model(model: object) -> nn.Module:
 def _example(example: object) -> torch.Tensor:
     """A non-empty batch of finite numbers (what a forward pass reads)."""
     example = instance("example", example, torch.Tensor)
-    if example.numel() == 0 or example.dtype == torch.bool or \
-            (example.is_floating_point() and not torch.isfinite(example).all()):
-        raise ValueError(f"example must be a non-empty batch of finite numbers, got {tuple(example.shape)} "
-                         f"{example.dtype}")
+    if (
+        example.numel() == 0
+        or example.dtype == torch.bool
+        or (example.is_floating_point() and not torch.isfinite(example).all())
+    ):
+        raise ValueError(
+            f"example must be a non-empty batch of finite numbers, got {tuple(example.shape)} {example.dtype}"
+        )
     return example
 
 
 def _forward(model: nn.Module, example: torch.Tensor) -> torch.Tensor:
     try:
         out = model(example)
-    except RuntimeError as err:   # a shape or type the model cannot take
-        raise ValueError(f"example of shape {tuple(example.shape)} does not fit the model: "
-                         f"{str(err).splitlines()[0]}") from None
+    except RuntimeError as err:  # a shape or type the model cannot take
+        raise ValueError(
+            f"example of shape {tuple(example.shape)} does not fit the model: {str(err).splitlines()[0]}"
+        ) from None
     if not isinstance(out, torch.Tensor):
         raise ValueError(f"model must return one tensor, got {type(out).__name__}")
     return out
@@ -59,15 +64,13 @@ def parameter_bytes(model: nn.Module, trainable_only: bool = False) -> int:
     """Bytes of ``model``'s parameters (all, or those with ``requires_grad``)."""
     _model(model)
     trainable_only = boolean("trainable_only", trainable_only)
-    return sum(p.nelement() * p.element_size() for p in model.parameters()
-               if p.requires_grad or not trainable_only)
+    return sum(p.nelement() * p.element_size() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
 def gradient_bytes(model: nn.Module) -> int:
     """Bytes of the ``.grad`` tensors present after a backward pass."""
     _model(model)
-    return sum(p.grad.nelement() * p.grad.element_size() for p in model.parameters()
-               if p.grad is not None)
+    return sum(p.grad.nelement() * p.grad.element_size() for p in model.parameters() if p.grad is not None)
 
 
 def _make_optimizer(name: str, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
@@ -96,8 +99,9 @@ def optimizer_state_bytes(model: nn.Module, optimizer: str, example: torch.Tenso
         for p, s in zip(params, saved):
             p.copy_(s)
             p.grad = None
-    return sum(t.nelement() * t.element_size() for state in opt.state.values()
-               for t in state.values() if torch.is_tensor(t))
+    return sum(
+        t.nelement() * t.element_size() for state in opt.state.values() for t in state.values() if torch.is_tensor(t)
+    )
 
 
 def saved_activation_bytes(model: nn.Module, example: torch.Tensor) -> int:
@@ -126,8 +130,7 @@ def saved_activation_bytes(model: nn.Module, example: torch.Tensor) -> int:
     return sum(storages.values())
 
 
-def output_gradient_bytes(model: nn.Module, example: torch.Tensor,
-                          watch: Callable[[str, nn.Module], bool]) -> int:
+def output_gradient_bytes(model: nn.Module, example: torch.Tensor, watch: Callable[[str, nn.Module], bool]) -> int:
     """Bytes of the gradients autograd computes for the outputs of watched modules.
 
     Runs one forward and backward of ``sum(model(example))``; ``watch(name,
@@ -174,8 +177,7 @@ def peak_bytes(step: Callable[[], object]) -> int:
         raise ValueError(f"step must be callable, got {step!r}")
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
         step()
-    events = sorted((e.start_ns(), e.nbytes()) for e in prof.profiler.kineto_results.events()
-                    if e.name() == "[memory]")
+    events = sorted((e.start_ns(), e.nbytes()) for e in prof.profiler.kineto_results.events() if e.name() == "[memory]")
     running = peak = 0
     for _, nbytes in events:
         running += nbytes

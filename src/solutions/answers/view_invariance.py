@@ -34,7 +34,7 @@ def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
 
 def _crop_resize(img: np.ndarray, top: int, left: int, size: int) -> np.ndarray:
     n = img.shape[0]
-    window = img[top:top + size, left:left + size]
+    window = img[top : top + size, left : left + size]
     out: np.ndarray = ndimage.zoom(window, (n / size, n / size, 1), order=1, mode="nearest", grid_mode=True)
     return out
 
@@ -48,8 +48,9 @@ def _colour_jitter(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return jittered
 
 
-def two_d_views(img: np.ndarray, rng: np.random.Generator, crop: int = 24,
-                degrees: float = 20.0) -> dict[str, np.ndarray]:
+def two_d_views(
+    img: np.ndarray, rng: np.random.Generator, crop: int = 24, degrees: float = 20.0
+) -> dict[str, np.ndarray]:
     """The image (float RGB in [0, 1]) and the 2-D augmentations of it, name → image.
 
     ``img``: one square RGB image (n, n, 3) of 0..255; ``crop``: the side of the cropped window
@@ -69,9 +70,11 @@ def two_d_views(img: np.ndarray, rng: np.random.Generator, crop: int = 24,
     if crop > n:
         raise ValueError(f"crop must be at most the image's side {n}, got {crop}")
     top, left = (int(v) for v in rng.integers(0, n - crop + 1, size=2))
-    views = {"original": x,
-             "flip left–right": x[:, ::-1],
-             "rotation": _rotate(x, float(rng.choice([-1, 1]) * degrees)),
-             f"crop {crop}×{crop}, resized": _crop_resize(x, top, left, crop),
-             "colour jitter": _colour_jitter(x, rng)}
+    views = {
+        "original": x,
+        "flip left–right": x[:, ::-1],
+        "rotation": _rotate(x, float(rng.choice([-1, 1]) * degrees)),
+        f"crop {crop}×{crop}, resized": _crop_resize(x, top, left, crop),
+        "colour jitter": _colour_jitter(x, rng),
+    }
     return {k: np.clip(v, 0, 1) for k, v in views.items()}

@@ -41,7 +41,7 @@ from solutions.answers.training_memory import peak_bytes
 from solutions.answers.validation import instance, mapping, positive_int, sequence
 
 LAYERS_MEASURED = 2
-DEEPER = 3   # the depth of the check that the peak does not grow with the layers
+DEEPER = 3  # the depth of the check that the peak does not grow with the layers
 
 
 def measured_forward_peak(batch: int, layers: int = LAYERS_MEASURED, shape: BertShape = BERT_BASE) -> int:
@@ -52,7 +52,7 @@ def measured_forward_peak(batch: int, layers: int = LAYERS_MEASURED, shape: Bert
     shape = dataclasses.replace(shape, vocab=min(shape.vocab, 1000))
     torch.manual_seed(0)
     model = _BertClassifier(shape, layers, no_grad_body=True)
-    model.train()   # dropout on, as in fine-tuning
+    model.train()  # dropout on, as in fine-tuning
     for part in (model.embeddings, model.encoder, model.pooler):
         part.requires_grad_(False)
     tokens = torch.randint(shape.vocab, (batch, shape.seq), generator=torch.Generator().manual_seed(0))
@@ -82,8 +82,9 @@ def forward_working_bytes(batch: int, peaks: Sequence[int]) -> int:
     batch = positive_int("batch", batch)
     one_two = sequence("peaks", peaks, positive_int, min_length=2)
     if len(one_two) != 2 or one_two[1] < one_two[0]:
-        raise ValueError(f"peaks must be the peaks for one and for two sequences, the second not "
-                         f"below the first, got {one_two!r}")
+        raise ValueError(
+            f"peaks must be the peaks for one and for two sequences, the second not below the first, got {one_two!r}"
+        )
     one, two = one_two
     return one + (batch - 1) * (two - one)
 
@@ -108,9 +109,9 @@ class Working:
     """The stored measurements (:func:`working_from_record`)."""
 
     layers: int
-    line: tuple[int, int]     # peak bytes for one and for two sequences, ``layers`` layers
+    line: tuple[int, int]  # peak bytes for one and for two sequences, ``layers`` layers
     deeper: int
-    deeper_one: int           # peak bytes for one sequence, ``deeper`` layers
+    deeper_one: int  # peak bytes for one sequence, ``deeper`` layers
 
     def at(self, batch: int) -> int:
         """:func:`forward_working_bytes` for ``batch`` sequences."""
@@ -126,8 +127,13 @@ def working_record(config: WorkingConfig) -> dict[str, int]:
     """The measurements of ``config`` on BERT-base: a JSON-ready record for the store."""
     config = instance("config", config, WorkingConfig)
     one, two = line(BERT_BASE, config.layers)
-    return {"layers": config.layers, "one": one, "two": two, "deeper": config.deeper,
-            "deeper_one": measured_forward_peak(1, config.deeper)}
+    return {
+        "layers": config.layers,
+        "one": one,
+        "two": two,
+        "deeper": config.deeper,
+        "deeper_one": measured_forward_peak(1, config.deeper),
+    }
 
 
 def working_from_record(record: Mapping[str, Any]) -> Working:
@@ -138,8 +144,7 @@ def working_from_record(record: Mapping[str, Any]) -> Working:
     """
     record = mapping("record", record)
     try:
-        values = {k: positive_int(f"record's {k}", record[k]) for k in ("layers", "one", "two", "deeper",
-                                                                          "deeper_one")}
+        values = {k: positive_int(f"record's {k}", record[k]) for k in ("layers", "one", "two", "deeper", "deeper_one")}
     except KeyError as err:
         raise ValueError(f"record is not a c3de-working-memory record: {err!r} missing") from None
     return Working(values["layers"], (values["one"], values["two"]), values["deeper"], values["deeper_one"])

@@ -53,9 +53,13 @@ def cpu_model(cpuinfo: str | None = None) -> str:
 def machine() -> dict[str, object]:
     import torch
 
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-            "device": "cuda" if torch.cuda.is_available() else "cpu",
-            "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "device": "cuda" if torch.cuda.is_available() else "cpu",
+        "system": f"{platform.system()} {platform.release()}",
+    }
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -80,10 +84,10 @@ def build_started() -> datetime | None:
 
 @dataclass(frozen=True)
 class PageRecord:
-    page: str                  # source path relative to the book's root
-    seconds: float | None      # the execution's duration, as jupyter-cache recorded it
-    stored: datetime           # when the executed notebook was stored (UTC)
-    this_build: bool           # stored after this build started: executed by this build
+    page: str  # source path relative to the book's root
+    seconds: float | None  # the execution's duration, as jupyter-cache recorded it
+    stored: datetime  # when the executed notebook was stored (UTC)
+    this_build: bool  # stored after this build started: executed by this build
 
 
 def _utc(moment: datetime) -> datetime:
@@ -104,8 +108,11 @@ def page_records(cache: Path, root: Path, started: datetime | None) -> list[Page
         except ValueError:
             page = path.as_posix()
         stored = _utc(record.created)
-        records.append(PageRecord(page, (record.data or {}).get("execution_seconds"), stored,
-                                  started is not None and stored >= started))
+        records.append(
+            PageRecord(
+                page, (record.data or {}).get("execution_seconds"), stored, started is not None and stored >= started
+            )
+        )
     return sorted(records, key=lambda r: r.page)
 
 
@@ -131,8 +138,7 @@ def run_records() -> list[RunRecord]:
         meta_file = entry_path(results_root(), experiment, key) / "metadata.json"
         meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
         pages = [p for p, runs in PAGE_RUNS.items() if name in runs]
-        out.append(RunRecord(name, experiment, key, bool(meta), meta.get("device"),
-                             meta.get("wall_time_s"), pages))
+        out.append(RunRecord(name, experiment, key, bool(meta), meta.get("device"), meta.get("wall_time_s"), pages))
     return out
 
 
@@ -160,32 +166,52 @@ def values() -> dict[str, object]:
     runs = run_records()
     horses = registry.horses()
     v, m = versions(), machine()
-    page_rows = [[f"`{_page_link(r.page)}`", "—" if r.seconds is None else f"{r.seconds:.1f}",
-                  r.stored.strftime("%Y-%m-%d %H:%M:%S"),
-                  "executed" if r.this_build else "cache"] for r in records]
-    run_rows = [[f"`{r.name}`", r.experiment, f"`{r.key[:16]}`", "yes" if r.stored else "**missing**",
-                 r.device or "—", "—" if r.wall_time_s is None else f"{r.wall_time_s:.0f}",
-                 ", ".join(_short(p) for p in r.pages) or "—"]
-                for r in runs]
+    page_rows = [
+        [
+            f"`{_page_link(r.page)}`",
+            "—" if r.seconds is None else f"{r.seconds:.1f}",
+            r.stored.strftime("%Y-%m-%d %H:%M:%S"),
+            "executed" if r.this_build else "cache",
+        ]
+        for r in records
+    ]
+    run_rows = [
+        [
+            f"`{r.name}`",
+            r.experiment,
+            f"`{r.key[:16]}`",
+            "yes" if r.stored else "**missing**",
+            r.device or "—",
+            "—" if r.wall_time_s is None else f"{r.wall_time_s:.0f}",
+            ", ".join(_short(p) for p in r.pages) or "—",
+        ]
+        for r in runs
+    ]
     executed = [r for r in records if r.this_build]
     return {
         "bs_started": started.strftime("%Y-%m-%d %H:%M:%S UTC") if started else "outside a build",
         "bs_builder": os.environ.get(ENV_BUILDER, "none"),
-        "bs_pages_table": markdown_table(["page", "execution (s)", "stored (UTC)", "this build"],
-                                         page_rows),
+        "bs_pages_table": markdown_table(["page", "execution (s)", "stored (UTC)", "this build"], page_rows),
         "bs_n_pages": len(records),
         "bs_n_executed": len(executed),
         "bs_n_cached": len(records) - len(executed),
         "bs_exec_seconds": round(sum(r.seconds or 0.0 for r in records), 1),
-        "bs_runs_table": markdown_table(["run", "experiment", "key", "stored", "trained on",
-                                         "training (s)", "read by"], run_rows),
+        "bs_runs_table": markdown_table(
+            ["run", "experiment", "key", "stored", "trained on", "training (s)", "read by"], run_rows
+        ),
         "bs_n_runs": len(runs),
         "bs_n_missing": sum(not r.stored for r in runs),
         "bs_train_seconds": round(sum({r.key: r.wall_time_s or 0.0 for r in runs}.values())),
         "bs_versions_table": markdown_table(["software", "version"], [[k, s] for k, s in v.items()]),
-        "bs_python": v["Python"], "bs_torch": v["torch"], "bs_sphinx": v["Sphinx"],
+        "bs_python": v["Python"],
+        "bs_torch": v["torch"],
+        "bs_sphinx": v["Sphinx"],
         "bs_mystnb": v["myst-nb"],
-        "bs_cpu": m["cpu"], "bs_cores": m["cores"], "bs_torch_threads": m["torch_threads"],
-        "bs_device": m["device"], "bs_system": m["system"],
-        "bs_data_sha256": f"`{horses.sha256}`", "bs_data_description": horses.description,
+        "bs_cpu": m["cpu"],
+        "bs_cores": m["cores"],
+        "bs_torch_threads": m["torch_threads"],
+        "bs_device": m["device"],
+        "bs_system": m["system"],
+        "bs_data_sha256": f"`{horses.sha256}`",
+        "bs_data_description": horses.description,
     }

@@ -55,8 +55,9 @@ def always_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     page = app.config.solutions_status_page
     if page not in env.found_docs:
         return []
-    others = (set(added) | set(changed) | set(removed)
-              | set(getattr(env, "solutions_stale_docs", []))) - {page}   # set by book_cache
+    others = (set(added) | set(changed) | set(removed) | set(getattr(env, "solutions_stale_docs", []))) - {
+        page
+    }  # set by book_cache
     if not others and page not in added and page not in changed:
         return []
     _purge(execution_cache_dir(app), Path(env.doc2path(page)))
@@ -76,8 +77,10 @@ def dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> Non
     ``const`` declared twice is a JavaScript error on every page); keep the first copy."""
     seen, kept = set(), []
     for script in context.get("script_files", []):
-        ident = (str(getattr(script, "filename", script) or ""),   # None and "" both mean inline
-                 tuple(sorted(getattr(script, "attributes", {}).items())))
+        ident = (
+            str(getattr(script, "filename", script) or ""),  # None and "" both mean inline
+            tuple(sorted(getattr(script, "attributes", {}).items())),
+        )
         if ident in seen:
             continue
         seen.add(ident)

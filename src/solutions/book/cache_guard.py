@@ -81,7 +81,7 @@ def _load(path: Path, default):
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
-        return default   # absent or damaged: everything counts as unrecorded (re-executed)
+        return default  # absent or damaged: everything counts as unrecorded (re-executed)
 
 
 def _save(path: Path, data) -> None:
@@ -151,9 +151,13 @@ def read_sources(docnames: Iterable[str]) -> dict[str, tuple[str, ...]]:
         if page is None:
             continue
         modules = {m for name in page.computed_in for m in _modules_of(name)}
-        files = sorted(other.file for m in modules if m.startswith(pages_package)
-                       and (other := BY_MODULE.get(m.removeprefix(pages_package))) is not None
-                       and other.file != page.file)
+        files = sorted(
+            other.file
+            for m in modules
+            if m.startswith(pages_package)
+            and (other := BY_MODULE.get(m.removeprefix(pages_package))) is not None
+            and other.file != page.file
+        )
         if files:
             out[docname] = tuple(files)
     return out
@@ -182,8 +186,7 @@ def stored_digests(names: Iterable[str]) -> dict[str, str]:
         try:
             entry = registry.load(name)
         except MissingResult:
-            problems.append(f"{name}: not computed for the current code, config and data. "
-                            f"Compute it with: {command}")
+            problems.append(f"{name}: not computed for the current code, config and data. Compute it with: {command}")
             continue
         except CorruptEntry as err:
             what = str(err).split(". ")[0]
@@ -206,13 +209,14 @@ def _stop(err: Exception) -> None:
     if os.environ.get(ENV_DEBUG, "") not in ("", "0"):
         raise err
     if isinstance(err, StoredResultsUnavailable):
-        head = ("The book cannot be built: it reads stored results that are not there or not sound.\n"
-                "Nothing was executed. Fix each, then build again:")
+        head = (
+            "The book cannot be built: it reads stored results that are not there or not sound.\n"
+            "Nothing was executed. Fix each, then build again:"
+        )
     else:
         head = "The book cannot be built: the data its stored results are keyed on cannot be loaded:"
     lines = " ".join(str(err).split()) if not isinstance(err, StoredResultsUnavailable) else str(err)
-    print(f"\n{head}\n" + "\n".join(f"  {line}" for line in lines.splitlines()),
-          file=sys.stderr, flush=True)
+    print(f"\n{head}\n" + "\n".join(f"  {line}" for line in lines.splitlines()), file=sys.stderr, flush=True)
     raise SystemExit(2)
 
 
@@ -255,12 +259,15 @@ class _WarningRecorder(std_logging.Handler):
         return env.temp_data.get("docname") if env is not None else None
 
     def emit(self, record: std_logging.LogRecord) -> None:
-        if is_suppressed_warning(getattr(record, "type", None), getattr(record, "subtype", None),  # type: ignore[arg-type]
-                                 self.app.config.suppress_warnings):
+        if is_suppressed_warning(
+            getattr(record, "type", None),  # type: ignore[arg-type]
+            getattr(record, "subtype", None),  # type: ignore[arg-type]
+            self.app.config.suppress_warnings,
+        ):
             return
         try:
             docname = self._docname(record)
-        except Exception:   # never let bookkeeping break the build's logging
+        except Exception:  # never let bookkeeping break the build's logging
             docname = None
         if docname and docname not in self.warned:
             self.warned.add(docname)
@@ -286,8 +293,13 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
         if not names and not modules:
             continue
         path = str(Path(env.doc2path(docname)).resolve())
-        current[path] = (current.get(path, "") + "+code:" + code_hash(modules) +
-                         "+results:" + _results_hash(names, digests if names else {}))
+        current[path] = (
+            current.get(path, "")
+            + "+code:"
+            + code_hash(modules)
+            + "+results:"
+            + _results_hash(names, digests if names else {})
+        )
     for docname, files in read_sources(env.found_docs).items():
         path = str(Path(env.doc2path(docname)).resolve())
         current[path] = current.get(path, "") + "+sources:" + _sources_hash(app, files)
@@ -295,19 +307,23 @@ def mark_stale_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
     warned = [d for d in _load(cache_dir / WARNED_NAME, []) if d in env.found_docs]
     stale_paths |= {str(Path(env.doc2path(d)).resolve()) for d in warned}
     removed_records = _purge_cache_records(cache_dir, stale_paths)
-    stale_docs = [d for d in env.found_docs
-                  if str(Path(env.doc2path(d)).resolve()) in stale_paths
-                  and d not in added and d not in changed]
+    stale_docs = [
+        d
+        for d in env.found_docs
+        if str(Path(env.doc2path(d)).resolve()) in stale_paths and d not in added and d not in changed
+    ]
     if stale_paths:
-        LOGGER.info(f"[book_cache] code changed or warnings last time for {len(stale_paths)} "
-                    f"page(s); removed {removed_records} cache record(s); re-reading {sorted(stale_docs)}")
+        LOGGER.info(
+            f"[book_cache] code changed or warnings last time for {len(stale_paths)} "
+            f"page(s); removed {removed_records} cache record(s); re-reading {sorted(stale_docs)}"
+        )
     # What this build re-reads is recorded again only when it has built it cleanly.
     rereading = {str(Path(env.doc2path(d)).resolve()) for d in set(added) | set(changed)} | stale_paths
     for path in rereading & set(recorded):
         del recorded[path]
     _save(record_file, recorded)
     app.solutions_pending = {p: h for p, h in current.items() if p in rereading}  # type: ignore[attr-defined]
-    env.solutions_stale_docs = stale_docs   # read by build_status_hooks (same event, later)
+    env.solutions_stale_docs = stale_docs  # read by build_status_hooks (same event, later)
     return stale_docs
 
 
@@ -317,9 +333,8 @@ def record_built_pages(app: Sphinx, exception: Exception | None) -> None:
     std_logging.getLogger("sphinx").removeHandler(recorder)
     cache_dir = execution_cache_dir(app)
     if exception is not None or not hasattr(app, "solutions_pending"):
-        return   # nothing is recorded; the warned pages stay listed
-    warned_paths = {str(Path(app.env.doc2path(d)).resolve()) for d in recorder.warned
-                    if d in app.env.found_docs}
+        return  # nothing is recorded; the warned pages stay listed
+    warned_paths = {str(Path(app.env.doc2path(d)).resolve()) for d in recorder.warned if d in app.env.found_docs}
     record_file = cache_dir / RECORD_NAME
     recorded = _load(record_file, {})
     recorded.update({p: h for p, h in app.solutions_pending.items() if p not in warned_paths})

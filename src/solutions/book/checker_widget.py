@@ -33,9 +33,12 @@ MATHJS = Path("_extra") / "_static" / "mathjs" / "math.min.js"
 SCRIPTS = ("mathjs/math.min.js", "checker/checks.js", "answer-check.js")
 MARK = 'class="answer-check"'
 # What the box asks for, and an example, by the kind of answer.
-_ASK = {"formula": "Your formula for the {label}, in {symbols}", "shape": "Your {label}: height, width, "
-        "channels separated by commas, in {symbols}", "order": "Your order for the {label}",
-        "factor": "Your factor: the {label}"}
+_ASK = {
+    "formula": "Your formula for the {label}, in {symbols}",
+    "shape": "Your {label}: height, width, channels separated by commas, in {symbols}",
+    "order": "Your order for the {label}",
+    "factor": "Your factor: the {label}",
+}
 
 
 def _placeholder(c: checker.Check, names: list[str]) -> str:
@@ -54,7 +57,7 @@ def _placeholder(c: checker.Check, names: list[str]) -> str:
 
 class AnswerCheck(SphinxDirective):
     required_arguments = 1
-    option_spec: ClassVar[dict] = {"html-only": directives.flag}   # no table of slips in the PDF
+    option_spec: ClassVar[dict] = {"html-only": directives.flag}  # no table of slips in the PDF
 
     def run(self) -> list[nodes.Node]:
         ident = self.arguments[0]
@@ -63,26 +66,31 @@ class AnswerCheck(SphinxDirective):
         except ValueError as err:
             raise self.error(str(err)) from None
         first: dict = {}
-        for name, symbol in c.symbols.items():   # each symbol by its first name (c1, not c_1)
+        for name, symbol in c.symbols.items():  # each symbol by its first name (c1, not c_1)
             first.setdefault(symbol, name)
         names = list(first.values())
         if c.kind == "formula" and not names:
             ask = f"Your number for the {c.label}"
         else:
             ask = _ASK[c.kind].format(label=c.label, symbols=", ".join(names))
-        box = (f'<div {MARK} data-check="{html.escape(ident)}">'
-               f'<label>{html.escape(ask)}: '
-               f'<input type="text" size="40" spellcheck="false" autocomplete="off" '
-               f'placeholder="{html.escape(_placeholder(c, names))}"></label>'
-               f'<div class="answer-check-result" aria-live="polite" data-verdict=""></div></div>')
+        box = (
+            f'<div {MARK} data-check="{html.escape(ident)}">'
+            f"<label>{html.escape(ask)}: "
+            f'<input type="text" size="40" spellcheck="false" autocomplete="off" '
+            f'placeholder="{html.escape(_placeholder(c, names))}"></label>'
+            f'<div class="answer-check-result" aria-live="polite" data-verdict=""></div></div>'
+        )
         if "html-only" in self.options:
             return [nodes.raw("", box, format="html")]
         # In the PDF, where there is no box: the slips the check names, their formulas typeset.
         printed = addnodes.only(expr="latex")
         printed += nodes.paragraph(text=f"Common slips in the {c.label}:")
         at = ", ".join(f"{s} = {v}" for s, v in c.defaults.items())
-        printed += _table(["slip", "its formula", f"at {at}"], [40, 44, 16],
-                          [[n, _math(v), fmt_int(x)] for n, v, x in checker.common_slips(ident)])
+        printed += _table(
+            ["slip", "its formula", f"at {at}"],
+            [40, 44, 16],
+            [[n, _math(v), fmt_int(x)] for n, v, x in checker.common_slips(ident)],
+        )
         return [nodes.raw("", box, format="html"), printed]
 
 

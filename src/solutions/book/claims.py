@@ -52,8 +52,8 @@ class MissingClaim(RuntimeError):
 class Claim:
     """A typed sentence of a page and the predicate on the page's values that makes it true."""
 
-    anchor: str                                  # words of the sentence, found once in the page
-    predicate: Callable[..., bool]               # parameters: glue keys of the page's values
+    anchor: str  # words of the sentence, found once in the page
+    predicate: Callable[..., bool]  # parameters: glue keys of the page's values
     keys: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -102,7 +102,7 @@ def page_source(module: ModuleType) -> tuple[str, str]:
     from solutions.book.declarations import BY_MODULE
 
     page = BY_MODULE[module.__name__.rsplit(".", 1)[-1]]
-    root = Path(__file__).resolve().parents[3]          # src/solutions/book/ → repository
+    root = Path(__file__).resolve().parents[3]  # src/solutions/book/ → repository
     return page.file, (root / page.file).read_text(encoding="utf-8")
 
 
@@ -112,9 +112,11 @@ def find_anchors(claims: Iterable[Claim], source: str, where: str) -> None:
     for c in claims:
         n = flat.count(_flat(c.anchor))
         if n != 1:
-            raise MissingClaim(f"{where}: the guarded sentence anchored on {c.anchor!r} occurs {n} times "
-                               "in the page (it must occur once: reword the anchor in the page module's "
-                               "CLAIMS with the sentence)")
+            raise MissingClaim(
+                f"{where}: the guarded sentence anchored on {c.anchor!r} occurs {n} times "
+                "in the page (it must occur once: reword the anchor in the page module's "
+                "CLAIMS with the sentence)"
+            )
 
 
 def check(module: ModuleType, values: Mapping[str, object]) -> int:
@@ -131,8 +133,10 @@ def check(module: ModuleType, values: Mapping[str, object]) -> int:
     for c in claims:
         if not c.holds(values):
             data = ", ".join(f"{k} = {values[k]!r}" for k in c.keys)
-            raise UnsupportedClaim(f"{where}: the stored results do not support the sentence "
-                                   f"“{sentence(source, c.anchor)}” (it needs {_describe(c)}; {data})")
+            raise UnsupportedClaim(
+                f"{where}: the stored results do not support the sentence "
+                f"“{sentence(source, c.anchor)}” (it needs {_describe(c)}; {data})"
+            )
     return len(claims)
 
 
@@ -153,7 +157,9 @@ DIRECTION = re.compile(
     r"\b(higher|lower|more|less|fewer|larger|smaller|bigger|better|worse|above|below|within|beyond|"
     r"exceeds?|exceeding|rises?|rising|rose|falls?|falling|fell|grows?|growing|drops?|increases?|"
     r"decreases?|unchanged|faster|slower|greater|largest|smallest|highest|lowest|best|worst|most|"
-    r"least|mostly)\b", re.I)
+    r"least|mostly)\b",
+    re.I,
+)
 _FENCE = re.compile(r"^\s*(`{3,}|:{3,})")
 
 
@@ -171,7 +177,7 @@ def prose(source: str) -> str:
     """
     out: list[str] = []
     fence: str | None = None
-    typed = True                                    # whether the open fence holds typed text
+    typed = True  # whether the open fence holds typed text
     for line in source.splitlines():
         m = _FENCE.match(line)
         stripped = line.strip()
@@ -180,7 +186,7 @@ def prose(source: str) -> str:
                 fence = None
                 out.append("")
             elif typed and not stripped.startswith(":"):
-                out.append(line)                     # an admonition's text, a figure's caption
+                out.append(line)  # an admonition's text, a figure's caption
             continue
         if m:
             fence = m.group(1)
@@ -214,6 +220,7 @@ def unguarded(module: ModuleType) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Sphinx: every registered anchor is in its page once, on every build that reads the page.
+
 
 def _source_read(app, docname: str, source: list[str]) -> None:
     from solutions.book.declarations import PAGES

@@ -18,17 +18,23 @@ from solutions.book.declarations import ANSWERS
 
 SCRIPT = "practice.js"
 ANSWER_TITLE = "Answer"
-SWITCH = ('<div class="practice-switch" hidden>'
-          '<label><input type="checkbox" role="switch" class="practice-toggle"> '
-          '<strong>Practice mode</strong>: fold the answers; try the question, check your answer, '
-          'then show it</label>'
-          '<p class="practice-status" aria-live="polite"></p></div>')
+SWITCH = (
+    '<div class="practice-switch" hidden>'
+    '<label><input type="checkbox" role="switch" class="practice-toggle"> '
+    "<strong>Practice mode</strong>: fold the answers; try the question, check your answer, "
+    "then show it</label>"
+    '<p class="practice-status" aria-live="polite"></p></div>'
+)
 
 
 def is_answer_box(node: nodes.Node) -> bool:
     """An admonition whose title is "Answer"."""
-    return (isinstance(node, nodes.admonition) and len(node.children) > 0
-            and isinstance(node[0], nodes.title) and node[0].astext().strip() == ANSWER_TITLE)
+    return (
+        isinstance(node, nodes.admonition)
+        and len(node.children) > 0
+        and isinstance(node[0], nodes.title)
+        and node[0].astext().strip() == ANSWER_TITLE
+    )
 
 
 def _bottom_lines(doctree: nodes.document) -> list[nodes.paragraph]:

@@ -20,15 +20,37 @@ import sys
 # What a build imports besides the page modules: Jupyter Book and the extensions it loads, the
 # extensions of _config.yml, the kernel that executes the pages and its inline plots.
 BUILD_MODULES = (
-    "jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.cmd.build", "sphinx.builders.html",
-    "sphinx.builders.latex", "myst_nb.sphinx_ext", "jupyter_cache", "nbclient", "ipykernel.kernelapp",
-    "matplotlib_inline.backend_inline", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
-    "sphinx_togglebutton", "sphinx_copybutton", "sphinx_thebe", "sphinx_comments", "sphinx_exercise",
-    "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinx_jupyterbook_latex",
+    "jupyter_book.cli.main",
+    "jupyter_book.sphinx",
+    "sphinx.cmd.build",
+    "sphinx.builders.html",
+    "sphinx.builders.latex",
+    "myst_nb.sphinx_ext",
+    "jupyter_cache",
+    "nbclient",
+    "ipykernel.kernelapp",
+    "matplotlib_inline.backend_inline",
+    "sphinx_book_theme",
+    "pydata_sphinx_theme",
+    "sphinx_design",
+    "sphinx_togglebutton",
+    "sphinx_copybutton",
+    "sphinx_thebe",
+    "sphinx_comments",
+    "sphinx_exercise",
+    "sphinx_external_toc",
+    "sphinx_multitoc_numbering",
+    "sphinx_jupyterbook_latex",
     "sphinxcontrib.bibtex",
-    "solutions.cli", "solutions.book.cache_guard", "solutions.book.claims", "solutions.book.build_status_hooks",
-    "solutions.book.checker_widget", "solutions.book.what_if", "solutions.book.practice",
-    "solutions.book.publishing", "solutions.book.notebooks",
+    "solutions.cli",
+    "solutions.book.cache_guard",
+    "solutions.book.claims",
+    "solutions.book.build_status_hooks",
+    "solutions.book.checker_widget",
+    "solutions.book.what_if",
+    "solutions.book.practice",
+    "solutions.book.publishing",
+    "solutions.book.notebooks",
 )
 
 
@@ -45,21 +67,25 @@ def kernel_imports(modules: list[str]) -> None:
     from jupyter_client.manager import start_new_kernel
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    manager, client = start_new_kernel(kernel_name="python3", env=env, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)   # its start-up notes, not ours
+    manager, client = start_new_kernel(
+        kernel_name="python3", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )  # its start-up notes, not ours
     try:
-        reply = client.execute_interactive("\n".join(f"import {m}" for m in modules), timeout=600,
-                                           output_hook=lambda msg: None)
+        reply = client.execute_interactive(
+            "\n".join(f"import {m}" for m in modules), timeout=600, output_hook=lambda msg: None
+        )
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"precompile: importing the page modules in a kernel failed: "
-                               f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+            raise RuntimeError(
+                f"precompile: importing the page modules in a kernel failed: "
+                f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}"
+            )
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
 
 
 def main() -> int:
-    sys.dont_write_bytecode = False   # this one run writes .pyc files, whatever the environment says
+    sys.dont_write_bytecode = False  # this one run writes .pyc files, whatever the environment says
     before = len(sys.modules)
     for name in (*BUILD_MODULES, *page_modules()):
         importlib.import_module(name)

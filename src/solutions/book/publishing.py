@@ -19,7 +19,7 @@ import re
 import subprocess
 from typing import Any
 
-PDF_NAME = "book.pdf"          # at the root of the HTML output (see `make site`)
+PDF_NAME = "book.pdf"  # at the root of the HTML output (see `make site`)
 LINK_LABEL = "book-pdf-button"  # the link's CSS class is btn-<label>
 
 
@@ -34,9 +34,11 @@ def commit_description(root: str | os.PathLike[str]) -> str:
     ...     commit_description(empty) in {"an unknown commit", os.environ.get("GITHUB_SHA", "")[:7]}
     True
     """
+
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              check=True, timeout=60).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=60
+        ).stdout.strip()
 
     try:
         commit = git("rev-parse", "--short", "HEAD")
@@ -54,8 +56,7 @@ def title_page_line(description: str) -> str:
     >>> title_page_line("an unknown commit")
     'Built from an unknown commit'
     """
-    return f"Built from {description}" if description.startswith("an ") else \
-        f"Built from commit {description}"
+    return f"Built from {description}" if description.startswith("an ") else f"Built from commit {description}"
 
 
 def add_commit_to_title_page(app: Any, config: Any) -> None:
@@ -63,18 +64,24 @@ def add_commit_to_title_page(app: Any, config: Any) -> None:
     # A short hash and plain words: nothing LaTeX would read as a command.
     line = re.sub(r"[^0-9A-Za-z +.-]", "", title_page_line(commit_description(app.srcdir)))
     elements = dict(config.latex_elements or {})
-    elements["preamble"] = (elements.get("preamble", "") +
-                            "\n% the commit this PDF was built from (solutions.book.publishing)\n"
-                            f"\\setreleaseinfo{{{line}}}\n")
+    elements["preamble"] = (
+        elements.get("preamble", "") + "\n% the commit this PDF was built from (solutions.book.publishing)\n"
+        f"\\setreleaseinfo{{{line}}}\n"
+    )
     config.latex_elements = elements
 
 
 def pdf_link(pathto: Any) -> dict[str, str]:
     """The header button (sphinx-book-theme's format) linking to the site's ``book.pdf``."""
-    return {"type": "link", "url": pathto(PDF_NAME, 1), "text": "Download PDF",
-            "tooltip": "The whole book as one PDF (built with these pages)",
-            "icon": "fas fa-file-pdf", "label": LINK_LABEL,
-            "classes": "fs-6 text-nowrap"}   # Bootstrap utilities: body-size text, one line
+    return {
+        "type": "link",
+        "url": pathto(PDF_NAME, 1),
+        "text": "Download PDF",
+        "tooltip": "The whole book as one PDF (built with these pages)",
+        "icon": "fas fa-file-pdf",
+        "label": LINK_LABEL,
+        "classes": "fs-6 text-nowrap",
+    }  # Bootstrap utilities: body-size text, one line
 
 
 def add_pdf_link(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

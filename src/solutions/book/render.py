@@ -23,8 +23,16 @@ from solutions.answers.common import choice
 
 
 # Column headers of a per-layer table (the rows of solutions.answers.counting.LayerRow).
-LAYER_HEADERS = ["layer", "output (C × H × W)", "weights", "biases", "BN γ, β",
-                 "BN running stats", "outputs", "connections"]
+LAYER_HEADERS = [
+    "layer",
+    "output (C × H × W)",
+    "weights",
+    "biases",
+    "BN γ, β",
+    "BN running stats",
+    "outputs",
+    "connections",
+]
 
 
 def fmt_int(n: SupportsInt) -> str:
@@ -51,7 +59,7 @@ def math(expr: sympy.Basic | numbers.Number, style: str = "latex") -> str:
     if isinstance(expr, sympy.Basic):
         pass
     elif isinstance(expr, numbers.Number) and not isinstance(expr, bool):
-        expr = sympy.sympify(expr)   # a number: nothing to evaluate
+        expr = sympy.sympify(expr)  # a number: nothing to evaluate
     else:
         raise ValueError(f"expr must be a sympy expression or a number, got {type(expr).__name__}")
     if style == "text":
@@ -82,13 +90,13 @@ def cell(value: object, style: str = "latex") -> str:
     if isinstance(value, sympy.Basic):
         return fmt_int(value) if value.is_Integer else math(value, style)
     if isinstance(value, tuple):  # a shape: parenthesise sums so "h − 2 × w" cannot misread
-        return " × ".join(cell(sympy.Symbol(f"({v})") if style == "text" and isinstance(v, sympy.Add)
-                               else v, style) for v in value)
+        return " × ".join(
+            cell(sympy.Symbol(f"({v})") if style == "text" and isinstance(v, sympy.Add) else v, style) for v in value
+        )
     return str(value)
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
-                   style: str = "latex") -> str:
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]], style: str = "latex") -> str:
     """A Markdown table; columns whose cells are all numbers are right-aligned.
 
     Every header has words: an empty header cell leaves its column unnamed for a screen reader.
@@ -100,10 +108,10 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     for i, h in enumerate(headers, start=1):
         if not str(h).strip():
             raise ValueError(f"headers must all have words; header {i} is empty")
-    numeric = [all(isinstance(r[i], numbers.Number) and not isinstance(r[i], bool) for r in rows)
-               for i in range(len(headers))]
-    lines = ["| " + " | ".join(headers) + " |",
-             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    numeric = [
+        all(isinstance(r[i], numbers.Number) and not isinstance(r[i], bool) for r in rows) for i in range(len(headers))
+    ]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(cell(v, style) for v in row) + " |" for row in rows]
     return "\n".join(lines)
 

@@ -21,11 +21,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]          # src/solutions/book/ → repository
+ROOT = Path(__file__).resolve().parents[3]  # src/solutions/book/ → repository
 PACKAGE = ROOT / "src" / "solutions"
 ENV_CACHE = "SOLUTIONS_CACHE_DIR"
 LIBRARIES = ("torch", "numpy", "scipy", "sympy", "scikit-learn", "matplotlib")
-SKIPPED = (".locks", ".checkpoints")                 # the store's working folders, not results
+SKIPPED = (".locks", ".checkpoints")  # the store's working folders, not results
 
 
 def cache_dir() -> Path:
@@ -35,8 +35,11 @@ def cache_dir() -> Path:
 def _files(folder: Path, pattern: str = "*") -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob(pattern)
-                  if p.is_file() and not any(part in SKIPPED for part in p.relative_to(folder).parts))
+    return sorted(
+        p
+        for p in folder.rglob(pattern)
+        if p.is_file() and not any(part in SKIPPED for part in p.relative_to(folder).parts)
+    )
 
 
 def fingerprint() -> str:
@@ -87,5 +90,5 @@ def cached(name: str, compute: Callable[[], str]) -> str:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError:
-        pass   # a read-only or full disk: the text is still shown, just not kept
+        pass  # a read-only or full disk: the text is still shown, just not kept
     return text

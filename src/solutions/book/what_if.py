@@ -72,7 +72,7 @@ class Input:
     default: int | str
     low: int = 1
     high: int = 1024
-    choices: tuple[tuple[str, str], ...] = ()   # (value, label)
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
 
 
 @dataclass(frozen=True)
@@ -89,25 +89,40 @@ class Widget:
     title: str
     inputs: tuple[Input, ...]
     outputs: tuple[Output, ...]
-    formulas: dict[str, dict[str, list[str]]]   # select value ("" without one) → output → formulas
+    formulas: dict[str, dict[str, list[str]]]  # select value ("" without one) → output → formulas
     select: str | None = None
     unit: str = ""
 
     def data(self) -> dict:
-        return {"title": self.title, "select": self.select, "unit": self.unit,
-                "inputs": [{"name": i.name, "label": i.label, "default": i.default, "min": i.low,
-                            "max": i.high, "choices": [list(c) for c in i.choices]} for i in self.inputs],
-                "outputs": [{"key": o.key, "label": o.label} for o in self.outputs],
-                "formulas": self.formulas}
+        return {
+            "title": self.title,
+            "select": self.select,
+            "unit": self.unit,
+            "inputs": [
+                {
+                    "name": i.name,
+                    "label": i.label,
+                    "default": i.default,
+                    "min": i.low,
+                    "max": i.high,
+                    "choices": [list(c) for c in i.choices],
+                }
+                for i in self.inputs
+            ],
+            "outputs": [{"key": o.key, "label": o.label} for o in self.outputs],
+            "formulas": self.formulas,
+        }
 
 
 # ---------------------------------------------------------------- CSC413 1(c)
 
-C1C_SIDES = (4, 128)   # the input's side: 4 is the least the two poolings allow
-C1C_OUTPUTS = (("weights", "weights (conv kernel entries)"),
-               ("parameters", "learnable parameters (weights, biases, BatchNorm γ, β)"),
-               ("outputs", "outputs (every layer's output elements)"),
-               ("connections", "connections (multiply-accumulates of the convs)"))
+C1C_SIDES = (4, 128)  # the input's side: 4 is the least the two poolings allow
+C1C_OUTPUTS = (
+    ("weights", "weights (conv kernel entries)"),
+    ("parameters", "learnable parameters (weights, biases, BatchNorm γ, β)"),
+    ("outputs", "outputs (every layer's output elements)"),
+    ("connections", "connections (multiply-accumulates of the convs)"),
+)
 
 
 def c1c_formulas(side: int) -> dict[str, sympy.Expr]:
@@ -115,8 +130,10 @@ def c1c_formulas(side: int) -> dict[str, sympy.Expr]:
     (:func:`solutions.answers.counting.total` of each quantity's count at that side)."""
     from solutions.answers import counting
 
-    return {key: sympy.sympify(counting.total(replace(counting.QUANTITIES[key].answer, side=side)))
-            for key, _ in C1C_OUTPUTS}
+    return {
+        key: sympy.sympify(counting.total(replace(counting.QUANTITIES[key].answer, side=side)))
+        for key, _ in C1C_OUTPUTS
+    }
 
 
 def _c1c() -> Widget:
@@ -126,13 +143,18 @@ def _c1c() -> Widget:
     side = counting.QUANTITIES["weights"].answer.side
     return Widget(
         "What if the network or the image were another size?",
-        (Input("NF", "NF (filters)", counting.DEFAULTS[counting.NF], 1, 512),
-         Input("NC", "NC (colours)", counting.DEFAULTS[counting.NC], 1, 512),
-         Input("side", "input side (pixels)", side, *C1C_SIDES)),
+        (
+            Input("NF", "NF (filters)", counting.DEFAULTS[counting.NF], 1, 512),
+            Input("NC", "NC (colours)", counting.DEFAULTS[counting.NC], 1, 512),
+            Input("side", "input side (pixels)", side, *C1C_SIDES),
+        ),
         tuple(Output(k, label) for k, label in C1C_OUTPUTS),
-        {str(s): {k: [to_mathjs(f, names)] for k, f in c1c_formulas(s).items()}
-         for s in range(C1C_SIDES[0], C1C_SIDES[1] + 1)},
-        select="side")
+        {
+            str(s): {k: [to_mathjs(f, names)] for k, f in c1c_formulas(s).items()}
+            for s in range(C1C_SIDES[0], C1C_SIDES[1] + 1)
+        },
+        select="side",
+    )
 
 
 # ---------------------------------------------------------------- CS5242 Q2
@@ -145,26 +167,37 @@ def _q2() -> Widget:
 
     names = {conv_table.H: "h", conv_table.W: "w", conv_table.C1: "c1", conv_table.C2: "c2"}
     defaults = {names[s]: int(v) for s, v in checker.get("cs5242-q2-output-size-c").defaults.items()}
-    low = {"h": 3, "w": 3, "c1": 2, "c2": 1}   # the kernels fit (conv_table.assumptions)
+    low = {"h": 3, "w": 3, "c1": 2, "c2": 1}  # the kernels fit (conv_table.assumptions)
     for rel in conv_table.assumptions():
         low[names[rel.lhs]] = int(rel.rhs)
     rows = conv_table.q2_rows()
     return Widget(
         "What if the input had other sizes?",
-        tuple(Input(n, label, defaults[n], low[n], 1024)
-              for n, label in (("h", "h (height)"), ("w", "w (width)"), ("c1", "c1 (input channels)"),
-                               ("c2", "c2 (kernels in (a)–(c))"))),
+        tuple(
+            Input(n, label, defaults[n], low[n], 1024)
+            for n, label in (
+                ("h", "h (height)"),
+                ("w", "w (width)"),
+                ("c1", "c1 (input channels)"),
+                ("c2", "c2 (kernels in (a)–(c))"),
+            )
+        ),
         tuple(Output(r.part, Q2_LABELS[r.part]) for r in rows),
-        {"": {r.part: [to_mathjs(x, names) for x in r.answer] for r in rows}})
+        {"": {r.part: [to_mathjs(x, names) for x in r.answer] for r in rows}},
+    )
 
 
 # ---------------------------------------------------------------- CS5242 Q3
 
-Q3_ITEMS = (("parameters", "parameters"), ("gradients", "their gradients"),
-            ("optimizer_state", "optimizer state"), ("saved_activations", "activations saved for backward"),
-            ("held", "held at the peak: all of the above"),
-            ("activation_gradients", "gradients of the new layers' outputs"),
-            ("total", "every item at once (an upper bound)"))
+Q3_ITEMS = (
+    ("parameters", "parameters"),
+    ("gradients", "their gradients"),
+    ("optimizer_state", "optimizer state"),
+    ("saved_activations", "activations saved for backward"),
+    ("held", "held at the peak: all of the above"),
+    ("activation_gradients", "gradients of the new layers' outputs"),
+    ("total", "every item at once (an upper bound)"),
+)
 Q3_OPTIMIZERS = (("sgd", "SGD"), ("sgd_momentum", "SGD with momentum"), ("adam", "Adam"))
 Q3_HELD = ("parameters", "gradients", "optimizer_state", "saved_activations")
 
@@ -198,11 +231,15 @@ def _q3() -> Widget:
     names = {alexnet_1x1.B: "B"}
     return Widget(
         "What if the batch or the optimizer were different?",
-        (Input("B", "batch size B (images)", cs5242_q3.Q3_BATCH, 1, 4096),
-         Input("optimizer", "optimizer", cs5242_q3.Q3_ALEXNET_OPTIMIZER, choices=Q3_OPTIMIZERS)),
+        (
+            Input("B", "batch size B (images)", cs5242_q3.Q3_BATCH, 1, 4096),
+            Input("optimizer", "optimizer", cs5242_q3.Q3_ALEXNET_OPTIMIZER, choices=Q3_OPTIMIZERS),
+        ),
         tuple(Output(k, label) for k, label in Q3_ITEMS),
         {opt: {k: [to_mathjs(f, names)] for k, f in q3_formulas(opt).items()} for opt, _ in Q3_OPTIMIZERS},
-        select="optimizer", unit="bytes")
+        select="optimizer",
+        unit="bytes",
+    )
 
 
 WIDGETS = {"csc413-1c": _c1c, "cs5242-q2": _q2, "cs5242-q3": _q3}
@@ -222,6 +259,7 @@ def page_data() -> dict[str, dict]:
 
 # ---------------------------------------------------------------- the directive
 
+
 def box_html(ident: str) -> str:
     """The widget's markup; what-if.js fills in the numbers (hidden without JavaScript)."""
     w = widget(ident)
@@ -229,26 +267,35 @@ def box_html(ident: str) -> str:
     for i in w.inputs:
         label = html.escape(i.label)
         if i.choices:
-            options = "".join(f'<option value="{html.escape(v)}"{" selected" if v == i.default else ""}>'
-                              f"{html.escape(text)}</option>" for v, text in i.choices)
+            options = "".join(
+                f'<option value="{html.escape(v)}"{" selected" if v == i.default else ""}>{html.escape(text)}</option>'
+                for v, text in i.choices
+            )
             fields.append(f'<label>{label} <select name="{i.name}">{options}</select></label>')
         else:
-            fields.append(f'<label>{label} <input type="number" name="{i.name}" value="{i.default}" '
-                          f'min="{i.low}" max="{i.high}" step="1" inputmode="numeric" required></label>')
+            fields.append(
+                f'<label>{label} <input type="number" name="{i.name}" value="{i.default}" '
+                f'min="{i.low}" max="{i.high}" step="1" inputmode="numeric" required></label>'
+            )
     homework = ", ".join(f"{i.name} = {dict(i.choices).get(str(i.default), i.default)}" for i in w.inputs)
     unit = f" ({html.escape(w.unit)})" if w.unit else ""
-    rows = "".join(f'<tr><th scope="row">{html.escape(o.label)}</th><td data-key="{o.key}" data-at="yours"></td>'
-                   f'<td data-key="{o.key}" data-at="homework"></td></tr>' for o in w.outputs)
-    return (f'<div {MARK} data-what-if="{html.escape(ident)}" hidden>'
-            f'<p class="what-if-title"><strong>{html.escape(w.title)}</strong> Set the values: the page '
-            f"recomputes the answer from the package's formulas.</p>"
-            f'<div class="what-if-inputs">{"".join(fields)}'
-            f'<button type="button" class="what-if-reset">Reset to {html.escape(homework)}</button></div>'
-            f'<p class="what-if-note" aria-live="polite"></p>'
-            f'<div class="pst-scrollable-table-container"><table class="table what-if-table"><thead><tr>'
-            f'<th scope="col">count{unit}</th><th scope="col">at your values</th>'
-            f"<th scope=\"col\">at the homework's values</th></tr></thead>"
-            f'<tbody aria-live="polite">{rows}</tbody></table></div></div>')
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape(o.label)}</th><td data-key="{o.key}" data-at="yours"></td>'
+        f'<td data-key="{o.key}" data-at="homework"></td></tr>'
+        for o in w.outputs
+    )
+    return (
+        f'<div {MARK} data-what-if="{html.escape(ident)}" hidden>'
+        f'<p class="what-if-title"><strong>{html.escape(w.title)}</strong> Set the values: the page '
+        f"recomputes the answer from the package's formulas.</p>"
+        f'<div class="what-if-inputs">{"".join(fields)}'
+        f'<button type="button" class="what-if-reset">Reset to {html.escape(homework)}</button></div>'
+        f'<p class="what-if-note" aria-live="polite"></p>'
+        f'<div class="pst-scrollable-table-container"><table class="table what-if-table"><thead><tr>'
+        f'<th scope="col">count{unit}</th><th scope="col">at your values</th>'
+        f'<th scope="col">at the homework\'s values</th></tr></thead>'
+        f'<tbody aria-live="polite">{rows}</tbody></table></div></div>'
+    )
 
 
 class WhatIf(SphinxDirective):

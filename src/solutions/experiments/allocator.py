@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import ctypes
 
-M_TRIM_THRESHOLD = -1    # glibc's mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 M_MMAP_MAX = -4
-NEVER = 2**31 - 1        # the largest trim threshold mallopt takes (an int)
+NEVER = 2**31 - 1  # the largest trim threshold mallopt takes (an int)
 
 
 def keep_freed_memory() -> bool:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 # Library versions that change what the same code computes.
 VERSIONED_DISTRIBUTIONS = ("torch", "sympy", "numpy")
-ABSENT = "absent"   # the version of a distribution that is not installed
+ABSENT = "absent"  # the version of a distribution that is not installed
 
 
 def installed_versions(distributions: Iterable[str]) -> dict[str, str]:
@@ -47,13 +47,17 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 node.body = body[1:] or [ast.Pass()]
     return tree
 
 
-@lru_cache(maxsize=1024)   # a pure function of the text: a changed file is a new key
+@lru_cache(maxsize=1024)  # a pure function of the text: a changed file is a new key
 def ast_fingerprint(source: str) -> str:
     """SHA-256 of the source's syntax tree without docstrings (hex)."""
     tree = _strip_docstrings(ast.parse(source))
@@ -100,9 +104,8 @@ def _imported_modules(source: str, package: str, current: str | None) -> frozens
                 here = here[: len(here) - (node.level - 1)]
                 base = ".".join(here + ([node.module] if node.module else []))
             if not (base == package or base.startswith(package + ".")):
-                continue   # outside the package: never looked up (a look-up imports its parents)
-            names = [f"{base}.{a.name}" if _module_file(f"{base}.{a.name}") else base
-                     for a in node.names]
+                continue  # outside the package: never looked up (a look-up imports its parents)
+            names = [f"{base}.{a.name}" if _module_file(f"{base}.{a.name}") else base for a in node.names]
         else:
             continue
         for name in names:
@@ -137,7 +140,7 @@ def code_hash(modules: Iterable[str], package: str = "solutions") -> str:
     h = hashlib.sha256()
     for name in sorted(module_closure(modules, package)):
         path = _module_file(name)
-        if path is not None:   # module_closure keeps only modules with a source file
+        if path is not None:  # module_closure keeps only modules with a source file
             h.update(f"{name}:{ast_fingerprint(path.read_text(encoding='utf-8'))}\n".encode())
     for dist, version in installed_versions(VERSIONED_DISTRIBUTIONS).items():
         if version != ABSENT:
@@ -156,7 +159,7 @@ def page_code(page: Path) -> str:
         cell_lines = cell.splitlines()
         if cell_lines and cell_lines[0].strip() == "---":  # YAML options block
             end = next((i for i, ln in enumerate(cell_lines[1:], 1) if ln.strip() == "---"), 0)
-            cell_lines = cell_lines[end + 1:]
+            cell_lines = cell_lines[end + 1 :]
         lines += [ln for ln in cell_lines if not ln.lstrip().startswith(("%", "!", ":"))]
     return "\n".join(lines)
 

@@ -39,11 +39,11 @@ def train_ensemble(setting: Setting, exp: Experiment = Experiment()) -> np.ndarr
 def _train(setting: Setting, exp: Experiment) -> np.ndarray:
     m, h = exp.members, setting.width
     xs, ys = training_sets(exp, setting.n_train)
-    x = torch.tensor(2 * xs - 1, dtype=torch.float32)[..., None]   # inputs scaled to [−1, 1]
+    x = torch.tensor(2 * xs - 1, dtype=torch.float32)[..., None]  # inputs scaled to [−1, 1]
     y = torch.tensor(ys, dtype=torch.float32)[..., None]
     gen = torch.Generator().manual_seed(exp.seed)
 
-    def uniform(*shape: int, bound: float) -> torch.Tensor:   # nn.Linear's default init
+    def uniform(*shape: int, bound: float) -> torch.Tensor:  # nn.Linear's default init
         return ((torch.rand(*shape, generator=gen) * 2 - 1) * bound).requires_grad_()
 
     w1, b1 = uniform(m, 1, h, bound=1.0), uniform(m, 1, h, bound=1.0)
@@ -52,13 +52,13 @@ def _train(setting: Setting, exp: Experiment) -> np.ndarray:
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=exp.steps)
     keep = 1 - setting.dropout
     for _ in range(exp.steps):
-        hidden = torch.relu(x * w1 + b1)                      # (M, n, h)
-        if setting.dropout > 0:                               # inverted dropout: eval needs no rescale
+        hidden = torch.relu(x * w1 + b1)  # (M, n, h)
+        if setting.dropout > 0:  # inverted dropout: eval needs no rescale
             hidden = hidden * (torch.rand(hidden.shape, generator=gen) < keep) / keep
         out = torch.bmm(hidden, w2) + b2
         loss = ((out - y) ** 2).mean(dim=(1, 2)).sum()
         if setting.weight_decay > 0:
-            loss = loss + setting.weight_decay * ((w1 ** 2).sum() + (w2 ** 2).sum())
+            loss = loss + setting.weight_decay * ((w1**2).sum() + (w2**2).sum())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -85,8 +85,9 @@ class SweepConfig:
 
 def sweep_configs(exp: Experiment = Experiment()) -> dict[str, SweepConfig]:
     """Q4's four sweeps, in the question's order, each from its base setting (``BASES``)."""
-    return {name: SweepConfig(name, tuple(float(v) for v in values), BASES[name], exp)
-            for name, values in SWEEPS.items()}
+    return {
+        name: SweepConfig(name, tuple(float(v) for v in values), BASES[name], exp) for name, values in SWEEPS.items()
+    }
 
 
 def setting_at(base: Setting, name: str, value: float) -> Setting:
@@ -97,13 +98,15 @@ def setting_at(base: Setting, name: str, value: float) -> Setting:
     (4, 0.5)
     """
     choice("name", name, tuple(SWEEPS))
-    return replace(base, n_train=int(value) if name == "n_train" else base.n_train,
-                   width=int(value) if name == "width" else base.width,
-                   weight_decay=float(value) if name == "weight_decay" else base.weight_decay,
-                   dropout=float(value) if name == "dropout" else base.dropout)
+    return replace(
+        base,
+        n_train=int(value) if name == "n_train" else base.n_train,
+        width=int(value) if name == "width" else base.width,
+        weight_decay=float(value) if name == "weight_decay" else base.weight_decay,
+        dropout=float(value) if name == "dropout" else base.dropout,
+    )
 
 
 def sweep_predictions(config: SweepConfig) -> np.ndarray:
     """Predictions (settings, M, grid) of an ensemble trained per value of the swept field."""
-    return np.stack([train_ensemble(setting_at(config.base, config.name, v), config.experiment)
-                     for v in config.values])
+    return np.stack([train_ensemble(setting_at(config.base, config.name, v), config.experiment) for v in config.values])

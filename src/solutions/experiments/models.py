@@ -45,8 +45,9 @@ def _block(c_in: int, c_out: int, kernel: int, resample: str | None) -> nn.Seque
 class ColourCNN(nn.Module):
     """Part 1's CNN: greyscale (N, in_channels, H, W) → logits (N, num_colours, H, W)."""
 
-    def __init__(self, kernel: int = KERNEL, num_filters: int = NUM_FILTERS, num_colours: int = NUM_COLOURS,
-                 in_channels: int = 1) -> None:
+    def __init__(
+        self, kernel: int = KERNEL, num_filters: int = NUM_FILTERS, num_colours: int = NUM_COLOURS, in_channels: int = 1
+    ) -> None:
         super().__init__()
         k = positive_int("kernel", kernel)
         nf = positive_int("num_filters", num_filters)
@@ -60,11 +61,11 @@ class ColourCNN(nn.Module):
         self.finalconv = nn.Conv2d(nc, nc, kernel_size=k, padding=k // 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.downconv1(x)   # (N, NF, H/2, W/2)
-        x = self.downconv2(x)   # (N, 2NF, H/4, W/4)
-        x = self.rfconv(x)      # (N, 2NF, H/4, W/4)
-        x = self.upconv1(x)     # (N, NF, H/2, W/2)
-        x = self.upconv2(x)     # (N, NC, H, W)
+        x = self.downconv1(x)  # (N, NF, H/2, W/2)
+        x = self.downconv2(x)  # (N, 2NF, H/4, W/4)
+        x = self.rfconv(x)  # (N, 2NF, H/4, W/4)
+        x = self.upconv1(x)  # (N, NF, H/2, W/2)
+        x = self.upconv2(x)  # (N, NC, H, W)
         return self.finalconv(x)
 
 
@@ -79,8 +80,14 @@ class ColourUNet(nn.Module):
     for every variant, so a seed initialises the layers they share alike.
     """
 
-    def __init__(self, kernel: int = KERNEL, num_filters: int = NUM_FILTERS, num_colours: int = NUM_COLOURS,
-                 in_channels: int = 1, skips: str = "all") -> None:
+    def __init__(
+        self,
+        kernel: int = KERNEL,
+        num_filters: int = NUM_FILTERS,
+        num_colours: int = NUM_COLOURS,
+        in_channels: int = 1,
+        skips: str = "all",
+    ) -> None:
         super().__init__()
         k = positive_int("kernel", kernel)
         nf = positive_int("num_filters", num_filters)
@@ -100,12 +107,12 @@ class ColourUNet(nn.Module):
         self.finalconv = nn.Conv2d(nc + (c_in if self.input_skip else 0), nc, kernel_size=k, padding=k // 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        d1 = self.downconv1(x)                          # (N, NF, H/2, W/2)
-        d2 = self.downconv2(d1)                         # (N, 2NF, H/4, W/4)
-        rf = self.rfconv(d2)                            # (N, 2NF, H/4, W/4)
+        d1 = self.downconv1(x)  # (N, NF, H/2, W/2)
+        d2 = self.downconv2(d1)  # (N, 2NF, H/4, W/4)
+        rf = self.rfconv(d2)  # (N, 2NF, H/4, W/4)
         if self.encoder_skips:
-            u1 = self.upconv1(torch.cat([rf, d2], dim=1))   # (N, NF, H/2, W/2)
-            u2 = self.upconv2(torch.cat([u1, d1], dim=1))   # (N, NC, H, W)
+            u1 = self.upconv1(torch.cat([rf, d2], dim=1))  # (N, NF, H/2, W/2)
+            u2 = self.upconv2(torch.cat([u1, d1], dim=1))  # (N, NC, H, W)
         else:
             u2 = self.upconv2(self.upconv1(rf))
         if self.input_skip:

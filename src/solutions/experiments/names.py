@@ -34,28 +34,28 @@ from solutions.answers.ensemble_setup import SWEEPS
 # ---------------------------------------------------------------------------------------------
 # The results that are not colourization runs.
 
-PALETTE = "palette"                 # the 24-colour palette of the horses
-Q1_READINGS = "q1-digit-readings"   # CS5242 Q1.1: what the digit classifiers read (scikit-learn SVCs)
-C1D_PROBE = "c1d-test-time"         # CSC413 1(d): a·x + b fed to the stored CNN and UNet at test time
-C2_EDGES = "c2-edge-split"          # CSC413 2(c): the stored CNN and UNet on flat regions vs edges
-C3DE_SWEEPS = "c3de-sweeps"         # CSC413 3(d), 3(e): memory and FLOPs measured against depth and side
-Q3_PEAK = "q3-peak"                 # CS5242 Q3: the measured peak of a training step with the blocks
-Q1_HALVES = "q1-half-crops"         # CS5242 Q1.1: the crops' judge on the halves of the test 8s
-C3DE_WORKING = "c3de-working-memory"   # CSC413 3(d): BERT-base's forward working memory, body frozen
+PALETTE = "palette"  # the 24-colour palette of the horses
+Q1_READINGS = "q1-digit-readings"  # CS5242 Q1.1: what the digit classifiers read (scikit-learn SVCs)
+C1D_PROBE = "c1d-test-time"  # CSC413 1(d): a·x + b fed to the stored CNN and UNet at test time
+C2_EDGES = "c2-edge-split"  # CSC413 2(c): the stored CNN and UNet on flat regions vs edges
+C3DE_SWEEPS = "c3de-sweeps"  # CSC413 3(d), 3(e): memory and FLOPs measured against depth and side
+Q3_PEAK = "q3-peak"  # CS5242 Q3: the measured peak of a training step with the blocks
+Q1_HALVES = "q1-half-crops"  # CS5242 Q1.1: the crops' judge on the halves of the test 8s
+C3DE_WORKING = "c3de-working-memory"  # CSC413 3(d): BERT-base's forward working memory, body frozen
 
 # ---------------------------------------------------------------------------------------------
 # What the colourization runs vary, as far as their names tell it.
 
-MODELS = ("cnn", "unet")          # the two kinds of network (TrainConfig.model)
+MODELS = ("cnn", "unet")  # the two kinds of network (TrainConfig.model)
 BATCH_SIZES = (5, 10, 20, 50, 100, 200, 500)
-DEFAULT_BATCH = 100               # the assignment's batch size: the CNN's, the 2(c) UNet's, the 1(d) runs'
-LR_SCALED_BATCHES = (10, 500)     # learning rate ∝ batch size, from 0.001 at batch 100
-SWEEP_SEEDS = (0, 1, 2)           # the seeds of every setting that has seeds
+DEFAULT_BATCH = 100  # the assignment's batch size: the CNN's, the 2(c) UNet's, the 1(d) runs'
+LR_SCALED_BATCHES = (10, 500)  # learning rate ∝ batch size, from 0.001 at batch 100
+SWEEP_SEEDS = (0, 1, 2)  # the seeds of every setting that has seeds
 # (a, b) of the 1(d) runs trained on transformed inputs: none (the baseline at their length), a
 # rescaling, a sign flip, the inversion 1 - x
 TRANSFORMS: tuple[tuple[float, float], ...] = ((1.0, 0.0), (2.0, 0.0), (-1.0, 0.0), (-1.0, 1.0))
-ABLATED_SKIPS = ("no_input", "no_encoder")   # 2(c): the UNet without its raw-input or encoder skips
-BF16 = "bf16"   # the precision of the runs that check that mixed precision changes no answer
+ABLATED_SKIPS = ("no_input", "no_encoder")  # 2(c): the UNet without its raw-input or encoder skips
+BF16 = "bf16"  # the precision of the runs that check that mixed precision changes no answer
 
 
 def seed_name(name: str, seed: int) -> str:
@@ -104,8 +104,8 @@ def _seeds(name: str) -> tuple[str, ...]:
     return tuple(seed_name(name, s) for s in SWEEP_SEEDS)
 
 
-CNN = "cnn"                          # the CNN of Part 1 with the assignment's settings, seed 0
-UNET = batch_name(DEFAULT_BATCH)     # the UNet of Part 2 with the assignment's settings, seed 0
+CNN = "cnn"  # the CNN of Part 1 with the assignment's settings, seed 0
+UNET = batch_name(DEFAULT_BATCH)  # the UNet of Part 2 with the assignment's settings, seed 0
 # network kind → the run whose trained weights are stored (what 1(d) probes and 2(c) splits)
 WEIGHTS_KEPT: dict[str, str] = {"cnn": CNN, "unet": UNET}
 
@@ -118,31 +118,41 @@ def ablation_name(skips: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # The groups.
 
-SWEEP: dict[int, tuple[str, ...]] = {b: _seeds(batch_name(b)) for b in BATCH_SIZES}   # batch → seeds
-LR_SCALED: dict[int, str] = {b: lr_scaled_name(b) for b in LR_SCALED_BATCHES}          # seed 0 only
+SWEEP: dict[int, tuple[str, ...]] = {b: _seeds(batch_name(b)) for b in BATCH_SIZES}  # batch → seeds
+LR_SCALED: dict[int, str] = {b: lr_scaled_name(b) for b in LR_SCALED_BATCHES}  # seed 0 only
 CNN_SEEDS: tuple[str, ...] = _seeds(CNN)
 UNET_SEEDS: tuple[str, ...] = SWEEP[DEFAULT_BATCH]
 # (network kind, a, b) → seeds: both networks trained on a·x + b
 C1D_RUNS: dict[tuple[str, float, float], tuple[str, ...]] = {
-    (m, a, b): _seeds(transform_name(m, a, b)) for m in MODELS for a, b in TRANSFORMS}
+    (m, a, b): _seeds(transform_name(m, a, b)) for m in MODELS for a, b in TRANSFORMS
+}
 C2_ABLATIONS: dict[str, tuple[str, ...]] = {s: _seeds(ablation_name(s)) for s in ABLATED_SKIPS}
-Q4_SWEEPS: dict[str, str] = {s: q4_name(s) for s in SWEEPS}   # sweep → name
+Q4_SWEEPS: dict[str, str] = {s: q4_name(s) for s in SWEEPS}  # sweep → name
 # every seed of the sweep and of the CNN, in bf16: fp32 name → bf16 name
-BF16_TWINS: dict[str, str] = {n: precision_name(n, BF16)
-                              for n in (*(n for b in BATCH_SIZES for n in SWEEP[b]), *CNN_SEEDS)}
+BF16_TWINS: dict[str, str] = {
+    n: precision_name(n, BF16) for n in (*(n for b in BATCH_SIZES for n in SWEEP[b]), *CNN_SEEDS)
+}
 BF16_RUNS: tuple[str, ...] = tuple(BF16_TWINS.values())
 
 # name, what it holds (for `solutions list`), its runs
 _GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("sweep", "the 2(d) batch-size sweep of the UNet: 7 batch sizes × 3 seeds",
-     tuple(n for seeds in SWEEP.values() for n in seeds)),
-    ("lr-scaled", "the 2(d) UNet runs whose learning rate is scaled with the batch size",
-     tuple(LR_SCALED.values())),
+    (
+        "sweep",
+        "the 2(d) batch-size sweep of the UNet: 7 batch sizes × 3 seeds",
+        tuple(n for seeds in SWEEP.values() for n in seeds),
+    ),
+    ("lr-scaled", "the 2(d) UNet runs whose learning rate is scaled with the batch size", tuple(LR_SCALED.values())),
     ("cnn-seeds", "the CNN of 1(b) and 2(c), every seed", CNN_SEEDS),
-    ("c1d-runs", "1(d): both networks trained on a·x + b, every seed",
-     tuple(n for seeds in C1D_RUNS.values() for n in seeds)),
-    ("c2-ablations", "2(c): the UNet without some of its skips, every seed",
-     tuple(n for seeds in C2_ABLATIONS.values() for n in seeds)),
+    (
+        "c1d-runs",
+        "1(d): both networks trained on a·x + b, every seed",
+        tuple(n for seeds in C1D_RUNS.values() for n in seeds),
+    ),
+    (
+        "c2-ablations",
+        "2(c): the UNet without some of its skips, every seed",
+        tuple(n for seeds in C2_ABLATIONS.values() for n in seeds),
+    ),
     ("q4", "CS5242 Q4: the ensembles of each sweep", tuple(Q4_SWEEPS.values())),
     (BF16, "the sweep and the CNN, every seed, trained in bf16", BF16_RUNS),
 )
@@ -161,8 +171,9 @@ def colour_run(model: str, batch_size: int, seed: int) -> str:
     if not isinstance(model, str) or model not in runs:
         raise ValueError(f"model must be one of {', '.join(runs)}, got {model!r}")
     if isinstance(batch_size, bool) or batch_size not in runs[model]:
-        raise ValueError(f"batch_size must be one of {', '.join(map(str, runs[model]))} for the "
-                         f"{model}, got {batch_size!r}")
+        raise ValueError(
+            f"batch_size must be one of {', '.join(map(str, runs[model]))} for the {model}, got {batch_size!r}"
+        )
     if isinstance(seed, bool) or seed not in SWEEP_SEEDS:
         raise ValueError(f"seed must be one of {', '.join(map(str, SWEEP_SEEDS))}, got {seed!r}")
     return runs[model][batch_size][SWEEP_SEEDS.index(seed)]

@@ -41,10 +41,12 @@ from solutions.experiments.preprocess import HorseTensors
 from solutions.experiments.training import TrainConfig, TrainResult, resolve_device
 
 FP32 = "fp32"
-PRECISIONS = (FP32, "bf16", "fp16")      # what may be asked for
-MIXED = {"bf16": torch.bfloat16}          # what a run may use besides fp32
-WHY_NOT_FP16 = ("fp16 needs loss scaling (torch.amp.GradScaler) inside the training step, which "
-                "the training loop does not do; use bf16")
+PRECISIONS = (FP32, "bf16", "fp16")  # what may be asked for
+MIXED = {"bf16": torch.bfloat16}  # what a run may use besides fp32
+WHY_NOT_FP16 = (
+    "fp16 needs loss scaling (torch.amp.GradScaler) inside the training step, which "
+    "the training loop does not do; use bf16"
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,9 @@ class MixedPrecisionConfig(TrainConfig):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.precision == FP32:
-            raise ValueError("precision 'fp32' is a plain TrainConfig (with_precision(config, 'fp32')): "
-                             "one config, one key")
+            raise ValueError(
+                "precision 'fp32' is a plain TrainConfig (with_precision(config, 'fp32')): one config, one key"
+            )
         if self.precision == "fp16":
             raise ValueError(f"precision 'fp16' is not offered: {WHY_NOT_FP16}")
         choice("precision", self.precision, sorted(MIXED))
@@ -82,8 +85,7 @@ def with_precision(config: TrainConfig, precision: str) -> TrainConfig:
 
 def native_bf16_cpu() -> bool:
     """Whether this CPU has bf16 instructions (avx512_bf16 or AMX), which oneDNN's bf16 kernels use."""
-    probes = [getattr(torch.cpu, name, None)
-              for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
+    probes = [getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
     return any(probe() for probe in probes if probe is not None)
 
 
@@ -102,9 +104,11 @@ def check_supported(precision: str, device: str = "auto") -> None:
     if dev.type != "cpu":
         raise ValueError(f"precision 'bf16' runs on 'cpu' or 'cuda', got device {device!r}")
     if not native_bf16_cpu():
-        raise ValueError(f"precision 'bf16': this CPU ({torch.backends.cpu.get_cpu_capability()}) has no "
-                         "bf16 instructions (avx512_bf16 or AMX), so torch would emulate bf16, slower "
-                         "than fp32; use fp32, or a machine that has them")
+        raise ValueError(
+            f"precision 'bf16': this CPU ({torch.backends.cpu.get_cpu_capability()}) has no "
+            "bf16 instructions (avx512_bf16 or AMX), so torch would emulate bf16, slower "
+            "than fp32; use fp32, or a machine that has them"
+        )
 
 
 @contextlib.contextmanager
@@ -130,15 +134,13 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", **kwarg
         return training.train(config, data, device, **kwargs)
 
 
-def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False
-              ) -> tuple[dict, dict[str, np.ndarray]]:
+def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
     """:func:`solutions.experiments.training.summarise`, its predictions in the run's precision."""
     with autocast(run.config, run.device):
         return training.summarise(run, data, keep_weights)
 
 
-def predict(model: torch.nn.Module, x: torch.Tensor, config: TrainConfig,
-            batch_size: int = 100) -> torch.Tensor:
+def predict(model: torch.nn.Module, x: torch.Tensor, config: TrainConfig, batch_size: int = 100) -> torch.Tensor:
     """:func:`solutions.experiments.training.predict` in ``config``'s precision."""
     device = str(next(model.parameters()).device)
     with autocast(config, device):

@@ -35,7 +35,7 @@ from solutions.answers.common import NUM_COLOURS, positive_int
 if TYPE_CHECKING:
     import torch
 
-MAX_PIXEL = 256.0              # the starter code divides by 256, not 255
+MAX_PIXEL = 256.0  # the starter code divides by 256, not 255
 
 
 def to_unit(x: np.ndarray) -> np.ndarray:
@@ -45,7 +45,7 @@ def to_unit(x: np.ndarray) -> np.ndarray:
 
 def greyscale(x: np.ndarray) -> np.ndarray:
     """uint8 (N, 32, 32, 3) → the network's input: mean of R, G, B over 256, (N, 1, 32, 32) float32."""
-    return to_unit(x).mean(axis=3)[:, None]          # (N, 1, H, W)
+    return to_unit(x).mean(axis=3)[:, None]  # (N, 1, H, W)
 
 
 def nearest_colour(x: np.ndarray, palette: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
@@ -62,19 +62,20 @@ def nearest_colour(x: np.ndarray, palette: np.ndarray, chunk: int = 1 << 16) -> 
     if x.dtype != np.uint8 or x.ndim != 4 or x.shape[3] != 3:
         raise ValueError(f"x must be uint8 of shape (N, H, W, 3), got {x.dtype} {x.shape}")
     rgb = x.reshape(-1, 3).astype(np.int32)
-    codes = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]            # one int per colour
+    codes = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]  # one int per colour
     distinct, inverse = np.unique(codes, return_inverse=True)
     colours = np.stack([distinct >> 16, (distinct >> 8) & 255, distinct & 255], axis=1)
     nearest = np.empty(len(colours), dtype=np.int64)
     for start in range(0, len(colours), chunk):
-        c = colours[start:start + chunk] / MAX_PIXEL                       # (C, 3) float64
-        d2 = ((c[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2)     # (C, K)
-        nearest[start:start + chunk] = d2.argmin(axis=1)
+        c = colours[start : start + chunk] / MAX_PIXEL  # (C, 3) float64
+        d2 = ((c[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2)  # (C, K)
+        nearest[start : start + chunk] = d2.argmin(axis=1)
     return nearest[inverse].reshape(x.shape[:3])
 
 
-def compute_palette(x_train: np.ndarray, k: int = NUM_COLOURS, seed: int = 0,
-                    sample: int | None = 200_000) -> np.ndarray:
+def compute_palette(
+    x_train: np.ndarray, k: int = NUM_COLOURS, seed: int = 0, sample: int | None = 200_000
+) -> np.ndarray:
     """``k`` colours by ``scipy.cluster.vq.kmeans`` of training pixels/256, (k, 3) float64.
 
     The course ran kmeans (20 restarts, its default) on all training pixels
@@ -83,7 +84,7 @@ def compute_palette(x_train: np.ndarray, k: int = NUM_COLOURS, seed: int = 0,
     uses every pixel. kmeans is seeded (``rng=seed``) and the centroids are
     sorted by luminance (then R, G, B), so the same data always gives the same palette.
     """
-    from scipy.cluster.vq import kmeans   # scipy is only needed here
+    from scipy.cluster.vq import kmeans  # scipy is only needed here
 
     positive_int("k", k)
     pixels = x_train.reshape(-1, 3)
@@ -92,7 +93,7 @@ def compute_palette(x_train: np.ndarray, k: int = NUM_COLOURS, seed: int = 0,
             raise ValueError(f"sample must be at least k={k}, got {sample}")
         pixels = pixels[np.random.default_rng(seed).choice(len(pixels), sample, replace=False)]
     centroids, _ = kmeans(pixels.astype(np.float64) / MAX_PIXEL, k, rng=seed)
-    if len(centroids) != k:   # kmeans drops clusters that end empty
+    if len(centroids) != k:  # kmeans drops clusters that end empty
         raise ValueError(f"kmeans found only {len(centroids)} distinct colours, k={k}")
     luminance = centroids @ np.array([0.299, 0.587, 0.114])
     order = np.lexsort((centroids[:, 2], centroids[:, 1], centroids[:, 0], luminance))
@@ -103,8 +104,8 @@ def compute_palette(x_train: np.ndarray, k: int = NUM_COLOURS, seed: int = 0,
 class PaletteConfig:
     """How the palette is made (the results-store key of a cached palette)."""
 
-    k: int = NUM_COLOURS          # the assignment's 24 colours
-    seed: int = 0                 # kmeans initialisation and the pixel subsample
+    k: int = NUM_COLOURS  # the assignment's 24 colours
+    seed: int = 0  # kmeans initialisation and the pixel subsample
     sample: int | None = 200_000  # pixels given to kmeans; None = all 5.1M (about 160 s)
 
     def describe(self) -> str:
@@ -114,10 +115,13 @@ class PaletteConfig:
         'The 24 colours are scipy kmeans centroids of a random 200,000 of the training pixels
         (/256), seed 0, sorted by luminance.'
         """
-        pixels = "all the training pixels" if self.sample is None else \
-            f"a random {self.sample:,} of the training pixels"
-        return (f"The {self.k} colours are scipy kmeans centroids of {pixels} (/256), "
-                f"seed {self.seed}, sorted by luminance.")
+        pixels = (
+            "all the training pixels" if self.sample is None else f"a random {self.sample:,} of the training pixels"
+        )
+        return (
+            f"The {self.k} colours are scipy kmeans centroids of {pixels} (/256), "
+            f"seed {self.seed}, sorted by luminance."
+        )
 
 
 def shuffle_order(n: int, seed: int = 0) -> np.ndarray:
@@ -136,17 +140,16 @@ def shuffle_order(n: int, seed: int = 0) -> np.ndarray:
 class HorseTensors:
     """Network-ready tensors, converted once (never per batch)."""
 
-    x_train_grey: torch.Tensor   # (5000, 1, 32, 32) float32, shuffled once
-    y_train: torch.Tensor        # (5000, 32, 32) int64 palette indices, same order
-    x_test_grey: torch.Tensor    # (1000, 1, 32, 32) float32, file order
-    y_test: torch.Tensor         # (1000, 32, 32) int64
-    palette: torch.Tensor        # (24, 3) float32, RGB/256
+    x_train_grey: torch.Tensor  # (5000, 1, 32, 32) float32, shuffled once
+    y_train: torch.Tensor  # (5000, 32, 32) int64 palette indices, same order
+    x_test_grey: torch.Tensor  # (1000, 1, 32, 32) float32, file order
+    y_test: torch.Tensor  # (1000, 32, 32) int64
+    palette: torch.Tensor  # (24, 3) float32, RGB/256
 
 
-def to_tensors(x_train: np.ndarray, x_test: np.ndarray, palette: np.ndarray,
-               shuffle_seed: int = 0) -> HorseTensors:
+def to_tensors(x_train: np.ndarray, x_test: np.ndarray, palette: np.ndarray, shuffle_seed: int = 0) -> HorseTensors:
     """Shuffle the training set once, make greyscale inputs and colour targets, as torch tensors."""
-    import torch   # imported late: loading the data should not need torch
+    import torch  # imported late: loading the data should not need torch
 
     x_train = x_train[shuffle_order(len(x_train), shuffle_seed)]
     return HorseTensors(

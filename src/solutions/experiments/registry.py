@@ -67,7 +67,7 @@ from solutions.experiments.training import TrainConfig, build_model
 COMMAND = "solutions run"
 # The store's experiment kinds (Result.experiment): its folders under results/, part of every key.
 PALETTE_KIND = "cifar-palette"
-COLOUR = "colour"                   # a colourization run
+COLOUR = "colour"  # a colourization run
 Q4_KIND = "q4-ensembles"
 Q1_DIGITS_KIND = "q1-digits"
 C1D_KIND = "c1d-probe"
@@ -76,8 +76,8 @@ C3DE_SWEEPS_KIND = "c3de-sweeps"
 Q3_KIND = "q3-peak"
 Q1_HALVES_KIND = "q1-half-crops"
 C3DE_WORKING_KIND = "c3de-working-memory"
-TRANSFORM_EPOCHS = 10             # the 1(d) runs on transformed inputs are short runs
-WEIGHT_PREFIX = "weight:"         # how training.summarise names stored weights
+TRANSFORM_EPOCHS = 10  # the 1(d) runs on transformed inputs are short runs
+WEIGHT_PREFIX = "weight:"  # how training.summarise names stored weights
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,9 @@ class Result:
     experiment: str
     config: Any
     code: tuple[str, ...]
-    uses_data: bool = True     # keyed on the horses' hash (the colourization chapter)
-    after: tuple[str, ...] = ()   # stored results it reads (their keys are part of its key)
-    versions: tuple[str, ...] = ()   # libraries besides torch, sympy, numpy that change it (in its key)
+    uses_data: bool = True  # keyed on the horses' hash (the colourization chapter)
+    after: tuple[str, ...] = ()  # stored results it reads (their keys are part of its key)
+    versions: tuple[str, ...] = ()  # libraries besides torch, sympy, numpy that change it (in its key)
 
     @property
     def command(self) -> str:
@@ -107,14 +107,17 @@ def _colour(name: str, config: TrainConfig) -> Result:
     return Result(name, COLOUR, config, _COLOUR_CODE if precision_of(config) == "fp32" else _MIXED_CODE)
 
 
-_TRANSFORMED: dict[str, TrainConfig] = {   # 1(d) as asked: the networks trained on a·x + b
+_TRANSFORMED: dict[str, TrainConfig] = {  # 1(d) as asked: the networks trained on a·x + b
     names.transform_name(m, a, b): TrainConfig(model=m, epochs=TRANSFORM_EPOCHS, input_scale=a, input_shift=b)
-    for m, a, b in names.C1D_RUNS}
-_ABLATIONS: dict[str, TrainConfig] = {     # 2(c): the UNet without some of its skips
-    names.ablation_name(s): TrainConfig(model="unet", unet_skips=s) for s in names.C2_ABLATIONS}
-_SWEEP: dict[str, TrainConfig] = {        # 2(d): the UNet at each batch size
-    names.batch_name(b): TrainConfig(model="unet", batch_size=b) for b in names.SWEEP}
-_SEEDED: dict[str, TrainConfig] = {   # seed 0 of each setting that has names.SWEEP_SEEDS
+    for m, a, b in names.C1D_RUNS
+}
+_ABLATIONS: dict[str, TrainConfig] = {  # 2(c): the UNet without some of its skips
+    names.ablation_name(s): TrainConfig(model="unet", unet_skips=s) for s in names.C2_ABLATIONS
+}
+_SWEEP: dict[str, TrainConfig] = {  # 2(d): the UNet at each batch size
+    names.batch_name(b): TrainConfig(model="unet", batch_size=b) for b in names.SWEEP
+}
+_SEEDED: dict[str, TrainConfig] = {  # seed 0 of each setting that has names.SWEEP_SEEDS
     names.CNN: TrainConfig(model="cnn"),
     **_SWEEP,
     **_TRANSFORMED,
@@ -125,18 +128,24 @@ _COLOUR_RUNS: dict[str, TrainConfig] = {
     **_TRANSFORMED,
     **_ABLATIONS,
     **_SWEEP,
-    **{name: TrainConfig(model="unet", batch_size=b, learning_rate=0.001 * b / names.DEFAULT_BATCH)
-       for b, name in names.LR_SCALED.items()},
+    **{
+        name: TrainConfig(model="unet", batch_size=b, learning_rate=0.001 * b / names.DEFAULT_BATCH)
+        for b, name in names.LR_SCALED.items()
+    },
 }
 # The other seeds of each setting.
 _SEED_RUNS: dict[str, TrainConfig] = {
     names.seed_name(name, s): dataclasses.replace(config, seed=s)
-    for name, config in _SEEDED.items() for s in names.SWEEP_SEEDS if s != 0}
+    for name, config in _SEEDED.items()
+    for s in names.SWEEP_SEEDS
+    if s != 0
+}
 _FP32_RUNS: dict[str, TrainConfig] = {**_COLOUR_RUNS, **_SEED_RUNS}
 # Every seed of the batch-size sweep and of the 2(c) CNN, in bf16: what shows whether mixed precision
 # changes an answer (solutions.answers.precision_effect).
 _BF16_RUNS: dict[str, TrainConfig] = {
-    twin: with_precision(_FP32_RUNS[name], names.BF16) for name, twin in names.BF16_TWINS.items()}
+    twin: with_precision(_FP32_RUNS[name], names.BF16) for name, twin in names.BF16_TWINS.items()
+}
 # The bf16 runs the book reads (in RESULTS, checked by `solutions status`): those a page declares.
 BOOK_BF16: frozenset[str] = frozenset(names.BF16_RUNS)
 # The networks that 1(d)'s probe and 2(c)'s edge split run: their stored runs (names.WEIGHTS_KEPT)
@@ -147,22 +156,49 @@ RESULTS: dict[str, Result] = {
     names.PALETTE: Result(names.PALETTE, PALETTE_KIND, PaletteConfig(), ("solutions.experiments.preprocess",)),
     **{name: _colour(name, config) for name, config in _FP32_RUNS.items()},
     **{name: _colour(name, config) for name, config in _BF16_RUNS.items() if name in BOOK_BF16},
-    **{names.Q4_SWEEPS[s]: Result(names.Q4_SWEEPS[s], Q4_KIND, config, ("solutions.experiments.ensembles",),
-                                  uses_data=False)
-       for s, config in sweep_configs().items()},
-    names.Q1_READINGS: Result(names.Q1_READINGS, Q1_DIGITS_KIND, ReadingsConfig(),
-                              ("solutions.answers.digit_readings",), uses_data=False, versions=("scikit-learn",)),
-    names.C1D_PROBE: Result(names.C1D_PROBE, C1D_KIND, ProbeConfig(), ("solutions.answers.input_transform",),
-                            after=(names.PALETTE, *_NETWORKS)),
-    names.C2_EDGES: Result(names.C2_EDGES, C2_KIND, EdgeSplitConfig(), ("solutions.answers.edge_split",),
-                           after=(names.PALETTE, *_EDGE_NETWORKS)),
-    names.C3DE_SWEEPS: Result(names.C3DE_SWEEPS, C3DE_SWEEPS_KIND, SweepsConfig(), ("solutions.answers.finetune_cost",),
-                              uses_data=False),
+    **{
+        names.Q4_SWEEPS[s]: Result(
+            names.Q4_SWEEPS[s], Q4_KIND, config, ("solutions.experiments.ensembles",), uses_data=False
+        )
+        for s, config in sweep_configs().items()
+    },
+    names.Q1_READINGS: Result(
+        names.Q1_READINGS,
+        Q1_DIGITS_KIND,
+        ReadingsConfig(),
+        ("solutions.answers.digit_readings",),
+        uses_data=False,
+        versions=("scikit-learn",),
+    ),
+    names.C1D_PROBE: Result(
+        names.C1D_PROBE,
+        C1D_KIND,
+        ProbeConfig(),
+        ("solutions.answers.input_transform",),
+        after=(names.PALETTE, *_NETWORKS),
+    ),
+    names.C2_EDGES: Result(
+        names.C2_EDGES,
+        C2_KIND,
+        EdgeSplitConfig(),
+        ("solutions.answers.edge_split",),
+        after=(names.PALETTE, *_EDGE_NETWORKS),
+    ),
+    names.C3DE_SWEEPS: Result(
+        names.C3DE_SWEEPS, C3DE_SWEEPS_KIND, SweepsConfig(), ("solutions.answers.finetune_cost",), uses_data=False
+    ),
     names.Q3_PEAK: Result(names.Q3_PEAK, Q3_KIND, PeakConfig(), ("solutions.answers.alexnet_1x1",), uses_data=False),
-    names.Q1_HALVES: Result(names.Q1_HALVES, Q1_HALVES_KIND, HalvesConfig(), ("solutions.answers.half_crops",),
-                            uses_data=False, versions=("scikit-learn",)),
-    names.C3DE_WORKING: Result(names.C3DE_WORKING, C3DE_WORKING_KIND, WorkingConfig(),
-                               ("solutions.answers.working_memory",), uses_data=False),
+    names.Q1_HALVES: Result(
+        names.Q1_HALVES,
+        Q1_HALVES_KIND,
+        HalvesConfig(),
+        ("solutions.answers.half_crops",),
+        uses_data=False,
+        versions=("scikit-learn",),
+    ),
+    names.C3DE_WORKING: Result(
+        names.C3DE_WORKING, C3DE_WORKING_KIND, WorkingConfig(), ("solutions.answers.working_memory",), uses_data=False
+    ),
 }
 # Every result that can be computed: what the book reads, and the bf16 runs it does not read yet.
 ALL_RESULTS: dict[str, Result] = {
@@ -170,10 +206,9 @@ ALL_RESULTS: dict[str, Result] = {
     **{name: _colour(name, config) for name, config in _BF16_RUNS.items()},
 }
 # Every colourization run (what `solutions run` trains on the horses), and those the book reads.
-ALL_RUNS: dict[str, TrainConfig] = {name: r.config for name, r in ALL_RESULTS.items()
-                                    if r.experiment == COLOUR}
+ALL_RUNS: dict[str, TrainConfig] = {name: r.config for name, r in ALL_RESULTS.items() if r.experiment == COLOUR}
 RUNS: dict[str, TrainConfig] = {name: c for name, c in ALL_RUNS.items() if name in RESULTS}
-NO_DATA = "none"   # the data hash of results that do not read the horses
+NO_DATA = "none"  # the data hash of results that do not read the horses
 
 
 def lookup(name: str) -> Result:
@@ -209,8 +244,10 @@ def in_precision(name: str, precision_: str) -> str:
     found = [n for n, c in ALL_RUNS.items() if c == target]
     if not found:
         those = [n for n, c in ALL_RUNS.items() if precision_of(c) == precision_ and c.seed == 0]
-        raise ValueError(f"{name!r} has no {precision_} run; the {precision_} runs are "
-                         f"{', '.join(those) or 'none'}, each with seeds {names.SWEEP_SEEDS}")
+        raise ValueError(
+            f"{name!r} has no {precision_} run; the {precision_} runs are "
+            f"{', '.join(those) or 'none'}, each with seeds {names.SWEEP_SEEDS}"
+        )
     return found[0]
 
 
@@ -277,15 +314,17 @@ def trained_model(model: str):
     ``names.WEIGHTS_KEPT[model]``), in eval mode; never trains."""
     if not isinstance(model, str) or model not in names.WEIGHTS_KEPT:
         kept = ", ".join(f"{m} (run {n})" for m, n in names.WEIGHTS_KEPT.items())
-        raise ValueError(f"model must be one of {kept}, the networks whose trained weights are "
-                         f"stored; got {model!r}")
+        raise ValueError(f"model must be one of {kept}, the networks whose trained weights are stored; got {model!r}")
     name = names.WEIGHTS_KEPT[model]
     net = build_model(RUNS[name])
     import torch
 
-    state = {k[len(WEIGHT_PREFIX):]: torch.from_numpy(np.array(v))
-             for k, v in load(name).arrays.items() if k.startswith(WEIGHT_PREFIX)}
-    net.load_state_dict(state)   # strict: a missing or extra weight is an error
+    state = {
+        k[len(WEIGHT_PREFIX) :]: torch.from_numpy(np.array(v))
+        for k, v in load(name).arrays.items()
+        if k.startswith(WEIGHT_PREFIX)
+    }
+    net.load_state_dict(state)  # strict: a missing or extra weight is an error
     return net.eval()
 
 

@@ -35,11 +35,22 @@ from solutions.answers.working_memory import working_record
 from solutions.experiments import names, registry
 from solutions.experiments.data import require_colours
 from solutions.experiments.ensembles import sweep_predictions
+
 # train and summarise in the run's precision (for fp32: training.train and training.summarise as they are)
 from solutions.experiments.precision import summarise, train
 from solutions.experiments.preprocess import HorseTensors, compute_palette, to_tensors
-from solutions.experiments.registry import (RUNS, Result, data, horses, inputs_hash, key, load, lookup,
-                                            stored, trained_model)
+from solutions.experiments.registry import (
+    RUNS,
+    Result,
+    data,
+    horses,
+    inputs_hash,
+    key,
+    load,
+    lookup,
+    stored,
+    trained_model,
+)
 from solutions.experiments.store import Computed, Entry, get_or_compute, results_root
 from solutions.experiments.training import predict
 
@@ -49,9 +60,10 @@ OnEpoch = Callable[[Any], None]
 # ---------------------------------------------------------------------------------------------
 # One function per experiment kind: (result, device, progress, on_epoch) → what to store.
 
+
 def _palette(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
     c = r.config
-    require_colours(horses(), c.k)   # degenerate data: one line naming x_train
+    require_colours(horses(), c.k)  # degenerate data: one line naming x_train
     return Computed({"palette": compute_palette(horses().x_train, c.k, c.seed, c.sample).tolist()})
 
 
@@ -59,16 +71,16 @@ def _colour(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) ->
     tensors = _training_tensors(device, progress)
     checkpoint = checkpoint_path(r.name)
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    result = train(r.config, tensors, device, progress=progress, checkpoint=checkpoint,
-                   key=key(r.name), on_epoch=on_epoch)
+    result = train(
+        r.config, tensors, device, progress=progress, checkpoint=checkpoint, key=key(r.name), on_epoch=on_epoch
+    )
     summary, arrays = summarise(result, tensors, keep_weights=r.name in names.WEIGHTS_KEPT.values())
     return Computed(summary, arrays, result.device)
 
 
 def _q4_ensembles(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
     # float32 holds the float32 networks' predictions exactly
-    return Computed({"values": list(r.config.values)},
-                    {"predictions": sweep_predictions(r.config).astype(np.float32)})
+    return Computed({"values": list(r.config.values)}, {"predictions": sweep_predictions(r.config).astype(np.float32)})
 
 
 def _c1d_probe(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
@@ -78,10 +90,8 @@ def _c1d_probe(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None)
 
 def _c2_edges(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
     tensors, models = _upstream_networks(r, device, progress)
-    predicted = {m: predict(net, tensors.x_test_grey, RUNS[names.WEIGHTS_KEPT[m]]).numpy()
-                 for m, net in models.items()}
-    return Computed(split_record(predicted, tensors.y_test.numpy(), tensors.x_test_grey[:, 0].numpy(),
-                                 r.config))
+    predicted = {m: predict(net, tensors.x_test_grey, RUNS[names.WEIGHTS_KEPT[m]]).numpy() for m, net in models.items()}
+    return Computed(split_record(predicted, tensors.y_test.numpy(), tensors.x_test_grey[:, 0].numpy(), r.config))
 
 
 def _c3de_sweeps(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
@@ -94,8 +104,10 @@ def _q3_peak(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -
 
 def _q1_half_crops(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
     # per half, the class read in each test digit (0..9: int8); label_changing_augmentation.half_readings
-    return Computed({"config": dataclasses.asdict(r.config)},
-                    {half: read.astype(np.int8) for half, read in read_halves(r.config).items()})
+    return Computed(
+        {"config": dataclasses.asdict(r.config)},
+        {half: read.astype(np.int8) for half, read in read_halves(r.config).items()},
+    )
 
 
 def _c3de_working_memory(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None) -> Computed:
@@ -122,8 +134,7 @@ COMPUTE: dict[str, Callable[[Result, str, bool, OnEpoch | None], Computed]] = {
 }
 
 
-def _compute(r: Result, device: str, progress: bool,
-             on_epoch: OnEpoch | None = None) -> Callable[[], Computed]:
+def _compute(r: Result, device: str, progress: bool, on_epoch: OnEpoch | None = None) -> Callable[[], Computed]:
     """The computation of ``r``, to be called under its lock."""
     return functools.partial(COMPUTE[r.experiment], r, device, progress, on_epoch)
 
@@ -147,6 +158,7 @@ def _training_tensors(device: str, progress: bool) -> HorseTensors:
 
 # ---------------------------------------------------------------------------------------------
 # Checkpoints, locks, and running.
+
 
 def checkpoint_path(name: str) -> Path:
     return results_root() / ".checkpoints" / f"{key(name)[:16]}.pt"
@@ -181,7 +193,7 @@ def run_lock(name: str, wait: bool = True) -> Iterator[Path]:
         print(f"{name}: pid {holder} is computing it; waiting ({path})", file=sys.stderr, flush=True)
         lock.acquire()
     try:
-        fd = os.open(path, os.O_WRONLY)   # the pid, for a waiting caller's message
+        fd = os.open(path, os.O_WRONLY)  # the pid, for a waiting caller's message
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -189,11 +201,12 @@ def run_lock(name: str, wait: bool = True) -> Iterator[Path]:
             os.close(fd)
         yield path
     finally:
-        lock.release()   # the file stays (removing it would race a waiter)
+        lock.release()  # the file stays (removing it would race a waiter)
 
 
-def run(name: str, device: str = "auto", progress: bool = True,
-        on_epoch: OnEpoch | None = None, recompute: bool = False) -> Entry:
+def run(
+    name: str, device: str = "auto", progress: bool = True, on_epoch: OnEpoch | None = None, recompute: bool = False
+) -> Entry:
     """The stored result ``name``, computed and stored first if it is not there.
 
     Holds the run's lock while computing, so that another process asking for
@@ -207,10 +220,16 @@ def run(name: str, device: str = "auto", progress: bool = True,
     if stored(name) and not recompute:
         return load(name)
     with run_lock(name):
-        entry = get_or_compute(r.experiment, r.config, r.code, inputs_hash(r),
-                               _compute(r, device, progress, on_epoch),
-                               recompute=recompute, command=r.command,
-                               on_note=lambda line: print(f"{name}: {line}", file=sys.stderr, flush=True))
+        entry = get_or_compute(
+            r.experiment,
+            r.config,
+            r.code,
+            inputs_hash(r),
+            _compute(r, device, progress, on_epoch),
+            recompute=recompute,
+            command=r.command,
+            on_note=lambda line: print(f"{name}: {line}", file=sys.stderr, flush=True),
+        )
         if r.experiment == registry.COLOUR:
             checkpoint_path(name).unlink(missing_ok=True)
     return entry

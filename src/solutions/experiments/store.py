@@ -64,9 +64,9 @@ from filelock import FileLock
 from solutions.experiments.codehash import code_hash, installed_versions
 
 ENV_RESULTS = "SOLUTIONS_RESULTS_DIR"
-DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "results"   # src/solutions/experiments/ → repository
+DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "results"  # src/solutions/experiments/ → repository
 RESULT_FILE, ARRAYS_FILE, METADATA_FILE = "result.json", "arrays.npz", "metadata.json"
-TEMP_PREFIX = ".tmp-"   # unfinished writes; never read, never reported as entries
+TEMP_PREFIX = ".tmp-"  # unfinished writes; never read, never reported as entries
 
 
 class CorruptEntry(Exception):
@@ -148,18 +148,20 @@ def config_dict(config: Any) -> dict[str, Any]:
 def canonical_json(config: Any) -> str:
     """The config as JSON with sorted keys and no spaces: equal configs give equal text."""
     try:
-        return json.dumps(config_dict(config), sort_keys=True, separators=(",", ":"),
-                          allow_nan=False)
+        return json.dumps(config_dict(config), sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as err:
         raise ValueError(f"config must hold only JSON values (finite numbers): {err}") from None
 
 
 def _check_experiment(experiment: str) -> str:
     # The name becomes a folder: keep it to one plain path component.
-    if not isinstance(experiment, str) or not experiment or experiment.startswith(".") \
-            or any(c in experiment for c in "/\\"):
-        raise ValueError(f"experiment must be a non-empty name without '/' or a leading '.', "
-                         f"got {experiment!r}")
+    if (
+        not isinstance(experiment, str)
+        or not experiment
+        or experiment.startswith(".")
+        or any(c in experiment for c in "/\\")
+    ):
+        raise ValueError(f"experiment must be a non-empty name without '/' or a leading '.', got {experiment!r}")
     return experiment
 
 
@@ -169,8 +171,7 @@ def entry_key(experiment: str, config: Any, code: str, data_hash: str) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def result_key(experiment: str, config: Any, modules: Iterable[str], data_hash: str,
-               package: str = "solutions") -> str:
+def result_key(experiment: str, config: Any, modules: Iterable[str], data_hash: str, package: str = "solutions") -> str:
     """:func:`entry_key` with the code hash of ``modules`` (and what they import from ``package``)."""
     return entry_key(experiment, config, code_hash(list(modules), package), data_hash)
 
@@ -185,8 +186,7 @@ def _sha256(path: Path) -> str:
 
 def _versions() -> dict[str, str]:
     """What an entry's metadata records of the software that computed it."""
-    return {"python": platform.python_version(),
-            **installed_versions(("numpy", "torch", "scipy", "scikit-learn"))}
+    return {"python": platform.python_version(), **installed_versions(("numpy", "torch", "scipy", "scikit-learn"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,17 +205,16 @@ def _versions() -> dict[str, str]:
 # is set aside as ``.damaged-<key16>-…``, never deleted), deletes it only where the entry is intact,
 # and otherwise leaves both. It says what it did, one line per folder.
 
-OLD_PREFIX = ".old-"          # an entry being replaced (or, if its writer died mid-swap, the entry)
+OLD_PREFIX = ".old-"  # an entry being replaced (or, if its writer died mid-swap, the entry)
 DAMAGED_PREFIX = ".damaged-"  # a damaged entry set aside when an intact copy took its place
-_READ_ATTEMPTS = 50           # a read that races a replacement starts again (each replacement is short)
-_LEFTOVER = re.compile(r"^(\.old-|\.tmp-)([0-9a-f]{16})-(\d+)(?:-.*)?$")   # what writers leave
+_READ_ATTEMPTS = 50  # a read that races a replacement starts again (each replacement is short)
+_LEFTOVER = re.compile(r"^(\.old-|\.tmp-)([0-9a-f]{16})-(\d+)(?:-.*)?$")  # what writers leave
 
 
 def _metadata_sha256(metadata: Mapping[str, Any]) -> str:
     """SHA-256 of the metadata's canonical JSON without its own ``metadata_sha256`` field."""
     body = {k: v for k, v in metadata.items() if k != "metadata_sha256"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                     allow_nan=False).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()).hexdigest()
 
 
 def _read_at(dir_fd: int, name: str) -> bytes:
@@ -239,6 +238,7 @@ def _parse_verified(path: Path, experiment: str, key: str) -> Entry:
     ``FileNotFoundError`` means there is no folder (or a writer moved it away
     while it was read). ``key`` may be a key's first 16 characters, the folder's name.
     """
+
     def damaged(what: str) -> CorruptEntry:
         return CorruptEntry(f"{path}: {what}", path)
 
@@ -253,15 +253,15 @@ def _parse_verified(path: Path, experiment: str, key: str) -> Entry:
     except OSError as err:
         raise damaged(f"the folder cannot be read ({_reason(err)})") from None
     try:
+
         def missing(name: str) -> Exception:
             try:
                 moved = os.stat(path).st_ino != os.fstat(dir_fd).st_ino
             except FileNotFoundError:
                 moved = True
-            if moved:   # replaced or deleted by a writer while we read: read again
+            if moved:  # replaced or deleted by a writer while we read: read again
                 return FileNotFoundError(f"{path} changed while being read")
-            return damaged(f"{name} is missing" +
-                           ("" if name == METADATA_FILE else f" (listed in {METADATA_FILE})"))
+            return damaged(f"{name} is missing" + ("" if name == METADATA_FILE else f" (listed in {METADATA_FILE})"))
 
         def read(name: str) -> bytes:
             try:
@@ -284,18 +284,23 @@ def _parse_verified(path: Path, experiment: str, key: str) -> Entry:
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as err:
             raise damaged(f"unreadable {METADATA_FILE} ({type(err).__name__}: {err})") from None
         if sealed is None:
-            raise damaged(f"{METADATA_FILE} has no metadata_sha256 (damaged, or not written by "
-                          "this store)")
+            raise damaged(f"{METADATA_FILE} has no metadata_sha256 (damaged, or not written by this store)")
         if sealed != computed:
             raise damaged(f"{METADATA_FILE} does not match its metadata_sha256 (edited or damaged)")
         stored_key = metadata.get("key")
-        if not isinstance(stored_key, str) or not stored_key.startswith(key) or \
-                len(stored_key) != 64 or metadata.get("experiment") != experiment:
-            raise damaged(f"holds key {stored_key!r} of {metadata.get('experiment')!r}, expected "
-                          f"{key!r} of {experiment!r}")
+        if (
+            not isinstance(stored_key, str)
+            or not stored_key.startswith(key)
+            or len(stored_key) != 64
+            or metadata.get("experiment") != experiment
+        ):
+            raise damaged(
+                f"holds key {stored_key!r} of {metadata.get('experiment')!r}, expected {key!r} of {experiment!r}"
+            )
         if RESULT_FILE not in hashes or not set(hashes) <= {RESULT_FILE, ARRAYS_FILE}:
-            raise damaged(f"{METADATA_FILE} lists {sorted(hashes)}, expected {RESULT_FILE} and "
-                          f"optionally {ARRAYS_FILE}")
+            raise damaged(
+                f"{METADATA_FILE} lists {sorted(hashes)}, expected {RESULT_FILE} and optionally {ARRAYS_FILE}"
+            )
         raw = {}
         for name, expected in hashes.items():
             raw[name] = read(name)
@@ -313,8 +318,7 @@ def _parse_verified(path: Path, experiment: str, key: str) -> Entry:
                 arrays = {name: f[name] for name in f.files}
     except (ValueError, TypeError, KeyError, OSError, EOFError, RecursionError, zipfile.BadZipFile) as err:
         # the hashes match, so the writer wrote these bytes: it was not this store
-        raise damaged(f"its files match their hashes but do not parse ({type(err).__name__}: {err})") \
-            from None
+        raise damaged(f"its files match their hashes but do not parse ({type(err).__name__}: {err})") from None
     return Entry(experiment, stored_key, path, result, arrays, metadata)
 
 
@@ -362,7 +366,7 @@ def read_entry(experiment: str, key: str, root: str | os.PathLike | None = None)
         try:
             return _parse_verified(path, experiment, key)
         except FileNotFoundError:
-            pass   # no entry, or a writer is replacing it: its old copy, if any
+            pass  # no entry, or a writer is replacing it: its old copy, if any
         except CorruptEntry as err:
             copy = _intact_copy(path.parent, experiment, key)
             if copy is None:
@@ -373,12 +377,12 @@ def read_entry(experiment: str, key: str, root: str | os.PathLike | None = None)
             try:
                 return _parse_verified(candidate, experiment, key)
             except FileNotFoundError:
-                continue   # renamed or deleted by a writer meanwhile
+                continue  # renamed or deleted by a writer meanwhile
             except CorruptEntry as err:
                 damage = damage or err
         if not os.path.lexists(path):
             if damage is not None:
-                raise damage   # the entry is missing and its only copy is damaged
+                raise damage  # the entry is missing and its only copy is damaged
             if not _old_copies(path.parent, key):
                 return None
         time.sleep(0.001)
@@ -404,36 +408,40 @@ def _settle_old_copy(old: Path, experiment: str, key16: str) -> str | None:
         try:
             _parse_verified(old, experiment, key16)
         except (FileNotFoundError, CorruptEntry):
-            return None   # a damaged copy stays where it is, for --recompute (status lists it)
+            return None  # a damaged copy stays where it is, for --recompute (status lists it)
         os.rename(old, final)
         return f"restored {final} from {old.name} (its replacement was interrupted)"
     try:
         _parse_verified(final, experiment, key16)
     except FileNotFoundError:
-        return None   # a writer is at work: the next write settles it
+        return None  # a writer is at work: the next write settles it
     except CorruptEntry as damage:
         try:
             _parse_verified(old, experiment, key16)
         except (FileNotFoundError, CorruptEntry):
-            return None   # both damaged: both stay, for --recompute (status lists them)
+            return None  # both damaged: both stay, for --recompute (status lists them)
         aside = old.parent / f"{DAMAGED_PREFIX}{key16}-{os.getpid()}-{time.time_ns()}"
         os.rename(final, aside)
         os.rename(old, final)
-        return (f"restored {final} from its intact copy {old.name}; the damaged entry "
-                f"({str(damage).removeprefix(f'{final}: ')}) was moved to {aside}, not deleted")
+        return (
+            f"restored {final} from its intact copy {old.name}; the damaged entry "
+            f"({str(damage).removeprefix(f'{final}: ')}) was moved to {aside}, not deleted"
+        )
     shutil.rmtree(old, ignore_errors=True)
     return f"removed {old} (the old copy of a finished replacement; {final} is intact)"
 
 
-def clean_leftovers(root: str | os.PathLike | None = None,
-                    experiment: str | None = None) -> list[str]:
+def clean_leftovers(root: str | os.PathLike | None = None, experiment: str | None = None) -> list[str]:
     """Finish what killed writers left (see the comment above); returns what was done, one line
     per folder. Only folders of writers that are no longer running are touched, and the last
     intact copy of an entry is never deleted."""
     root = results_root(root)
     try:
-        parents = [root / _check_experiment(experiment)] if experiment else \
-            [p for p in root.glob("*") if p.is_dir() and not p.name.startswith(".")]
+        parents = (
+            [root / _check_experiment(experiment)]
+            if experiment
+            else [p for p in root.glob("*") if p.is_dir() and not p.name.startswith(".")]
+        )
     except OSError:
         return []
     done = []
@@ -465,8 +473,13 @@ def leftovers(root: str | os.PathLike | None = None) -> list[Path]:
     and damaged entries set aside (``.damaged-``, never deleted by the store)."""
     root = results_root(root)
     try:
-        return sorted(p for p in root.glob("*/.*") if p.is_dir() and not p.parent.name.startswith(".")
-                      and p.name.startswith((TEMP_PREFIX, OLD_PREFIX, DAMAGED_PREFIX)))
+        return sorted(
+            p
+            for p in root.glob("*/.*")
+            if p.is_dir()
+            and not p.parent.name.startswith(".")
+            and p.name.startswith((TEMP_PREFIX, OLD_PREFIX, DAMAGED_PREFIX))
+        )
     except OSError:
         return []
 
@@ -476,7 +489,7 @@ def _fsync(path: Path) -> None:
     try:
         os.fsync(fd)
     except OSError:
-        pass   # some file systems cannot fsync a folder
+        pass  # some file systems cannot fsync a folder
     finally:
         os.close(fd)
 
@@ -511,9 +524,17 @@ def _say(on_note: Callable[[str], None] | None, lines: Iterable[str]) -> None:
             on_note(line)
 
 
-def write_entry(experiment: str, config: Any, code: str, data_hash: str, computed: Computed, *,
-                wall_time_s: float | None = None, root: str | os.PathLike | None = None,
-                on_note: Callable[[str], None] | None = None) -> Entry:
+def write_entry(
+    experiment: str,
+    config: Any,
+    code: str,
+    data_hash: str,
+    computed: Computed,
+    *,
+    wall_time_s: float | None = None,
+    root: str | os.PathLike | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> Entry:
     """Write an entry atomically and return it (as read back, so verified).
 
     The new entry is written whole into a temporary folder beside the final
@@ -535,16 +556,21 @@ def write_entry(experiment: str, config: Any, code: str, data_hash: str, compute
     tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f"{TEMP_PREFIX}{key[:16]}-{os.getpid()}-"))
     old = final.parent / f"{OLD_PREFIX}{key[:16]}-{os.getpid()}"
     try:
-        os.chmod(tmp, 0o777 & ~_umask())   # mkdtemp makes it 0700: readable as the umask allows
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700: readable as the umask allows
         _pause("result")
         (tmp / RESULT_FILE).write_text(text + "\n", encoding="utf-8")
         if computed.arrays:
             _pause("arrays")
             np.savez(tmp / ARRAYS_FILE, **computed.arrays)
         metadata = {
-            "key": key, "experiment": experiment, "config": config_dict(config),
-            "code_hash": code, "data_hash": data_hash, "versions": _versions(),
-            "device": computed.device, "wall_time_s": wall_time_s,
+            "key": key,
+            "experiment": experiment,
+            "config": config_dict(config),
+            "code_hash": code,
+            "data_hash": data_hash,
+            "versions": _versions(),
+            "device": computed.device,
+            "wall_time_s": wall_time_s,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "files": {p.name: _sha256(p) for p in sorted(tmp.iterdir())},
         }
@@ -556,12 +582,12 @@ def write_entry(experiment: str, config: Any, code: str, data_hash: str, compute
         _fsync(tmp)
         _pause("swap")
         try:
-            os.rename(final, old)     # the old entry steps aside, whole
+            os.rename(final, old)  # the old entry steps aside, whole
             _pause("between renames")
         except FileNotFoundError:
-            pass                      # no old entry
+            pass  # no old entry
         try:
-            os.rename(tmp, final)     # atomic on one file system; fails if another writer won
+            os.rename(tmp, final)  # atomic on one file system; fails if another writer won
         except OSError:
             if not final.is_dir():
                 raise
@@ -570,7 +596,7 @@ def write_entry(experiment: str, config: Any, code: str, data_hash: str, compute
         _pause("delete old")
     except BaseException:
         if old.exists() and not os.path.lexists(final):
-            os.rename(old, final)     # an error (not a kill): put the old entry back
+            os.rename(old, final)  # an error (not a kill): put the old entry back
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -578,15 +604,23 @@ def write_entry(experiment: str, config: Any, code: str, data_hash: str, compute
     entry = read_entry(experiment, key, root)
     if entry is None:
         raise CorruptEntry(f"{final}: written, then not found when read back", final)
-    _say(on_note, clean_leftovers(root_path, experiment))   # copies left beside a damaged entry
+    _say(on_note, clean_leftovers(root_path, experiment))  # copies left beside a damaged entry
     return entry
 
 
-def get_or_compute(experiment: str, config: Any, modules: Iterable[str], data_hash: str,
-                   compute_fn: Callable[[], Computed | dict[str, Any]], *,
-                   root: str | os.PathLike | None = None, package: str = "solutions",
-                   recompute: bool = False, command: str | None = None,
-                   on_note: Callable[[str], None] | None = None) -> Entry:
+def get_or_compute(
+    experiment: str,
+    config: Any,
+    modules: Iterable[str],
+    data_hash: str,
+    compute_fn: Callable[[], Computed | dict[str, Any]],
+    *,
+    root: str | os.PathLike | None = None,
+    package: str = "solutions",
+    recompute: bool = False,
+    command: str | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> Entry:
     """The stored entry, or ``compute_fn()`` stored first if there is none.
 
     What interrupted writes left is settled first (:func:`clean_leftovers`: a
@@ -609,9 +643,11 @@ def get_or_compute(experiment: str, config: Any, modules: Iterable[str], data_ha
             entry = read_entry(experiment, key, root)
         except CorruptEntry as err:
             how = fix_command(command, err) if command else "get_or_compute(..., recompute=True)"
-            raise CorruptEntry(f"{err}. Nothing was deleted; "
-                               f"{'restore' if err.intact_copy else 'recompute'} it with: {how}",
-                               err.path, err.intact_copy) from None
+            raise CorruptEntry(
+                f"{err}. Nothing was deleted; {'restore' if err.intact_copy else 'recompute'} it with: {how}",
+                err.path,
+                err.intact_copy,
+            ) from None
         if entry is not None:
             return entry
     start = time.perf_counter()
@@ -619,13 +655,19 @@ def get_or_compute(experiment: str, config: Any, modules: Iterable[str], data_ha
     wall = time.perf_counter() - start
     if not isinstance(computed, Computed):
         computed = Computed(result=computed)
-    return write_entry(experiment, config, code, data_hash, computed, wall_time_s=wall, root=root,
-                       on_note=on_note)
+    return write_entry(experiment, config, code, data_hash, computed, wall_time_s=wall, root=root, on_note=on_note)
 
 
-def load_for_book(experiment: str, config: Any, modules: Iterable[str], data_hash: str, *,
-                  command: str, root: str | os.PathLike | None = None,
-                  package: str = "solutions") -> Entry:
+def load_for_book(
+    experiment: str,
+    config: Any,
+    modules: Iterable[str],
+    data_hash: str,
+    *,
+    command: str,
+    root: str | os.PathLike | None = None,
+    package: str = "solutions",
+) -> Entry:
     """The verified entry a page shows; never computes.
 
     A missing entry raises :class:`MissingResult`, a damaged one
@@ -637,24 +679,30 @@ def load_for_book(experiment: str, config: Any, modules: Iterable[str], data_has
     try:
         entry = read_entry(experiment, key, root)
     except CorruptEntry as err:
-        raise CorruptEntry(f"{err}. {'Restore' if err.intact_copy else 'Recompute'} it with: "
-                           f"{fix_command(command, err)}", err.path, err.intact_copy) from None
+        raise CorruptEntry(
+            f"{err}. {'Restore' if err.intact_copy else 'Recompute'} it with: {fix_command(command, err)}",
+            err.path,
+            err.intact_copy,
+        ) from None
     if entry is None:
-        raise MissingResult(f"no result of {experiment!r} for the current code, config and data "
-                            f"(key {key[:16]}) in {results_root(root)}. Compute it with: {command}")
+        raise MissingResult(
+            f"no result of {experiment!r} for the current code, config and data "
+            f"(key {key[:16]}) in {results_root(root)}. Compute it with: {command}"
+        )
     return entry
 
 
 # ---------------------------------------------------------------------------------------------
 # Which stored results no longer match the code.
 
+
 @dataclass(frozen=True)
 class StaleReport:
     """Needed keys without a valid entry, and entries no current key needs."""
 
-    missing: tuple[tuple[str, str], ...]   # (experiment, key) needed, no entry: compute them
-    corrupt: tuple[tuple[str, str], ...]   # (experiment, key) needed, entry damaged: recompute
-    unneeded: tuple[Path, ...]             # entry folders of old code/config/data: delete them
+    missing: tuple[tuple[str, str], ...]  # (experiment, key) needed, no entry: compute them
+    corrupt: tuple[tuple[str, str], ...]  # (experiment, key) needed, entry damaged: recompute
+    unneeded: tuple[Path, ...]  # entry folders of old code/config/data: delete them
     # Notes that do not make a result wrong: files an entry does not list (ignored by reads),
     # and folders of interrupted writes (cleaned by the next write).
     unlisted: tuple[tuple[Path, tuple[str, ...]], ...] = ()
@@ -667,8 +715,9 @@ class StaleReport:
         return not (self.missing or self.corrupt or self.unneeded)
 
 
-def stale_entries(needed: Iterable[tuple[str, str]], root: str | os.PathLike | None = None, *,
-                  known: Iterable[tuple[str, str]] = ()) -> StaleReport:
+def stale_entries(
+    needed: Iterable[tuple[str, str]], root: str | os.PathLike | None = None, *, known: Iterable[tuple[str, str]] = ()
+) -> StaleReport:
     """Compare the store with the (experiment, key) pairs the book needs now.
 
     ``known`` are further current keys that are not needed (results that can be
@@ -690,17 +739,19 @@ def stale_entries(needed: Iterable[tuple[str, str]], root: str | os.PathLike | N
         except CorruptEntry as err:
             corrupt.append((experiment, key))
             damage[(experiment, key)] = err
-        except OSError as err:   # e.g. an experiment folder that cannot be listed
+        except OSError as err:  # e.g. an experiment folder that cannot be listed
             path = entry_path(root, experiment, key)
             corrupt.append((experiment, key))
             damage[(experiment, key)] = CorruptEntry(f"{path}: cannot be read ({_reason(err)})", path)
     wanted = {entry_path(root, e, k) for e, k in needed | set(known)}
     try:
-        stored = sorted(p for p in root.glob("*/*") if p.is_dir() and not p.name.startswith(".")
-                        and not p.parent.name.startswith("."))
+        stored = sorted(
+            p
+            for p in root.glob("*/*")
+            if p.is_dir() and not p.name.startswith(".") and not p.parent.name.startswith(".")
+        )
     except OSError:
         stored = []
     unneeded = tuple(p for p in stored if p not in wanted)
     unlisted = tuple((p, tuple(names)) for p in stored if (names := unlisted_files(p)))
-    return StaleReport(tuple(missing), tuple(corrupt), unneeded, unlisted, tuple(leftovers(root)),
-                       damage)
+    return StaleReport(tuple(missing), tuple(corrupt), unneeded, unlisted, tuple(leftovers(root)), damage)

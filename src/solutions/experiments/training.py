@@ -46,8 +46,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from solutions.answers.common import (KERNEL, NUM_COLOURS, NUM_FILTERS, choice, finite_number,
-                                     non_negative_int, positive_int, positive_number)
+from solutions.answers.common import (
+    KERNEL,
+    NUM_COLOURS,
+    NUM_FILTERS,
+    choice,
+    finite_number,
+    non_negative_int,
+    positive_int,
+    positive_number,
+)
 from solutions.experiments.models import SKIPS, ColourCNN, ColourUNet
 from solutions.experiments.preprocess import HorseTensors
 
@@ -60,18 +68,18 @@ GRAD_LAYERS = ("downconv1.conv.weight", "finalconv.weight")
 class TrainConfig:
     """One training run. Defaults are the assignment's."""
 
-    model: str = "cnn"             # "cnn" (Part 1) or "unet" (Part 2)
+    model: str = "cnn"  # "cnn" (Part 1) or "unet" (Part 2)
     kernel: int = KERNEL
     num_filters: int = NUM_FILTERS  # NF
     num_colours: int = NUM_COLOURS  # NC
-    learning_rate: float = 0.001   # Adam
+    learning_rate: float = 0.001  # Adam
     batch_size: int = 100
     epochs: int = 25
-    seed: int = 0                  # weight initialisation only; the data order is fixed
-    channels_last: bool = True     # memory layout: about 1.5× faster on CPU, same maths
-    input_scale: float = 1.0       # a of y = a·x + b on the greyscale inputs, training and
-    input_shift: float = 0.0       # validation alike (CSC413 1(d)); 1 and 0 leave them untouched
-    unet_skips: str = "all"        # the UNet's skips (models.SKIPS): "all", "no_input", "no_encoder", "none"
+    seed: int = 0  # weight initialisation only; the data order is fixed
+    channels_last: bool = True  # memory layout: about 1.5× faster on CPU, same maths
+    input_scale: float = 1.0  # a of y = a·x + b on the greyscale inputs, training and
+    input_shift: float = 0.0  # validation alike (CSC413 1(d)); 1 and 0 leave them untouched
+    unet_skips: str = "all"  # the UNet's skips (models.SKIPS): "all", "no_input", "no_encoder", "none"
 
     def __post_init__(self) -> None:
         choice("model", self.model, sorted(MODELS))
@@ -81,12 +89,13 @@ class TrainConfig:
         positive_number("learning_rate", self.learning_rate)
         if not isinstance(self.channels_last, bool):
             raise ValueError(f"channels_last must be True or False, got {self.channels_last!r}")
-        for name in ("input_scale", "input_shift"):   # as floats: 2 and 2.0 are one config, one key
+        for name in ("input_scale", "input_shift"):  # as floats: 2 and 2.0 are one config, one key
             object.__setattr__(self, name, finite_number(name, getattr(self, name)))
         choice("unet_skips", self.unet_skips, SKIPS)
         if self.model != "unet" and self.unet_skips != "all":
-            raise ValueError(f"unet_skips applies to model 'unet' only, got unet_skips="
-                             f"{self.unet_skips!r} with model {self.model!r}")
+            raise ValueError(
+                f"unet_skips applies to model 'unet' only, got unet_skips={self.unet_skips!r} with model {self.model!r}"
+            )
 
 
 class NonFiniteLoss(FloatingPointError):
@@ -96,10 +105,10 @@ class NonFiniteLoss(FloatingPointError):
 @dataclass(frozen=True)
 class EpochRecord:
     epoch: int
-    train_loss: float          # mean of the epoch's batch losses
-    val_loss: float            # mean cross-entropy per pixel on the validation set
-    val_accuracy: float        # % of validation pixels whose predicted class is the target's
-    seconds: float             # training + validation, as the starter code times it
+    train_loss: float  # mean of the epoch's batch losses
+    val_loss: float  # mean cross-entropy per pixel on the validation set
+    val_accuracy: float  # % of validation pixels whose predicted class is the target's
+    seconds: float  # training + validation, as the starter code times it
     grad_norms: dict[str, float] = field(default_factory=dict)  # mean over the epoch's steps
 
 
@@ -112,8 +121,12 @@ class TrainResult:
     model: nn.Module
 
     def as_json(self) -> dict:
-        return {"config": asdict(self.config), "steps": self.steps, "device": self.device,
-                "epochs": [asdict(e) for e in self.epochs]}
+        return {
+            "config": asdict(self.config),
+            "steps": self.steps,
+            "device": self.device,
+            "epochs": [asdict(e) for e in self.epochs],
+        }
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -153,8 +166,7 @@ def _layout(x: torch.Tensor, config: TrainConfig) -> torch.Tensor:
     UNet's input skip then made finalconv convert its input and its gradient on
     every step. A copy with channels-last strides avoids that (same values).
     """
-    if not config.channels_last or (x.is_contiguous(memory_format=torch.channels_last)
-                                    and x.stride(1) == 1):
+    if not config.channels_last or (x.is_contiguous(memory_format=torch.channels_last) and x.stride(1) == 1):
         return x
     return torch.empty_like(x, memory_format=torch.channels_last).copy_(x)
 
@@ -177,15 +189,16 @@ def pixel_cross_entropy(logits: torch.Tensor, target: torch.Tensor, total: bool 
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int,
-             config: TrainConfig) -> tuple[float, float]:
+def evaluate(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int, config: TrainConfig
+) -> tuple[float, float]:
     """(mean per-pixel cross-entropy, % pixels correct) in eval mode; ``x`` already transformed."""
     was_training = model.training
     model.eval()
     loss_sum, correct = 0.0, 0
     for start in range(0, len(x), batch_size):
-        logits = model(_layout(x[start:start + batch_size], config))   # (B, NC, H, W)
-        target = y[start:start + batch_size]                           # (B, H, W)
+        logits = model(_layout(x[start : start + batch_size], config))  # (B, NC, H, W)
+        target = y[start : start + batch_size]  # (B, H, W)
         loss_sum += pixel_cross_entropy(logits, target, total=True).item()
         correct += (logits.argmax(1) == target).sum().item()
     model.train(was_training)
@@ -193,14 +206,12 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int
 
 
 @torch.no_grad()
-def predict(model: nn.Module, x: torch.Tensor, config: TrainConfig,
-            batch_size: int = 100) -> torch.Tensor:
+def predict(model: nn.Module, x: torch.Tensor, config: TrainConfig, batch_size: int = 100) -> torch.Tensor:
     """Predicted colour classes (N, H, W) in eval mode, from raw greyscale ``x`` (transformed here)."""
     was_training = model.training
     model.eval()
     x = transform_inputs(x, config)
-    out = torch.cat([model(_layout(x[s:s + batch_size], config)).argmax(1)
-                     for s in range(0, len(x), batch_size)])
+    out = torch.cat([model(_layout(x[s : s + batch_size], config)).argmax(1) for s in range(0, len(x), batch_size)])
     model.train(was_training)
     return out
 
@@ -226,8 +237,9 @@ def save_checkpoint(path: Path, key: str, state: dict) -> None:
     buffer = io.BytesIO()
     torch.save(state, buffer)
     payload = buffer.getvalue()
-    header = json.dumps({"key": key, "bytes": len(payload),
-                         "sha256": hashlib.sha256(payload).hexdigest()}).encode() + b"\n"
+    header = (
+        json.dumps({"key": key, "bytes": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}).encode() + b"\n"
+    )
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as f:
         f.write(CHECKPOINT_MAGIC + header + payload)
@@ -241,7 +253,7 @@ def load_checkpoint(path: Path, key: str, device: torch.device | str = "cpu") ->
     blob = Path(path).read_bytes()
     if not blob.startswith(CHECKPOINT_MAGIC):
         raise BadCheckpoint("not a checkpoint of this code (no header; damaged or of an older format)")
-    rest = blob[len(CHECKPOINT_MAGIC):]
+    rest = blob[len(CHECKPOINT_MAGIC) :]
     line, sep, payload = rest.partition(b"\n")
     try:
         header = json.loads(line) if sep else None
@@ -249,11 +261,9 @@ def load_checkpoint(path: Path, key: str, device: torch.device | str = "cpu") ->
     except (ValueError, TypeError, KeyError):
         raise BadCheckpoint("its header is damaged or cut off") from None
     if stored_key != key:
-        raise BadCheckpoint(f"it belongs to another run (key {str(stored_key)[:16]}, "
-                            f"this run's is {key[:16]})")
+        raise BadCheckpoint(f"it belongs to another run (key {str(stored_key)[:16]}, this run's is {key[:16]})")
     if len(payload) != size:
-        raise BadCheckpoint(f"it is truncated or padded ({len(payload)} bytes of state, "
-                            f"its header says {size})")
+        raise BadCheckpoint(f"it is truncated or padded ({len(payload)} bytes of state, its header says {size})")
     if hashlib.sha256(payload).hexdigest() != digest:
         raise BadCheckpoint("its state does not match the SHA-256 in its header (damaged)")
     return torch.load(io.BytesIO(payload), map_location=device, weights_only=True)
@@ -274,14 +284,23 @@ def _resume(path: Path, key: str, device: torch.device) -> dict | None:
         return load_checkpoint(path, key, device)
     except (BadCheckpoint, OSError, RuntimeError, EOFError, ValueError, KeyError) as err:
         aside = set_aside(path, "rejected")
-        warnings.warn(f"checkpoint {path} refused: {err}. Moved to {aside.name}; "
-                      f"the run starts again from epoch 1.", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"checkpoint {path} refused: {err}. Moved to {aside.name}; the run starts again from epoch 1.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         return None
 
 
-def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progress: bool = False,
-          checkpoint: str | os.PathLike | None = None, key: str | None = None,
-          on_epoch: Callable[[EpochRecord], None] | None = None) -> TrainResult:
+def train(
+    config: TrainConfig,
+    data: HorseTensors,
+    device: str = "auto",
+    progress: bool = False,
+    checkpoint: str | os.PathLike | None = None,
+    key: str | None = None,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+) -> TrainResult:
     """Train ``config`` on ``data``; evaluate after every epoch.
 
     With ``checkpoint`` (a file path), the state after each epoch is saved
@@ -318,29 +337,37 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progres
     def stop(what: str, value: float, epoch: int, where: str) -> NonFiniteLoss:
         if ckpt is not None and ckpt.exists():
             set_aside(ckpt, "nonfinite")
-        return NonFiniteLoss(f"{what} became {value} at epoch {epoch} of {config.epochs}, {where} "
-                             f"({config}); stopped, nothing stored")
+        return NonFiniteLoss(
+            f"{what} became {value} at epoch {epoch} of {config.epochs}, {where} ({config}); stopped, nothing stored"
+        )
 
     params = dict(model.named_parameters())
     n_batches = math.ceil(len(x_train) / config.batch_size)
     bar = None
     if progress:
         from tqdm import tqdm
-        bar = tqdm(total=config.epochs * n_batches, initial=len(epochs) * n_batches,
-                   desc=f"{config.model} batch {config.batch_size}", unit="step", leave=False)
+
+        bar = tqdm(
+            total=config.epochs * n_batches,
+            initial=len(epochs) * n_batches,
+            desc=f"{config.model} batch {config.batch_size}",
+            unit="step",
+            leave=False,
+        )
     model.train()
     for epoch in range(len(epochs), config.epochs):
         start = time.perf_counter()
         loss_sum, norms = 0.0, {name: 0.0 for name in GRAD_LAYERS}
         for b in range(n_batches):
-            xb = _layout(x_train[b * config.batch_size:(b + 1) * config.batch_size], config)
-            yb = y_train[b * config.batch_size:(b + 1) * config.batch_size]
+            xb = _layout(x_train[b * config.batch_size : (b + 1) * config.batch_size], config)
+            yb = y_train[b * config.batch_size : (b + 1) * config.batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = pixel_cross_entropy(model(xb), yb)  # mean over the batch's pixels
             value = loss.item()
             if not math.isfinite(value):
-                raise stop("the training loss", value, epoch + 1,
-                           f"step {b + 1} of {n_batches} (step {steps + 1} of the run)")
+                raise stop(
+                    "the training loss", value, epoch + 1, f"step {b + 1} of {n_batches} (step {steps + 1} of the run)"
+                )
             loss.backward()
             optimizer.step()
             loss_sum += value
@@ -352,14 +379,29 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progres
         val_loss, val_acc = evaluate(model, x_val, y_val, config.batch_size, config)
         if not math.isfinite(val_loss):
             raise stop("the validation loss", val_loss, epoch + 1, "after its last step")
-        epochs.append(EpochRecord(epoch + 1, loss_sum / n_batches, val_loss, val_acc,
-                                  time.perf_counter() - start,
-                                  {k: v / n_batches for k, v in norms.items()}))
+        epochs.append(
+            EpochRecord(
+                epoch + 1,
+                loss_sum / n_batches,
+                val_loss,
+                val_acc,
+                time.perf_counter() - start,
+                {k: v / n_batches for k, v in norms.items()},
+            )
+        )
         if bar is not None:
             bar.set_postfix(val_loss=f"{val_loss:.3f}", val_acc=f"{val_acc:.1f}%")
         if ckpt is not None:
-            save_checkpoint(ckpt, key, {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                                        "epochs": [asdict(e) for e in epochs], "steps": steps})
+            save_checkpoint(
+                ckpt,
+                key,
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "epochs": [asdict(e) for e in epochs],
+                    "steps": steps,
+                },
+            )
         if on_epoch is not None:
             on_epoch(epochs[-1])
     if bar is not None:
@@ -371,8 +413,7 @@ def train(config: TrainConfig, data: HorseTensors, device: str = "auto", progres
 GRID_IMAGES = 8
 
 
-def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False
-              ) -> tuple[dict, dict[str, np.ndarray]]:
+def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
     """What the store keeps of a run: metrics, curves, per-colour figures, a few predictions.
 
     Per colour class c (over all validation pixels): ``target_share`` (% of
@@ -381,7 +422,7 @@ def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False
     Arrays: predictions of the first GRID_IMAGES validation images, and the
     weights when ``keep_weights`` (for pages that probe the trained network).
     """
-    pred = predict(run.model, data.x_test_grey.to(run.device), run.config).cpu()   # (N, H, W)
+    pred = predict(run.model, data.x_test_grey.to(run.device), run.config).cpu()  # (N, H, W)
     target = data.y_test
     k = run.config.num_colours
     target_count = torch.bincount(target.flatten(), minlength=k)
@@ -390,18 +431,21 @@ def summarise(run: TrainResult, data: HorseTensors, keep_weights: bool = False
     total = target.numel()
     last = run.epochs[-1]
     result = run.as_json() | {
-        "final": {"train_loss": last.train_loss, "val_loss": last.val_loss,
-                  "val_accuracy": last.val_accuracy,
-                  "seconds": sum(e.seconds for e in run.epochs)},
+        "final": {
+            "train_loss": last.train_loss,
+            "val_loss": last.val_loss,
+            "val_accuracy": last.val_accuracy,
+            "seconds": sum(e.seconds for e in run.epochs),
+        },
         "per_colour": {
             "target_share": (100.0 * target_count / total).tolist(),
             "predicted_share": (100.0 * pred_count / total).tolist(),
-            "recall": [100.0 * h / t if t else None
-                       for h, t in zip(hit_count.tolist(), target_count.tolist())],
+            "recall": [100.0 * h / t if t else None for h, t in zip(hit_count.tolist(), target_count.tolist())],
         },
     }
     arrays = {"grid_predictions": pred[:GRID_IMAGES].numpy().astype("uint8")}
     if keep_weights:
-        arrays |= {f"weight:{name}": t.detach().cpu().contiguous().numpy()
-                   for name, t in run.model.state_dict().items()}
+        arrays |= {
+            f"weight:{name}": t.detach().cpu().contiguous().numpy() for name, t in run.model.state_dict().items()
+        }
     return result, arrays

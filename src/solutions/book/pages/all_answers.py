@@ -28,7 +28,7 @@ BOTTOM_KEYS: dict[str, str] = {
     "cs5242-q3": "all_cs5242_q3",
     "cs5242-q4": "all_cs5242_q4",
 }
-ROOT = Path(__file__).resolve().parents[4]          # src/solutions/book/pages/ → repository
+ROOT = Path(__file__).resolve().parents[4]  # src/solutions/book/pages/ → repository
 _GLUE = re.compile(r"\{glue(?::(\w+))?\}`([\w.-]+)(?::([^`]*))?`")
 _ROLE = re.compile(r"\{(\w+)(?::\w+)?\}`([^`]*)`")
 _BOX = re.compile(r"^(:::+)\{admonition\} Answer\s*\n(?::class:.*\n)?", re.M)
@@ -44,7 +44,7 @@ def answer_box(answer_id: str) -> str:
     end = re.compile(rf"^{m.group(1)}\s*$", re.M).search(text, m.end())
     if end is None:
         raise ValueError(f"{page.file}: the Answer box is not closed")
-    return text[m.end():end.start()].strip()
+    return text[m.end() : end.start()].strip()
 
 
 def bottom_line_source(answer_id: str) -> str:
@@ -66,6 +66,7 @@ def fill(text: str, found: Mapping[str, object]) -> str:
     >>> fill("{glue:text}`a:.2f` and {glue:md}`b:myst`", {"a": 1.234, "b": "$x$"})
     '1.23 and $x$'
     """
+
     def glue(m: re.Match) -> str:
         value = found[m.group(2)]
         spec = m.group(3) or ""

@@ -30,8 +30,7 @@ class _ShapePrinter(LatexPrinter):
 
     def _print_Mul(self, expr):
         if expr is self._shape:
-            return r" \times ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True)
-                                    for a in expr.args)
+            return r" \times ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
         return super()._print_Mul(expr)
 
 
@@ -66,16 +65,18 @@ def formulas() -> dict[str, sympy.Basic]:
 
 def table(style: str = "latex") -> str:
     show = latex if style == "latex" else (lambda e: str(e))
-    body = [[r.part, r.layer, r.asked, show(shape_expr(r.answer)), r.torch_layer, r.typical,
-             r.typical_right] for r in conv_table.q2_rows()]
-    return markdown_table(["part", "layer", "asked", "answer (h × w × c)", "in torch",
-                           "typical answer", "typical right"], body, style)
+    body = [
+        [r.part, r.layer, r.asked, show(shape_expr(r.answer)), r.torch_layer, r.typical, r.typical_right]
+        for r in conv_table.q2_rows()
+    ]
+    return markdown_table(
+        ["part", "layer", "asked", "answer (h × w × c)", "in torch", "typical answer", "typical right"], body, style
+    )
 
 
 def torch_table(style: str = "latex") -> str:
     checks = conv_table.torch_check(**Q2_EXAMPLE)
-    body = [[part, formula, measured, formula == measured]
-            for part, (formula, measured) in checks.items()]
+    body = [[part, formula, measured, formula == measured] for part, (formula, measured) in checks.items()]
     return markdown_table(["part", "formula", "torch", "match"], body, style)
 
 
@@ -96,16 +97,14 @@ def values() -> dict[str, object]:
         "q2_torch_table": torch_table(),
         "q2_example": ", ".join(f"{k} = {v}" for k, v in Q2_EXAMPLE.items()),
         "q2_all_match": "yes" if all(f == m for f, m in checks.values()) else "**NO**",
-        "q2_typical_all_right": "yes" if all(r.typical_right for r in conv_table.q2_rows())
-        else "**NO**",
+        "q2_typical_all_right": "yes" if all(r.typical_right for r in conv_table.q2_rows()) else "**NO**",
     }
 
 
 # The typed sentences of the page about computed results, each with what makes it true.
 CLAIMS = (
     Claim("is correct: it equals", lambda q2_typical_all_right: q2_typical_all_right == "yes"),
-    Claim("Every entry of the typical answer equals ours",
-          lambda q2_typical_all_right: q2_typical_all_right == "yes"),
+    Claim("Every entry of the typical answer equals ours", lambda q2_typical_all_right: q2_typical_all_right == "yes"),
     Claim("Every row matches", lambda q2_all_match: q2_all_match == "yes"),
 )
 

@@ -7,14 +7,13 @@ from solutions.book.claims import Claim
 from solutions.book.render import markdown_table, math
 from solutions.experiments import names, registry
 
-Q3_BATCH = 128        # AlexNet's batch size in the original paper (SGD, momentum 0.9)
-Q3_ALEXNET_OPTIMIZER = "sgd_momentum"   # AlexNet's optimizer in the original paper
+Q3_BATCH = 128  # AlexNet's batch size in the original paper (SGD, momentum 0.9)
+Q3_ALEXNET_OPTIMIZER = "sgd_momentum"  # AlexNet's optimizer in the original paper
 Q3_MEASURED_BATCH = 2  # the item-by-item check against torch
-PEAK = registry.RESULTS[names.Q3_PEAK].config   # the stored peak's batch, optimizer, variant
+PEAK = registry.RESULTS[names.Q3_PEAK].config  # the stored peak's batch, optimizer, variant
 Q3_PEAK_BATCH = PEAK.batch
 Q3_OPTIMIZER = PEAK.optimizer
-_BILL_ITEMS = ["parameters", "gradients", "optimizer_state", "saved_activations",
-               "activation_gradients", "total"]
+_BILL_ITEMS = ["parameters", "gradients", "optimizer_state", "saved_activations", "activation_gradients", "total"]
 
 
 def bill_table(variant: str = "relu", style: str = "latex") -> str:
@@ -23,8 +22,7 @@ def bill_table(variant: str = "relu", style: str = "latex") -> str:
         closed = alexnet_1x1.closed_form_bill(opt, Q3_MEASURED_BATCH, variant).as_dict()
         measured = alexnet_1x1.measured_bill(opt, Q3_MEASURED_BATCH, variant).as_dict()
         for item in _BILL_ITEMS:
-            if opt != "sgd" and item in ("parameters", "gradients", "saved_activations",
-                                          "activation_gradients"):
+            if opt != "sgd" and item in ("parameters", "gradients", "saved_activations", "activation_gradients"):
                 continue  # the same for every optimizer; shown once
             body.append([opt, item, closed[item], measured[item], closed[item] == measured[item]])
     return markdown_table(["optimizer", "item (bytes)", "closed form", "torch", "match"], body, style)
@@ -34,11 +32,19 @@ def variant_table(style: str = "latex") -> str:
     body = []
     for variant in alexnet_1x1.VARIANTS:
         m = alexnet_1x1.measured_bill(Q3_OPTIMIZER, Q3_MEASURED_BATCH, variant)
-        body.append([variant, m.saved_activations // Q3_MEASURED_BATCH,
-                     m.activation_gradients // Q3_MEASURED_BATCH,
-                     alexnet_1x1.bill_formula(Q3_OPTIMIZER, variant)])
-    return markdown_table(["variant", "saved activations / image", "activation gradients / image",
-                           "bound with Adam, batch B (bytes)"], body, style)
+        body.append(
+            [
+                variant,
+                m.saved_activations // Q3_MEASURED_BATCH,
+                m.activation_gradients // Q3_MEASURED_BATCH,
+                alexnet_1x1.bill_formula(Q3_OPTIMIZER, variant),
+            ]
+        )
+    return markdown_table(
+        ["variant", "saved activations / image", "activation gradients / image", "bound with Adam, batch B (bytes)"],
+        body,
+        style,
+    )
 
 
 def held(bill: alexnet_1x1.MemoryBill) -> int:
@@ -120,41 +126,56 @@ def values() -> dict[str, object]:
 
 def bills_match() -> bool:
     """Every item of the closed forms equals torch's measurement (the bill table's last column)."""
-    return all(alexnet_1x1.closed_form_bill(opt, Q3_MEASURED_BATCH) ==
-               alexnet_1x1.measured_bill(opt, Q3_MEASURED_BATCH) for opt in alexnet_1x1.OPTIMIZERS)
+    return all(
+        alexnet_1x1.closed_form_bill(opt, Q3_MEASURED_BATCH) == alexnet_1x1.measured_bill(opt, Q3_MEASURED_BATCH)
+        for opt in alexnet_1x1.OPTIMIZERS
+    )
 
 
 def variant_values() -> dict[str, bool]:
     """Whether the ReLU variants differ in what is saved, and in the activations' gradients."""
     bills = [alexnet_1x1.measured_bill(Q3_OPTIMIZER, Q3_MEASURED_BATCH, v) for v in alexnet_1x1.VARIANTS]
-    return {"q3_variants_saved_same": len({b.saved_activations for b in bills}) == 1,
-            "q3_variants_grads_differ": len({b.activation_gradients for b in bills}) > 1}
+    return {
+        "q3_variants_saved_same": len({b.saved_activations for b in bills}) == 1,
+        "q3_variants_grads_differ": len({b.activation_gradients for b in bills}) > 1,
+    }
 
 
 # Typed sentences whose direction words define what a glued number is, or state a method.
 DEFINITIONS = (
-    'more parameters**',
-    'That is why the answer above bills a step',
+    "more parameters**",
+    "That is why the answer above bills a step",
 )
 
 # The typed sentences of the page about the measured peak, each with what makes it true.
 CLAIMS = (
-    Claim("mostly activations, which grow with the batch",
-          lambda q3_batch, q3_saved_bytes, q3_fixed_momentum: q3_batch * q3_saved_bytes > q3_fixed_momentum),
+    Claim(
+        "mostly activations, which grow with the batch",
+        lambda q3_batch, q3_saved_bytes, q3_fixed_momentum: q3_batch * q3_saved_bytes > q3_fixed_momentum,
+    ),
     # "about" the held bill: the measured peak (Adam, its batch) is within 10 % of the same bill
-    Claim("(SGD with momentum): about",
-          lambda q3_peak, q3_held_at_peak_batch: abs(q3_peak / q3_held_at_peak_batch - 1) < 0.1),
-    Claim("bytes per image, close to the saved outputs alone",
-          lambda q3_peak_per_image, q3_saved_bytes: abs(q3_peak_per_image / q3_saved_bytes - 1) < 0.1),
+    Claim(
+        "(SGD with momentum): about",
+        lambda q3_peak, q3_held_at_peak_batch: abs(q3_peak / q3_held_at_peak_batch - 1) < 0.1,
+    ),
+    Claim(
+        "bytes per image, close to the saved outputs alone",
+        lambda q3_peak_per_image, q3_saved_bytes: abs(q3_peak_per_image / q3_saved_bytes - 1) < 0.1,
+    ),
     Claim("The same figure comes out of", lambda q3_bills_match: q3_bills_match),
-    Claim("changes the gradients but not what is saved",
-          lambda q3_variants_saved_same, q3_variants_grads_differ:
-          q3_variants_saved_same and q3_variants_grads_differ),
+    Claim(
+        "changes the gradients but not what is saved",
+        lambda q3_variants_saved_same, q3_variants_grads_differ: q3_variants_saved_same and q3_variants_grads_differ,
+    ),
     Claim("overstates that peak", lambda q3_bound_over_peak: q3_bound_over_peak > 1),
-    Claim("divided by the batch), close to the saved activations alone",
-          lambda q3_peak_per_image, q3_saved_bytes: abs(q3_peak_per_image / q3_saved_bytes - 1) < 0.1),
-    Claim("the bound is {glue:text}`q3_bound_over_peak:.1f` times too high",
-          lambda q3_bound_over_peak: q3_bound_over_peak > 1),
+    Claim(
+        "divided by the batch), close to the saved activations alone",
+        lambda q3_peak_per_image, q3_saved_bytes: abs(q3_peak_per_image / q3_saved_bytes - 1) < 0.1,
+    ),
+    Claim(
+        "the bound is {glue:text}`q3_bound_over_peak:.1f` times too high",
+        lambda q3_bound_over_peak: q3_bound_over_peak > 1,
+    ),
 )
 
 

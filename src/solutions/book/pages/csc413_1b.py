@@ -13,17 +13,33 @@ from solutions.experiments.training import GRID_IMAGES
 
 
 def final_table(results: dict[str, dict]) -> str:
-    body = [[label, f"{r['final']['train_loss']:.4f}", f"{r['final']['val_loss']:.4f}",
-             f"{r['final']['val_accuracy']:.1f}%", f"{r['steps']:,}", f"{r['final']['seconds']:.0f} s"]
-            for label, r in results.items()]
-    return markdown_table(["run", "final train loss", "final validation loss",
-                           "validation accuracy", "optimizer steps", "wall time (CPU)"], body)
+    body = [
+        [
+            label,
+            f"{r['final']['train_loss']:.4f}",
+            f"{r['final']['val_loss']:.4f}",
+            f"{r['final']['val_accuracy']:.1f}%",
+            f"{r['steps']:,}",
+            f"{r['final']['seconds']:.0f} s",
+        ]
+        for label, r in results.items()
+    ]
+    return markdown_table(
+        [
+            "run",
+            "final train loss",
+            "final validation loss",
+            "validation accuracy",
+            "optimizer steps",
+            "wall time (CPU)",
+        ],
+        body,
+    )
 
 
 def seeds() -> dict[str, dict]:
     """The CNN's stored runs, one per seed, labelled "seed 0", "seed 1", …"""
-    return {f"seed {registry.RUNS[n].seed}": registry.load(n).result
-            for n in names.CNN_SEEDS}
+    return {f"seed {registry.RUNS[n].seed}": registry.load(n).result for n in names.CNN_SEEDS}
 
 
 def answer_values() -> dict[str, object]:
@@ -43,9 +59,11 @@ def answer_values() -> dict[str, object]:
         # the accuracy of colouring every pixel with the truth's most common colour
         "b1_one_colour_share": max(runs[0]["per_colour"]["target_share"]),
         "b1_vivid_predicted_share": ca.spread("CNN", [e.vivid_predicted_share for e in evidence]).mean,
-        "b1_rho_frequency": frequency.mean, "b1_rho_frequency_low": frequency.low,
+        "b1_rho_frequency": frequency.mean,
+        "b1_rho_frequency_low": frequency.low,
         "b1_rho_frequency_high": frequency.high,
-        "b1_rho_saturation": saturation.mean, "b1_rho_saturation_low": saturation.low,
+        "b1_rho_saturation": saturation.mean,
+        "b1_rho_saturation_low": saturation.low,
         "b1_rho_saturation_high": saturation.high,
         "b1_frequency_first": all(f > abs(s) for f, s in correlations),
     }
@@ -53,20 +71,29 @@ def answer_values() -> dict[str, object]:
 
 # The typed sentences of the page about the stored runs, each with what makes it true.
 CLAIMS = (
-    Claim("it under-uses {term}`vivid colours`",
-          lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share),
-    Claim("It over-predicts the colours that are common in the truth, not simply the dull ones",
-          lambda b1_frequency_first, b1_rho_frequency: b1_frequency_first and b1_rho_frequency > 0),
-    Claim("Vivid colours are under-used",
-          lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share),
-    Claim("more with how common a colour is than with how dull it is",
-          lambda b1_frequency_first: b1_frequency_first),
-    Claim("the most over-predicted colour",
-          lambda b1_over_predicted_share, b1_over_target_share, b1_under_predicted_share,
-          b1_under_target_share: b1_over_predicted_share > b1_over_target_share
-          and b1_under_predicted_share < b1_under_target_share),
-    Claim("Saturation is lost",
-          lambda b1_saturation_predicted, b1_saturation_target: b1_saturation_predicted < b1_saturation_target),
+    Claim(
+        "it under-uses {term}`vivid colours`",
+        lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share,
+    ),
+    Claim(
+        "It over-predicts the colours that are common in the truth, not simply the dull ones",
+        lambda b1_frequency_first, b1_rho_frequency: b1_frequency_first and b1_rho_frequency > 0,
+    ),
+    Claim(
+        "Vivid colours are under-used",
+        lambda b1_vivid_predicted_share, b1_vivid_target_share: b1_vivid_predicted_share < b1_vivid_target_share,
+    ),
+    Claim("more with how common a colour is than with how dull it is", lambda b1_frequency_first: b1_frequency_first),
+    Claim(
+        "the most over-predicted colour",
+        lambda b1_over_predicted_share, b1_over_target_share, b1_under_predicted_share, b1_under_target_share: (
+            b1_over_predicted_share > b1_over_target_share and b1_under_predicted_share < b1_under_target_share
+        ),
+    ),
+    Claim(
+        "Saturation is lost",
+        lambda b1_saturation_predicted, b1_saturation_target: b1_saturation_predicted < b1_saturation_target,
+    ),
 )
 
 
@@ -96,10 +123,11 @@ def values() -> dict[str, object]:
         "b1_saturation_predicted": ev.saturation_predicted,
         "b1_saturation_target": ev.saturation_target,
         "b1_curves_fig": curves_figure({"CNN": result}),
-        "b1_grid_fig": image_grid_figure(tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
-                                         {"CNN output": entry.arrays["grid_predictions"],
-                                          "ground truth": tensors.y_test[:GRID_IMAGES].numpy()},
-                                         palette),
+        "b1_grid_fig": image_grid_figure(
+            tensors.x_test_grey[:GRID_IMAGES, 0].numpy(),
+            {"CNN output": entry.arrays["grid_predictions"], "ground truth": tensors.y_test[:GRID_IMAGES].numpy()},
+            palette,
+        ),
         "b1_per_colour_fig": per_colour_figure(result, palette, "CNN (seed 0), validation set"),
     }
 

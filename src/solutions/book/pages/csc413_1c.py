@@ -17,11 +17,22 @@ def _totals(side: int = 32) -> dict[str, object]:
 
 def layer_table(style: str = "latex", **sizes) -> str:
     rows = counting.colour_cnn_rows(**sizes)
-    body = [[r.name, r.output_shape, r.weights, r.biases, r.bn_params, r.bn_buffers,
-             r.outputs, r.connections] for r in rows]
+    body = [
+        [r.name, r.output_shape, r.weights, r.biases, r.bn_params, r.bn_buffers, r.outputs, r.connections] for r in rows
+    ]
     totals = counting.count_totals(rows)
-    body.append(["**total**", "", totals["weights"], totals["biases"], totals["bn_params"],
-                 totals["bn_buffers"], totals["outputs_all_layers"], totals["connections"]])
+    body.append(
+        [
+            "**total**",
+            "",
+            totals["weights"],
+            totals["biases"],
+            totals["bn_params"],
+            totals["bn_buffers"],
+            totals["outputs_all_layers"],
+            totals["connections"],
+        ]
+    )
     return markdown_table(LAYER_HEADERS, body, style)
 
 
@@ -29,16 +40,26 @@ def totals_table(style: str = "latex") -> str:
     """Every total at NF = 32, NC = 24 for both inputs, and as a formula (32×32; 64×64 = × ratio)."""
     base, big = _totals(), _totals(64)
     ratios = counting.doubled_input_ratios()
-    body = [[counting.CONVENTIONS[key], base[key], counting.evaluate(base[key]),
-             counting.evaluate(big[key]), ratios.get(key, "–")] for key in base]
-    return markdown_table(["what is counted", "formula (32×32 input)", "32×32 at NF=32, NC=24",
-                           "64×64 at NF=32, NC=24", "× for 64×64"], body, style)
+    body = [
+        [
+            counting.CONVENTIONS[key],
+            base[key],
+            counting.evaluate(base[key]),
+            counting.evaluate(big[key]),
+            ratios.get(key, "–"),
+        ]
+        for key in base
+    ]
+    return markdown_table(
+        ["what is counted", "formula (32×32 input)", "32×32 at NF=32, NC=24", "64×64 at NF=32, NC=24", "× for 64×64"],
+        body,
+        style,
+    )
 
 
 def defaults(style: str = "latex") -> str:
     """The values the numbers are given at: "$NF = 32$, $NC = 24$"."""
-    return ", ".join(f"${s} = {v}$" if style == "latex" else f"{s} = {v}"
-                     for s, v in counting.DEFAULTS.items())
+    return ", ".join(f"${s} = {v}$" if style == "latex" else f"{s} = {v}" for s, v in counting.DEFAULTS.items())
 
 
 def answer_blocks(style: str = "text") -> str:
@@ -52,17 +73,21 @@ def answer_blocks(style: str = "text") -> str:
         q, q2 = counting.QUANTITIES[key], counting.QUANTITIES[key + "_doubled"]
         small, big = counting.total(q.answer), counting.total(q2.answer)
         name, _, counted = q.label.partition(" (")
-        lines = [f"{bold}{name[0].upper() + name[1:]}{bold} ({counted}, 32×32 input:",
-                 display_math(small, style),
-                 f"{bold}{fmt_int(counting.evaluate(small))}{bold} at {at}."]
+        lines = [
+            f"{bold}{name[0].upper() + name[1:]}{bold} ({counted}, 32×32 input:",
+            display_math(small, style),
+            f"{bold}{fmt_int(counting.evaluate(small))}{bold} at {at}.",
+        ]
         if sympy.expand(big - small) == 0:
             lines[-1] += " The same for a 64×64 input."
         else:
             ratio = sympy.simplify(big / small)
             lines[-1] += " With a 64×64 input:"
-            lines += [display_math(big, style),
-                      f"{bold}{fmt_int(counting.evaluate(big))}{bold}"
-                      + (f", {ratio} times as many." if ratio.is_Integer else ".")]
+            lines += [
+                display_math(big, style),
+                f"{bold}{fmt_int(counting.evaluate(big))}{bold}"
+                + (f", {ratio} times as many." if ratio.is_Integer else "."),
+            ]
         blocks.append("\n\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -98,16 +123,22 @@ def typical_table(style: str = "latex") -> str:
     body = []
     for t in checker.typical_answer_verdicts():
         v = t.verdict
-        said = ("right" if v.correct and not v.convention else
-                f"right, counting {v.convention}" if v.correct else
-                "; ".join(f"{n}: {math(d, style)}" for n, d in zip(v.slips, v.deltas)))
+        said = (
+            "right"
+            if v.correct and not v.convention
+            else f"right, counting {v.convention}"
+            if v.correct
+            else "; ".join(f"{n}: {math(d, style)}" for n, d in zip(v.slips, v.deltas))
+        )
         body.append([t.asked, t.formula, t.value, said])
     return markdown_table(["asked", "typical answer", "at NF=32, NC=24", "verdict of the checker"], body, style)
 
 
 def other_slips_table(style: str = "latex") -> str:
-    body = [[ident.removeprefix("csc413-1c-"), slip, delta, wrong, right]
-            for ident, slip, delta, wrong, right in checker.other_slips()]
+    body = [
+        [ident.removeprefix("csc413-1c-"), slip, delta, wrong, right]
+        for ident, slip, delta, wrong, right in checker.other_slips()
+    ]
     return markdown_table(["answer", "slip", "change", "gives", "book"], body, style)
 
 

@@ -12,13 +12,16 @@ from solutions.book.render import markdown_table
 from solutions.experiments import names, registry
 
 
-SWEEPS = registry.RESULTS[names.C3DE_SWEEPS].config   # what the stored sweeps measured
+SWEEPS = registry.RESULTS[names.C3DE_SWEEPS].config  # what the stored sweeps measured
 C3DE_DEPTH_ARCHS = SWEEPS.depth_archs
 C3DE_RESOLUTION_ARCHS = SWEEPS.resolution_archs
-C3DE_RESOLUTION_N = SWEEPS.resolution_n   # body layers of the models doubled in resolution
-C3DE_LAST = "last_no_grad"   # tables show this last-layer mode; last_requires_grad is identical
-_MODE_LABELS = {"full": "full", "last_requires_grad": "last, `requires_grad=False`",
-                "last_no_grad": "last, `no_grad` body"}
+C3DE_RESOLUTION_N = SWEEPS.resolution_n  # body layers of the models doubled in resolution
+C3DE_LAST = "last_no_grad"  # tables show this last-layer mode; last_requires_grad is identical
+_MODE_LABELS = {
+    "full": "full",
+    "last_requires_grad": "last, `requires_grad=False`",
+    "last_no_grad": "last, `no_grad` body",
+}
 
 
 @cache
@@ -38,14 +41,15 @@ def bert_bill(mode: str, batch: int) -> finetune_cost.Bill:
 
 def _depth_slopes() -> dict[tuple[str, str, str], float | None]:
     rows, _ = data()
-    return {(s.arch, s.mode, s.component): s.slope
-            for s in finetune_cost.slopes(rows, fit_from=finetune_cost.FIT_FROM)}
+    return {(s.arch, s.mode, s.component): s.slope for s in finetune_cost.slopes(rows, fit_from=finetune_cost.FIT_FROM)}
 
 
 def _resolution_growth() -> dict[tuple[str, str, str], float | None]:
     _, rows = data()
-    return {(s.arch, s.mode, s.component): finetune_cost.growth_per_doubling(s.slope)
-            for s in finetune_cost.slopes(rows, x="resolution")}
+    return {
+        (s.arch, s.mode, s.component): finetune_cost.growth_per_doubling(s.slope)
+        for s in finetune_cost.slopes(rows, x="resolution")
+    }
 
 
 def _order(exponent: int | None, style: str) -> str:
@@ -67,22 +71,54 @@ def slope_table(arch: str = "mlp", style: str = "latex") -> str:
         measured = [slope[arch, m, comp] for m in finetune_cost.MODES]
         ok = all(finetune_cost.agrees(s, e) for s, e in zip(measured, (full, last, last)))
         body.append([label, *(_two(s) for s in measured), _order(full, style), _order(last, style), ok])
-    return markdown_table(["component", *(f"slope: {_MODE_LABELS[m]}" for m in finetune_cost.MODES),
-                           "answer: full", "answer: last layer", "agrees"], body, style)
+    return markdown_table(
+        [
+            "component",
+            *(f"slope: {_MODE_LABELS[m]}" for m in finetune_cost.MODES),
+            "answer: full",
+            "answer: last layer",
+            "agrees",
+        ],
+        body,
+        style,
+    )
 
 
 def depth_table(arch: str = "mlp", style: str = "latex") -> str:
     rows, _ = data()
     at = {(r.mode, r.n): r for r in rows if r.arch == arch}
-    body = [[n, at["full", n].parameters,
-             *(getattr(at[m, n], c) for c in ("gradients", "adam_state", "saved_activations")
-               for m in ("full", C3DE_LAST)),
-             at["full", n].forward_flops, at["full", n].backward_flops, at[C3DE_LAST, n].backward_flops]
-            for n in finetune_cost.DEPTHS]
-    return markdown_table(["n", "parameters (every mode)", "gradients: full", "gradients: last",
-                           "Adam state: full", "Adam state: last", "saved: full", "saved: last",
-                           "forward FLOPs (every mode)", "backward FLOPs: full",
-                           "backward FLOPs: last"], body, style)
+    body = [
+        [
+            n,
+            at["full", n].parameters,
+            *(
+                getattr(at[m, n], c)
+                for c in ("gradients", "adam_state", "saved_activations")
+                for m in ("full", C3DE_LAST)
+            ),
+            at["full", n].forward_flops,
+            at["full", n].backward_flops,
+            at[C3DE_LAST, n].backward_flops,
+        ]
+        for n in finetune_cost.DEPTHS
+    ]
+    return markdown_table(
+        [
+            "n",
+            "parameters (every mode)",
+            "gradients: full",
+            "gradients: last",
+            "Adam state: full",
+            "Adam state: last",
+            "saved: full",
+            "saved: last",
+            "forward FLOPs (every mode)",
+            "backward FLOPs: full",
+            "backward FLOPs: last",
+        ],
+        body,
+        style,
+    )
 
 
 def resolution_table(style: str = "latex") -> str:
@@ -93,15 +129,35 @@ def resolution_table(style: str = "latex") -> str:
     for arch in C3DE_RESOLUTION_ARCHS:
         at = {r.resolution: r for r in rows if r.arch == arch and r.mode == "full"}
         for comp, label in finetune_cost.COMPONENTS.items():
-            body.append([arch, label, *(getattr(at[s], comp) for s in sides),
-                         _two(growth[arch, "full", comp]), _two(growth[arch, C3DE_LAST, comp])])
-    return markdown_table(["model", "component", *(f"full, {s}×{s}" for s in sides),
-                           "× per doubling: full", "× per doubling: last layer"], body, style)
+            body.append(
+                [
+                    arch,
+                    label,
+                    *(getattr(at[s], comp) for s in sides),
+                    _two(growth[arch, "full", comp]),
+                    _two(growth[arch, C3DE_LAST, comp]),
+                ]
+            )
+    return markdown_table(
+        [
+            "model",
+            "component",
+            *(f"full, {s}×{s}" for s in sides),
+            "× per doubling: full",
+            "× per doubling: last layer",
+        ],
+        body,
+        style,
+    )
 
 
-_BILL_ITEMS = {"frozen_weights": "frozen weights", "trained_weights": "trained weights",
-               "gradients": "gradients", "adam_state": "Adam state",
-               "saved_activations": "saved activations"}
+_BILL_ITEMS = {
+    "frozen_weights": "frozen weights",
+    "trained_weights": "trained weights",
+    "gradients": "gradients",
+    "adam_state": "Adam state",
+    "saved_activations": "saved activations",
+}
 
 
 def bert_table(style: str = "latex") -> str:
@@ -110,8 +166,7 @@ def bert_table(style: str = "latex") -> str:
     for mode in SWEEPS.bert_modes:
         for b in SWEEPS.bert_batches:
             bill = bert_bill(mode, b)
-            body.append([_MODE_LABELS[mode], b, *(f"{bill.share(i):.2f} %" for i in _BILL_ITEMS),
-                         bill.total])
+            body.append([_MODE_LABELS[mode], b, *(f"{bill.share(i):.2f} %" for i in _BILL_ITEMS), bill.total])
     return markdown_table(["fine-tuning", "batch", *_BILL_ITEMS.values(), "total (bytes)"], body, style)
 
 
@@ -168,27 +223,31 @@ def claim_values() -> dict[str, object]:
 
     def as_answered(component: str, mode: str) -> bool:
         full, last = finetune_cost.CLAIMED_EXPONENT[component]
-        return all(agrees(slope[arch, mode, component], full if mode == "full" else last)
-                   for arch in C3DE_DEPTH_ARCHS)
+        return all(agrees(slope[arch, mode, component], full if mode == "full" else last) for arch in C3DE_DEPTH_ARCHS)
 
     def both(component: str) -> bool:
         return all(as_answered(component, mode) for mode in finetune_cost.MODES)
 
     shares = [bert_bill(C3DE_LAST, b).share("frozen_weights") for b in SWEEPS.bert_batches]
     growth = _resolution_growth()
-    trained = ("parameters", "gradients", "adam_state")     # what the figure's flat lines show
+    trained = ("parameters", "gradients", "adam_state")  # what the figure's flat lines show
     return {f"c3de_as_answered_{c}": both(c) for c in finetune_cost.COMPONENTS if c != "head_parameters"} | {
         "c3de_bert_last_frozen_every": min(shares),
         # the depth figure: parameters and forward FLOPs are equal in the two modes at every depth
         "c3de_same_in_both_modes": all(
-            getattr(r, c) == getattr(f, c) for r in data()[0] if r.mode == C3DE_LAST
-            for f in data()[0] if (f.arch, f.n, f.mode) == (r.arch, r.n, "full")
-            for c in ("parameters", "forward_flops")),
+            getattr(r, c) == getattr(f, c)
+            for r in data()[0]
+            if r.mode == C3DE_LAST
+            for f in data()[0]
+            if (f.arch, f.n, f.mode) == (r.arch, r.n, "full")
+            for c in ("parameters", "forward_flops")
+        ),
         # the resolution figure, last layer only: flat with the pointwise head, ×4 with the flatten head
         "c3de_pointwise_flat": all(growth["conv", C3DE_LAST, c] in (None, 1.0) for c in trained),
-        "c3de_flatten_grows": all(growth["conv_flatten", C3DE_LAST, c] is not None
-                                  and abs(growth["conv_flatten", C3DE_LAST, c] - 4) < 0.2
-                                  for c in ("head_parameters", "gradients", "adam_state")),
+        "c3de_flatten_grows": all(
+            growth["conv_flatten", C3DE_LAST, c] is not None and abs(growth["conv_flatten", C3DE_LAST, c] - 4) < 0.2
+            for c in ("head_parameters", "gradients", "adam_state")
+        ),
     }
 
 
@@ -198,9 +257,13 @@ def values() -> dict[str, object]:
     big, small = max(finetune_cost.DEPTHS), min(finetune_cost.DEPTHS)
     mlp = {(r.mode, r.n): r for r in depth_rows if r.arch == "mlp"}
     pit, pit_small = mlp[C3DE_LAST, big], mlp[C3DE_LAST, small]
-    pairs = [(a, b) for a in depth_rows + res_rows if a.mode == "last_requires_grad"
-             for b in depth_rows + res_rows if b.mode == C3DE_LAST
-             and (b.arch, b.n, b.resolution) == (a.arch, a.n, a.resolution)]
+    pairs = [
+        (a, b)
+        for a in depth_rows + res_rows
+        if a.mode == "last_requires_grad"
+        for b in depth_rows + res_rows
+        if b.mode == C3DE_LAST and (b.arch, b.n, b.resolution) == (a.arch, a.n, a.resolution)
+    ]
     sides = [finetune_cost.DEFAULT_RESOLUTION * f for f in finetune_cost.SIDE_FACTORS]
     conv_full = {r.resolution: r for r in res_rows if r.arch == "conv" and r.mode == "full"}
     b_min, b_max = min(SWEEPS.bert_batches), max(SWEEPS.bert_batches)
@@ -286,8 +349,10 @@ def figures() -> dict[str, object]:
     from solutions.book.figures import plot_depth_scaling, plot_resolution_scaling
 
     depth_rows, resolution_rows = data()
-    return {"c3de_depth_fig": plot_depth_scaling(depth_rows),
-            "c3de_resolution_fig": plot_resolution_scaling(resolution_rows)}
+    return {
+        "c3de_depth_fig": plot_depth_scaling(depth_rows),
+        "c3de_resolution_fig": plot_resolution_scaling(resolution_rows),
+    }
 
 
 def _near(x: float | None, target: float, tol: float = 0.05) -> bool:
@@ -296,88 +361,129 @@ def _near(x: float | None, target: float, tol: float = 0.05) -> bool:
 
 # Typed sentences whose direction words define what a glued number is, or state a method.
 DEFINITIONS = (
-    'bytes more while they run',
-    'A *slope* is the least-squares slope',
+    "bytes more while they run",
+    "A *slope* is the least-squares slope",
     "the forward pass's working memory, below, not included",
-    'the pointwise convolution above',
-    'how each cost grows with $n$ as a',   # what a slope means, not a result
+    "the pointwise convolution above",
+    "how each cost grows with $n$ as a",  # what a slope means, not a result
 )
 
 # The typed sentences of the page about the stored sweeps, each with what makes it true.
 CLAIMS = (
-    Claim("the head's weights grow with the pixels",
-          lambda c3de_x2_conv_flatten_full_head_parameters, c3de_x2_conv_flatten_last_no_grad_adam_state:
-          c3de_x2_conv_flatten_full_head_parameters > 1.5 and c3de_x2_conv_flatten_last_no_grad_adam_state > 1.5),
-    Claim("(d) Memory: $O(n)$ both ways",
-          lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
-    Claim("only gradients, optimizer state and saved activations become $O(1)$",
-          lambda c3de_as_answered_gradients, c3de_as_answered_momentum_state, c3de_as_answered_adam_state,
-          c3de_as_answered_saved_activations: c3de_as_answered_gradients and c3de_as_answered_momentum_state
-          and c3de_as_answered_adam_state and c3de_as_answered_saved_activations),
-    Claim("Compute: $O(n)$ both ways (only backward becomes $O(1)$)",
-          lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops:
-          c3de_as_answered_forward_flops and c3de_as_answered_backward_flops),
-    Claim("(e) Activations ×{glue:text}`c3de_pixel_factor`, so fine-tuning memory grows",
-          lambda c3de_x2_conv_full_saved_activations, c3de_pixel_factor, c3de_conv_total_x2:
-          _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor) and c3de_conv_total_x2 > 1),
-    Claim("parameters unchanged, except a flatten→linear head's weights",
-          lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor:
-          _near(c3de_x2_conv_full_parameters, 1) and _near(c3de_x2_conv_flatten_full_head_parameters,
-                                                            c3de_pixel_factor)),
+    Claim(
+        "the head's weights grow with the pixels",
+        lambda c3de_x2_conv_flatten_full_head_parameters, c3de_x2_conv_flatten_last_no_grad_adam_state: (
+            c3de_x2_conv_flatten_full_head_parameters > 1.5 and c3de_x2_conv_flatten_last_no_grad_adam_state > 1.5
+        ),
+    ),
+    Claim("(d) Memory: $O(n)$ both ways", lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
+    Claim(
+        "only gradients, optimizer state and saved activations become $O(1)$",
+        lambda c3de_as_answered_gradients, c3de_as_answered_momentum_state, c3de_as_answered_adam_state, c3de_as_answered_saved_activations: (  # noqa: E501  (the lambda's parameters: the glue keys of its claim)
+            c3de_as_answered_gradients
+            and c3de_as_answered_momentum_state
+            and c3de_as_answered_adam_state
+            and c3de_as_answered_saved_activations
+        ),
+    ),
+    Claim(
+        "Compute: $O(n)$ both ways (only backward becomes $O(1)$)",
+        lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops: (
+            c3de_as_answered_forward_flops and c3de_as_answered_backward_flops
+        ),
+    ),
+    Claim(
+        "(e) Activations ×{glue:text}`c3de_pixel_factor`, so fine-tuning memory grows",
+        lambda c3de_x2_conv_full_saved_activations, c3de_pixel_factor, c3de_conv_total_x2: (
+            _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor) and c3de_conv_total_x2 > 1
+        ),
+    ),
+    Claim(
+        "parameters unchanged, except a flatten→linear head's weights",
+        lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor: (
+            _near(c3de_x2_conv_full_parameters, 1)
+            and _near(c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor)
+        ),
+    ),
     Claim("keeps the parameter count", lambda c3de_x2_conv_full_parameters: _near(c3de_x2_conv_full_parameters, 1)),
     Claim("Weights: $O(n)$ in every mode.", lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
-    Claim("Parameter gradients: $O(n)$ against $O(1)$.",
-          lambda c3de_as_answered_gradients: c3de_as_answered_gradients),
-    Claim("Optimizer state: $O(n)$ against $O(1)$.",
-          lambda c3de_as_answered_sgd_state, c3de_as_answered_momentum_state, c3de_as_answered_adam_state:
-          c3de_as_answered_sgd_state and c3de_as_answered_momentum_state and c3de_as_answered_adam_state),
-    Claim("Saved activations: $O(n)$ against $O(1)$.",
-          lambda c3de_as_answered_saved_activations: c3de_as_answered_saved_activations),
+    Claim("Parameter gradients: $O(n)$ against $O(1)$.", lambda c3de_as_answered_gradients: c3de_as_answered_gradients),
+    Claim(
+        "Optimizer state: $O(n)$ against $O(1)$.",
+        lambda c3de_as_answered_sgd_state, c3de_as_answered_momentum_state, c3de_as_answered_adam_state: (
+            c3de_as_answered_sgd_state and c3de_as_answered_momentum_state and c3de_as_answered_adam_state
+        ),
+    ),
+    Claim(
+        "Saved activations: $O(n)$ against $O(1)$.",
+        lambda c3de_as_answered_saved_activations: c3de_as_answered_saved_activations,
+    ),
     Claim("as well changes none of the", lambda c3de_mode_differences: c3de_mode_differences == 0),
-    Claim("The total is therefore $O(n)$ in both cases",
-          lambda c3de_as_answered_parameters, c3de_pit_growth: c3de_as_answered_parameters and c3de_pit_growth > 1),
+    Claim(
+        "The total is therefore $O(n)$ in both cases",
+        lambda c3de_as_answered_parameters, c3de_pit_growth: c3de_as_answered_parameters and c3de_pit_growth > 1,
+    ),
     Claim("The compute is right", lambda c3de_as_answered_forward_flops: c3de_as_answered_forward_flops),
     Claim("The memory is not", lambda c3de_as_answered_parameters: c3de_as_answered_parameters),
-    Claim("of the memory at every batch",
-          lambda c3de_bert_last_frozen_every, c3de_bert_last_frozen_min:
-          c3de_bert_last_frozen_every >= round(c3de_bert_last_frozen_min, 2)),
-    Claim("the weights' share falls from",
-          lambda c3de_bert_full_weights_min, c3de_bert_full_weights_max, c3de_bert_full_saved_min,
-          c3de_bert_full_saved_max: c3de_bert_full_weights_min > c3de_bert_full_weights_max
-          and c3de_bert_full_saved_min < c3de_bert_full_saved_max),
-    Claim("it does not grow with the number of layers",
-          lambda c3de_working_depth_free: c3de_working_depth_free),
+    Claim(
+        "of the memory at every batch",
+        lambda c3de_bert_last_frozen_every, c3de_bert_last_frozen_min: (
+            c3de_bert_last_frozen_every >= round(c3de_bert_last_frozen_min, 2)
+        ),
+    ),
+    Claim(
+        "the weights' share falls from",
+        lambda c3de_bert_full_weights_min, c3de_bert_full_weights_max, c3de_bert_full_saved_min, c3de_bert_full_saved_max: (  # noqa: E501  (the lambda's parameters: the glue keys of its claim)
+            c3de_bert_full_weights_min > c3de_bert_full_weights_max
+            and c3de_bert_full_saved_min < c3de_bert_full_saved_max
+        ),
+    ),
+    Claim("it does not grow with the number of layers", lambda c3de_working_depth_free: c3de_working_depth_free),
     Claim("grows in proportion to the batch", lambda c3de_working_per_sequence: c3de_working_per_sequence),
-    Claim("the step's memory grows", lambda c3de_as_answered_parameters, c3de_pit_growth:
-          c3de_as_answered_parameters and c3de_pit_growth > 1),
-    Claim("each about as costly as the layer's forward",
-          lambda c3de_bwd_fwd_ratio: 1.8 <= c3de_bwd_fwd_ratio <= 2.1),
-    Claim("So a step costs $O(n)$ either way",
-          lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops:
-          c3de_as_answered_forward_flops and c3de_as_answered_backward_flops),
-    Claim("so their dashed line lies under the solid one",
-          lambda c3de_same_in_both_modes: c3de_same_in_both_modes),
-    Claim("optimizer state are flat; with the flatten head (right)",
-          lambda c3de_pointwise_flat, c3de_flatten_grows: c3de_pointwise_flat and c3de_flatten_grows),
+    Claim(
+        "the step's memory grows",
+        lambda c3de_as_answered_parameters, c3de_pit_growth: c3de_as_answered_parameters and c3de_pit_growth > 1,
+    ),
+    Claim("each about as costly as the layer's forward", lambda c3de_bwd_fwd_ratio: 1.8 <= c3de_bwd_fwd_ratio <= 2.1),
+    Claim(
+        "So a step costs $O(n)$ either way",
+        lambda c3de_as_answered_forward_flops, c3de_as_answered_backward_flops: (
+            c3de_as_answered_forward_flops and c3de_as_answered_backward_flops
+        ),
+    ),
+    Claim("so their dashed line lies under the solid one", lambda c3de_same_in_both_modes: c3de_same_in_both_modes),
+    Claim(
+        "optimizer state are flat; with the flatten head (right)",
+        lambda c3de_pointwise_flat, c3de_flatten_grows: c3de_pointwise_flat and c3de_flatten_grows,
+    ),
     Claim("Forward: $O(n)$ in both.", lambda c3de_as_answered_forward_flops: c3de_as_answered_forward_flops),
-    Claim("Backward: $O(n)$ against $O(1)$.",
-          lambda c3de_as_answered_backward_flops: c3de_as_answered_backward_flops),
-    Claim("Memory for activations grows with the pixels.",
-          lambda c3de_x2_conv_full_saved_activations, c3de_x2_conv_last_no_grad_saved_activations,
-          c3de_pixel_factor: _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor)
-          and _near(c3de_x2_conv_last_no_grad_saved_activations, c3de_pixel_factor)),
-    Claim("FLOPs grow the same way",
-          lambda c3de_x2_conv_full_forward_flops, c3de_pixel_factor:
-          _near(c3de_x2_conv_full_forward_flops, c3de_pixel_factor)),
-    Claim("the closer this comes to",
-          lambda c3de_conv_total_x2, c3de_pixel_factor: 1 < c3de_conv_total_x2 < c3de_pixel_factor),
-    Claim("Parameters are unchanged unless the head flattens the feature map",
-          lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor:
-          _near(c3de_x2_conv_full_parameters, 1)
-          and _near(c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor)),
+    Claim("Backward: $O(n)$ against $O(1)$.", lambda c3de_as_answered_backward_flops: c3de_as_answered_backward_flops),
+    Claim(
+        "Memory for activations grows with the pixels.",
+        lambda c3de_x2_conv_full_saved_activations, c3de_x2_conv_last_no_grad_saved_activations, c3de_pixel_factor: (
+            _near(c3de_x2_conv_full_saved_activations, c3de_pixel_factor)
+            and _near(c3de_x2_conv_last_no_grad_saved_activations, c3de_pixel_factor)
+        ),
+    ),
+    Claim(
+        "FLOPs grow the same way",
+        lambda c3de_x2_conv_full_forward_flops, c3de_pixel_factor: _near(
+            c3de_x2_conv_full_forward_flops, c3de_pixel_factor
+        ),
+    ),
+    Claim(
+        "the closer this comes to",
+        lambda c3de_conv_total_x2, c3de_pixel_factor: 1 < c3de_conv_total_x2 < c3de_pixel_factor,
+    ),
+    Claim(
+        "Parameters are unchanged unless the head flattens the feature map",
+        lambda c3de_x2_conv_full_parameters, c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor: (
+            _near(c3de_x2_conv_full_parameters, 1)
+            and _near(c3de_x2_conv_flatten_full_head_parameters, c3de_pixel_factor)
+        ),
+    ),
 )
 
 
 def show(style: str = "text") -> str:
-    return "\n\n".join([slope_table("mlp", style), slope_table("conv", style),
-                        resolution_table(style)])
+    return "\n\n".join([slope_table("mlp", style), slope_table("conv", style), resolution_table(style)])

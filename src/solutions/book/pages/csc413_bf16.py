@@ -14,7 +14,7 @@ from solutions.experiments import names, registry
 from solutions.experiments.names import BATCH_SIZES, BF16
 
 CNN = "CNN"
-BOOK_PRECISION = "fp32"   # the precision of every run the other pages read
+BOOK_PRECISION = "fp32"  # the precision of every run the other pages read
 
 # How the page words each conclusion (solutions.answers.precision_effect's keys).
 CONCLUSIONS = {
@@ -38,12 +38,17 @@ CONCLUSIONS = {
     "train_loss": "UNet's training loss against the CNN's",
     "vivid": "UNet's vivid share against the CNN's",
 }
-MEASURE_HEADERS = {"val_loss": ("Δ val. loss", ".4f"), "val_accuracy": ("Δ accuracy (points)", ".2f"),
-                   "vivid": ("Δ vivid (points)", ".2f"), "overfit": ("Δ overfit", ".4f")}
+MEASURE_HEADERS = {
+    "val_loss": ("Δ val. loss", ".4f"),
+    "val_accuracy": ("Δ accuracy (points)", ".2f"),
+    "vivid": ("Δ vivid (points)", ".2f"),
+    "overfit": ("Δ overfit", ".4f"),
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # The runs: the fp32 names the other pages read, and their bf16 twins.
+
 
 def fp32_names() -> dict[object, list[str]]:
     """setting → the fp32 runs the book reads for it, seed 0 first: the sweep's batch sizes, the CNN."""
@@ -60,8 +65,9 @@ def bf16_names() -> dict[object, list[str]]:
 @cache
 def runs() -> tuple[dict[object, list[dict]], dict[object, list[dict]]]:
     """(fp32, bf16): setting → every seed's stored result."""
-    return tuple({s: [registry.load(n).result for n in names] for s, names in of().items()}
-                 for of in (fp32_names, bf16_names))
+    return tuple(
+        {s: [registry.load(n).result for n in names] for s, names in of().items()} for of in (fp32_names, bf16_names)
+    )
 
 
 @cache
@@ -69,8 +75,9 @@ def analysis() -> pe.PrecisionCheck:
     fp32, bf16 = runs()
     palette = registry.palette()
     fp32_sweep, _ = csc413_2d.analysis()
-    bf16_sweep = ca.analyse_sweep({b: bf16[b] for b in BATCH_SIZES}, palette,
-                                  reference=registry.RUNS[names.UNET].batch_size)
+    bf16_sweep = ca.analyse_sweep(
+        {b: bf16[b] for b in BATCH_SIZES}, palette, reference=registry.RUNS[names.UNET].batch_size
+    )
     rows = [pe.compare_row(s, fp32[s], bf16[s], palette, fp32_sweep.noise) for s in fp32]
     base = registry.RUNS[names.UNET].batch_size
     pair = [pe.unet_vs_cnn(runs_[CNN], runs_[base], palette) for runs_ in (fp32, bf16)]
@@ -79,6 +86,7 @@ def analysis() -> pe.PrecisionCheck:
 
 # ---------------------------------------------------------------------------------------------
 # Rendering.
+
 
 def _setting(s: object) -> str:
     return f"UNet, batch {s}" if isinstance(s, int) else str(s)
@@ -95,26 +103,30 @@ def _delta(c: pe.MeasureCheck, fmt: str) -> str:
 def _words(value: object) -> str:
     if isinstance(value, tuple):
         items = [str(v) for v in value]
-        return "none" if not items else items[0] if len(items) == 1 else \
-            ", ".join(items[:-1]) + " and " + items[-1]
+        return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
     return str(value)
 
 
 def rows_table(a: pe.PrecisionCheck, style: str = "latex") -> str:
-    headers = ["setting", "seeds fp32 / bf16", *(MEASURE_HEADERS[m][0] for m in pe.MEASURES),
-               "training s, fp32 → bf16"]
-    body = [[_setting(r.setting), f"{r.checks[0].fp32.n} / {r.checks[0].bf16.n}",
-             *(_delta(c, MEASURE_HEADERS[c.measure][1]) for c in r.checks),
-             f"{r.fp32_seconds.mean:.0f} → {r.bf16_seconds.mean:.0f} (×{r.speedup:.2f})"]
-            for r in a.rows]
+    headers = ["setting", "seeds fp32 / bf16", *(MEASURE_HEADERS[m][0] for m in pe.MEASURES), "training s, fp32 → bf16"]
+    body = [
+        [
+            _setting(r.setting),
+            f"{r.checks[0].fp32.n} / {r.checks[0].bf16.n}",
+            *(_delta(c, MEASURE_HEADERS[c.measure][1]) for c in r.checks),
+            f"{r.fp32_seconds.mean:.0f} → {r.bf16_seconds.mean:.0f} (×{r.speedup:.2f})",
+        ]
+        for r in a.rows
+    ]
     return markdown_table(headers, body, style)
 
 
 def conclusions_table(a: pe.PrecisionCheck, style: str = "latex") -> str:
-    body = [[c.question, CONCLUSIONS[c.key], _words(c.fp32), _words(c.bf16), "same" if c.same else "**differs**"]
-            for c in a.conclusions]
-    return markdown_table(["question", "conclusion", "from the fp32 runs", "from the bf16 runs", "same?"],
-                          body, style)
+    body = [
+        [c.question, CONCLUSIONS[c.key], _words(c.fp32), _words(c.bf16), "same" if c.same else "**differs**"]
+        for c in a.conclusions
+    ]
+    return markdown_table(["question", "conclusion", "from the fp32 runs", "from the bf16 runs", "same?"], body, style)
 
 
 def _beyond_words(a: pe.PrecisionCheck) -> str:
@@ -125,14 +137,21 @@ def _beyond_words(a: pe.PrecisionCheck) -> str:
 def verdict(a: pe.PrecisionCheck) -> str:
     """The page's bottom line, in the words the data allow."""
     if not a.differing:
-        return (f"No: every one of the {len(a.conclusions)} conclusions of 2(c) and 2(d) checked here "
-                "comes out the same from the bf16 runs")
+        return (
+            f"No: every one of the {len(a.conclusions)} conclusions of 2(c) and 2(d) checked here "
+            "comes out the same from the bf16 runs"
+        )
     head = f"Yes, in {len(a.differing)} of the {len(a.conclusions)} conclusions checked"
-    if len(a.differing) > 3:   # a bottom line, not a list: the table marks each one
+    if len(a.differing) > 3:  # a bottom line, not a list: the table marks each one
         return head + " (marked “differs” in the last table)"
-    return (head + ": "
-            + "; ".join(f"{c.question} {CONCLUSIONS[c.key]} ({_words(c.fp32)} in fp32, {_words(c.bf16)} "
-                        "in bf16)" for c in a.differing))
+    return (
+        head
+        + ": "
+        + "; ".join(
+            f"{c.question} {CONCLUSIONS[c.key]} ({_words(c.fp32)} in fp32, {_words(c.bf16)} in bf16)"
+            for c in a.differing
+        )
+    )
 
 
 def values() -> dict[str, object]:
@@ -159,8 +178,10 @@ def values() -> dict[str, object]:
         "bf16_sweep_speedup": fp32_s / bf16_s,
         "bf16_sweep_fp32_minutes": fp32_s / 60,
         "bf16_sweep_bf16_minutes": bf16_s / 60,
-        "bf16_fastest_batch": fastest.setting, "bf16_fastest_speedup": fastest.speedup,
-        "bf16_slowest_batch": slowest.setting, "bf16_slowest_speedup": slowest.speedup,
+        "bf16_fastest_batch": fastest.setting,
+        "bf16_fastest_speedup": fastest.speedup,
+        "bf16_slowest_batch": slowest.setting,
+        "bf16_slowest_speedup": slowest.speedup,
     }
 
 
@@ -171,6 +192,8 @@ def show(style: str = "text") -> str:
 
 # The typed sentences of the page about the stored runs, each with what makes it true.
 CLAIMS = (
-    Claim("So each bf16 run lands close to its fp32 twin",
-          lambda bf16_beyond, bf16_expected, bf16_differing: bf16_beyond <= 2 * bf16_expected and bf16_differing > 0),
+    Claim(
+        "So each bf16 run lands close to its fp32 twin",
+        lambda bf16_beyond, bf16_expected, bf16_differing: bf16_beyond <= 2 * bf16_expected and bf16_differing > 0,
+    ),
 )

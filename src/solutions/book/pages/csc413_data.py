@@ -15,12 +15,12 @@ def values() -> dict[str, object]:
     horses, tensors = registry.data()
     palette = tensors.palette.numpy()
     n = SAMPLE_IMAGES
-    share = 100 * np.bincount(tensors.y_train.flatten().numpy(), minlength=len(palette)) \
-        / tensors.y_train.numel()
-    grid = image_grid_figure(tensors.x_test_grey[:n, 0].numpy(),
-                             {"original": to_unit(horses.x_test[:n]),
-                              "nearest of the palette (target)": tensors.y_test[:n].numpy()},
-                             palette)
+    share = 100 * np.bincount(tensors.y_train.flatten().numpy(), minlength=len(palette)) / tensors.y_train.numel()
+    grid = image_grid_figure(
+        tensors.x_test_grey[:n, 0].numpy(),
+        {"original": to_unit(horses.x_test[:n]), "nearest of the palette (target)": tensors.y_test[:n].numpy()},
+        palette,
+    )
     return {
         "data_description": horses.description,
         "data_sha256": horses.sha256[:16],

@@ -41,6 +41,9 @@ from solutions.answers.validation import (
 )
 
 ALPHA = 0.05  # Welch's test: two-sided significance level
+# The |Spearman rank correlation| from which the pages call an ordering over the batch sizes a trend
+# (below it: "varies without a trend").
+TREND = 0.5
 WELCH = "Welch's t-test"
 SEED_RANGE = "seed range"
 BEYOND, WITHIN = "beyond the noise", "within the noise"

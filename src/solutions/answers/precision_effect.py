@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from solutions.answers import colour_analysis as ca
-from solutions.answers.colour_analysis import Comparison, Noise, Spread, SweepAnalysis
+from solutions.answers.colour_analysis import TREND, Comparison, Noise, Spread, SweepAnalysis
 from solutions.answers.validation import choice, instance, mapping, number, sequence
 
 # The measures of a row, in table order: name → the value of one stored result (given the palette).
@@ -128,8 +128,13 @@ def _direction(c: Comparison) -> str:
     return f"{sign}, {c.verdict}"
 
 
-def _sign(x: float) -> str:
-    return "rises" if x > 0 else "falls" if x < 0 else "flat"
+def _trend(rho: float) -> str:
+    """A rank correlation in the pages' words: a trend only from ``TREND`` on (2(d)'s rule).
+
+    >>> _trend(0.36), _trend(0.5), _trend(-0.9)
+    ('no trend', 'rises', 'falls')
+    """
+    return "rises" if rho >= TREND else "falls" if rho <= -TREND else "no trend"
 
 
 def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclusion, ...]:
@@ -157,7 +162,7 @@ def sweep_conclusions(fp32: SweepAnalysis, bf16: SweepAnalysis) -> tuple[Conclus
             "vivid_above_truth": a.vivid_above_truth,
             "vivid_below_truth": a.vivid_below_truth,
             "vivid_adjacent_beyond": a.vivid_adjacent_beyond,
-            "vivid_trend": _sign(a.vivid_spearman) if not math.isnan(a.vivid_spearman) else "none",
+            "vivid_trend": _trend(a.vivid_spearman) if not math.isnan(a.vivid_spearman) else "none",
         }
 
     first, second = of(fp32), of(bf16)

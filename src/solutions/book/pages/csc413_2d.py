@@ -271,7 +271,8 @@ CLAIMS = (
         lambda d2_edge_small, d2_edge_large, d2_edge_beyond: d2_edge_large < d2_edge_small and d2_edge_beyond,
     ),
     Claim(
-        "how colourful the pictures are varies without a trend", lambda d2_vivid_spearman: abs(d2_vivid_spearman) < 0.5
+        "how colourful the pictures are varies without a trend",
+        lambda d2_vivid_spearman: abs(d2_vivid_spearman) < ca.TREND,
     ),
     Claim(
         "and each moved from its fixed-rate result by more than that",
@@ -293,7 +294,7 @@ CLAIMS = (
         "Edges get worse with the batch size",
         lambda d2_edge_spearman, d2_edge_beyond: d2_edge_spearman <= -0.8 and d2_edge_beyond,
     ),
-    Claim("Colourfulness does not follow the batch size", lambda d2_vivid_spearman: abs(d2_vivid_spearman) < 0.5),
+    Claim("Colourfulness does not follow the batch size", lambda d2_vivid_spearman: abs(d2_vivid_spearman) < ca.TREND),
     Claim("Its table has one bump", lambda d2_2020_bumps: d2_2020_bumps == 1),
     Claim(
         "Two single runs differ that much by chance alone often enough",

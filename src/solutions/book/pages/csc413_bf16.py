@@ -32,7 +32,7 @@ CONCLUSIONS = {
     "vivid_above_truth": "batches more vivid than the ground truth",
     "vivid_below_truth": "batches less vivid than the ground truth",
     "vivid_adjacent_beyond": "neighbouring batch sizes apart in vivid share",
-    "vivid_trend": "vivid share as the batch grows (rank correlation)",
+    "vivid_trend": f"vivid share as the batch grows (rank correlation, a trend from ±{ca.TREND:g})",
     "val_loss": "UNet's validation loss against the CNN's",
     "val_accuracy": "UNet's accuracy against the CNN's",
     "train_loss": "UNet's training loss against the CNN's",

@@ -1344,16 +1344,12 @@ ANY_JUNK = st.one_of(
 @pytest.mark.parametrize(
     "call, param",
     [
-        pytest.param(
-            c,
-            p,
-            id=f"{c.fn.__module__.rsplit('.', 1)[1]}.{c.fn.__name__}.{p}",
-            marks=[pytest.mark.skip(reason="a check here re-keys stored results")]
-            if (c.fn.__module__.rsplit(".", 1)[1], c.fn.__name__, p) in KEYED_PENDING_GENERATED
-            else [],
-        )
+        # the pairs of KEYED_PENDING_GENERATED are left out: a check there re-keys stored results
+        # (test_every_listed_junk_is_refused_naming_the_parameter marks them xfail, strictly)
+        pytest.param(c, p, id=f"{c.fn.__module__.rsplit('.', 1)[1]}.{c.fn.__name__}.{p}")
         for c in CALLS
         for p in c.junk
+        if (c.fn.__module__.rsplit(".", 1)[1], c.fn.__name__, p) not in KEYED_PENDING_GENERATED
     ],
 )
 @settings(max_examples=tier(3, 40), deadline=None, suppress_health_check=list(HealthCheck))

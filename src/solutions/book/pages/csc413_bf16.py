@@ -96,7 +96,10 @@ def _delta(c: pe.MeasureCheck, fmt: str) -> str:
     """The difference bf16 − fp32 and what the rule made of it (p-value, or the seed range)."""
     cmp = c.comparison
     how = f"p {cmp.p_value:.2f}" if cmp.rule == ca.WELCH else f"range {cmp.noise_range:{fmt}}"
-    text = f"{cmp.difference:+{fmt}} ({how})"
+    shown = format(cmp.difference, f"+{fmt}")
+    if float(shown) == 0:  # a difference that rounds to zero is printed unsigned, never "-0.00"
+        shown = format(0.0, fmt)
+    text = f"{shown} ({how})"
     return f"**{text}, beyond**" if cmp.beyond_noise else text
 
 
@@ -196,4 +199,13 @@ CLAIMS = (
         "So each bf16 run lands close to its fp32 twin",
         lambda bf16_beyond, bf16_expected, bf16_differing: bf16_beyond <= 2 * bf16_expected and bf16_differing > 0,
     ),
+    Claim("Welch's t-test at", lambda bf16_min_seeds: bf16_min_seeds >= 2),
+)
+
+# Typed sentences that state the method or hold only glued counts and lists.
+DEFINITIONS = (
+    "compared run for run with the fp32 runs",
+    "Everything else is the fp32 run's",
+    "come out beyond the noise by chance even when nothing differs",
+    "Beyond the noise here:",
 )

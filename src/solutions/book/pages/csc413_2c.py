@@ -270,7 +270,7 @@ CLAIMS = (
         "a more accurate network is not always a duller one", lambda c2_brighter_batches: c2_brighter_batches != "none"
     ),
     Claim(
-        "The second is supported above",
+        "The second fits what is measured above",
         lambda c2_edge_gain, c2_flat_gain, c2_no_encoder_verdict: (
             c2_edge_gain > c2_flat_gain and c2_no_encoder_verdict == ca.BEYOND
         ),

@@ -255,7 +255,7 @@ CLAIMS = (
         ),
     ),
     Claim(
-        "mostly because small batches take more optimizer steps",
+        "probably because small batches take far more optimizer steps",
         lambda d2_steps_small, d2_steps_large, d2_scaled_between_beyond, d2_scaled_moved: (
             d2_steps_small > d2_steps_large and not d2_scaled_between_beyond and d2_scaled_moved
         ),
@@ -281,7 +281,7 @@ CLAIMS = (
         ),
     ),
     Claim(
-        "ranking is largely a ranking of how far each run got",
+        "looks largely like a ranking of how far each run got",
         lambda d2_scaled_between_beyond, d2_scaled_moved: not d2_scaled_between_beyond and d2_scaled_moved,
     ),
     Claim(

@@ -134,12 +134,13 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # The fast tier: every test but those marked `slow` (real book builds, killed processes, the
-# command line in a process of its own, tests of several seconds), in two pytest-xdist workers,
+# command line in a process of its own, tests of several seconds), in two pytest-xdist workers
+# (each file's tests in one worker: what a file sets up once is set up once),
 # with `make lint` beside them (its output follows the tests'); prints the 15 slowest tests.
 # Fails if either fails.
 test: $(STAMP)
 	@log=$$(mktemp); $(MAKE) --no-print-directory lint > $$log 2>&1 & lint=$$!; \
-	$(PY) -m pytest -m "not slow" -n 2 --durations=15; tests=$$?; \
+	$(PY) -m pytest -m "not slow" -n 2 --dist loadfile --durations=15; tests=$$?; \
 	wait $$lint; linted=$$?; cat $$log; rm -f $$log; \
 	[ $$linted = 0 ] || echo "make test: lint failed"; \
 	[ $$tests = 0 ] && [ $$linted = 0 ]

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, settings
 
 FULL = os.environ.get("SOLUTIONS_TEST_TIER", "fast") == "full"
 
-settings.register_profile("fast", max_examples=300, deadline=None)
+settings.register_profile("fast", max_examples=100, deadline=None)  # the full tier draws 10,000
 settings.register_profile("full", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # The mutation run (benchmarks/mutation/run.py) runs each module's tests once per mutant: fewer
 # random examples there; the hand-worked pins decide most kills.

@@ -143,6 +143,7 @@ def test_2d_over_one_seed_per_batch_size_speaks_of_the_seed_range_not_of_a_test(
     assert found["d2_seeds_label"] == "mean of 1–3 seeds"
 
 
+@pytest.mark.slow  # a page rendered over altered data, seconds: the full tier (make test-full, CI)
 def test_2d_with_the_extremes_swapped_fails_naming_the_sentence(sweep, monkeypatch):
     stored = sweep.results
     small, large = sweep.BATCH_SIZES[0], sweep.BATCH_SIZES[-1]

@@ -103,7 +103,7 @@ def test_ci_build_tests_builds_and_checks_the_site():
     assert "-p no:cacheprovider" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "no:cacheprovider" not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     test = " ".join(recipe("test"))
-    assert '$(PY) -m pytest -m "not slow" -n 2 --durations=15; tests=$$?;' in test
+    assert '$(PY) -m pytest -m "not slow" -n 2 --dist loadfile --durations=15; tests=$$?;' in test
     assert "$(MAKE) --no-print-directory lint" in test and test.endswith("[ $$tests = 0 ] && [ $$linted = 0 ]")
 
 

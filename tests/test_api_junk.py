@@ -1352,6 +1352,7 @@ ANY_JUNK = st.one_of(
         if (c.fn.__module__.rsplit(".", 1)[1], c.fn.__name__, p) not in KEYED_PENDING_GENERATED
     ],
 )
+@pytest.mark.slow  # seconds over every parameter: the full tier; the fast tier feeds each its listed junk
 @settings(max_examples=tier(3, 40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(bad=ANY_JUNK)
 def test_generated_junk_is_refused_naming_the_parameter(call, param, bad):

@@ -46,6 +46,8 @@ BUILD_MODULES = (
     "solutions.book.cache_guard",
     "solutions.book.claims",
     "solutions.book.build_status_hooks",
+    "solutions.book.parallel_execution",
+    "jupyter_cache.executors.utils",  # what parallel_execution's worker processes run
     "solutions.book.checker_widget",
     "solutions.book.what_if",
     "solutions.book.practice",

@@ -12,7 +12,7 @@ are stale:
    and so is one the cache already holds (jupyter-cache matches it on its code cells);
 2. the rest are executed by jupyter-cache's own function (``single_nb_execution``, in the page's
    folder, with the build's timeout and ``allow_errors``), ``solutions_execution_jobs`` at a time
-   (``SOLUTIONS_BUILD_JOBS``, else the number of CPUs), each in a process of its own that starts
+   (``SOLUTIONS_BUILD_JOBS``, else the number of CPUs, at most four), each in a process of its own that starts
    the page's kernel;
 3. each page that executed without an error is stored in the cache as myst-nb stores it (the
    same record, with its execution time), and logged as ``PAGE: Executed notebook in S seconds``.
@@ -39,6 +39,8 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 ENV_JOBS = "SOLUTIONS_BUILD_JOBS"
+# At most this many kernels at once unless asked: each holds torch and the data (several hundred MB).
+MAX_DEFAULT = 4
 
 
 @dataclass
@@ -53,8 +55,9 @@ class _Page:
 
 
 def jobs(app: Sphinx) -> int:
-    """How many pages execute at once: the config value, else ``SOLUTIONS_BUILD_JOBS``, else the CPUs."""
-    value = app.config.solutions_execution_jobs or os.environ.get(ENV_JOBS) or os.cpu_count() or 1
+    """How many pages execute at once: the config value, else ``SOLUTIONS_BUILD_JOBS``, else the CPUs
+    (at most :data:`MAX_DEFAULT`)."""
+    value = app.config.solutions_execution_jobs or os.environ.get(ENV_JOBS) or min(os.cpu_count() or 1, MAX_DEFAULT)
     try:
         n = int(value)
     except (TypeError, ValueError):
